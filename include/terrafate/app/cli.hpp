@@ -1,0 +1,26 @@
+#pragma once
+// The command line: terrafate's own arguments (parsed with CLI11) and PETSc options (passed to
+// PetscInitialize). A token starting with a single '-' and longer than two characters
+// ("-flow_ksp_monitor", "-log_view") is a PETSc option; after the deck, a bare token that
+// follows a PETSc option is that option's value ("-flow_pc_type hypre").
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace terrafate {
+
+struct SplitArguments {
+  std::vector<std::string> cli;   ///< program name first
+  std::vector<std::string> petsc; ///< program name first
+};
+
+SplitArguments split_arguments(int argc, char** argv);
+
+struct CommandLine {
+  enum class Command { none, run, validate };
+  Command command = Command::none;
+  std::filesystem::path deck;
+  std::filesystem::path output_folder; ///< empty: "<deck stem>_results" in the working folder
+};
+
+} // namespace terrafate

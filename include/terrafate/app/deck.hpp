@@ -1,0 +1,52 @@
+#pragma once
+// The input deck as a whole: the top-level sections, each read by its module's factory.
+#include <array>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "terrafate/core/config.hpp"
+#include "terrafate/grid/grid.hpp"
+#include "terrafate/grid/materials.hpp"
+
+namespace terrafate {
+
+struct TimeSpec {
+  double end = 0.0;                 ///< [d] end of the simulation
+  double max_step = 0.0;            ///< [d] largest time step (transient)
+  double initial_step = 0.0;        ///< [d] first step of each stress period (default max_step)
+  double step_multiplier = 1.0;     ///< [-] growth of the step within a stress period
+  std::vector<double> output_times; ///< [d] ascending, in [0, end]
+};
+
+struct ObservationPointSpec {
+  std::string name;
+  std::array<double, 3> position{}; ///< [m]
+  SourceLocation where;
+  std::string key_path;
+};
+
+struct OutputSpec {
+  bool hdf5 = true;
+  bool vtk = true;
+};
+
+/// Everything in the deck that does not need the distributed grid to be read.
+struct Deck {
+  std::filesystem::path path;
+  std::string text; ///< the deck file as given (for provenance)
+  std::string title;
+  ConfigNode root;
+  GridSpec grid;
+  std::vector<MaterialSpec> materials;
+  TimeSpec time;
+  std::vector<ObservationPointSpec> observation_points;
+  OutputSpec output;
+};
+
+/// Reads and validates a deck file. Throws InputError naming the key, file and line.
+Deck read_deck(const std::filesystem::path& path);
+/// Reads a deck from its text; `path` names it in messages and anchors relative file paths.
+Deck read_deck_text(const std::string& text, const std::filesystem::path& path);
+
+} // namespace terrafate

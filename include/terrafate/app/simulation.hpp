@@ -1,0 +1,33 @@
+#pragma once
+// The run driver: builds the model from a deck, steps through time and writes the outputs.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+
+#include "terrafate/app/deck.hpp"
+#include "terrafate/flow/flow_spec.hpp"
+#include "terrafate/grid/grid.hpp"
+#include "terrafate/grid/materials.hpp"
+
+namespace terrafate {
+
+/// The distributed model built from a deck: grid, materials, flow input. Building it completes
+/// the validation of everything that needs the grid (positions, regions, HDF5 fields).
+struct Model {
+  Model(MPI_Comm comm, const Deck& deck);
+  Grid grid;
+  Materials materials;
+  FlowSpec flow;
+};
+
+struct RunOptions {
+  std::filesystem::path output_folder;
+  std::vector<std::string> petsc_arguments; ///< recorded as provenance
+};
+
+/// Collective: runs the deck and writes every output into options.output_folder.
+void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options);
+
+} // namespace terrafate

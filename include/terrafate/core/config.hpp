@@ -1,0 +1,136 @@
+#pragma once
+// Validated access to the YAML input deck. Every value is read through a ConfigNode, which knows
+// its key path and its line in the file, so every error names both. Maps are closed: a key the
+// reader did not declare is an error with a "did you mean" suggestion.
+#include <array>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "terrafate/core/errors.hpp"
+
+namespace terrafate {
+
+/// Admissible interval of a numeric value, in the value's base unit.
+struct Range {
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+  bool low_open = false;
+  bool high_open = false;
+
+  static Range any() { return {}; }
+  static Range positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
+  static Range non_negative() { return {0.0, std::numeric_limits<double>::infinity()}; }
+  /// (0, 1]: porosities and fractions that may be 1.
+  static Range fraction_open_low() { return {0.0, 1.0, true, false}; }
+  /// [0, 1]
+  static Range unit_interval() { return {0.0, 1.0}; }
+  bool contains(double value) const;
+  std::string describe() const;
+};
+
+/// One node of a deck, with the context needed for error messages.
+class ConfigNode {
+public:
+  ConfigNode(YAML::Node node, std::string key_path, std::shared_ptr<const std::string> file);
+
+  /// Parses YAML text (`source_name`, the file name, appears in messages); syntax errors
+  /// become InputError with the file and line.
+  static ConfigNode load_string(const std::string& text, const std::string& source_name);
+
+  const std::string& key_path() const { return key_path_; }
+  const std::string& file() const { return *file_; }
+  SourceLocation where() const;
+  /// Where `key` is written in this map (this node's location when the key is absent).
+  SourceLocation key_where(std::string_view key) const;
+  /// An InputError located at this node.
+  InputError error(const std::string& message) const;
+
+  bool is_map() const { return node_.IsMap(); }
+  bool is_sequence() const { return node_.IsSequence(); }
+  bool is_scalar() const { return node_.IsScalar(); }
+  bool is_null() const { return !node_.IsDefined() || node_.IsNull(); }
+
+  /// Requires a map whose keys are all in `allowed` (each at most once).
+  void expect_keys(std::initializer_list<std::string_view> allowed) const;
+  bool has(std::string_view key) const;
+  /// A required child (a map entry); error if missing.
+  ConfigNode at(std::string_view key) const;
+  std::optional<ConfigNode> find(std::string_view key) const;
+  /// Elements of a sequence (error if this is not a sequence).
+  std::vector<ConfigNode> elements() const;
+
+  /// A number, or a "value unit" string converted to `base_unit` (empty: dimensionless).
+  double as_quantity(std::string_view base_unit, const Range& range = Range::any()) const;
+  std::string as_string() const;
+  bool as_bool() const;
+  long as_integer(long low, long high) const;
+  /// One of `choices`; error lists them.
+  std::string as_choice(std::initializer_list<std::string_view> choices) const;
+  /// A sequence of exactly `N` quantities.
+  template <std::size_t N>
+  std::array<double, N> as_vector(std::string_view base_unit,
+                                  const Range& range = Range::any()) const {
+    const auto values = as_quantity_list(base_unit, range, N, N);
+    std::array<double, N> result{};
+    for (std::size_t i = 0; i < N; ++i)
+      result[i] = values[i];
+    return result;
+  }
+  /// A sequence of quantities with min_count <= size <= max_count.
+  std::vector<double> as_quantity_list(std::string_view base_unit, const Range& range,
+                                       std::size_t min_count,
+                                       std::size_t max_count = static_cast<std::size_t>(-1)) const;
+
+  // Shorthands on children.
+  double quantity(std::string_view key, std::string_view base_unit,
+                  const Range& range = Range::any()) const {
+    return at(key).as_quantity(base_unit, range);
+  }
+  double quantity_or(std::string_view key, double fallback, std::string_view base_unit,
+                     const Range& range = Range::any()) const;
+  std::string string(std::string_view key) const { return at(key).as_string(); }
+  std::string string_or(std::string_view key, const std::string& fallback) const;
+  bool bool_or(std::string_view key, bool fallback) const;
+
+private:
+  YAML::Node node_;
+  std::string key_path_;
+  std::shared_ptr<const std::string> file_;
+  std::string child_path(std::string_view key) const;
+};
+
+/// The allowed key closest to `key` in edit distance, when close enough to be a likely typo.
+std::optional<std::string> closest_key(std::string_view key,
+                                       std::initializer_list<std::string_view> allowed);
+
+/// Axis-aligned box [m], min <= max componentwise.
+struct Box {
+  std::array<double, 3> min{};
+  std::array<double, 3> max{};
+  bool contains(const std::array<double, 3>& point) const {
+    for (int d = 0; d < 3; ++d)
+      if (point[d] < min[d] || point[d] > max[d]) return false;
+    return true;
+  }
+};
+
+/// A region of the grid: everything, or a box.
+struct Region {
+  bool all = true;
+  Box box;
+  SourceLocation where;
+  std::string key_path;
+  bool contains(const std::array<double, 3>& point) const { return all || box.contains(point); }
+};
+
+/// Reads `all` or `{box: {min: [x, y, z], max: [x, y, z]}}`.
+Region read_region(const ConfigNode& node);
+
+} // namespace terrafate

@@ -1,0 +1,97 @@
+#pragma once
+// Saturated (confined) groundwater flow on the DMDA grid: cell-centred finite volumes with
+// two-point fluxes and harmonic-mean face conductances, steady or backward-Euler transient.
+//   sum_faces T_f (h_c - h_n) + sum_boundaries C_b (h_c - h_b) + Ss V (h_c - h_c^old)/dt = Q_c
+// The linear solver is a PETSc KSP with options prefix "flow_" (CG + GAMG by default).
+#include <string>
+#include <vector>
+
+#include "terrafate/core/petsc.hpp"
+#include "terrafate/flow/flow_spec.hpp"
+#include "terrafate/grid/materials.hpp"
+
+namespace terrafate {
+
+/// One line of the water budget [m3/d].
+struct BudgetEntry {
+  std::string component;
+  double inflow = 0.0;
+  double outflow = 0.0;
+};
+
+struct FlowBudget {
+  std::vector<BudgetEntry> entries;
+  double total_inflow = 0.0;  ///< [m3/d]
+  double total_outflow = 0.0; ///< [m3/d]
+  /// |in - out| / mean(in, out)
+  double relative_closure = 0.0;
+};
+
+/// Statistics of the most recent linear solve.
+struct FlowSolveStats {
+  int iterations = 0;
+  double setup_seconds = 0.0; ///< operator assembly + preconditioner set-up
+  double solve_seconds = 0.0;
+  long solves = 0;           ///< solves so far
+  long total_iterations = 0; ///< iterations summed over all solves
+};
+
+class FlowSolver {
+public:
+  /// Collective.
+  FlowSolver(const Grid& grid, const Materials& materials, const FlowSpec& spec);
+
+  /// Sets a uniform head [m] (the initial condition of transient flow).
+  void set_uniform_head(double head);
+  /// Solves the steady state with the wells active over [period_begin, period_end).
+  void solve_steady(double period_begin, double period_end);
+  /// Advances transient flow by `dt` [d] (backward Euler) with the wells of the period.
+  void advance(double period_begin, double period_end, double dt);
+
+  /// Head [m], a global vector of the grid's DMDA.
+  Vec head() const { return head_.get(); }
+  /// Water budget of the last solve.
+  const FlowBudget& budget() const { return budget_; }
+  const FlowSolveStats& stats() const { return stats_; }
+
+  /// Darcy flux at owned cell centres [m/d], 3 components per cell, x fastest.
+  std::vector<double> cell_darcy_flux() const;
+  /// Interior face flows [m3/d] through the +x, +y, +z face of each owned cell (zero on the
+  /// domain boundary), 3 components per cell, x fastest.
+  std::vector<double> face_flows() const;
+
+private:
+  struct BoundaryCell {
+    int i, j, k;
+    double coefficient; ///< conductance [m2/d] (head, general_head) or inflow [m3/d] (flux)
+  };
+  struct WellCell {
+    int i, j, k;
+    double fraction; ///< share of the well's rate taken from this cell
+  };
+
+  void assemble_operator(double dt);
+  void assemble_rhs(double period_begin, double period_end, double dt);
+  void solve(double dt);
+  void compute_budget(double period_begin, double period_end, double dt);
+  /// Ghosted head (local vector of the grid's DMDA) for face terms.
+  VecHandle ghosted_head() const;
+
+  const Grid& grid_;
+  const Materials& materials_;
+  const FlowSpec& spec_;
+  std::vector<std::vector<BoundaryCell>> boundary_cells_; ///< per spec boundary
+  std::vector<std::vector<WellCell>> well_cells_;         ///< per spec well
+
+  MatHandle matrix_;
+  KspHandle ksp_;
+  VecHandle head_;
+  VecHandle head_old_;
+  VecHandle rhs_;
+  double assembled_dt_ = -1.0;      ///< [d] dt of the assembled operator; 0 for steady
+  double preconditioner_dt_ = -1.0; ///< [d] dt the preconditioner was built for
+  FlowBudget budget_;
+  FlowSolveStats stats_;
+};
+
+} // namespace terrafate

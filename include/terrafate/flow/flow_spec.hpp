@@ -1,0 +1,65 @@
+#pragma once
+// Groundwater flow input: boundary conditions on grid faces and pumping wells with schedules.
+#include <array>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "terrafate/core/config.hpp"
+#include "terrafate/grid/grid.hpp"
+
+namespace terrafate {
+
+/// A face of the grid's bounding box.
+enum class Face { xmin, xmax, ymin, ymax, zmin, zmax };
+const char* face_name(Face face);
+inline int face_axis(Face face) {
+  return static_cast<int>(face) / 2;
+}
+inline bool face_is_upper(Face face) {
+  return static_cast<int>(face) % 2 == 1;
+}
+
+struct FlowBoundary {
+  enum class Type { head, flux, general_head };
+  Face face = Face::xmin;
+  Type type = Type::head;
+  double head = 0.0;        ///< [m] prescribed head (head, general_head)
+  double flux = 0.0;        ///< [m/d] specific flux into the domain (flux)
+  double conductance = 0.0; ///< [1/d] conductance per unit face area (general_head)
+  std::string label;        ///< budget component name, e.g. "head:xmin"
+  SourceLocation where;
+};
+
+/// A well whose screen spans [screen_bottom, screen_top] at (x, y).
+struct Well {
+  std::string name;
+  double x = 0.0, y = 0.0;                              ///< [m]
+  double screen_bottom = 0.0, screen_top = 0.0;         ///< [m] elevation
+  double rate = 0.0;                                    ///< [m3/d], < 0 extracts
+  double start = 0.0;                                   ///< [d]
+  double end = std::numeric_limits<double>::infinity(); ///< [d]
+  SourceLocation where;
+  std::string key_path;
+  bool active_during(double period_begin, double period_end) const {
+    return start <= period_begin && period_end <= end;
+  }
+};
+
+struct FlowSpec {
+  bool transient = false;
+  /// [m] initial head for transient flow.
+  double initial_head = 0.0;
+  /// Transient flow starts from the steady state of the first period instead of initial_head.
+  bool initial_steady = false;
+  std::vector<FlowBoundary> boundaries;
+  std::vector<Well> wells;
+};
+
+/// Reads `flow:` and checks every well against the grid.
+FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid);
+
+/// Reads one well entry {name, position: [x, y], screen: [bottom, top], rate, start, end}.
+Well read_well(const ConfigNode& node, const Grid& grid);
+
+} // namespace terrafate

@@ -1,0 +1,79 @@
+#pragma once
+// Material zones and the per-cell properties they give the grid. A cell takes the properties of
+// the last material (in deck order) whose region contains its centre; every cell must belong to
+// one material.
+#include <array>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "terrafate/core/config.hpp"
+#include "terrafate/grid/grid.hpp"
+
+namespace terrafate {
+
+/// A cell field stored in an HDF5 file: {hdf5: file.h5, dataset: /K}.
+struct CellFieldRef {
+  std::filesystem::path file; ///< resolved against the deck's folder
+  std::string dataset;
+  SourceLocation where;
+  std::string key_path;
+};
+
+struct MaterialSpec {
+  std::string name;
+  Region region;
+  /// [m/d] (kx, ky, kz), when given as numbers.
+  std::optional<std::array<double, 3>> hydraulic_conductivity;
+  /// Per-cell [m/d] field, when given as an HDF5 dataset.
+  std::optional<CellFieldRef> hydraulic_conductivity_field;
+  double porosity = 0.0;         ///< [-] in (0, 1]
+  double specific_storage = 0.0; ///< [1/m]
+  SourceLocation where;
+  std::string key_path;
+};
+
+/// Reads `materials:` (a non-empty list). HDF5 paths are resolved against `deck_folder`.
+std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
+                                              const std::filesystem::path& deck_folder);
+
+/// Values of a cell field on this rank's owned block (x fastest) and its component count.
+struct LoadedCellField {
+  std::vector<double> values;
+  int components = 1;
+};
+/// Reads a cell field for this rank's block; supplied by the application (io module).
+using CellFieldLoader = std::function<LoadedCellField(const CellFieldRef&)>;
+
+/// Per-cell properties on this rank: owned values plus a ghosted conductivity for face terms.
+class Materials {
+public:
+  /// Collective. Throws InputError when a cell has no material or a field value is invalid.
+  Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
+            const CellFieldLoader& load_field);
+
+  /// DMDA with 3 dof (kx, ky, kz) and a star stencil of width 1.
+  DM conductivity_dm() const { return conductivity_dm_.get(); }
+  /// Ghosted local vector of (kx, ky, kz) [m/d]; read with DMDAVecGetArrayDOFRead.
+  Vec conductivity_local() const { return conductivity_local_.get(); }
+  /// [m/d] conductivity of owned cell at owned index `n` along `axis`.
+  double conductivity(long n, int axis) const { return conductivity_owned_[3 * n + axis]; }
+  /// [-] porosity of owned cell at owned index `n`.
+  double porosity(long n) const { return porosity_[n]; }
+  /// [1/m] specific storage of owned cell at owned index `n`.
+  double specific_storage(long n) const { return specific_storage_[n]; }
+  /// Index into the spec list of the material of owned cell `n`.
+  int material_of(long n) const { return material_[n]; }
+
+private:
+  DmHandle conductivity_dm_;
+  VecHandle conductivity_local_;
+  std::vector<double> conductivity_owned_;
+  std::vector<double> porosity_;
+  std::vector<double> specific_storage_;
+  std::vector<int> material_;
+};
+
+} // namespace terrafate

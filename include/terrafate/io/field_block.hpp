@@ -1,0 +1,38 @@
+#pragma once
+// Plain description of a distributed cell field, shared by the HDF5 and VTK writers. No PETSc
+// types: the application fills these from the DMDA layout.
+#include <array>
+#include <string>
+#include <vector>
+
+namespace terrafate::io {
+
+/// Node coordinates of a rectilinear grid [m]: n+1 values per axis, increasing.
+struct GridCoordinates {
+  std::array<std::vector<double>, 3> nodes;
+  std::array<int, 3> cells() const {
+    return {static_cast<int>(nodes[0].size()) - 1, static_cast<int>(nodes[1].size()) - 1,
+            static_cast<int>(nodes[2].size()) - 1};
+  }
+};
+
+/// The block of cells this rank owns: global cell offset and count per axis (x, y, z).
+struct LocalBlock {
+  std::array<int, 3> offset{};
+  std::array<int, 3> count{};
+  std::size_t cell_count() const {
+    return static_cast<std::size_t>(count[0]) * count[1] * count[2];
+  }
+};
+
+/// One cell field on this rank's block: `components` values per cell, cells ordered x fastest,
+/// then y, then z (components interleaved). `data` has cell_count() * components values.
+struct FieldView {
+  std::string name;
+  std::string unit;
+  std::string description;
+  int components = 1;
+  const double* data = nullptr;
+};
+
+} // namespace terrafate::io

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Quick start (1): install what is missing, build, and run the demo deck end to end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+./scripts/build.sh
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+out=demo_results
+rm -rf "$out"
+mpirun --oversubscribe -n 2 ./build/bin/terrafate run inputs/demo/demo.yaml -o "$out"
+echo
+echo "Demo results are in $(pwd)/$out:"
+echo "  results.h5 + results.xmf (open the .xmf in ParaView), vtk/fields.pvd,"
+echo "  observations.csv, budget.csv, run_summary.json"

@@ -1,0 +1,127 @@
+#include "terrafate/app/deck.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+/// Sections of the product that this version does not simulate yet: a clear refusal instead
+/// of an "unknown key" suggestion.
+constexpr std::string_view kUnsupportedSections[] = {"transport",    "remediation", "soil",
+                                                     "risk",         "ensemble",    "strategies",
+                                                     "design_space", "objective",   "carbon"};
+
+TimeSpec read_time(const ConfigNode& node, bool transient) {
+  node.expect_keys({"end", "max_step", "initial_step", "step_multiplier", "output_times"});
+  TimeSpec time;
+  time.end = node.quantity("end", "d", Range::non_negative());
+  if (transient) {
+    time.max_step = node.quantity("max_step", "d", Range::positive());
+    time.initial_step = node.quantity_or("initial_step", time.max_step, "d", Range::positive());
+    if (time.initial_step > time.max_step)
+      throw node.at("initial_step")
+          .error(fmt::format("initial_step {} d exceeds max_step {} d", time.initial_step,
+                             time.max_step));
+    time.step_multiplier =
+        node.quantity_or("step_multiplier", 1.0, "1", Range{1.0, 10.0, false, false});
+    if (!(time.end > 0.0)) throw node.at("end").error("transient flow needs end > 0");
+  } else {
+    time.max_step = node.quantity_or("max_step", time.end, "d", Range::positive());
+  }
+  if (const auto outputs = node.find("output_times")) {
+    time.output_times = outputs->as_quantity_list("d", Range::non_negative(), 1);
+    const auto elements = outputs->elements();
+    for (std::size_t n = 0; n < time.output_times.size(); ++n) {
+      if (time.output_times[n] > time.end)
+        throw elements[n].error(
+            fmt::format("output time {} d is after the end {} d", time.output_times[n], time.end));
+      if (n > 0 && time.output_times[n] <= time.output_times[n - 1])
+        throw elements[n].error("output times must be strictly increasing");
+    }
+  } else {
+    time.output_times = {time.end};
+  }
+  return time;
+}
+
+std::vector<ObservationPointSpec> read_observations(const ConfigNode& node) {
+  node.expect_keys({"points"});
+  std::vector<ObservationPointSpec> points;
+  if (const auto list = node.find("points")) {
+    for (const auto& entry : list->elements()) {
+      entry.expect_keys({"name", "position"});
+      ObservationPointSpec point;
+      point.name = entry.string("name");
+      if (point.name.empty() || point.name.find_first_of(",\"\n") != std::string::npos)
+        throw entry.at("name").error("names must be non-empty without commas or quotes");
+      for (const auto& other : points)
+        if (other.name == point.name)
+          throw entry.at("name").error(
+              fmt::format("observation '{}' is defined twice", point.name));
+      point.position = entry.at("position").as_vector<3>("m");
+      point.where = entry.at("position").where();
+      point.key_path = entry.at("position").key_path();
+      points.push_back(std::move(point));
+    }
+  }
+  return points;
+}
+} // namespace
+
+Deck read_deck(const std::filesystem::path& path) {
+  std::ifstream stream(path);
+  if (!stream)
+    throw InputError("", SourceLocation{path.string(), 0, 0}, "cannot open the deck file");
+  std::ostringstream buffer;
+  buffer << stream.rdbuf();
+  return read_deck_text(buffer.str(), path);
+}
+
+Deck read_deck_text(const std::string& text, const std::filesystem::path& path) {
+  Deck deck{.path = path,
+            .text = text,
+            .title = {},
+            .root = ConfigNode::load_string(text, path.string()),
+            .grid = {},
+            .materials = {},
+            .time = {},
+            .observation_points = {},
+            .output = {}};
+  const ConfigNode& root = deck.root;
+  for (const auto section : kUnsupportedSections)
+    if (root.has(section))
+      throw InputError(
+          std::string(section), root.key_where(section),
+          fmt::format(
+              "the '{}' section is not supported by this version of terrafate (groundwater flow "
+              "only); remove it",
+              section));
+  root.expect_keys({"title", "grid", "materials", "flow", "time", "observations", "output"});
+  deck.title = root.string_or("title", path.stem().string());
+  deck.grid = read_grid_spec(root.at("grid"));
+  const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";
+  deck.materials = read_material_specs(root.at("materials"), deck_folder);
+  const ConfigNode flow = root.at("flow");
+  const bool transient = flow.has("type") && flow.at("type").as_string() == "transient";
+  if (const auto time = root.find("time"))
+    deck.time = read_time(*time, transient);
+  else if (transient)
+    throw InputError("time", flow.at("type").where(),
+                     "transient flow needs a time: section (end, max_step)");
+  else
+    deck.time.output_times = {0.0}; // steady flow without a time section: one output
+  if (const auto observations = root.find("observations"))
+    deck.observation_points = read_observations(*observations);
+  if (const auto output = root.find("output")) {
+    output->expect_keys({"hdf5", "vtk"});
+    deck.output.hdf5 = output->bool_or("hdf5", true);
+    deck.output.vtk = output->bool_or("vtk", true);
+  }
+  return deck;
+}
+
+} // namespace terrafate

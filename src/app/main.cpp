@@ -1,0 +1,103 @@
+// terrafate: contaminant fate and transport in groundwater. Entry point and exit-code policy:
+// 0 success, 2 invalid input, 3 numerical failure, 1 anything else; messages on rank 0.
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "terrafate/app/cli.hpp"
+#include "terrafate/app/deck.hpp"
+#include "terrafate/app/observations.hpp"
+#include "terrafate/app/simulation.hpp"
+#include "terrafate/core/petsc.hpp"
+#include "terrafate/core/version.hpp"
+
+namespace {
+
+using terrafate::CommandLine;
+
+int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArguments& arguments) {
+  const bool root = session.rank() == 0;
+  CLI::App app{"terrafate: contaminant fate and transport in groundwater and soil, coupled to "
+               "risk and low-carbon remediation decisions.\nPETSc options (-flow_ksp_monitor, "
+               "-flow_pc_type hypre, -log_view, ...) may follow the deck.",
+               "terrafate"};
+  app.set_version_flag("--version", fmt::format("terrafate {} (git {})", terrafate::kVersion,
+                                                terrafate::kGitCommit));
+  app.require_subcommand(1);
+  CommandLine command;
+  auto* run = app.add_subcommand("run", "Run a deck and write its results");
+  run->add_option("DECK", command.deck, "Input deck (YAML)")->required();
+  run->add_option("-o,--output", command.output_folder,
+                  "Output folder (default: <deck name>_results)");
+  auto* validate = app.add_subcommand("validate", "Check a deck without running it");
+  validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
+
+  std::vector<std::string> cli_arguments(arguments.cli.rbegin(), arguments.cli.rend() - 1);
+  std::ostringstream out, err;
+  try {
+    app.parse(cli_arguments);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    if (root) {
+      std::cout << out.str();
+      std::cerr << err.str();
+    }
+    return code == 0 ? terrafate::kExitOk : terrafate::kExitInput;
+  }
+
+  const terrafate::Deck deck = terrafate::read_deck(command.deck);
+  if (validate->parsed()) {
+    const terrafate::Model model(PETSC_COMM_WORLD, deck);
+    const terrafate::PointSampler sampler(model.grid, deck.observation_points);
+    if (root)
+      fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} boundaries)\n",
+                 command.deck.string(), model.grid.cells(0), model.grid.cells(1),
+                 model.grid.cells(2), model.grid.total_cells(), deck.materials.size(),
+                 model.flow.wells.size(), model.flow.boundaries.size());
+    return terrafate::kExitOk;
+  }
+  terrafate::RunOptions options;
+  options.output_folder = command.output_folder.empty()
+                              ? std::filesystem::path(command.deck.stem().string() + "_results")
+                              : command.output_folder;
+  options.petsc_arguments.assign(arguments.petsc.begin() + 1, arguments.petsc.end());
+  terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
+  return terrafate::kExitOk;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const terrafate::SplitArguments arguments = terrafate::split_arguments(argc, argv);
+  int rank = 0, size = 1;
+  int status = terrafate::kExitOther;
+  try {
+    terrafate::PetscSession session(arguments.petsc);
+    rank = session.rank();
+    size = session.size();
+    try {
+      status = dispatch(session, arguments);
+    } catch (const terrafate::InputError& e) {
+      // Input is read identically on every rank, so every rank throws; rank 0 reports.
+      if (rank == 0) std::cerr << "terrafate: input error: " << e.what() << "\n";
+      status = terrafate::kExitInput;
+    } catch (const terrafate::NumericalError& e) {
+      if (rank == 0) std::cerr << "terrafate: numerical error: " << e.what() << "\n";
+      status = terrafate::kExitNumerical;
+    } catch (const std::exception& e) {
+      // Possibly raised on some ranks only: report here and abort so no rank waits forever.
+      std::cerr << "terrafate: error" << (size > 1 ? fmt::format(" (rank {})", rank) : "") << ": "
+                << e.what() << "\n";
+      std::cerr.flush();
+      if (size > 1) MPI_Abort(PETSC_COMM_WORLD, terrafate::kExitOther);
+      status = terrafate::kExitOther;
+    }
+  } catch (const std::exception& e) {
+    if (rank == 0) std::cerr << "terrafate: error: " << e.what() << "\n";
+    return terrafate::kExitOther;
+  }
+  return status;
+}

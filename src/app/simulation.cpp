@@ -1,0 +1,275 @@
+#include "terrafate/app/simulation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "terrafate/app/observations.hpp"
+#include "terrafate/app/progress.hpp"
+#include "terrafate/core/version.hpp"
+#include "terrafate/flow/flow_solver.hpp"
+#include "terrafate/io/atomic_file.hpp"
+#include "terrafate/io/cell_field_hdf5.hpp"
+#include "terrafate/io/results_hdf5.hpp"
+#include "terrafate/io/vtk_series.hpp"
+
+namespace terrafate {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+io::LocalBlock local_block(const Grid& grid) {
+  io::LocalBlock block;
+  for (int axis = 0; axis < 3; ++axis) {
+    block.offset[axis] = grid.owned_begin(axis);
+    block.count[axis] = grid.owned_count(axis);
+  }
+  return block;
+}
+
+CellFieldLoader hdf5_loader(const Grid& grid) {
+  return [&grid](const CellFieldRef& ref) {
+    const std::array<int, 3> cells{grid.cells(0), grid.cells(1), grid.cells(2)};
+    try {
+      const auto shape = io::dataset_shape(ref.file, ref.dataset);
+      const int components = shape.size() == 4 ? static_cast<int>(shape[3]) : 1;
+      LoadedCellField field;
+      field.components = components;
+      field.values = io::read_cell_field(grid.comm(), ref.file, ref.dataset, cells,
+                                         local_block(grid), components);
+      return field;
+    } catch (const std::runtime_error& e) {
+      throw InputError(ref.key_path, ref.where, e.what());
+    }
+  };
+}
+
+std::string iso_time_now() {
+  const std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items)
+    text += (text.empty() ? "" : " ") + item;
+  return text;
+}
+
+/// Stress-period boundaries: 0, every well start/end inside the run, and the end.
+std::vector<double> stress_periods(const FlowSpec& flow, double end) {
+  std::set<double> times{0.0, end};
+  for (const auto& well : flow.wells)
+    for (double t : {well.start, well.end})
+      if (t > 0.0 && t < end) times.insert(t);
+  std::vector<double> periods(times.begin(), times.end());
+  if (periods.size() == 1) periods.push_back(end); // end = 0: one instantaneous steady period
+  return periods;
+}
+
+/// Collects the CSV tables on rank 0 and rewrites them atomically at each output time.
+class TableWriter {
+public:
+  TableWriter(std::filesystem::path path, std::string header, bool active)
+      : path_(std::move(path)), text_(std::move(header) + "\n"), active_(active) {}
+  void add(const std::string& row) {
+    if (active_) text_ += row + "\n";
+  }
+  void flush() {
+    if (active_) io::write_file_atomically(path_, text_);
+  }
+
+private:
+  std::filesystem::path path_;
+  std::string text_;
+  bool active_;
+};
+} // namespace
+
+Model::Model(MPI_Comm comm, const Deck& deck)
+    : grid(comm, deck.grid), materials(grid, deck.materials, hdf5_loader(grid)),
+      flow(read_flow_spec(deck.root.at("flow"), grid)) {
+  for (const auto& well : flow.wells)
+    if (well.start >= deck.time.end && deck.time.end > 0.0)
+      throw InputError(well.key_path, well.where,
+                       fmt::format("well '{}' starts at {} d, at or after the end of the run "
+                                   "({} d)",
+                                   well.name, well.start, deck.time.end));
+}
+
+void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) {
+  const auto run_start = Clock::now();
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  const bool root = rank == 0;
+
+  const auto setup_start = Clock::now();
+  Model model(comm, deck);
+  const PointSampler sampler(model.grid, deck.observation_points);
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  const double model_setup_seconds = seconds_since(setup_start);
+
+  const auto& folder = options.output_folder;
+  int created = 1;
+  if (root) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    created = ec ? 0 : 1;
+  }
+  MPI_Bcast(&created, 1, MPI_INT, 0, comm);
+  if (!created)
+    throw InputError(fmt::format("cannot create the output folder {}", folder.string()));
+
+  const std::map<std::string, std::string> provenance{
+      {"program", "terrafate"},
+      {"version", kVersion},
+      {"git_commit", kGitCommit},
+      {"ranks", std::to_string(ranks)},
+      {"start_time", iso_time_now()},
+      {"deck_path", deck.path.string()},
+      {"deck", deck.text},
+      {"petsc_options", join(options.petsc_arguments)}};
+
+  io::GridCoordinates coordinates{{model.grid.nodes(0), model.grid.nodes(1), model.grid.nodes(2)}};
+  std::unique_ptr<io::ResultsHdf5Writer> hdf5;
+  if (deck.output.hdf5)
+    hdf5 = std::make_unique<io::ResultsHdf5Writer>(comm, folder / "results.h5", coordinates,
+                                                   local_block(model.grid), provenance);
+  std::unique_ptr<io::VtkSeriesWriter> vtk;
+  if (deck.output.vtk)
+    vtk = std::make_unique<io::VtkSeriesWriter>(comm, folder / "vtk", coordinates,
+                                                local_block(model.grid));
+  TableWriter observations(folder / "observations.csv", "time,location,variable,value,unit", root);
+  TableWriter budget_table(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
+
+  const auto& time = deck.time;
+  Progress progress(comm, time.end);
+  double output_seconds = 0.0;
+  double max_closure = 0.0;
+
+  auto write_outputs = [&](double t, long step) {
+    const auto output_start = Clock::now();
+    const auto heads = sampler.sample(flow.head());
+    for (std::size_t p = 0; p < heads.size(); ++p)
+      observations.add(
+          fmt::format("{},{},head,{},m", t, deck.observation_points[p].name, heads[p]));
+    observations.flush();
+    for (const auto& entry : flow.budget().entries)
+      budget_table.add(
+          fmt::format("{},{},{},{},m3/d", t, entry.component, entry.inflow, entry.outflow));
+    budget_table.flush();
+    if (hdf5 || vtk) {
+      const auto darcy = flow.cell_darcy_flux();
+      std::vector<double> velocity(darcy.size());
+      for (std::size_t n = 0; n < velocity.size(); ++n)
+        velocity[n] = darcy[n] / model.materials.porosity(static_cast<long>(n / 3));
+      const PetscScalar* head_values = nullptr;
+      TF_PETSC_CHECK(VecGetArrayRead(flow.head(), &head_values));
+      const std::vector<io::FieldView> fields{
+          {"head", "m", "hydraulic head", 1, head_values},
+          {"darcy_flux", "m/d", "specific discharge at cell centres", 3, darcy.data()},
+          {"velocity", "m/d", "seepage (pore) velocity: darcy_flux / porosity", 3,
+           velocity.data()}};
+      if (hdf5) hdf5->write_output(t, fields);
+      if (vtk) vtk->write_output(t, fields);
+      TF_PETSC_CHECK(VecRestoreArrayRead(flow.head(), &head_values));
+    }
+    progress.output(t, step);
+    output_seconds += seconds_since(output_start);
+  };
+
+  const auto periods = stress_periods(model.flow, time.end);
+  const auto& outputs = time.output_times;
+  std::size_t next_output = 0;
+  long step = 0;
+  const auto solve_start = Clock::now();
+  if (!model.flow.transient) {
+    // Steady flow: one solve per stress period; outputs show the period they fall in.
+    for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
+      const double begin = periods[p];
+      const double end = periods[p + 1];
+      flow.solve_steady(begin, end);
+      max_closure = std::max(max_closure, flow.budget().relative_closure);
+      ++step;
+      const bool last = p + 2 == periods.size();
+      while (next_output < outputs.size() &&
+             (outputs[next_output] < end || (last && outputs[next_output] <= end)))
+        write_outputs(outputs[next_output++], step);
+    }
+  } else {
+    std::size_t period = 0;
+    if (model.flow.initial_steady) {
+      flow.solve_steady(periods[0], periods[1]);
+      max_closure = std::max(max_closure, flow.budget().relative_closure);
+    } else
+      flow.set_uniform_head(model.flow.initial_head);
+    if (next_output < outputs.size() && outputs[next_output] == 0.0)
+      write_outputs(outputs[next_output++], step);
+    double t = 0.0;
+    double dt = time.initial_step;
+    while (t < time.end) {
+      while (period + 1 < periods.size() && periods[period + 1] <= t) {
+        ++period;
+        dt = time.initial_step; // a new stress period restarts the step sequence
+      }
+      double t_next = std::min(t + dt, periods[period + 1]);
+      if (next_output < outputs.size()) t_next = std::min(t_next, outputs[next_output]);
+      flow.advance(periods[period], periods[period + 1], t_next - t);
+      max_closure = std::max(max_closure, flow.budget().relative_closure);
+      t = t_next;
+      ++step;
+      progress.step(t, step);
+      while (next_output < outputs.size() && outputs[next_output] <= t)
+        write_outputs(outputs[next_output++], step);
+      dt = std::min(dt * time.step_multiplier, time.max_step);
+    }
+  }
+  const double solve_seconds = seconds_since(solve_start) - output_seconds;
+  progress.finish();
+  if (hdf5) hdf5->finish();
+
+  const auto& stats = flow.stats();
+  if (root) {
+    const std::string summary = fmt::format(
+        R"({{
+  "program": "terrafate",
+  "version": "{}",
+  "git_commit": "{}",
+  "ranks": {},
+  "cells": {},
+  "steps": {},
+  "flow_solves": {},
+  "flow_iterations": {},
+  "last_flow_iterations": {},
+  "model_setup_seconds": {:.6f},
+  "last_flow_setup_seconds": {:.6f},
+  "last_flow_solve_seconds": {:.6f},
+  "time_loop_seconds": {:.6f},
+  "output_seconds": {:.6f},
+  "wall_seconds": {:.6f},
+  "max_budget_closure": {:.6e}
+}}
+)",
+        kVersion, kGitCommit, ranks, model.grid.total_cells(), step, stats.solves,
+        stats.total_iterations, stats.iterations, model_setup_seconds, stats.setup_seconds,
+        stats.solve_seconds, solve_seconds, output_seconds, seconds_since(run_start), max_closure);
+    io::write_file_atomically(folder / "run_summary.json", summary);
+    fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
+               "{:.2f} s\nresults in {}\n",
+               step, stats.solves, stats.total_iterations, max_closure, seconds_since(run_start),
+               std::filesystem::absolute(folder).string());
+  }
+}
+
+} // namespace terrafate

@@ -1,0 +1,278 @@
+#include "terrafate/core/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "terrafate/core/units.hpp"
+
+namespace terrafate {
+
+bool Range::contains(double value) const {
+  if (!std::isfinite(value)) return false;
+  if (low_open ? value <= low : value < low) return false;
+  if (high_open ? value >= high : value > high) return false;
+  return true;
+}
+
+std::string Range::describe() const {
+  const bool has_low = std::isfinite(low);
+  const bool has_high = std::isfinite(high);
+  if (has_low && !has_high) return fmt::format("{} {}", low_open ? ">" : ">=", low);
+  if (!has_low && has_high) return fmt::format("{} {}", high_open ? "<" : "<=", high);
+  if (has_low && has_high)
+    return fmt::format("in {}{}, {}{}", low_open ? "(" : "[", low, high, high_open ? ")" : "]");
+  return "finite";
+}
+
+ConfigNode::ConfigNode(YAML::Node node, std::string key_path,
+                       std::shared_ptr<const std::string> file)
+    : node_(std::move(node)), key_path_(std::move(key_path)), file_(std::move(file)) {}
+
+namespace {
+ConfigNode parse_text(const std::string& text, const std::string& source_name) {
+  auto file = std::make_shared<const std::string>(source_name);
+  try {
+    YAML::Node root = YAML::Load(text);
+    ConfigNode node(root, "", file);
+    if (!root.IsMap())
+      throw InputError("", SourceLocation{source_name, 1, 1},
+                       "the deck must be a YAML mapping of sections (title:, grid:, ...)");
+    return node;
+  } catch (const YAML::ParserException& e) {
+    throw InputError("", SourceLocation{source_name, e.mark.line + 1, e.mark.column + 1},
+                     fmt::format("YAML syntax error: {}", e.msg));
+  }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+std::string join_keys(std::initializer_list<std::string_view> keys) {
+  std::string text;
+  for (auto key : keys) {
+    if (!text.empty()) text += ", ";
+    text += key;
+  }
+  return text;
+}
+} // namespace
+
+ConfigNode ConfigNode::load_string(const std::string& text, const std::string& source_name) {
+  return parse_text(text, source_name);
+}
+
+SourceLocation ConfigNode::where() const {
+  const YAML::Mark mark = node_.Mark();
+  if (mark.is_null()) return SourceLocation{*file_, 0, 0};
+  return SourceLocation{*file_, mark.line + 1, mark.column + 1};
+}
+
+SourceLocation ConfigNode::key_where(std::string_view key) const {
+  if (node_.IsMap())
+    for (auto it = node_.begin(); it != node_.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key)
+        return SourceLocation{*file_, it->first.Mark().line + 1, it->first.Mark().column + 1};
+  return where();
+}
+
+InputError ConfigNode::error(const std::string& message) const {
+  return InputError(key_path_, where(), message);
+}
+
+std::string ConfigNode::child_path(std::string_view key) const {
+  return key_path_.empty() ? std::string(key) : fmt::format("{}.{}", key_path_, key);
+}
+
+std::optional<std::string> closest_key(std::string_view key,
+                                       std::initializer_list<std::string_view> allowed) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (auto candidate : allowed) {
+    const std::size_t distance = edit_distance(key, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = std::string(candidate);
+    }
+  }
+  return best;
+}
+
+void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
+  if (!node_.IsMap()) throw error("expected a mapping of keys");
+  std::map<std::string, int> seen;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    const YAML::Node key_node = it->first;
+    if (!key_node.IsScalar()) throw error("keys must be plain names");
+    const std::string key = key_node.Scalar();
+    const SourceLocation key_where{*file_, key_node.Mark().line + 1, key_node.Mark().column + 1};
+    if (++seen[key] > 1) throw InputError(child_path(key), key_where, "key given twice");
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string message = "unknown key";
+      if (const auto suggestion = closest_key(key, allowed))
+        message += fmt::format(" (did you mean '{}'?)", *suggestion);
+      message += fmt::format("; allowed here: {}", join_keys(allowed));
+      throw InputError(child_path(key), key_where, message);
+    }
+  }
+}
+
+bool ConfigNode::has(std::string_view key) const {
+  if (!node_.IsMap()) return false;
+  const YAML::Node child = node_[std::string(key)];
+  return child.IsDefined();
+}
+
+std::optional<ConfigNode> ConfigNode::find(std::string_view key) const {
+  if (!node_.IsMap()) throw error("expected a mapping of keys");
+  const YAML::Node child = node_[std::string(key)];
+  if (!child.IsDefined()) return std::nullopt;
+  if (child.IsNull()) {
+    throw InputError(child_path(key), key_where(key), "has no value");
+  }
+  return ConfigNode(child, child_path(key), file_);
+}
+
+ConfigNode ConfigNode::at(std::string_view key) const {
+  auto child = find(key);
+  if (!child) throw InputError(child_path(key), where(), "required key is missing");
+  return *child;
+}
+
+std::vector<ConfigNode> ConfigNode::elements() const {
+  if (!node_.IsSequence()) throw error("expected a list");
+  std::vector<ConfigNode> result;
+  result.reserve(node_.size());
+  std::size_t index = 0;
+  for (const auto& element : node_)
+    result.emplace_back(element, fmt::format("{}[{}]", key_path_, index++), file_);
+  return result;
+}
+
+double ConfigNode::as_quantity(std::string_view base_unit, const Range& range) const {
+  if (!node_.IsScalar()) throw error("expected a number (optionally with a unit, \"10 m/d\")");
+  const bool dimensionless = base_unit.empty() || base_unit == "1";
+  double value = 0.0;
+  try {
+    value = parse_quantity(node_.Scalar(), dimensionless ? "1" : base_unit);
+  } catch (const std::invalid_argument& e) {
+    throw error(fmt::format("{} (expected a number in {}, or \"value unit\")", e.what(),
+                            dimensionless ? "dimensionless units" : base_unit));
+  }
+  if (!range.contains(value))
+    throw error(fmt::format("value {} is out of range: must be {}{}", value, range.describe(),
+                            dimensionless ? "" : fmt::format(" {}", base_unit)));
+  return value;
+}
+
+std::string ConfigNode::as_string() const {
+  if (!node_.IsScalar()) throw error("expected a text value");
+  return node_.Scalar();
+}
+
+bool ConfigNode::as_bool() const {
+  if (!node_.IsScalar()) throw error("expected true or false");
+  bool value = false;
+  if (!YAML::convert<bool>::decode(node_, value)) throw error("expected true or false");
+  return value;
+}
+
+long ConfigNode::as_integer(long low, long high) const {
+  if (!node_.IsScalar()) throw error("expected an integer");
+  const std::string& text = node_.Scalar();
+  long value = 0;
+  std::size_t used = 0;
+  try {
+    value = std::stol(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size()) throw error(fmt::format("'{}' is not an integer", text));
+  if (value < low || value > high)
+    throw error(fmt::format("value {} is out of range: must be in [{}, {}]", value, low, high));
+  return value;
+}
+
+std::string ConfigNode::as_choice(std::initializer_list<std::string_view> choices) const {
+  const std::string value = as_string();
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) return value;
+  std::string message = fmt::format("'{}' is not one of: {}", value, join_keys(choices));
+  if (const auto suggestion = closest_key(value, choices))
+    message += fmt::format(" (did you mean '{}'?)", *suggestion);
+  throw error(message);
+}
+
+std::vector<double> ConfigNode::as_quantity_list(std::string_view base_unit, const Range& range,
+                                                 std::size_t min_count,
+                                                 std::size_t max_count) const {
+  if (!node_.IsSequence()) {
+    if (min_count == max_count)
+      throw error(fmt::format("expected a list of {} numbers", min_count));
+    throw error("expected a list of numbers");
+  }
+  const auto items = elements();
+  if (items.size() < min_count || items.size() > max_count) {
+    if (min_count == max_count)
+      throw error(fmt::format("expected {} values, got {}", min_count, items.size()));
+    throw error(fmt::format("expected at least {} values, got {}", min_count, items.size()));
+  }
+  std::vector<double> values;
+  values.reserve(items.size());
+  for (const auto& item : items)
+    values.push_back(item.as_quantity(base_unit, range));
+  return values;
+}
+
+double ConfigNode::quantity_or(std::string_view key, double fallback, std::string_view base_unit,
+                               const Range& range) const {
+  const auto child = find(key);
+  return child ? child->as_quantity(base_unit, range) : fallback;
+}
+
+std::string ConfigNode::string_or(std::string_view key, const std::string& fallback) const {
+  const auto child = find(key);
+  return child ? child->as_string() : fallback;
+}
+
+bool ConfigNode::bool_or(std::string_view key, bool fallback) const {
+  const auto child = find(key);
+  return child ? child->as_bool() : fallback;
+}
+
+Region read_region(const ConfigNode& node) {
+  Region region;
+  region.where = node.where();
+  region.key_path = node.key_path();
+  if (node.is_scalar()) {
+    if (node.as_string() != "all")
+      throw node.error("expected 'all' or {box: {min: [x, y, z], max: [x, y, z]}}");
+    return region;
+  }
+  node.expect_keys({"box"});
+  const ConfigNode box = node.at("box");
+  box.expect_keys({"min", "max"});
+  region.all = false;
+  region.box.min = box.at("min").as_vector<3>("m");
+  region.box.max = box.at("max").as_vector<3>("m");
+  for (int d = 0; d < 3; ++d)
+    if (region.box.min[d] > region.box.max[d])
+      throw box.error(fmt::format("inverted box: min[{0}] = {1} > max[{0}] = {2}", d,
+                                  region.box.min[d], region.box.max[d]));
+  return region;
+}
+
+} // namespace terrafate

@@ -1,0 +1,427 @@
+#include "terrafate/flow/flow_solver.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// [m2/d] conductance between the centres of two cells sharing a face of area `area`:
+/// two half-cell conductances in series (the harmonic mean of K weighted by distance).
+double series_conductance(double area, double width_a, double k_a, double width_b, double k_b) {
+  return area / (0.5 * width_a / k_a + 0.5 * width_b / k_b);
+}
+
+/// Cell (i, j, k) on the given face of the grid for face coordinates (a, b).
+void face_cell(Face face, const Grid& grid, int a, int b, int& i, int& j, int& k) {
+  const int axis = face_axis(face);
+  const int layer = face_is_upper(face) ? grid.cells(axis) - 1 : 0;
+  if (axis == 0) {
+    i = layer;
+    j = a;
+    k = b;
+  } else if (axis == 1) {
+    i = a;
+    j = layer;
+    k = b;
+  } else {
+    i = a;
+    j = b;
+    k = layer;
+  }
+}
+
+/// Largest ratio between the current step and the step the preconditioner was built for.
+constexpr double kPreconditionerReuseFactor = 4.0;
+
+/// The per-axis neighbour offset.
+constexpr int kOffset[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+} // namespace
+
+FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowSpec& spec)
+    : grid_(grid), materials_(materials), spec_(spec) {
+  // Boundary cells owned by this rank, with their conductances or inflows.
+  for (const auto& boundary : spec_.boundaries) {
+    std::vector<BoundaryCell> cells;
+    const int axis = face_axis(boundary.face);
+    const int layer = face_is_upper(boundary.face) ? grid.cells(axis) - 1 : 0;
+    if (layer >= grid.owned_begin(axis) && layer < grid.owned_end(axis)) {
+      const int a_axis = axis == 0 ? 1 : 0;
+      const int b_axis = axis == 2 ? 1 : 2;
+      for (int b = grid.owned_begin(b_axis); b < grid.owned_end(b_axis); ++b)
+        for (int a = grid.owned_begin(a_axis); a < grid.owned_end(a_axis); ++a) {
+          int i, j, k;
+          face_cell(boundary.face, grid, a, b, i, j, k);
+          const double area = grid.face_area(axis, i, j, k);
+          const double half_width = 0.5 * grid.width(axis, axis == 0 ? i : axis == 1 ? j : k);
+          const double k_normal = materials.conductivity(grid.owned_index(i, j, k), axis);
+          double coefficient = 0.0;
+          switch (boundary.type) {
+          case FlowBoundary::Type::head:
+            coefficient = k_normal * area / half_width;
+            break;
+          case FlowBoundary::Type::general_head:
+            coefficient =
+                1.0 / (1.0 / (boundary.conductance * area) + half_width / (k_normal * area));
+            break;
+          case FlowBoundary::Type::flux:
+            coefficient = boundary.flux * area;
+            break;
+          }
+          cells.push_back({i, j, k, coefficient});
+        }
+    }
+    boundary_cells_.push_back(std::move(cells));
+  }
+
+  // Wells: the rate is split over the layers the screen crosses in proportion to kx * overlap.
+  for (const auto& well : spec_.wells) {
+    std::vector<WellCell> cells;
+    const int i = *grid.locate(0, well.x);
+    const int j = *grid.locate(1, well.y);
+    double local_weight = 0.0;
+    if (i >= grid.owned_begin(0) && i < grid.owned_end(0) && j >= grid.owned_begin(1) &&
+        j < grid.owned_end(1)) {
+      for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k) {
+        const double bottom = grid.nodes(2)[k];
+        const double top = grid.nodes(2)[k + 1];
+        const double overlap =
+            std::min(top, well.screen_top) - std::max(bottom, well.screen_bottom);
+        if (overlap <= 0.0) continue;
+        const double weight = materials.conductivity(grid.owned_index(i, j, k), 0) * overlap;
+        cells.push_back({i, j, k, weight});
+        local_weight += weight;
+      }
+    }
+    double total_weight = 0.0;
+    MPI_Allreduce(&local_weight, &total_weight, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
+    for (auto& cell : cells)
+      cell.fraction /= total_weight;
+    well_cells_.push_back(std::move(cells));
+  }
+
+  TF_PETSC_CHECK(DMCreateMatrix(grid.dm(), matrix_.out()));
+  TF_PETSC_CHECK(MatSetOption(matrix_, MAT_SPD, PETSC_TRUE));
+  TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), head_.out()));
+  TF_PETSC_CHECK(VecDuplicate(head_, head_old_.out()));
+  TF_PETSC_CHECK(VecDuplicate(head_, rhs_.out()));
+  TF_PETSC_CHECK(VecSet(head_, 0.0));
+
+  TF_PETSC_CHECK(KSPCreate(grid.comm(), ksp_.out()));
+  TF_PETSC_CHECK(KSPSetOptionsPrefix(ksp_, "flow_"));
+  TF_PETSC_CHECK(KSPSetType(ksp_, KSPCG));
+  PC pc;
+  TF_PETSC_CHECK(KSPGetPC(ksp_, &pc));
+  TF_PETSC_CHECK(PCSetType(pc, PCGAMG));
+  // Tight by default: the water budget closes to the solver's residual.
+  TF_PETSC_CHECK(KSPSetTolerances(ksp_, 1.0e-12, 1.0e-50, PETSC_DEFAULT, 2000));
+  TF_PETSC_CHECK(KSPSetNormType(ksp_, KSP_NORM_UNPRECONDITIONED));
+  // Relative to the initial residual (the flow imbalance of the previous head), not to |b|,
+  // which the storage term inflates for small steps.
+  TF_PETSC_CHECK(KSPConvergedDefaultSetUIRNorm(ksp_));
+  TF_PETSC_CHECK(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
+  TF_PETSC_CHECK(KSPSetFromOptions(ksp_));
+}
+
+void FlowSolver::set_uniform_head(double head) {
+  TF_PETSC_CHECK(VecSet(head_, head));
+}
+
+VecHandle FlowSolver::ghosted_head() const {
+  VecHandle local;
+  TF_PETSC_CHECK(DMCreateLocalVector(grid_.dm(), local.out()));
+  TF_PETSC_CHECK(DMGlobalToLocal(grid_.dm(), head_, INSERT_VALUES, local));
+  return local;
+}
+
+void FlowSolver::assemble_operator(double dt) {
+  TF_PETSC_CHECK(MatZeroEntries(matrix_));
+  PetscScalar**** conductivity = nullptr;
+  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(materials_.conductivity_dm(),
+                                        materials_.conductivity_local(), &conductivity));
+  const int nx = grid_.cells(0), ny = grid_.cells(1), nz = grid_.cells(2);
+  const int n_axis[3] = {nx, ny, nz};
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        MatStencil row{k, j, i, 0};
+        MatStencil columns[7];
+        PetscScalar values[7];
+        int count = 1;
+        double diagonal = 0.0;
+        const int index[3] = {i, j, k};
+        for (int axis = 0; axis < 3; ++axis)
+          for (int side = -1; side <= 1; side += 2) {
+            const int ni = i + side * kOffset[axis][0];
+            const int nj = j + side * kOffset[axis][1];
+            const int nk = k + side * kOffset[axis][2];
+            const int neighbour = index[axis] + side;
+            if (neighbour < 0 || neighbour >= n_axis[axis]) continue;
+            const double transmissibility =
+                series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
+                                   conductivity[k][j][i][axis], grid_.width(axis, neighbour),
+                                   conductivity[nk][nj][ni][axis]);
+            columns[count] = MatStencil{nk, nj, ni, 0};
+            values[count] = -transmissibility;
+            diagonal += transmissibility;
+            ++count;
+          }
+        if (dt > 0.0)
+          diagonal += materials_.specific_storage(grid_.owned_index(i, j, k)) *
+                      grid_.cell_volume(i, j, k) / dt;
+        columns[0] = row;
+        values[0] = diagonal;
+        TF_PETSC_CHECK(MatSetValuesStencil(matrix_, 1, &row, count, columns, values, ADD_VALUES));
+      }
+  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
+                                            materials_.conductivity_local(), &conductivity));
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
+    if (spec_.boundaries[b].type == FlowBoundary::Type::flux) continue;
+    for (const auto& cell : boundary_cells_[b]) {
+      MatStencil row{cell.k, cell.j, cell.i, 0};
+      PetscScalar value = cell.coefficient;
+      TF_PETSC_CHECK(MatSetValuesStencil(matrix_, 1, &row, 1, &row, &value, ADD_VALUES));
+    }
+  }
+  TF_PETSC_CHECK(MatAssemblyBegin(matrix_, MAT_FINAL_ASSEMBLY));
+  TF_PETSC_CHECK(MatAssemblyEnd(matrix_, MAT_FINAL_ASSEMBLY));
+  TF_PETSC_CHECK(KSPSetOperators(ksp_, matrix_, matrix_));
+  assembled_dt_ = dt;
+}
+
+void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt) {
+  TF_PETSC_CHECK(VecSet(rhs_, 0.0));
+  {
+    DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_);
+    auto* b = rhs.get();
+    for (std::size_t n = 0; n < spec_.boundaries.size(); ++n) {
+      const auto& boundary = spec_.boundaries[n];
+      for (const auto& cell : boundary_cells_[n])
+        b[cell.k][cell.j][cell.i] += boundary.type == FlowBoundary::Type::flux
+                                         ? cell.coefficient
+                                         : cell.coefficient * boundary.head;
+    }
+    for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
+      if (!spec_.wells[w].active_during(period_begin, period_end)) continue;
+      for (const auto& cell : well_cells_[w])
+        b[cell.k][cell.j][cell.i] += spec_.wells[w].rate * cell.fraction;
+    }
+    if (dt > 0.0) {
+      DmdaArrayRead<const PetscScalar***> old(grid_.dm(), head_old_);
+      for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+        for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+          for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+            b[k][j][i] += materials_.specific_storage(grid_.owned_index(i, j, k)) *
+                          grid_.cell_volume(i, j, k) / dt * old.get()[k][j][i];
+    }
+  }
+}
+
+void FlowSolver::solve(double dt) {
+  const auto setup_start = Clock::now();
+  if (dt != assembled_dt_) {
+    assemble_operator(dt);
+    // A step-size change only alters the storage diagonal: keep the multigrid hierarchy while
+    // the step stays within a factor kPreconditionerReuseFactor of the one it was built for.
+    const bool reuse =
+        preconditioner_dt_ > 0.0 && dt > 0.0 &&
+        std::max(dt / preconditioner_dt_, preconditioner_dt_ / dt) < kPreconditionerReuseFactor;
+    TF_PETSC_CHECK(KSPSetReusePreconditioner(ksp_, reuse ? PETSC_TRUE : PETSC_FALSE));
+    if (!reuse) preconditioner_dt_ = dt;
+    TF_PETSC_CHECK(KSPSetUp(ksp_));
+  }
+  stats_.setup_seconds = seconds_since(setup_start);
+  const auto solve_start = Clock::now();
+  TF_PETSC_CHECK(KSPSolve(ksp_, rhs_, head_));
+  stats_.solve_seconds = seconds_since(solve_start);
+  PetscInt iterations = 0;
+  TF_PETSC_CHECK(KSPGetIterationNumber(ksp_, &iterations));
+  stats_.iterations = static_cast<int>(iterations);
+  ++stats_.solves;
+  stats_.total_iterations += iterations;
+  KSPConvergedReason reason;
+  TF_PETSC_CHECK(KSPGetConvergedReason(ksp_, &reason));
+  if (reason < 0)
+    throw NumericalError(fmt::format("the flow solver did not converge ({} after {} iterations); "
+                                     "try -flow_pc_type hypre or check the deck",
+                                     KSPConvergedReasons[reason], iterations));
+  PetscReal norm = 0.0;
+  TF_PETSC_CHECK(VecNorm(head_, NORM_INFINITY, &norm));
+  if (!std::isfinite(norm)) throw NumericalError("the flow solution is not finite");
+}
+
+void FlowSolver::solve_steady(double period_begin, double period_end) {
+  assemble_rhs(period_begin, period_end, 0.0);
+  solve(0.0);
+  compute_budget(period_begin, period_end, 0.0);
+}
+
+void FlowSolver::advance(double period_begin, double period_end, double dt) {
+  TF_PETSC_CHECK(VecCopy(head_, head_old_));
+  assemble_rhs(period_begin, period_end, dt);
+  solve(dt);
+  compute_budget(period_begin, period_end, dt);
+}
+
+void FlowSolver::compute_budget(double period_begin, double period_end, double dt) {
+  std::vector<double> flows; // inflow, outflow pairs
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
+  const auto* h = head.get();
+  for (std::size_t n = 0; n < spec_.boundaries.size(); ++n) {
+    const auto& boundary = spec_.boundaries[n];
+    double in = 0.0, out = 0.0;
+    for (const auto& cell : boundary_cells_[n]) {
+      const double q = boundary.type == FlowBoundary::Type::flux
+                           ? cell.coefficient
+                           : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
+      (q > 0.0 ? in : out) += std::abs(q);
+    }
+    flows.push_back(in);
+    flows.push_back(out);
+  }
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
+    double in = 0.0, out = 0.0;
+    if (spec_.wells[w].active_during(period_begin, period_end))
+      for (const auto& cell : well_cells_[w]) {
+        const double q = spec_.wells[w].rate * cell.fraction;
+        (q > 0.0 ? in : out) += std::abs(q);
+      }
+    flows.push_back(in);
+    flows.push_back(out);
+  }
+  double storage_in = 0.0, storage_out = 0.0;
+  if (dt > 0.0) {
+    DmdaArrayRead<const PetscScalar***> old(grid_.dm(), head_old_);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+          // Release from storage (head falling) is an inflow to the flow system.
+          const double q = materials_.specific_storage(grid_.owned_index(i, j, k)) *
+                           grid_.cell_volume(i, j, k) * (old.get()[k][j][i] - h[k][j][i]) / dt;
+          (q > 0.0 ? storage_in : storage_out) += std::abs(q);
+        }
+  }
+  flows.push_back(storage_in);
+  flows.push_back(storage_out);
+  MPI_Allreduce(MPI_IN_PLACE, flows.data(), static_cast<int>(flows.size()), MPI_DOUBLE, MPI_SUM,
+                grid_.comm());
+
+  budget_ = FlowBudget{};
+  std::size_t f = 0;
+  for (const auto& boundary : spec_.boundaries) {
+    budget_.entries.push_back({boundary.label, flows[f], flows[f + 1]});
+    f += 2;
+  }
+  for (const auto& well : spec_.wells) {
+    budget_.entries.push_back({"well:" + well.name, flows[f], flows[f + 1]});
+    f += 2;
+  }
+  if (spec_.transient) budget_.entries.push_back({"storage", flows[f], flows[f + 1]});
+  for (const auto& entry : budget_.entries) {
+    budget_.total_inflow += entry.inflow;
+    budget_.total_outflow += entry.outflow;
+  }
+  const double mean = 0.5 * (budget_.total_inflow + budget_.total_outflow);
+  budget_.relative_closure =
+      mean > 0.0 ? std::abs(budget_.total_inflow - budget_.total_outflow) / mean : 0.0;
+}
+
+std::vector<double> FlowSolver::face_flows() const {
+  std::vector<double> flows(static_cast<std::size_t>(3 * grid_.owned_cells()), 0.0);
+  const VecHandle local = ghosted_head();
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), local);
+  const auto* h = head.get();
+  PetscScalar**** conductivity = nullptr;
+  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(materials_.conductivity_dm(),
+                                        materials_.conductivity_local(), &conductivity));
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const int index[3] = {i, j, k};
+        const long n = grid_.owned_index(i, j, k);
+        for (int axis = 0; axis < 3; ++axis) {
+          const int neighbour = index[axis] + 1;
+          if (neighbour >= grid_.cells(axis)) continue;
+          const int ni = i + kOffset[axis][0], nj = j + kOffset[axis][1], nk = k + kOffset[axis][2];
+          const double transmissibility =
+              series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
+                                 conductivity[k][j][i][axis], grid_.width(axis, neighbour),
+                                 conductivity[nk][nj][ni][axis]);
+          flows[3 * n + axis] = transmissibility * (h[k][j][i] - h[nk][nj][ni]);
+        }
+      }
+  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
+                                            materials_.conductivity_local(), &conductivity));
+  return flows;
+}
+
+std::vector<double> FlowSolver::cell_darcy_flux() const {
+  const long owned = grid_.owned_cells();
+  // Flow [m3/d] in the + direction through the lower and upper face of each owned cell.
+  std::vector<double> lower(static_cast<std::size_t>(3 * owned), 0.0);
+  std::vector<double> upper = face_flows();
+  // Lower faces: interior ones are the upper faces of the neighbours below; fetch them through a
+  // ghosted copy of the face-flow field.
+  DmHandle flow_dm = grid_.create_compatible_dm(3, DMDA_STENCIL_STAR, 1);
+  VecHandle global, local;
+  TF_PETSC_CHECK(DMCreateGlobalVector(flow_dm, global.out()));
+  {
+    PetscScalar* values = nullptr;
+    TF_PETSC_CHECK(VecGetArray(global, &values));
+    std::copy(upper.begin(), upper.end(), values);
+    TF_PETSC_CHECK(VecRestoreArray(global, &values));
+  }
+  TF_PETSC_CHECK(DMCreateLocalVector(flow_dm, local.out()));
+  TF_PETSC_CHECK(DMGlobalToLocal(flow_dm, global, INSERT_VALUES, local));
+  PetscScalar**** ghosted = nullptr;
+  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(flow_dm, local, &ghosted));
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const int index[3] = {i, j, k};
+        const long n = grid_.owned_index(i, j, k);
+        for (int axis = 0; axis < 3; ++axis)
+          if (index[axis] > 0)
+            lower[3 * n + axis] =
+                ghosted[k - kOffset[axis][2]][j - kOffset[axis][1]][i - kOffset[axis][0]][axis];
+      }
+  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(flow_dm, local, &ghosted));
+
+  // Boundary faces carry the boundary flows (inflow through a lower face is +, upper face -).
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
+  const auto* h = head.get();
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
+    const auto& boundary = spec_.boundaries[b];
+    const int axis = face_axis(boundary.face);
+    for (const auto& cell : boundary_cells_[b]) {
+      const double inflow = boundary.type == FlowBoundary::Type::flux
+                                ? cell.coefficient
+                                : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
+      const long n = grid_.owned_index(cell.i, cell.j, cell.k);
+      if (face_is_upper(boundary.face))
+        upper[3 * n + axis] -= inflow;
+      else
+        lower[3 * n + axis] += inflow;
+    }
+  }
+  std::vector<double> flux(static_cast<std::size_t>(3 * owned));
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const long n = grid_.owned_index(i, j, k);
+        for (int axis = 0; axis < 3; ++axis)
+          flux[3 * n + axis] =
+              0.5 * (lower[3 * n + axis] + upper[3 * n + axis]) / grid_.face_area(axis, i, j, k);
+      }
+  return flux;
+}
+
+} // namespace terrafate

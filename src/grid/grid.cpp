@@ -1,0 +1,128 @@
+#include "terrafate/grid/grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+constexpr const char* kAxisNames[3] = {"x", "y", "z"};
+/// Cells beyond this many in total would overflow 32-bit PetscInt indexing of the DMDA.
+constexpr double kMaxCells = 2.0e9;
+} // namespace
+
+GridSpec read_grid_spec(const ConfigNode& node) {
+  node.expect_keys({"origin", "size", "cells", "spacing"});
+  GridSpec spec;
+  if (const auto origin = node.find("origin")) spec.origin = origin->as_vector<3>("m");
+  const bool uniform = node.has("size") || node.has("cells");
+  if (node.has("spacing")) {
+    if (uniform) throw node.at("spacing").error("give either size + cells or spacing, not both");
+    const ConfigNode spacing = node.at("spacing");
+    spacing.expect_keys({"x", "y", "z"});
+    for (int axis = 0; axis < 3; ++axis)
+      spec.widths[axis] = spacing.at(kAxisNames[axis]).as_quantity_list("m", Range::positive(), 1);
+  } else {
+    if (!uniform) throw node.error("give size and cells, or spacing");
+    const auto size = node.at("size").as_vector<3>("m", Range::positive());
+    const ConfigNode cells_node = node.at("cells");
+    const auto cells = cells_node.elements();
+    if (cells.size() != 3) throw cells_node.error("expected 3 cell counts [nx, ny, nz]");
+    for (int axis = 0; axis < 3; ++axis) {
+      const long count = cells[axis].as_integer(1, 100000000);
+      spec.widths[axis].assign(static_cast<std::size_t>(count), size[axis] / count);
+    }
+  }
+  const double total =
+      static_cast<double>(spec.widths[0].size()) * spec.widths[1].size() * spec.widths[2].size();
+  if (total > kMaxCells)
+    throw node.error(fmt::format("{:.3g} cells exceed the limit of {:.3g}", total, kMaxCells));
+  return spec;
+}
+
+Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widths) {
+  for (int axis = 0; axis < 3; ++axis) {
+    const auto& widths = widths_[axis];
+    auto& nodes = nodes_[axis];
+    nodes.resize(widths.size() + 1);
+    nodes[0] = spec.origin[axis];
+    for (std::size_t c = 0; c < widths.size(); ++c)
+      nodes[c + 1] = nodes[c] + widths[c];
+    centers_[axis].resize(widths.size());
+    for (std::size_t c = 0; c < widths.size(); ++c)
+      centers_[axis][c] = 0.5 * (nodes[c] + nodes[c + 1]);
+  }
+  TF_PETSC_CHECK(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE,
+                              DMDA_STENCIL_STAR, cells(0), cells(1), cells(2), PETSC_DECIDE,
+                              PETSC_DECIDE, PETSC_DECIDE, 1, 1, nullptr, nullptr, nullptr,
+                              dm_.out()));
+  TF_PETSC_CHECK(DMSetUp(dm_));
+  PetscInt xs, ys, zs, xm, ym, zm;
+  TF_PETSC_CHECK(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm));
+  owned_begin_ = {static_cast<int>(xs), static_cast<int>(ys), static_cast<int>(zs)};
+  owned_count_ = {static_cast<int>(xm), static_cast<int>(ym), static_cast<int>(zm)};
+  PetscInt ranks_x, ranks_y, ranks_z;
+  TF_PETSC_CHECK(DMDAGetInfo(dm_, nullptr, nullptr, nullptr, nullptr, &ranks_x, &ranks_y, &ranks_z,
+                             nullptr, nullptr, nullptr, nullptr, nullptr, nullptr));
+  const PetscInt *lx, *ly, *lz;
+  TF_PETSC_CHECK(DMDAGetOwnershipRanges(dm_, &lx, &ly, &lz));
+  ownership_[0].assign(lx, lx + ranks_x);
+  ownership_[1].assign(ly, ly + ranks_y);
+  ownership_[2].assign(lz, lz + ranks_z);
+}
+
+DmHandle Grid::create_compatible_dm(int dof, DMDAStencilType stencil, int stencil_width) const {
+  DmHandle dm;
+  TF_PETSC_CHECK(DMDACreate3d(
+      comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, stencil, cells(0), cells(1),
+      cells(2), static_cast<PetscInt>(ownership_[0].size()),
+      static_cast<PetscInt>(ownership_[1].size()), static_cast<PetscInt>(ownership_[2].size()), dof,
+      stencil_width, ownership_[0].data(), ownership_[1].data(), ownership_[2].data(), dm.out()));
+  TF_PETSC_CHECK(DMSetUp(dm));
+  return dm;
+}
+
+double Grid::face_area(int axis, int i, int j, int k) const {
+  switch (axis) {
+  case 0:
+    return widths_[1][j] * widths_[2][k];
+  case 1:
+    return widths_[0][i] * widths_[2][k];
+  default:
+    return widths_[0][i] * widths_[1][j];
+  }
+}
+
+std::optional<int> Grid::locate(int axis, double coordinate) const {
+  const auto& nodes = nodes_[axis];
+  if (!(coordinate >= nodes.front() && coordinate <= nodes.back())) return std::nullopt;
+  const auto upper = std::upper_bound(nodes.begin(), nodes.end(), coordinate);
+  const int cell = static_cast<int>(upper - nodes.begin()) - 1;
+  return std::min(cell, cells(axis) - 1);
+}
+
+bool Grid::inside(const std::array<double, 3>& point) const {
+  for (int axis = 0; axis < 3; ++axis)
+    if (!locate(axis, point[axis])) return false;
+  return true;
+}
+
+void Grid::require_cells_in(const Region& region) const {
+  if (region.all) return;
+  for (int axis = 0; axis < 3; ++axis) {
+    const auto& centers = centers_[axis];
+    const bool any = std::any_of(centers.begin(), centers.end(), [&](double c) {
+      return c >= region.box.min[axis] && c <= region.box.max[axis];
+    });
+    if (!any)
+      throw InputError(region.key_path, region.where,
+                       fmt::format("box [{}, {}] along {} contains no cell centre of the grid "
+                                   "(grid spans [{}, {}])",
+                                   region.box.min[axis], region.box.max[axis], kAxisNames[axis],
+                                   lower(axis), upper(axis)));
+  }
+}
+
+} // namespace terrafate

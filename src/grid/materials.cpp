@@ -1,0 +1,135 @@
+#include "terrafate/grid/materials.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+CellFieldRef read_field_ref(const ConfigNode& node, const std::filesystem::path& deck_folder) {
+  node.expect_keys({"hdf5", "dataset"});
+  CellFieldRef ref;
+  ref.file = node.string("hdf5");
+  if (ref.file.is_relative()) ref.file = deck_folder / ref.file;
+  ref.dataset = node.string("dataset");
+  ref.where = node.where();
+  ref.key_path = node.key_path();
+  return ref;
+}
+} // namespace
+
+std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
+                                              const std::filesystem::path& deck_folder) {
+  const auto entries = node.elements();
+  if (entries.empty()) throw node.error("at least one material is required");
+  std::vector<MaterialSpec> specs;
+  for (const auto& entry : entries) {
+    entry.expect_keys({"name", "region", "hydraulic_conductivity", "porosity", "specific_storage"});
+    MaterialSpec spec;
+    spec.name = entry.string("name");
+    for (const auto& other : specs)
+      if (other.name == spec.name)
+        throw entry.at("name").error(fmt::format("material '{}' is defined twice", spec.name));
+    spec.region = read_region(entry.at("region"));
+    const ConfigNode conductivity = entry.at("hydraulic_conductivity");
+    if (conductivity.is_map()) {
+      spec.hydraulic_conductivity_field = read_field_ref(conductivity, deck_folder);
+    } else if (conductivity.is_sequence()) {
+      spec.hydraulic_conductivity = conductivity.as_vector<3>("m/d", Range::positive());
+    } else {
+      const double k = conductivity.as_quantity("m/d", Range::positive());
+      spec.hydraulic_conductivity = std::array<double, 3>{k, k, k};
+    }
+    spec.porosity = entry.quantity("porosity", "1", Range::fraction_open_low());
+    spec.specific_storage =
+        entry.quantity_or("specific_storage", 0.0, "1/m", Range::non_negative());
+    spec.where = entry.where();
+    spec.key_path = entry.key_path();
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+Materials::Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
+                     const CellFieldLoader& load_field) {
+  const long owned = grid.owned_cells();
+  material_.assign(static_cast<std::size_t>(owned), -1);
+  for (int m = 0; m < static_cast<int>(specs.size()); ++m) {
+    grid.require_cells_in(specs[m].region);
+    for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+      for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+        for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+          if (specs[m].region.contains(grid.cell_center(i, j, k)))
+            material_[grid.owned_index(i, j, k)] = m;
+  }
+  // Uncovered cells: agree on the first one over all ranks so every rank throws the same error.
+  long first_uncovered = grid.total_cells();
+  for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+        if (material_[grid.owned_index(i, j, k)] < 0)
+          first_uncovered = std::min(
+              first_uncovered, (static_cast<long>(k) * grid.cells(1) + j) * grid.cells(0) + i);
+  MPI_Allreduce(MPI_IN_PLACE, &first_uncovered, 1, MPI_LONG, MPI_MIN, grid.comm());
+  if (first_uncovered < grid.total_cells()) {
+    const long i = first_uncovered % grid.cells(0);
+    const long j = (first_uncovered / grid.cells(0)) % grid.cells(1);
+    const long k = first_uncovered / (static_cast<long>(grid.cells(0)) * grid.cells(1));
+    throw InputError(
+        "materials", SourceLocation{specs.front().where.file, specs.front().where.line, 0},
+        fmt::format("cell ({}, {}, {}) centred at ({}, {}, {}) belongs to no material; "
+                    "give a material with region: all first",
+                    i, j, k, grid.center(0, i), grid.center(1, j), grid.center(2, k)));
+  }
+
+  conductivity_owned_.assign(static_cast<std::size_t>(3 * owned), 0.0);
+  porosity_.resize(static_cast<std::size_t>(owned));
+  specific_storage_.resize(static_cast<std::size_t>(owned));
+  for (int m = 0; m < static_cast<int>(specs.size()); ++m) {
+    const auto& spec = specs[m];
+    std::optional<LoadedCellField> field;
+    if (spec.hydraulic_conductivity_field) {
+      field = load_field(*spec.hydraulic_conductivity_field);
+      if (field->components != 1 && field->components != 3)
+        throw InputError(spec.hydraulic_conductivity_field->key_path,
+                         spec.hydraulic_conductivity_field->where,
+                         "the conductivity field must have 1 or 3 components per cell");
+    }
+    int invalid = 0;
+    for (long n = 0; n < owned; ++n) {
+      if (material_[n] != m) continue;
+      for (int axis = 0; axis < 3; ++axis) {
+        double k = 0.0;
+        if (field)
+          k = field->values[static_cast<std::size_t>(n * field->components +
+                                                     (field->components == 3 ? axis : 0))];
+        else
+          k = (*spec.hydraulic_conductivity)[axis];
+        if (!(std::isfinite(k) && k > 0.0)) invalid = 1;
+        conductivity_owned_[3 * n + axis] = k;
+      }
+      porosity_[n] = spec.porosity;
+      specific_storage_[n] = spec.specific_storage;
+    }
+    MPI_Allreduce(MPI_IN_PLACE, &invalid, 1, MPI_INT, MPI_MAX, grid.comm());
+    if (invalid)
+      throw InputError(spec.hydraulic_conductivity_field->key_path,
+                       spec.hydraulic_conductivity_field->where,
+                       "the conductivity field has values that are not positive and finite");
+  }
+
+  conductivity_dm_ = grid.create_compatible_dm(3, DMDA_STENCIL_STAR, 1);
+  VecHandle global;
+  TF_PETSC_CHECK(DMCreateGlobalVector(conductivity_dm_, global.out()));
+  {
+    PetscScalar* values = nullptr;
+    TF_PETSC_CHECK(VecGetArray(global, &values));
+    std::copy(conductivity_owned_.begin(), conductivity_owned_.end(), values);
+    TF_PETSC_CHECK(VecRestoreArray(global, &values));
+  }
+  TF_PETSC_CHECK(DMCreateLocalVector(conductivity_dm_, conductivity_local_.out()));
+  TF_PETSC_CHECK(DMGlobalToLocal(conductivity_dm_, global, INSERT_VALUES, conductivity_local_));
+}
+
+} // namespace terrafate

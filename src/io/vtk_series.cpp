@@ -1,0 +1,201 @@
+#include "terrafate/io/vtk_series.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <vtkCellData.h>
+#include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
+#include <vtkMPI.h>
+#include <vtkMPICommunicator.h>
+#include <vtkMPIController.h>
+#include <vtkNew.h>
+#include <vtkRectilinearGrid.h>
+#include <vtkSmartPointer.h>
+#include <vtkTrivialProducer.h>
+#include <vtkXMLPRectilinearGridWriter.h>
+
+#include "collective_checks.hpp"
+#include "terrafate/io/atomic_file.hpp"
+
+namespace terrafate::io {
+namespace {
+
+/// Folder name of output number `index`: step_ and six digits, zero padded.
+std::string step_name(std::size_t index) {
+  return fmt::format("step_{:06d}", index);
+}
+
+/// The ParaView collection file listing every step with its time. VTK 9.1 has no writer for
+/// .pvd outside ParaView, so the (small) XML is written here.
+std::string pvd_document(const std::vector<double>& step_times) {
+  std::string xml = "<?xml version=\"1.0\"?>\n"
+                    "<VTKFile type=\"Collection\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
+                    "  <Collection>\n";
+  for (std::size_t index = 0; index < step_times.size(); ++index)
+    xml += fmt::format("    <DataSet timestep=\"{}\" group=\"\" part=\"0\" "
+                       "file=\"{}/fields.pvtr\"/>\n",
+                       step_times[index], step_name(index));
+  xml += "  </Collection>\n"
+         "</VTKFile>\n";
+  return xml;
+}
+
+/// Node coordinates [m] of cells [offset, offset + count) of one axis: count + 1 values.
+vtkSmartPointer<vtkDoubleArray> block_nodes(const std::vector<double>& nodes, int offset,
+                                            int count) {
+  auto array = vtkSmartPointer<vtkDoubleArray>::New();
+  array->SetNumberOfTuples(count + 1);
+  for (int i = 0; i <= count; ++i)
+    array->SetValue(i, nodes[static_cast<std::size_t>(offset + i)]);
+  return array;
+}
+
+/// This rank's piece: point extent [offset, offset + count] per axis, so that neighbouring
+/// pieces share their boundary nodes, with every field as cell data and the time as TimeValue.
+vtkSmartPointer<vtkRectilinearGrid> make_piece(const GridCoordinates& coordinates,
+                                               const LocalBlock& block, double time,
+                                               const std::vector<FieldView>& fields) {
+  const std::array<int, 3>& offset = block.offset;
+  const std::array<int, 3>& count = block.count;
+  auto grid = vtkSmartPointer<vtkRectilinearGrid>::New();
+  grid->SetExtent(offset[0], offset[0] + count[0], offset[1], offset[1] + count[1], offset[2],
+                  offset[2] + count[2]);
+  grid->SetXCoordinates(block_nodes(coordinates.nodes[0], offset[0], count[0]));
+  grid->SetYCoordinates(block_nodes(coordinates.nodes[1], offset[1], count[1]));
+  grid->SetZCoordinates(block_nodes(coordinates.nodes[2], offset[2], count[2]));
+
+  const auto cells = static_cast<vtkIdType>(block.cell_count());
+  for (const FieldView& field : fields) {
+    auto array = vtkSmartPointer<vtkDoubleArray>::New();
+    array->SetName(field.name.c_str());
+    array->SetNumberOfComponents(field.components);
+    array->SetNumberOfTuples(cells);
+    std::copy_n(field.data, cells * field.components, array->GetPointer(0));
+    grid->GetCellData()->AddArray(array);
+  }
+
+  auto time_value = vtkSmartPointer<vtkDoubleArray>::New();
+  time_value->SetName("TimeValue");
+  time_value->SetNumberOfTuples(1);
+  time_value->SetValue(0, time);
+  grid->GetFieldData()->AddArray(time_value);
+  return grid;
+}
+
+/// Throws unless every axis of this rank's block has at least one cell (a VTK piece with a
+/// single node plane would be taken for a 2-D grid).
+void check_piece_has_cells(const LocalBlock& block) {
+  for (int axis = 0; axis < 3; ++axis) {
+    if (block.count[axis] < 1)
+      throw std::runtime_error(fmt::format(
+          "VTK pieces need at least one cell per axis; this rank's block has [{}] cells",
+          fmt::join(block.count, ", ")));
+  }
+}
+
+} // namespace
+
+struct VtkSeriesWriter::Impl {
+  MPI_Comm comm = MPI_COMM_NULL;
+  int rank = 0;
+  int size = 1;
+  std::filesystem::path directory;
+  GridCoordinates coordinates;
+  LocalBlock block;
+  /// Wraps `comm` for VTK's parallel summary writer (works on any communicator, not only
+  /// MPI_COMM_WORLD).
+  vtkSmartPointer<vtkMPIController> controller;
+  std::vector<double> step_times; ///< simulated time of each written step [d]
+};
+
+VtkSeriesWriter::VtkSeriesWriter(MPI_Comm comm, std::filesystem::path directory,
+                                 GridCoordinates coordinates, LocalBlock block)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& impl = *impl_;
+  impl.comm = comm;
+  MPI_Comm_rank(comm, &impl.rank);
+  MPI_Comm_size(comm, &impl.size);
+  impl.directory = std::move(directory);
+  impl.coordinates = std::move(coordinates);
+  impl.block = block;
+
+  detail::run_agreeing_on_errors(comm, [&] {
+    detail::check_layout(impl.coordinates, impl.block);
+    check_piece_has_cells(impl.block);
+  });
+  detail::run_agreeing_on_errors(
+      comm, [&] { detail::check_blocks_cover_grid(comm, impl.coordinates, impl.block); });
+  detail::run_agreeing_on_errors(comm, [&] {
+    if (impl.rank == 0) std::filesystem::create_directories(impl.directory);
+  });
+
+  vtkNew<vtkMPICommunicator> communicator;
+  MPI_Comm handle = comm;
+  vtkMPICommunicatorOpaqueComm opaque_handle(&handle);
+  // InitializeExternal copies the handle and never frees it: `comm` stays the caller's.
+  communicator->InitializeExternal(&opaque_handle);
+  impl.controller = vtkSmartPointer<vtkMPIController>::New();
+  impl.controller->SetCommunicator(communicator);
+}
+
+VtkSeriesWriter::~VtkSeriesWriter() = default;
+
+void VtkSeriesWriter::write_output(double time, const std::vector<FieldView>& fields) {
+  Impl& impl = *impl_;
+  detail::run_agreeing_on_errors(impl.comm, [&] { detail::check_fields(fields, impl.block); });
+
+  const std::string name = step_name(impl.step_times.size());
+  const std::filesystem::path final_folder = impl.directory / name;
+  const std::filesystem::path partial_folder = impl.directory / (name + ".partial");
+  detail::run_agreeing_on_errors(impl.comm, [&] {
+    if (impl.rank != 0) return;
+    std::filesystem::remove_all(partial_folder);
+    std::filesystem::create_directory(partial_folder);
+  });
+
+  const std::array<int, 3> cells = impl.coordinates.cells();
+  vtkNew<vtkTrivialProducer> producer;
+  producer->SetOutput(make_piece(impl.coordinates, impl.block, time, fields));
+  producer->SetWholeExtent(0, cells[0], 0, cells[1], 0, cells[2]);
+
+  vtkNew<vtkXMLPRectilinearGridWriter> writer;
+  writer->SetInputConnection(producer->GetOutputPort());
+  writer->SetController(impl.controller);
+  writer->SetFileName((partial_folder / "fields.pvtr").c_str());
+  writer->SetNumberOfPieces(impl.size);
+  writer->SetStartPiece(impl.rank);
+  writer->SetEndPiece(impl.rank);
+  // Every rank must ask for the summary (rank 0 writes it): with rank 0 alone, VTK 9.1 hangs.
+  writer->SetWriteSummaryFile(1);
+  writer->SetDataModeToAppended();
+  writer->EncodeAppendedDataOff();
+  writer->SetCompressorTypeToZLib();
+  writer->SetHeaderTypeToUInt64();
+  const int written = writer->Write();
+  detail::run_agreeing_on_errors(impl.comm, [&] {
+    if (written != 1)
+      throw std::runtime_error(fmt::format("VTK could not write piece {} of {}", impl.rank,
+                                           (partial_folder / "fields.pvtr").string()));
+  });
+
+  std::vector<double> step_times = impl.step_times;
+  step_times.push_back(time);
+  detail::run_agreeing_on_errors(impl.comm, [&] {
+    if (impl.rank != 0) return;
+    std::filesystem::remove_all(final_folder);
+    std::filesystem::rename(partial_folder, final_folder);
+    write_file_atomically(impl.directory / "fields.pvd", pvd_document(step_times));
+  });
+  impl.step_times = std::move(step_times);
+}
+
+} // namespace terrafate::io
