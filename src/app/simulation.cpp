@@ -195,16 +195,15 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   long step = 0;
   const auto solve_start = Clock::now();
   if (!model.flow.transient) {
-    // Steady flow: one solve per stress period; outputs show the period they fall in.
+    // Steady flow: one solve per stress period.
     for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
       const double begin = periods[p];
       const double end = periods[p + 1];
       flow.solve_steady(begin, end);
       max_closure = std::max(max_closure, flow.budget().relative_closure);
       ++step;
-      const bool last = p + 2 == periods.size();
-      while (next_output < outputs.size() &&
-             (outputs[next_output] < end || (last && outputs[next_output] <= end)))
+      // As in transient runs, an output at a period boundary shows the period that ends there.
+      while (next_output < outputs.size() && outputs[next_output] <= end)
         write_outputs(outputs[next_output++], step);
     }
   } else {

@@ -68,6 +68,13 @@ def check_outputs(out):
                             ["time", "location", "variable", "value", "unit"])
     budget = read_csv(os.path.join(out, "budget.csv"),
                       ["time", "component", "inflow", "outflow", "unit"])
+    well = {float(t): float(out) for t, c, _, out, _ in budget if c == "well:PW1"}
+    # PW1 pumps 80 m3/d from 10 d to 60 d. An output at time t shows the step that ends at t, so
+    # the well is on in the 30 and 60 d outputs and off in the 0, 10 and 100 d ones.
+    expected = {0.0: 0.0, 10.0: 0.0, 30.0: 80.0, 60.0: 80.0, 100.0: 0.0}
+    for time, rate in expected.items():
+        if abs(well[time] - rate) > 1e-9 * 80:
+            sys.exit(f"FAIL: well:PW1 outflow {well[time]} at t = {time}, expected {rate}")
     by_time = {}
     for time, _, inflow, outflow, unit in budget:
         assert unit == "m3/d"

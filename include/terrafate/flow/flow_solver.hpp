@@ -53,6 +53,8 @@ public:
   /// Water budget of the last solve.
   const FlowBudget& budget() const { return budget_; }
   const FlowSolveStats& stats() const { return stats_; }
+  /// The linear solver (options prefix "flow_").
+  KSP ksp() const { return ksp_.get(); }
 
   /// Darcy flux at owned cell centres [m/d], 3 components per cell, x fastest.
   std::vector<double> cell_darcy_flux() const;
@@ -70,6 +72,8 @@ private:
     double fraction; ///< share of the well's rate taken from this cell
   };
 
+  /// With -flow_pc_type hypre: BoomerAMG settings for 3-D unless given on the command line.
+  static void set_boomeramg_defaults();
   void assemble_operator(double dt);
   void assemble_rhs(double period_begin, double period_end, double dt);
   void solve(double dt);

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Steady 3-D heterogeneous flow benchmark (1,000,000 cells): builds Release, runs the case at 1
+# and 2 ranks with the default preconditioner (GAMG) and with BoomerAMG, and prints a table.
+# Usage: benchmarks/run_flow_benchmark.sh [RANKS...]   (default: 1 2)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+./scripts/build.sh >/dev/null
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+work="${BENCH_WORKDIR:-$(mktemp -d)}"
+mkdir -p "$work"
+cp benchmarks/flow/steady_1m.yaml "$work/"
+[ -f "$work/k_100x100x100.h5" ] ||
+  /usr/bin/python3 benchmarks/flow/make_k_field.py "$work/k_100x100x100.h5" 100 100 100 >/dev/null
+ranks_list=("${@:-1 2}")
+declare -A solvers=(
+  [gamg]=""
+  [hypre]="-flow_pc_type hypre"
+)
+printf '%-6s %-6s %10s %10s %10s %6s %12s %10s %8s\n' ranks pc cells setup_s solve_s its cells_per_s wall_s rss_MB
+for ranks in ${ranks_list[*]}; do
+  for pc in gamg hypre; do
+    out="$work/out_${pc}_np${ranks}"
+    rm -rf "$out"
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" \
+      mpirun --oversubscribe -n "$ranks" ./build/bin/terrafate run "$work/steady_1m.yaml" -o "$out" \
+      ${solvers[$pc]} >/dev/null
+    read -r wall rss_kb <"$work/time.txt"
+    /usr/bin/python3 - "$out/run_summary.json" "$ranks" "$pc" "$wall" "$rss_kb" <<'PY'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+ranks, pc, wall, rss_kb = sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+setup = summary["model_setup_seconds"] + summary["last_flow_setup_seconds"]
+solve = summary["last_flow_solve_seconds"]
+cells = summary["cells"]
+print(f"{ranks:<6} {pc:<6} {cells:>10} {setup:>10.2f} {solve:>10.2f} "
+      f"{summary['last_flow_iterations']:>6} {cells / (setup + solve):>12.3g} {wall:>10.2f} "
+      f"{rss_kb / 1024:>8.0f}")
+PY
+  done
+done
+echo "(setup = grid, materials, K field, operator assembly and preconditioner; rss of mpirun's"
+echo " largest child as reported by /usr/bin/time; work folder $work)"
