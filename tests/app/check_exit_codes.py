@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""The command line contract: --version, --help, usage errors, a missing deck, validate, and a
+numerical failure (the flow solver limited to one iteration) with their exit codes and messages.
+Usage: check_exit_codes.py TERRAFATE DECK WORKDIR MPIEXEC
+"""
+import os
+import subprocess
+import sys
+
+failures = []
+
+
+def check(name, command, expected_status, expected_text, stream="stderr"):
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    text = result.stdout if stream == "stdout" else result.stderr
+    ok = result.returncode == expected_status and expected_text in text
+    print(f"{'PASS' if ok else 'FAIL'} {name}: exit {result.returncode} (expected "
+          f"{expected_status}); {stream}: {text.strip().splitlines()[-1] if text.strip() else ''}")
+    if not ok:
+        failures.append(name)
+    return text
+
+
+def main():
+    terrafate, deck, workdir, mpiexec = sys.argv[1:5]
+    os.makedirs(workdir, exist_ok=True)
+    check("version", [terrafate, "--version"], 0, "terrafate 0.", "stdout")
+    check("help", [terrafate, "--help"], 0, "validate", "stdout")
+    check("no subcommand", [terrafate], 2, "subcommand")
+    check("unknown option", [terrafate, "run", deck, "--frobnicate"], 2, "frobnicate")
+    check("missing deck", [terrafate, "validate", os.path.join(workdir, "absent.yaml")], 2,
+          "cannot open the deck file")
+    check("validate", [terrafate, "validate", deck], 0, "valid", "stdout")
+    # PETSc options before and after the deck, with and without values.
+    check("petsc options", [terrafate, "run", "-log_view", deck, "-o", os.path.join(workdir, "ok"),
+                            "-flow_pc_type", "hypre", "-flow_ksp_monitor"], 0, "results in",
+          "stdout")
+    text = check("numerical failure at 2 ranks",
+                 [mpiexec, "--oversubscribe", "-n", "2", terrafate, "run", deck, "-o",
+                  os.path.join(workdir, "fail"), "-flow_ksp_max_it", "1"], 3,
+                 "flow solver did not converge")
+    if text.count("numerical error") != 1:
+        failures.append("numerical failure message printed once")
+    if failures:
+        sys.exit(f"FAIL: {', '.join(failures)}")
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
