@@ -11,15 +11,15 @@ namespace terrafate {
 namespace {
 /// Sections of the product that this version does not simulate yet: a clear refusal instead
 /// of an "unknown key" suggestion.
-constexpr std::string_view kUnsupportedSections[] = {"transport",    "remediation", "soil",
-                                                     "risk",         "ensemble",    "strategies",
-                                                     "design_space", "objective",   "carbon"};
+constexpr std::string_view kUnsupportedSections[] = {
+    "remediation", "soil", "risk", "ensemble", "strategies", "design_space", "objective", "carbon"};
 
-TimeSpec read_time(const ConfigNode& node, bool transient) {
+/// `stepped`: the run advances in time steps (transient flow or transport).
+TimeSpec read_time(const ConfigNode& node, bool stepped) {
   node.expect_keys({"end", "max_step", "initial_step", "step_multiplier", "output_times"});
   TimeSpec time;
   time.end = node.quantity("end", "d", Range::non_negative());
-  if (transient) {
+  if (stepped) {
     time.max_step = node.quantity("max_step", "d", Range::positive());
     time.initial_step = node.quantity_or("initial_step", time.max_step, "d", Range::positive());
     if (time.initial_step > time.max_step)
@@ -28,7 +28,7 @@ TimeSpec read_time(const ConfigNode& node, bool transient) {
                              time.max_step));
     time.step_multiplier =
         node.quantity_or("step_multiplier", 1.0, "1", Range{1.0, 10.0, false, false});
-    if (!(time.end > 0.0)) throw node.at("end").error("transient flow needs end > 0");
+    if (!(time.end > 0.0)) throw node.at("end").error("a time-stepped run needs end > 0");
   } else {
     time.max_step = node.quantity_or("max_step", time.end, "d", Range::positive());
   }
@@ -98,20 +98,25 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
           std::string(section), root.key_where(section),
           fmt::format(
               "the '{}' section is not supported by this version of terrafate (groundwater flow "
-              "only); remove it",
+              "and transport only); remove it",
               section));
-  root.expect_keys({"title", "grid", "materials", "flow", "time", "observations", "output"});
+  root.expect_keys(
+      {"title", "grid", "materials", "flow", "transport", "time", "observations", "output"});
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";
   deck.materials = read_material_specs(root.at("materials"), deck_folder);
   const ConfigNode flow = root.at("flow");
   const bool transient = flow.has("type") && flow.at("type").as_string() == "transient";
+  const bool stepped = transient || root.has("transport");
   if (const auto time = root.find("time"))
-    deck.time = read_time(*time, transient);
+    deck.time = read_time(*time, stepped);
   else if (transient)
     throw InputError("time", flow.at("type").where(),
                      "transient flow needs a time: section (end, max_step)");
+  else if (stepped)
+    throw InputError("time", root.key_where("transport"),
+                     "transport needs a time: section (end, max_step)");
   else
     deck.time.output_times = {0.0}; // steady flow without a time section: one output
   if (const auto observations = root.find("observations"))

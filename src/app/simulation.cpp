@@ -17,6 +17,7 @@
 #include "terrafate/io/cell_field_hdf5.hpp"
 #include "terrafate/io/results_hdf5.hpp"
 #include "terrafate/io/vtk_series.hpp"
+#include "terrafate/transport/transport_solver.hpp"
 
 namespace terrafate {
 
@@ -99,6 +100,13 @@ private:
 Model::Model(MPI_Comm comm, const Deck& deck)
     : grid(comm, deck.grid), materials(grid, deck.materials, hdf5_loader(grid)),
       flow(read_flow_spec(deck.root.at("flow"), grid)) {
+  if (const auto node = deck.root.find("transport")) {
+    if (flow.transient)
+      throw deck.root.at("flow").at("type").error(
+          "transport needs steady flow in this version of terrafate (re-solved at every well "
+          "schedule change)");
+    transport = read_transport_spec(*node, grid, flow);
+  }
   for (const auto& well : flow.wells)
     if (well.start >= deck.time.end && deck.time.end > 0.0)
       throw InputError(well.key_path, well.where,
@@ -118,6 +126,10 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   Model model(comm, deck);
   const PointSampler sampler(model.grid, deck.observation_points);
   FlowSolver flow(model.grid, model.materials, model.flow);
+  std::unique_ptr<TransportSolver> transport;
+  if (model.transport)
+    transport = std::make_unique<TransportSolver>(model.grid, model.materials, model.flow,
+                                                  *model.transport);
   const double model_setup_seconds = seconds_since(setup_start);
 
   const auto& folder = options.output_folder;
@@ -152,6 +164,11 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                                                 local_block(model.grid));
   TableWriter observations(folder / "observations.csv", "time,location,variable,value,unit", root);
   TableWriter budget_table(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
+  TableWriter mass_table(folder / "mass_balance.csv",
+                         "time,species,dissolved,sorbed,inflow,outflow,sources,decayed,produced,"
+                         "relative_closure,unit",
+                         root && transport);
+  double max_mass_closure = 0.0;
 
   const auto& time = deck.time;
   Progress progress(comm, time.end);
@@ -164,6 +181,24 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     for (std::size_t p = 0; p < heads.size(); ++p)
       observations.add(
           fmt::format("{},{},head,{},m", t, deck.observation_points[p].name, heads[p]));
+    if (transport) {
+      const auto& species = model.transport->species;
+      for (std::size_t s = 0; s < species.size(); ++s) {
+        const auto values = sampler.sample(transport->concentration(s));
+        for (std::size_t p = 0; p < values.size(); ++p)
+          observations.add(fmt::format("{},{},{},{},mg/L", t, deck.observation_points[p].name,
+                                       species[s].name, values[p]));
+      }
+      const auto balances = transport->balances();
+      for (std::size_t s = 0; s < species.size(); ++s) {
+        const auto& b = balances[s];
+        max_mass_closure = std::max(max_mass_closure, b.relative_closure());
+        mass_table.add(fmt::format("{},{},{},{},{},{},{},{},{},{:.3e},g", t, species[s].name,
+                                   b.dissolved, b.sorbed, b.inflow, b.outflow, b.sources, b.decayed,
+                                   b.produced, b.relative_closure()));
+      }
+      mass_table.flush();
+    }
     observations.flush();
     for (const auto& entry : flow.budget().entries)
       budget_table.add(
@@ -174,16 +209,29 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       std::vector<double> velocity(darcy.size());
       for (std::size_t n = 0; n < velocity.size(); ++n)
         velocity[n] = darcy[n] / model.materials.porosity(static_cast<long>(n / 3));
-      const PetscScalar* head_values = nullptr;
-      TF_PETSC_CHECK(VecGetArrayRead(flow.head(), &head_values));
-      const std::vector<io::FieldView> fields{
-          {"head", "m", "hydraulic head", 1, head_values},
+      std::vector<const PetscScalar*> arrays;
+      std::vector<Vec> vectors{flow.head()};
+      if (transport)
+        for (std::size_t s = 0; s < transport->species_count(); ++s)
+          vectors.push_back(transport->concentration(s));
+      for (Vec vector : vectors) {
+        const PetscScalar* values = nullptr;
+        TF_PETSC_CHECK(VecGetArrayRead(vector, &values));
+        arrays.push_back(values);
+      }
+      std::vector<io::FieldView> fields{
+          {"head", "m", "hydraulic head", 1, arrays[0]},
           {"darcy_flux", "m/d", "specific discharge at cell centres", 3, darcy.data()},
           {"velocity", "m/d", "seepage (pore) velocity: darcy_flux / porosity", 3,
            velocity.data()}};
+      if (transport)
+        for (std::size_t s = 0; s < transport->species_count(); ++s)
+          fields.push_back({model.transport->species[s].name, "mg/L",
+                            "dissolved concentration (mobile domain)", 1, arrays[s + 1]});
       if (hdf5) hdf5->write_output(t, fields);
       if (vtk) vtk->write_output(t, fields);
-      TF_PETSC_CHECK(VecRestoreArrayRead(flow.head(), &head_values));
+      for (std::size_t v = 0; v < vectors.size(); ++v)
+        TF_PETSC_CHECK(VecRestoreArrayRead(vectors[v], &arrays[v]));
     }
     progress.output(t, step);
     output_seconds += seconds_since(output_start);
@@ -194,7 +242,38 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   std::size_t next_output = 0;
   long step = 0;
   const auto solve_start = Clock::now();
-  if (!model.flow.transient) {
+  if (transport) {
+    // Steady flow per stress period; transport steps hit every period change, source window
+    // and output time exactly.
+    std::set<double> breaks(periods.begin(), periods.end());
+    for (const auto& source : model.transport->sources)
+      for (double t : {source.start, source.end})
+        if (t > 0.0 && t < time.end) breaks.insert(t);
+    breaks.insert(outputs.begin(), outputs.end());
+    if (next_output < outputs.size() && outputs[next_output] == 0.0) {
+      flow.solve_steady(periods[0], periods[1]);
+      write_outputs(outputs[next_output++], step);
+    }
+    for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
+      const double begin = periods[p];
+      const double end = periods[p + 1];
+      flow.solve_steady(begin, end);
+      max_closure = std::max(max_closure, flow.budget().relative_closure);
+      transport->set_flow(flow, begin, end);
+      double t = begin;
+      double dt = time.initial_step;
+      while (t < end) {
+        const double t_next = std::min(t + dt, *breaks.upper_bound(t));
+        transport->advance(t, t_next - t);
+        t = t_next;
+        ++step;
+        progress.step(t, step);
+        while (next_output < outputs.size() && outputs[next_output] <= t)
+          write_outputs(outputs[next_output++], step);
+        dt = std::min(dt * time.step_multiplier, time.max_step);
+      }
+    }
+  } else if (!model.flow.transient) {
     // Steady flow: one solve per stress period.
     for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
       const double begin = periods[p];
@@ -257,12 +336,17 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   "time_loop_seconds": {:.6f},
   "output_seconds": {:.6f},
   "wall_seconds": {:.6f},
-  "max_budget_closure": {:.6e}
+  "max_budget_closure": {:.6e},
+  "transport_iterations": {},
+  "transport_tvd_sweeps": {},
+  "max_mass_balance_closure": {:.6e}
 }}
 )",
         kVersion, kGitCommit, ranks, model.grid.total_cells(), step, stats.solves,
         stats.total_iterations, stats.iterations, model_setup_seconds, stats.setup_seconds,
-        stats.solve_seconds, solve_seconds, output_seconds, seconds_since(run_start), max_closure);
+        stats.solve_seconds, solve_seconds, output_seconds, seconds_since(run_start), max_closure,
+        transport ? transport->linear_iterations() : 0, transport ? transport->tvd_sweeps() : 0,
+        max_mass_closure);
     io::write_file_atomically(folder / "run_summary.json", summary);
     fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
                "{:.2f} s\nresults in {}\n",

@@ -358,6 +358,28 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
       mean > 0.0 ? std::abs(budget_.total_inflow - budget_.total_outflow) / mean : 0.0;
 }
 
+std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double period_end) const {
+  std::vector<ExternalFlow> flows;
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
+  const auto* h = head.get();
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
+    const auto& boundary = spec_.boundaries[b];
+    for (const auto& cell : boundary_cells_[b]) {
+      const double inflow = boundary.type == FlowBoundary::Type::flux
+                                ? cell.coefficient
+                                : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
+      flows.push_back({cell.i, cell.j, cell.k, inflow, static_cast<int>(b), -1});
+    }
+  }
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
+    if (!spec_.wells[w].active_during(period_begin, period_end)) continue;
+    for (const auto& cell : well_cells_[w])
+      flows.push_back(
+          {cell.i, cell.j, cell.k, spec_.wells[w].rate * cell.fraction, -1, static_cast<int>(w)});
+  }
+  return flows;
+}
+
 std::vector<double> FlowSolver::face_flows() const {
   std::vector<double> flows(static_cast<std::size_t>(3 * grid_.owned_cells()), 0.0);
   const VecHandle local = ghosted_head();

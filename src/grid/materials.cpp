@@ -25,7 +25,8 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
   if (entries.empty()) throw node.error("at least one material is required");
   std::vector<MaterialSpec> specs;
   for (const auto& entry : entries) {
-    entry.expect_keys({"name", "region", "hydraulic_conductivity", "porosity", "specific_storage"});
+    entry.expect_keys({"name", "region", "hydraulic_conductivity", "porosity", "specific_storage",
+                       "bulk_density", "foc", "dispersivity"});
     MaterialSpec spec;
     spec.name = entry.string("name");
     for (const auto& other : specs)
@@ -44,6 +45,10 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
     spec.porosity = entry.quantity("porosity", "1", Range::fraction_open_low());
     spec.specific_storage =
         entry.quantity_or("specific_storage", 0.0, "1/m", Range::non_negative());
+    spec.bulk_density = entry.quantity_or("bulk_density", 0.0, "kg/L", Range::non_negative());
+    spec.foc = entry.quantity_or("foc", 0.0, "1", Range::unit_interval());
+    if (const auto dispersivity = entry.find("dispersivity"))
+      spec.dispersivity = dispersivity->as_vector<3>("m", Range::non_negative());
     spec.where = entry.where();
     spec.key_path = entry.key_path();
     specs.push_back(std::move(spec));
@@ -86,6 +91,10 @@ Materials::Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
   conductivity_owned_.assign(static_cast<std::size_t>(3 * owned), 0.0);
   porosity_.resize(static_cast<std::size_t>(owned));
   specific_storage_.resize(static_cast<std::size_t>(owned));
+  bulk_density_.resize(static_cast<std::size_t>(owned));
+  foc_.resize(static_cast<std::size_t>(owned));
+  for (const auto& spec : specs)
+    dispersivity_.push_back(spec.dispersivity);
   for (int m = 0; m < static_cast<int>(specs.size()); ++m) {
     const auto& spec = specs[m];
     std::optional<LoadedCellField> field;
@@ -111,6 +120,8 @@ Materials::Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
       }
       porosity_[n] = spec.porosity;
       specific_storage_[n] = spec.specific_storage;
+      bulk_density_[n] = spec.bulk_density;
+      foc_[n] = spec.foc;
     }
     MPI_Allreduce(MPI_IN_PLACE, &invalid, 1, MPI_INT, MPI_MAX, grid.comm());
     if (invalid)

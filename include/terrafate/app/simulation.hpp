@@ -1,6 +1,7 @@
 #pragma once
 // The run driver: builds the model from a deck, steps through time and writes the outputs.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
+#include "terrafate/transport/transport_spec.hpp"
 
 namespace terrafate {
 
@@ -20,6 +22,7 @@ struct Model {
   Grid grid;
   Materials materials;
   FlowSpec flow;
+  std::optional<TransportSpec> transport;
 };
 
 struct RunOptions {

@@ -19,6 +19,15 @@ struct BudgetEntry {
   double outflow = 0.0;
 };
 
+/// Water entering (inflow > 0) or leaving (< 0) one owned cell across the domain boundary or
+/// through a well: what transport needs to carry mass in and out.
+struct ExternalFlow {
+  int i = 0, j = 0, k = 0;
+  double inflow = 0.0; ///< [m3/d]
+  int boundary = -1;   ///< index into FlowSpec::boundaries, or -1
+  int well = -1;       ///< index into FlowSpec::wells, or -1
+};
+
 struct FlowBudget {
   std::vector<BudgetEntry> entries;
   double total_inflow = 0.0;  ///< [m3/d]
@@ -58,6 +67,9 @@ public:
 
   /// Darcy flux at owned cell centres [m/d], 3 components per cell, x fastest.
   std::vector<double> cell_darcy_flux() const;
+  /// Boundary and well flows of the owned cells for the current head, with the wells of the
+  /// period [period_begin, period_end).
+  std::vector<ExternalFlow> external_flows(double period_begin, double period_end) const;
   /// Interior face flows [m3/d] through the +x, +y, +z face of each owned cell (zero on the
   /// domain boundary), 3 components per cell, x fastest.
   std::vector<double> face_flows() const;

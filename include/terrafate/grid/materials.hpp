@@ -31,6 +31,10 @@ struct MaterialSpec {
   std::optional<CellFieldRef> hydraulic_conductivity_field;
   double porosity = 0.0;         ///< [-] in (0, 1]
   double specific_storage = 0.0; ///< [1/m]
+  double bulk_density = 0.0;     ///< [kg/L] dry bulk density (sorption)
+  double foc = 0.0;              ///< [-] fraction of organic carbon (Koc sorption)
+  /// [m] longitudinal, transverse horizontal and transverse vertical dispersivity.
+  std::array<double, 3> dispersivity{};
   SourceLocation where;
   std::string key_path;
 };
@@ -64,6 +68,14 @@ public:
   double porosity(long n) const { return porosity_[n]; }
   /// [1/m] specific storage of owned cell at owned index `n`.
   double specific_storage(long n) const { return specific_storage_[n]; }
+  /// [kg/L] bulk density of owned cell `n`.
+  double bulk_density(long n) const { return bulk_density_[n]; }
+  /// [-] fraction of organic carbon of owned cell `n`.
+  double foc(long n) const { return foc_[n]; }
+  /// [m] dispersivity (longitudinal, transverse horizontal, transverse vertical) of cell `n`.
+  const std::array<double, 3>& dispersivity(long n) const {
+    return dispersivity_[static_cast<std::size_t>(material_[n])];
+  }
   /// Index into the spec list of the material of owned cell `n`.
   int material_of(long n) const { return material_[n]; }
 
@@ -73,6 +85,9 @@ private:
   std::vector<double> conductivity_owned_;
   std::vector<double> porosity_;
   std::vector<double> specific_storage_;
+  std::vector<double> bulk_density_;
+  std::vector<double> foc_;
+  std::vector<std::array<double, 3>> dispersivity_; ///< per material
   std::vector<int> material_;
 };
 

@@ -1,0 +1,75 @@
+#pragma once
+// Transport input: species with sorption and decay, a decay network, initial concentrations,
+// sources and boundary inflow concentrations.
+#include <array>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "terrafate/core/config.hpp"
+#include "terrafate/flow/flow_spec.hpp"
+#include "terrafate/grid/grid.hpp"
+
+namespace terrafate {
+
+struct SpeciesSpec {
+  std::string name;
+  double diffusion = 0.0;         ///< [m2/d] free-water molecular diffusion coefficient
+  bool sorption_from_koc = false; ///< Kd = koc * foc of each cell
+  double kd = 0.0;                ///< [L/kg] linear distribution coefficient
+  double koc = 0.0;               ///< [L/kg] organic-carbon partition coefficient
+  double decay_rate = 0.0;        ///< [1/d] first-order rate in the dissolved phase
+  double sorbed_decay_rate = 0.0; ///< [1/d] first-order rate in the sorbed phase
+  SourceLocation sorption_where;  ///< where sorption was given (for errors)
+  std::string sorption_key;
+};
+
+/// Parent -> daughter first-order decay: `yield` g of daughter per g of parent decayed.
+struct ReactionSpec {
+  int parent = 0;
+  int daughter = 0;
+  double yield = 0.0;
+};
+
+struct InitialConcentration {
+  int species = 0;
+  Region region;
+  double concentration = 0.0; ///< [mg/L]
+};
+
+struct TransportSource {
+  enum class Type { concentration, mass_rate, well };
+  Type type = Type::concentration;
+  int species = 0;
+  Region region;                                        ///< concentration
+  std::array<double, 3> position{};                     ///< [m] mass_rate
+  int well = -1;                                        ///< index into FlowSpec::wells (well)
+  double value = 0.0;                                   ///< [mg/L] concentration or [g/d] mass rate
+  double start = 0.0;                                   ///< [d]
+  double end = std::numeric_limits<double>::infinity(); ///< [d]
+  bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
+};
+
+/// Concentration [mg/L] of water flowing in through a face's flow boundaries (default 0).
+struct TransportBoundary {
+  Face face = Face::xmin;
+  int species = 0;
+  double concentration = 0.0;
+};
+
+struct TransportSpec {
+  bool tvd = true;
+  std::vector<SpeciesSpec> species;
+  std::vector<ReactionSpec> reactions;
+  /// Species indices with every parent before its daughters.
+  std::vector<int> solve_order;
+  std::vector<InitialConcentration> initial;
+  std::vector<TransportSource> sources;
+  std::vector<TransportBoundary> boundaries;
+};
+
+/// Reads `transport:`; positions and regions are checked against the grid and wells against
+/// the flow input.
+TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow);
+
+} // namespace terrafate

@@ -1,0 +1,516 @@
+#include "terrafate/transport/transport_solver.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+constexpr int kOffset[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+
+/// van Leer limiter.
+double van_leer(double r) {
+  return (r + std::abs(r)) / (1.0 + std::abs(r));
+}
+
+/// Harmonic combination of two half-cell conductances [m2/d]: area / sum(distance / (theta D)).
+double face_conductance(double area, double half_a, double coefficient_a, double half_b,
+                        double coefficient_b) {
+  if (coefficient_a <= 0.0 || coefficient_b <= 0.0) return 0.0;
+  return area / (half_a / coefficient_a + half_b / coefficient_b);
+}
+} // namespace
+
+double SpeciesBalance::relative_closure() const {
+  const double stored = dissolved + sorbed;
+  const double change = stored - initial_stored;
+  const double net = inflow - outflow + sources - decayed + produced;
+  const double scale = std::max({std::abs(stored), std::abs(initial_stored), inflow, outflow,
+                                 std::abs(sources), decayed, produced});
+  return scale > 0.0 ? std::abs(change - net) / scale : 0.0;
+}
+
+TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
+                                 const FlowSpec& flow_spec, const TransportSpec& spec)
+    : grid_(grid), materials_(materials), flow_spec_(flow_spec), spec_(spec) {
+  wide_dm_ = grid.create_compatible_dm(1, DMDA_STENCIL_STAR, 2);
+  face_dm_ = grid.create_compatible_dm(3, DMDA_STENCIL_STAR, 1);
+  dispersion_dm_ = grid.create_compatible_dm(4, DMDA_STENCIL_STAR, 1);
+  TF_PETSC_CHECK(DMCreateLocalVector(face_dm_, face_flows_local_.out()));
+  TF_PETSC_CHECK(DMCreateLocalVector(dispersion_dm_, dispersion_local_.out()));
+  TF_PETSC_CHECK(DMCreateGlobalVector(wide_dm_, wide_global_.out()));
+  TF_PETSC_CHECK(DMCreateLocalVector(wide_dm_, wide_local_.out()));
+
+  // Sorbing species need a bulk density (and foc for Koc) in every cell.
+  for (const auto& species : spec.species) {
+    const bool sorbs = species.sorption_from_koc ? species.koc > 0.0 : species.kd > 0.0;
+    if (!sorbs) continue;
+    int missing = -1;
+    for (long n = 0; n < grid.owned_cells(); ++n)
+      if (materials.bulk_density(n) <= 0.0 ||
+          (species.sorption_from_koc && materials.foc(n) <= 0.0))
+        missing = std::max(missing, materials.material_of(n));
+    MPI_Allreduce(MPI_IN_PLACE, &missing, 1, MPI_INT, MPI_MAX, grid.comm());
+    if (missing >= 0)
+      throw InputError(species.sorption_key, species.sorption_where,
+                       fmt::format("sorption of '{}' needs bulk_density > 0{} in every material; "
+                                   "materials[{}] has none",
+                                   species.name, species.sorption_from_koc ? " and foc > 0" : "",
+                                   missing));
+  }
+  const std::size_t count = spec.species.size();
+  concentration_.resize(count);
+  previous_.resize(count);
+  full_operator_.resize(count);
+  operator_.resize(count);
+  assembled_dt_.assign(count, -1.0);
+  assembled_fixed_.resize(count);
+  local_balance_.resize(count);
+  fixed_rows_.resize(count);
+  fixed_values_.resize(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), concentration_[s].out()));
+    TF_PETSC_CHECK(VecDuplicate(concentration_[s], previous_[s].out()));
+    TF_PETSC_CHECK(VecSet(concentration_[s], 0.0));
+    DmdaArrayWrite<PetscScalar***> c(grid.dm(), concentration_[s]);
+    for (const auto& initial : spec.initial) {
+      if (initial.species != static_cast<int>(s)) continue;
+      for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+        for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+            if (initial.region.contains(grid.cell_center(i, j, k)))
+              c.get()[k][j][i] = initial.concentration;
+    }
+  }
+  TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), rhs_full_.out()));
+  TF_PETSC_CHECK(VecDuplicate(rhs_full_, rhs_.out()));
+  TF_PETSC_CHECK(VecDuplicate(rhs_full_, residual_.out()));
+
+  TF_PETSC_CHECK(KSPCreate(grid.comm(), ksp_.out()));
+  TF_PETSC_CHECK(KSPSetOptionsPrefix(ksp_, "transport_"));
+  // GMRES: no breakdown on the near-converged right-hand sides of the TVD correction, where
+  // BiCGStab can break down. Residual 1e-10 relative to the initial one keeps the mass balance
+  // closed to about 1e-11.
+  TF_PETSC_CHECK(KSPSetType(ksp_, KSPGMRES));
+  TF_PETSC_CHECK(KSPSetTolerances(ksp_, 1.0e-10, 1.0e-50, PETSC_DEFAULT, 1000));
+  TF_PETSC_CHECK(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
+  TF_PETSC_CHECK(KSPConvergedDefaultSetUIRNorm(ksp_));
+  TF_PETSC_CHECK(KSPSetFromOptions(ksp_));
+  PetscBool given = PETSC_FALSE;
+  PetscInt sweeps = tvd_max_sweeps_;
+  TF_PETSC_CHECK(PetscOptionsGetInt(nullptr, "transport_", "-tvd_max_sweeps", &sweeps, &given));
+  tvd_max_sweeps_ = static_cast<int>(sweeps);
+  TF_PETSC_CHECK(PetscOptionsGetReal(nullptr, "transport_", "-tvd_rtol", &tvd_tolerance_, &given));
+  TF_PETSC_CHECK(VecDuplicate(rhs_full_, iterate_.out()));
+
+  // Mass initially in place.
+  for (std::size_t s = 0; s < count; ++s) {
+    account(s, 0.0, 0.0);
+    local_balance_[s].initial_stored = local_balance_[s].dissolved + local_balance_[s].sorbed;
+  }
+}
+
+double TransportSolver::sorption_ratio(std::size_t s, long n) const {
+  const auto& species = spec_.species[s];
+  const double kd = species.sorption_from_koc ? species.koc * materials_.foc(n) : species.kd;
+  return materials_.bulk_density(n) * kd;
+}
+
+double TransportSolver::decay_coefficient(std::size_t s, long n, double volume) const {
+  const auto& species = spec_.species[s];
+  return (species.decay_rate * materials_.porosity(n) +
+          species.sorbed_decay_rate * sorption_ratio(s, n)) *
+         volume;
+}
+
+void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, double period_end) {
+  period_begin_ = period_begin;
+  period_end_ = period_end;
+  external_ = flow.external_flows(period_begin, period_end);
+  const auto faces = flow.face_flows();
+  {
+    VecHandle global;
+    TF_PETSC_CHECK(DMCreateGlobalVector(face_dm_, global.out()));
+    PetscScalar* values = nullptr;
+    TF_PETSC_CHECK(VecGetArray(global, &values));
+    std::copy(faces.begin(), faces.end(), values);
+    TF_PETSC_CHECK(VecRestoreArray(global, &values));
+    TF_PETSC_CHECK(DMGlobalToLocal(face_dm_, global, INSERT_VALUES, face_flows_local_));
+  }
+  compute_dispersion(flow.cell_darcy_flux());
+  std::fill(assembled_dt_.begin(), assembled_dt_.end(), -1.0);
+}
+
+void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) {
+  VecHandle global;
+  TF_PETSC_CHECK(DMCreateGlobalVector(dispersion_dm_, global.out()));
+  PetscScalar* values = nullptr;
+  TF_PETSC_CHECK(VecGetArray(global, &values));
+  for (long n = 0; n < grid_.owned_cells(); ++n) {
+    // theta D = aL q_i^2/|q| + ... (Darcy flux q = theta v, so theta * a v_i^2/|v| = a q_i^2/|q|)
+    const double* q = &darcy_flux[static_cast<std::size_t>(3 * n)];
+    const double magnitude = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+    const auto& a = materials_.dispersivity(n); // longitudinal, transverse horizontal, vertical
+    double* d = &values[4 * n];
+    if (magnitude > 0.0) {
+      const double qx2 = q[0] * q[0] / magnitude, qy2 = q[1] * q[1] / magnitude,
+                   qz2 = q[2] * q[2] / magnitude;
+      d[0] = a[0] * qx2 + a[1] * qy2 + a[2] * qz2;
+      d[1] = a[1] * qx2 + a[0] * qy2 + a[2] * qz2;
+      d[2] = a[2] * qx2 + a[2] * qy2 + a[0] * qz2;
+    } else {
+      d[0] = d[1] = d[2] = 0.0;
+    }
+    const double porosity = materials_.porosity(n);
+    d[3] = porosity * std::cbrt(porosity); // theta * tortuosity (tortuosity = theta^(1/3))
+  }
+  TF_PETSC_CHECK(VecRestoreArray(global, &values));
+  TF_PETSC_CHECK(DMGlobalToLocal(dispersion_dm_, global, INSERT_VALUES, dispersion_local_));
+}
+
+void TransportSolver::assemble(std::size_t s, double time, double dt) {
+  const auto& species = spec_.species[s];
+  MatHandle& full = full_operator_[s];
+  if (!full) TF_PETSC_CHECK(DMCreateMatrix(grid_.dm(), full.out()));
+  TF_PETSC_CHECK(MatZeroEntries(full));
+  PetscScalar**** faces = nullptr;
+  PetscScalar**** dispersion = nullptr;
+  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
+  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(dispersion_dm_, dispersion_local_, &dispersion));
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const long n = grid_.owned_index(i, j, k);
+        const double volume = grid_.cell_volume(i, j, k);
+        double diagonal = (materials_.porosity(n) + sorption_ratio(s, n)) * volume / dt +
+                          decay_coefficient(s, n, volume);
+        MatStencil row{k, j, i, 0};
+        MatStencil columns[7];
+        PetscScalar values[7];
+        int count = 1;
+        const int index[3] = {i, j, k};
+        for (int axis = 0; axis < 3; ++axis)
+          for (int side = -1; side <= 1; side += 2) {
+            const int neighbour = index[axis] + side;
+            if (neighbour < 0 || neighbour >= grid_.cells(axis)) continue;
+            const int ni = i + side * kOffset[axis][0], nj = j + side * kOffset[axis][1],
+                      nk = k + side * kOffset[axis][2];
+            // Flow out of this cell through the face [m3/d].
+            const double outflow = side > 0 ? faces[k][j][i][axis] : -faces[nk][nj][ni][axis];
+            const double area = grid_.face_area(axis, i, j, k);
+            const double own =
+                dispersion[k][j][i][axis] + species.diffusion * dispersion[k][j][i][3];
+            const double other =
+                dispersion[nk][nj][ni][axis] + species.diffusion * dispersion[nk][nj][ni][3];
+            const double conductance =
+                face_conductance(area, 0.5 * grid_.width(axis, index[axis]), own,
+                                 0.5 * grid_.width(axis, neighbour), other);
+            double off_diagonal = -conductance;
+            diagonal += conductance;
+            if (outflow > 0.0)
+              diagonal += outflow;
+            else
+              off_diagonal += outflow; // inflow carries the neighbour's concentration
+            columns[count] = MatStencil{nk, nj, ni, 0};
+            values[count] = off_diagonal;
+            ++count;
+          }
+        columns[0] = row;
+        values[0] = diagonal;
+        TF_PETSC_CHECK(MatSetValuesStencil(full, 1, &row, count, columns, values, ADD_VALUES));
+      }
+  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
+  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(dispersion_dm_, dispersion_local_, &dispersion));
+  // Outflow across the domain boundary and into extraction wells leaves at the cell's value.
+  for (const auto& flow : external_) {
+    if (flow.inflow >= 0.0) continue;
+    MatStencil row{flow.k, flow.j, flow.i, 0};
+    PetscScalar value = -flow.inflow;
+    TF_PETSC_CHECK(MatSetValuesStencil(full, 1, &row, 1, &row, &value, ADD_VALUES));
+  }
+  TF_PETSC_CHECK(MatAssemblyBegin(full, MAT_FINAL_ASSEMBLY));
+  TF_PETSC_CHECK(MatAssemblyEnd(full, MAT_FINAL_ASSEMBLY));
+
+  // Fixed-concentration cells: identity rows in the operator that is solved.
+  std::vector<int> active;
+  for (std::size_t n = 0; n < spec_.sources.size(); ++n) {
+    const auto& source = spec_.sources[n];
+    if (source.species == static_cast<int>(s) &&
+        source.type == TransportSource::Type::concentration &&
+        source.active_during(time, time + dt))
+      active.push_back(static_cast<int>(n));
+  }
+  auto& rows = fixed_rows_[s];
+  auto& values_fixed = fixed_values_[s];
+  rows.clear();
+  values_fixed.clear();
+  PetscInt first_row = 0;
+  TF_PETSC_CHECK(VecGetOwnershipRange(rhs_, &first_row, nullptr));
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const auto center = grid_.cell_center(i, j, k);
+        for (const int n : active)
+          if (spec_.sources[n].region.contains(center)) {
+            rows.push_back(first_row + static_cast<PetscInt>(grid_.owned_index(i, j, k)));
+            values_fixed.push_back(spec_.sources[n].value);
+            break;
+          }
+      }
+  TF_PETSC_CHECK(MatDuplicate(full, MAT_COPY_VALUES, operator_[s].out()));
+  TF_PETSC_CHECK(MatZeroRows(operator_[s], static_cast<PetscInt>(rows.size()), rows.data(), 1.0,
+                             nullptr, nullptr));
+  assembled_dt_[s] = dt;
+  assembled_fixed_[s] = active;
+}
+
+void TransportSolver::build_rhs(std::size_t s, double time, double dt) {
+  TF_PETSC_CHECK(VecSet(rhs_full_, 0.0));
+  DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_full_);
+  auto* b = rhs.get();
+  {
+    DmdaArrayRead<const PetscScalar***> old(grid_.dm(), previous_[s]);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+          const long n = grid_.owned_index(i, j, k);
+          b[k][j][i] = (materials_.porosity(n) + sorption_ratio(s, n)) *
+                       grid_.cell_volume(i, j, k) / dt * old.get()[k][j][i];
+        }
+  }
+  // Production by parents (already advanced to the new time).
+  for (const auto& reaction : spec_.reactions) {
+    if (reaction.daughter != static_cast<int>(s)) continue;
+    DmdaArrayRead<const PetscScalar***> parent(grid_.dm(), concentration_[reaction.parent]);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+          b[k][j][i] += reaction.yield *
+                        decay_coefficient(static_cast<std::size_t>(reaction.parent),
+                                          grid_.owned_index(i, j, k), grid_.cell_volume(i, j, k)) *
+                        parent.get()[k][j][i];
+  }
+  // Inflow across the boundary or from injection wells, at its concentration.
+  for (const auto& flow : external_) {
+    if (flow.inflow <= 0.0) continue;
+    double concentration = 0.0;
+    if (flow.boundary >= 0) {
+      for (const auto& boundary : spec_.boundaries)
+        if (boundary.species == static_cast<int>(s) &&
+            boundary.face == flow_spec_.boundaries[flow.boundary].face)
+          concentration = boundary.concentration;
+    } else {
+      for (const auto& source : spec_.sources)
+        if (source.type == TransportSource::Type::well && source.well == flow.well &&
+            source.species == static_cast<int>(s) && source.active_during(time, time + dt))
+          concentration = source.value;
+    }
+    b[flow.k][flow.j][flow.i] += flow.inflow * concentration;
+  }
+  for (const auto& source : spec_.sources) {
+    if (source.type != TransportSource::Type::mass_rate || source.species != static_cast<int>(s) ||
+        !source.active_during(time, time + dt))
+      continue;
+    const int i = *grid_.locate(0, source.position[0]);
+    const int j = *grid_.locate(1, source.position[1]);
+    const int k = *grid_.locate(2, source.position[2]);
+    if (grid_.owns(i, j, k)) b[k][j][i] += source.value;
+  }
+}
+
+void TransportSolver::add_tvd_correction(std::size_t s) {
+  TF_PETSC_CHECK(VecCopy(concentration_[s], wide_global_));
+  TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, wide_global_, INSERT_VALUES, wide_local_));
+  DmdaArrayRead<const PetscScalar***> wide(wide_dm_, wide_local_);
+  const auto* c = wide.get();
+  PetscScalar**** faces = nullptr;
+  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
+  DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_full_);
+  auto* b = rhs.get();
+  // Every face with at least one owned cell on either side; each rank adds the correction of
+  // its own cells only, so faces on a rank boundary are evaluated on both ranks identically.
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const int index[3] = {i, j, k};
+        for (int axis = 0; axis < 3; ++axis)
+          for (int side = -1; side <= 1; side += 2) {
+            const int neighbour = index[axis] + side;
+            if (neighbour < 0 || neighbour >= grid_.cells(axis)) continue;
+            const int ni = i + side * kOffset[axis][0], nj = j + side * kOffset[axis][1],
+                      nk = k + side * kOffset[axis][2];
+            // Flow in the +axis direction through the face between the lower and upper cell.
+            const double flow = side > 0 ? faces[k][j][i][axis] : faces[nk][nj][ni][axis];
+            if (flow == 0.0) continue;
+            const int lower = side > 0 ? index[axis] : neighbour;
+            const int upstream = flow > 0.0 ? lower : lower + 1;
+            const int downstream = flow > 0.0 ? lower + 1 : lower;
+            const int far = flow > 0.0 ? lower - 1 : lower + 2; // upstream of the upstream cell
+            auto value = [&](int position) {
+              const int shift = position - index[axis];
+              return c[k + shift * kOffset[axis][2]][j + shift * kOffset[axis][1]]
+                      [i + shift * kOffset[axis][0]];
+            };
+            const double c_up = value(upstream), c_down = value(downstream);
+            const double jump = c_down - c_up;
+            if (jump == 0.0) continue;
+            double psi = 0.0;
+            if (far >= 0 && far < grid_.cells(axis)) {
+              const auto& centers = grid_.centers(axis);
+              const double gradient_up =
+                  (c_up - value(far)) / std::abs(centers[upstream] - centers[far]);
+              const double gradient_down = jump / std::abs(centers[downstream] - centers[upstream]);
+              psi = van_leer(gradient_up / gradient_down);
+            }
+            // High-order face value minus the upwind one, times the flow.
+            const double fraction =
+                0.5 * grid_.width(axis, upstream) /
+                std::abs(grid_.centers(axis)[downstream] - grid_.centers(axis)[upstream]);
+            const double correction = std::abs(flow) * psi * fraction * jump;
+            const bool this_is_upstream = (index[axis] == upstream);
+            b[k][j][i] += this_is_upstream ? -correction : correction;
+          }
+      }
+  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
+}
+
+void TransportSolver::solve(std::size_t s) {
+  TF_PETSC_CHECK(VecCopy(rhs_full_, rhs_));
+  const auto& rows = fixed_rows_[s];
+  if (!rows.empty())
+    TF_PETSC_CHECK(VecSetValues(rhs_, static_cast<PetscInt>(rows.size()), rows.data(),
+                                fixed_values_[s].data(), INSERT_VALUES));
+  TF_PETSC_CHECK(VecAssemblyBegin(rhs_));
+  TF_PETSC_CHECK(VecAssemblyEnd(rhs_));
+  TF_PETSC_CHECK(KSPSetOperators(ksp_, operator_[s], operator_[s]));
+  TF_PETSC_CHECK(KSPSolve(ksp_, rhs_, concentration_[s]));
+  PetscInt iterations = 0;
+  TF_PETSC_CHECK(KSPGetIterationNumber(ksp_, &iterations));
+  linear_iterations_ += iterations;
+  KSPConvergedReason reason;
+  TF_PETSC_CHECK(KSPGetConvergedReason(ksp_, &reason));
+  if (reason < 0)
+    throw NumericalError(fmt::format("the transport solver did not converge for species '{}' "
+                                     "({} after {} iterations)",
+                                     spec_.species[s].name, KSPConvergedReasons[reason],
+                                     iterations));
+}
+
+void TransportSolver::advance(double time, double dt) {
+  for (const int species : spec_.solve_order) {
+    const auto s = static_cast<std::size_t>(species);
+    TF_PETSC_CHECK(VecCopy(concentration_[s], previous_[s]));
+    std::vector<int> active;
+    for (std::size_t n = 0; n < spec_.sources.size(); ++n)
+      if (spec_.sources[n].species == species &&
+          spec_.sources[n].type == TransportSource::Type::concentration &&
+          spec_.sources[n].active_during(time, time + dt))
+        active.push_back(static_cast<int>(n));
+    if (assembled_dt_[s] != dt || assembled_fixed_[s] != active) assemble(s, time, dt);
+    build_rhs(s, time, dt);
+    solve(s);
+    // TVD: re-solve with the high-order correction of the latest iterate until the correction
+    // has converged (the fixed point is the implicit TVD solution).
+    for (int sweep = 0; spec_.tvd && sweep < tvd_max_sweeps_; ++sweep) {
+      TF_PETSC_CHECK(VecCopy(concentration_[s], iterate_));
+      build_rhs(s, time, dt);
+      add_tvd_correction(s);
+      solve(s);
+      PetscReal change = 0.0, size = 0.0;
+      TF_PETSC_CHECK(VecAXPY(iterate_, -1.0, concentration_[s]));
+      TF_PETSC_CHECK(VecNorm(iterate_, NORM_INFINITY, &change));
+      TF_PETSC_CHECK(VecNorm(concentration_[s], NORM_INFINITY, &size));
+      ++tvd_sweeps_;
+      if (change <= tvd_tolerance_ * size) break;
+    }
+    account(s, time, dt);
+  }
+}
+
+void TransportSolver::account(std::size_t s, double time, double dt) {
+  auto& balance = local_balance_[s];
+  DmdaArrayRead<const PetscScalar***> c(grid_.dm(), concentration_[s]);
+  double dissolved = 0.0, sorbed = 0.0, decayed = 0.0, produced = 0.0;
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const long n = grid_.owned_index(i, j, k);
+        const double volume = grid_.cell_volume(i, j, k);
+        const double value = c.get()[k][j][i];
+        dissolved += materials_.porosity(n) * volume * value;
+        sorbed += sorption_ratio(s, n) * volume * value;
+        decayed += decay_coefficient(s, n, volume) * value * dt;
+      }
+  balance.dissolved = dissolved;
+  balance.sorbed = sorbed;
+  if (dt == 0.0) return;
+  balance.decayed += decayed;
+  for (const auto& reaction : spec_.reactions) {
+    if (reaction.daughter != static_cast<int>(s)) continue;
+    DmdaArrayRead<const PetscScalar***> parent(grid_.dm(), concentration_[reaction.parent]);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+          produced += reaction.yield *
+                      decay_coefficient(static_cast<std::size_t>(reaction.parent),
+                                        grid_.owned_index(i, j, k), grid_.cell_volume(i, j, k)) *
+                      parent.get()[k][j][i] * dt;
+  }
+  balance.produced += produced;
+  for (const auto& flow : external_) {
+    if (flow.inflow < 0.0) {
+      balance.outflow += -flow.inflow * c.get()[flow.k][flow.j][flow.i] * dt;
+      continue;
+    }
+    double concentration = 0.0;
+    if (flow.boundary >= 0) {
+      for (const auto& boundary : spec_.boundaries)
+        if (boundary.species == static_cast<int>(s) &&
+            boundary.face == flow_spec_.boundaries[flow.boundary].face)
+          concentration = boundary.concentration;
+    } else {
+      for (const auto& source : spec_.sources)
+        if (source.type == TransportSource::Type::well && source.well == flow.well &&
+            source.species == static_cast<int>(s) && source.active_during(time, time + dt))
+          concentration = source.value;
+    }
+    balance.inflow += flow.inflow * concentration * dt;
+  }
+  for (const auto& source : spec_.sources)
+    if (source.type == TransportSource::Type::mass_rate && source.species == static_cast<int>(s) &&
+        source.active_during(time, time + dt)) {
+      const int i = *grid_.locate(0, source.position[0]);
+      const int j = *grid_.locate(1, source.position[1]);
+      const int k = *grid_.locate(2, source.position[2]);
+      if (grid_.owns(i, j, k)) balance.sources += source.value * dt;
+    }
+  // Fixed-concentration cells: the mass their equations needed, (A C - b) dt.
+  if (!fixed_rows_[s].empty()) {
+    TF_PETSC_CHECK(MatMult(full_operator_[s], concentration_[s], residual_));
+    TF_PETSC_CHECK(VecAXPY(residual_, -1.0, rhs_full_));
+    PetscInt first_row = 0;
+    TF_PETSC_CHECK(VecGetOwnershipRange(residual_, &first_row, nullptr));
+    const PetscScalar* r = nullptr;
+    TF_PETSC_CHECK(VecGetArrayRead(residual_, &r));
+    for (const PetscInt row : fixed_rows_[s])
+      balance.sources += r[row - first_row] * dt;
+    TF_PETSC_CHECK(VecRestoreArrayRead(residual_, &r));
+  }
+}
+
+std::vector<SpeciesBalance> TransportSolver::balances() const {
+  std::vector<SpeciesBalance> total = local_balance_;
+  for (auto& balance : total) {
+    double values[8] = {balance.dissolved, balance.sorbed,        balance.inflow,
+                        balance.outflow,   balance.sources,       balance.decayed,
+                        balance.produced,  balance.initial_stored};
+    MPI_Allreduce(MPI_IN_PLACE, values, 8, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    balance = {values[0], values[1], values[2], values[3],
+               values[4], values[5], values[6], values[7]};
+  }
+  return total;
+}
+
+} // namespace terrafate

@@ -1,0 +1,181 @@
+#include "terrafate/transport/transport_spec.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+int species_index(const ConfigNode& node, const std::vector<SpeciesSpec>& species) {
+  const std::string name = node.as_string();
+  for (std::size_t s = 0; s < species.size(); ++s)
+    if (species[s].name == name) return static_cast<int>(s);
+  std::string known;
+  for (const auto& candidate : species)
+    known += (known.empty() ? "" : ", ") + candidate.name;
+  throw node.error(fmt::format("unknown species '{}' (defined: {})", name, known));
+}
+
+SpeciesSpec read_species(const ConfigNode& node) {
+  node.expect_keys({"name", "diffusion", "sorption", "decay"});
+  SpeciesSpec species;
+  species.name = node.string("name");
+  species.diffusion = node.quantity_or("diffusion", 0.0, "m2/d", Range::non_negative());
+  if (const auto sorption = node.find("sorption")) {
+    const std::string type = sorption->at("type").as_choice({"linear", "freundlich", "langmuir"});
+    if (type != "linear")
+      throw sorption->at("type").error(fmt::format(
+          "{} sorption is not supported by this version of terrafate (linear only)", type));
+    sorption->expect_keys({"type", "kd", "koc"});
+    species.sorption_where = sorption->where();
+    species.sorption_key = sorption->key_path();
+    if (sorption->has("kd") == sorption->has("koc"))
+      throw sorption->error("give exactly one of kd and koc");
+    if (sorption->has("kd")) {
+      species.kd = sorption->quantity("kd", "L/kg", Range::non_negative());
+    } else {
+      species.sorption_from_koc = true;
+      species.koc = sorption->quantity("koc", "L/kg", Range::non_negative());
+    }
+  }
+  if (const auto decay = node.find("decay")) {
+    decay->expect_keys({"rate", "half_life", "sorbed_rate"});
+    if (decay->has("rate") == decay->has("half_life"))
+      throw decay->error("give exactly one of rate and half_life");
+    species.decay_rate =
+        decay->has("rate")
+            ? decay->quantity("rate", "1/d", Range::non_negative())
+            : std::numbers::ln2 / decay->quantity("half_life", "d", Range::positive());
+    species.sorbed_decay_rate =
+        decay->quantity_or("sorbed_rate", species.decay_rate, "1/d", Range::non_negative());
+  }
+  return species;
+}
+
+/// Topological order of the decay network (Kahn); a cycle is an input error.
+std::vector<int> solve_order(const std::vector<ReactionSpec>& reactions, std::size_t count,
+                             const ConfigNode& node) {
+  std::vector<int> parents(count, 0);
+  for (const auto& reaction : reactions)
+    ++parents[reaction.daughter];
+  std::vector<int> order;
+  for (std::size_t s = 0; s < count; ++s)
+    if (parents[s] == 0) order.push_back(static_cast<int>(s));
+  for (std::size_t next = 0; next < order.size(); ++next)
+    for (const auto& reaction : reactions)
+      if (reaction.parent == order[next] && --parents[reaction.daughter] == 0)
+        order.push_back(reaction.daughter);
+  if (order.size() != count) throw node.error("the reactions form a cycle");
+  return order;
+}
+} // namespace
+
+TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow) {
+  node.expect_keys({"advection", "species", "reactions", "initial", "sources", "boundaries"});
+  TransportSpec spec;
+  if (const auto advection = node.find("advection"))
+    spec.tvd = advection->as_choice({"tvd", "upwind"}) == "tvd";
+  const ConfigNode species_node = node.at("species");
+  for (const auto& entry : species_node.elements()) {
+    SpeciesSpec species = read_species(entry);
+    for (const auto& other : spec.species)
+      if (other.name == species.name)
+        throw entry.at("name").error(fmt::format("species '{}' is defined twice", species.name));
+    spec.species.push_back(std::move(species));
+  }
+  if (spec.species.empty()) throw species_node.error("at least one species is required");
+
+  if (const auto reactions = node.find("reactions")) {
+    for (const auto& entry : reactions->elements()) {
+      entry.expect_keys({"type", "from", "to", "yield"});
+      entry.at("type").as_choice({"decay"});
+      ReactionSpec reaction;
+      reaction.parent = species_index(entry.at("from"), spec.species);
+      reaction.daughter = species_index(entry.at("to"), spec.species);
+      if (reaction.parent == reaction.daughter)
+        throw entry.at("to").error("a species cannot decay into itself");
+      reaction.yield = entry.quantity("yield", "1", Range::non_negative());
+      if (spec.species[reaction.parent].decay_rate == 0.0 &&
+          spec.species[reaction.parent].sorbed_decay_rate == 0.0)
+        throw entry.at("from").error(
+            fmt::format("species '{}' has no decay rate, so it produces nothing",
+                        spec.species[reaction.parent].name));
+      spec.reactions.push_back(reaction);
+    }
+    spec.solve_order = solve_order(spec.reactions, spec.species.size(), *reactions);
+  } else {
+    for (std::size_t s = 0; s < spec.species.size(); ++s)
+      spec.solve_order.push_back(static_cast<int>(s));
+  }
+
+  if (const auto initial = node.find("initial")) {
+    for (const auto& entry : initial->elements()) {
+      entry.expect_keys({"species", "region", "concentration"});
+      InitialConcentration value;
+      value.species = species_index(entry.at("species"), spec.species);
+      value.region = read_region(entry.at("region"));
+      grid.require_cells_in(value.region);
+      value.concentration = entry.quantity("concentration", "mg/L", Range::non_negative());
+      spec.initial.push_back(value);
+    }
+  }
+
+  if (const auto sources = node.find("sources")) {
+    for (const auto& entry : sources->elements()) {
+      TransportSource source;
+      const std::string type =
+          entry.at("type").as_choice({"concentration", "mass_rate", "well", "napl"});
+      if (type == "napl")
+        throw entry.at("type").error("NAPL sources are not supported by this version of terrafate");
+      source.species = species_index(entry.at("species"), spec.species);
+      if (type == "concentration") {
+        entry.expect_keys({"species", "type", "region", "concentration", "start", "end"});
+        source.type = TransportSource::Type::concentration;
+        source.region = read_region(entry.at("region"));
+        grid.require_cells_in(source.region);
+        source.value = entry.quantity("concentration", "mg/L", Range::non_negative());
+      } else if (type == "mass_rate") {
+        entry.expect_keys({"species", "type", "position", "rate", "start", "end"});
+        source.type = TransportSource::Type::mass_rate;
+        const ConfigNode position = entry.at("position");
+        source.position = position.as_vector<3>("m");
+        if (!grid.inside(source.position)) throw position.error("the position is outside the grid");
+        source.value = entry.quantity("rate", "g/d");
+      } else {
+        entry.expect_keys({"species", "type", "well", "concentration", "start", "end"});
+        source.type = TransportSource::Type::well;
+        const ConfigNode well = entry.at("well");
+        const std::string name = well.as_string();
+        for (std::size_t w = 0; w < flow.wells.size(); ++w)
+          if (flow.wells[w].name == name) source.well = static_cast<int>(w);
+        if (source.well < 0) throw well.error(fmt::format("no flow well named '{}'", name));
+        source.value = entry.quantity("concentration", "mg/L", Range::non_negative());
+      }
+      source.start = entry.quantity_or("start", 0.0, "d", Range::non_negative());
+      source.end = entry.quantity_or("end", source.end, "d", Range::non_negative());
+      if (!(source.end > source.start))
+        throw entry.error(
+            fmt::format("end {} d must be after start {} d", source.end, source.start));
+      spec.sources.push_back(source);
+    }
+  }
+
+  if (const auto boundaries = node.find("boundaries")) {
+    for (const auto& entry : boundaries->elements()) {
+      entry.expect_keys({"face", "species", "concentration"});
+      TransportBoundary boundary;
+      const std::string face =
+          entry.at("face").as_choice({"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"});
+      for (int f = 0; f < 6; ++f)
+        if (face == face_name(static_cast<Face>(f))) boundary.face = static_cast<Face>(f);
+      boundary.species = species_index(entry.at("species"), spec.species);
+      boundary.concentration = entry.quantity("concentration", "mg/L", Range::non_negative());
+      spec.boundaries.push_back(boundary);
+    }
+  }
+  return spec;
+}
+
+} // namespace terrafate
