@@ -48,8 +48,29 @@ TimeSpec read_time(const ConfigNode& node, bool stepped) {
   return time;
 }
 
+std::vector<ObservationPlaneSpec> read_planes(const ConfigNode& node) {
+  std::vector<ObservationPlaneSpec> planes;
+  for (const auto& entry : node.elements()) {
+    entry.expect_keys({"name", "axis", "position"});
+    ObservationPlaneSpec plane;
+    plane.name = entry.string("name");
+    if (plane.name.empty() || plane.name.find_first_of(",\"\n") != std::string::npos)
+      throw entry.at("name").error("names must be non-empty without commas or quotes");
+    for (const auto& other : planes)
+      if (other.name == plane.name)
+        throw entry.at("name").error(fmt::format("plane '{}' is defined twice", plane.name));
+    const std::string axis = entry.at("axis").as_choice({"x", "y", "z"});
+    plane.axis = axis == "x" ? 0 : axis == "y" ? 1 : 2;
+    plane.position = entry.quantity("position", "m");
+    plane.where = entry.at("position").where();
+    plane.key_path = entry.at("position").key_path();
+    planes.push_back(plane);
+  }
+  return planes;
+}
+
 std::vector<ObservationPointSpec> read_observations(const ConfigNode& node) {
-  node.expect_keys({"points"});
+  node.expect_keys({"points", "planes"});
   std::vector<ObservationPointSpec> points;
   if (const auto list = node.find("points")) {
     for (const auto& entry : list->elements()) {
@@ -90,6 +111,7 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
             .materials = {},
             .time = {},
             .observation_points = {},
+            .observation_planes = {},
             .output = {}};
   const ConfigNode& root = deck.root;
   for (const auto section : kUnsupportedSections)
@@ -119,8 +141,14 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
                      "transport needs a time: section (end, max_step)");
   else
     deck.time.output_times = {0.0}; // steady flow without a time section: one output
-  if (const auto observations = root.find("observations"))
+  if (const auto observations = root.find("observations")) {
     deck.observation_points = read_observations(*observations);
+    if (const auto planes = observations->find("planes")) {
+      if (!root.has("transport"))
+        throw planes->error("control planes measure mass discharge and need a transport: section");
+      deck.observation_planes = read_planes(*planes);
+    }
+  }
   if (const auto output = root.find("output")) {
     output->expect_keys({"hdf5", "vtk"});
     deck.output.hdf5 = output->bool_or("hdf5", true);

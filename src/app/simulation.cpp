@@ -169,6 +169,21 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                          "relative_closure,unit",
                          root && transport);
   double max_mass_closure = 0.0;
+  TableWriter discharge_table(folder / "mass_discharge.csv", "time,plane,species,value,unit",
+                              root && transport && !deck.observation_planes.empty());
+  // Each plane lies on the interior grid plane (node) nearest to its position.
+  std::vector<int> plane_faces;
+  for (const auto& plane : deck.observation_planes) {
+    const auto& nodes = model.grid.nodes(plane.axis);
+    if (!(plane.position > nodes.front() && plane.position < nodes.back()) || nodes.size() < 3)
+      throw InputError(
+          plane.key_path, plane.where,
+          fmt::format("the plane must lie inside the grid ({}, {})", nodes.front(), nodes.back()));
+    int face = 1;
+    for (int n = 1; n + 1 < static_cast<int>(nodes.size()); ++n)
+      if (std::abs(nodes[n] - plane.position) < std::abs(nodes[face] - plane.position)) face = n;
+    plane_faces.push_back(face);
+  }
 
   const auto& time = deck.time;
   Progress progress(comm, time.end);
@@ -198,6 +213,12 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                                    b.produced, b.relative_closure()));
       }
       mass_table.flush();
+      for (std::size_t p = 0; p < plane_faces.size(); ++p)
+        for (std::size_t s = 0; s < species.size(); ++s)
+          discharge_table.add(fmt::format(
+              "{},{},{},{},g/d", t, deck.observation_planes[p].name, species[s].name,
+              transport->plane_discharge(s, deck.observation_planes[p].axis, plane_faces[p])));
+      discharge_table.flush();
     }
     observations.flush();
     for (const auto& entry : flow.budget().entries)

@@ -171,7 +171,6 @@ void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) 
 }
 
 void TransportSolver::assemble(std::size_t s, double time, double dt) {
-  const auto& species = spec_.species[s];
   MatHandle& full = full_operator_[s];
   if (!full) TF_PETSC_CHECK(DMCreateMatrix(grid_.dm(), full.out()));
   TF_PETSC_CHECK(MatZeroEntries(full));
@@ -199,14 +198,9 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
                       nk = k + side * kOffset[axis][2];
             // Flow out of this cell through the face [m3/d].
             const double outflow = side > 0 ? faces[k][j][i][axis] : -faces[nk][nj][ni][axis];
-            const double area = grid_.face_area(axis, i, j, k);
-            const double own =
-                dispersion[k][j][i][axis] + species.diffusion * dispersion[k][j][i][3];
-            const double other =
-                dispersion[nk][nj][ni][axis] + species.diffusion * dispersion[nk][nj][ni][3];
             const double conductance =
-                face_conductance(area, 0.5 * grid_.width(axis, index[axis]), own,
-                                 0.5 * grid_.width(axis, neighbour), other);
+                side > 0 ? dispersion_conductance(dispersion, s, i, j, k, axis)
+                         : dispersion_conductance(dispersion, s, ni, nj, nk, axis);
             double off_diagonal = -conductance;
             diagonal += conductance;
             if (outflow > 0.0)
@@ -320,60 +314,108 @@ void TransportSolver::build_rhs(std::size_t s, double time, double dt) {
   }
 }
 
-void TransportSolver::add_tvd_correction(std::size_t s) {
+double TransportSolver::tvd_face_transfer(const PetscScalar* const* const* c, double flow, int i,
+                                          int j, int k, int axis) const {
+  if (flow == 0.0) return 0.0;
+  const int index[3] = {i, j, k};
+  const int lower = index[axis];
+  const int upstream = flow > 0.0 ? lower : lower + 1;
+  const int downstream = flow > 0.0 ? lower + 1 : lower;
+  const int far = flow > 0.0 ? lower - 1 : lower + 2; // upstream of the upstream cell
+  auto value = [&](int position) {
+    const int shift = position - lower;
+    return c[k + shift * kOffset[axis][2]][j + shift * kOffset[axis][1]]
+            [i + shift * kOffset[axis][0]];
+  };
+  const double c_up = value(upstream), c_down = value(downstream);
+  const double jump = c_down - c_up;
+  if (jump == 0.0 || far < 0 || far >= grid_.cells(axis)) return 0.0;
+  const auto& centers = grid_.centers(axis);
+  const double up_distance = std::abs(centers[upstream] - centers[far]);
+  const double down_distance = std::abs(centers[downstream] - centers[upstream]);
+  const double psi = van_leer(((c_up - value(far)) / up_distance) / (jump / down_distance));
+  // High-order face value minus the upwind one, times the flow.
+  return flow * psi * (0.5 * grid_.width(axis, upstream) / down_distance) * jump;
+}
+
+double TransportSolver::dispersion_conductance(PetscScalar**** dispersion, std::size_t s, int i,
+                                               int j, int k, int axis) const {
+  const int index[3] = {i, j, k};
+  const int ni = i + kOffset[axis][0], nj = j + kOffset[axis][1], nk = k + kOffset[axis][2];
+  const double diffusion = spec_.species[s].diffusion;
+  return face_conductance(grid_.face_area(axis, i, j, k), 0.5 * grid_.width(axis, index[axis]),
+                          dispersion[k][j][i][axis] + diffusion * dispersion[k][j][i][3],
+                          0.5 * grid_.width(axis, index[axis] + 1),
+                          dispersion[nk][nj][ni][axis] + diffusion * dispersion[nk][nj][ni][3]);
+}
+
+void TransportSolver::update_wide(std::size_t s) {
   TF_PETSC_CHECK(VecCopy(concentration_[s], wide_global_));
   TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, wide_global_, INSERT_VALUES, wide_local_));
+}
+
+void TransportSolver::add_tvd_correction(std::size_t s) {
+  update_wide(s);
   DmdaArrayRead<const PetscScalar***> wide(wide_dm_, wide_local_);
   const auto* c = wide.get();
   PetscScalar**** faces = nullptr;
   TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
   DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_full_);
   auto* b = rhs.get();
-  // Every face with at least one owned cell on either side; each rank adds the correction of
-  // its own cells only, so faces on a rank boundary are evaluated on both ranks identically.
+  // Both faces of every owned cell along every axis; a face on a rank boundary is evaluated on
+  // both ranks from the same ghosted values, so the transfers cancel exactly.
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         const int index[3] = {i, j, k};
-        for (int axis = 0; axis < 3; ++axis)
-          for (int side = -1; side <= 1; side += 2) {
-            const int neighbour = index[axis] + side;
-            if (neighbour < 0 || neighbour >= grid_.cells(axis)) continue;
-            const int ni = i + side * kOffset[axis][0], nj = j + side * kOffset[axis][1],
-                      nk = k + side * kOffset[axis][2];
-            // Flow in the +axis direction through the face between the lower and upper cell.
-            const double flow = side > 0 ? faces[k][j][i][axis] : faces[nk][nj][ni][axis];
-            if (flow == 0.0) continue;
-            const int lower = side > 0 ? index[axis] : neighbour;
-            const int upstream = flow > 0.0 ? lower : lower + 1;
-            const int downstream = flow > 0.0 ? lower + 1 : lower;
-            const int far = flow > 0.0 ? lower - 1 : lower + 2; // upstream of the upstream cell
-            auto value = [&](int position) {
-              const int shift = position - index[axis];
-              return c[k + shift * kOffset[axis][2]][j + shift * kOffset[axis][1]]
-                      [i + shift * kOffset[axis][0]];
-            };
-            const double c_up = value(upstream), c_down = value(downstream);
-            const double jump = c_down - c_up;
-            if (jump == 0.0) continue;
-            double psi = 0.0;
-            if (far >= 0 && far < grid_.cells(axis)) {
-              const auto& centers = grid_.centers(axis);
-              const double gradient_up =
-                  (c_up - value(far)) / std::abs(centers[upstream] - centers[far]);
-              const double gradient_down = jump / std::abs(centers[downstream] - centers[upstream]);
-              psi = van_leer(gradient_up / gradient_down);
-            }
-            // High-order face value minus the upwind one, times the flow.
-            const double fraction =
-                0.5 * grid_.width(axis, upstream) /
-                std::abs(grid_.centers(axis)[downstream] - grid_.centers(axis)[upstream]);
-            const double correction = std::abs(flow) * psi * fraction * jump;
-            const bool this_is_upstream = (index[axis] == upstream);
-            b[k][j][i] += this_is_upstream ? -correction : correction;
+        for (int axis = 0; axis < 3; ++axis) {
+          if (index[axis] + 1 < grid_.cells(axis))
+            b[k][j][i] -= tvd_face_transfer(c, faces[k][j][i][axis], i, j, k, axis);
+          if (index[axis] > 0) {
+            const int li = i - kOffset[axis][0], lj = j - kOffset[axis][1],
+                      lk = k - kOffset[axis][2];
+            b[k][j][i] += tvd_face_transfer(c, faces[lk][lj][li][axis], li, lj, lk, axis);
           }
+        }
       }
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
+}
+
+double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
+  // Face `face` lies between cells face - 1 and face along `axis`; the rank owning the lower
+  // cell counts it.
+  update_wide(s);
+  double discharge = 0.0;
+  const int lower = face - 1;
+  if (lower >= grid_.owned_begin(axis) && lower < grid_.owned_end(axis)) {
+    DmdaArrayRead<const PetscScalar***> wide(wide_dm_, wide_local_);
+    const auto* c = wide.get();
+    PetscScalar**** faces = nullptr;
+    PetscScalar**** dispersion = nullptr;
+    TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
+    TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(dispersion_dm_, dispersion_local_, &dispersion));
+    int begin[3], end[3];
+    for (int d = 0; d < 3; ++d) {
+      begin[d] = grid_.owned_begin(d);
+      end[d] = grid_.owned_end(d);
+    }
+    begin[axis] = lower;
+    end[axis] = lower + 1;
+    for (int k = begin[2]; k < end[2]; ++k)
+      for (int j = begin[1]; j < end[1]; ++j)
+        for (int i = begin[0]; i < end[0]; ++i) {
+          const int ui = i + kOffset[axis][0], uj = j + kOffset[axis][1], uk = k + kOffset[axis][2];
+          const double flow = faces[k][j][i][axis];
+          const double c_lower = c[k][j][i], c_upper = c[uk][uj][ui];
+          discharge += flow * (flow > 0.0 ? c_lower : c_upper) -
+                       dispersion_conductance(dispersion, s, i, j, k, axis) * (c_upper - c_lower);
+          if (spec_.tvd) discharge += tvd_face_transfer(c, flow, i, j, k, axis);
+        }
+    TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
+    TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(dispersion_dm_, dispersion_local_, &dispersion));
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &discharge, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return discharge;
 }
 
 void TransportSolver::solve(std::size_t s) {

@@ -26,6 +26,15 @@ struct ObservationPointSpec {
   std::string key_path;
 };
 
+/// A control plane normal to a grid axis, for mass discharge.
+struct ObservationPlaneSpec {
+  std::string name;
+  int axis = 0;          ///< 0, 1, 2 for x, y, z
+  double position = 0.0; ///< [m] snapped to the nearest interior grid plane
+  SourceLocation where;
+  std::string key_path;
+};
+
 struct OutputSpec {
   bool hdf5 = true;
   bool vtk = true;
@@ -41,6 +50,7 @@ struct Deck {
   std::vector<MaterialSpec> materials;
   TimeSpec time;
   std::vector<ObservationPointSpec> observation_points;
+  std::vector<ObservationPlaneSpec> observation_planes;
   OutputSpec output;
 };
 

@@ -53,6 +53,10 @@ public:
   Vec concentration(std::size_t s) const { return concentration_[s].get(); }
   /// Balances summed over all ranks.
   std::vector<SpeciesBalance> balances() const;
+  /// Collective: mass discharge [g/d] of species `s` in the +axis direction through the grid
+  /// plane of interior face `face` (between cells face - 1 and face): advective (with the TVD
+  /// correction when active) plus dispersive.
+  double plane_discharge(std::size_t s, int axis, int face);
   long linear_iterations() const { return linear_iterations_; }
   long tvd_sweeps() const { return tvd_sweeps_; }
 
@@ -61,6 +65,15 @@ private:
   void assemble(std::size_t s, double time, double dt);
   void build_rhs(std::size_t s, double time, double dt);
   void add_tvd_correction(std::size_t s);
+  /// Copies species s into the width-2 ghosted vector.
+  void update_wide(std::size_t s);
+  /// [g/d] TVD correction to the upwind advective transfer in the +axis direction through the
+  /// face between cell (i, j, k) and its +axis neighbour, for face flow `flow` [m3/d].
+  double tvd_face_transfer(const PetscScalar* const* const* c, double flow, int i, int j, int k,
+                           int axis) const;
+  /// [m2/d] dispersion conductance of species s through the +axis face of cell (i, j, k).
+  double dispersion_conductance(PetscScalar**** dispersion, std::size_t s, int i, int j, int k,
+                                int axis) const;
   void solve(std::size_t s);
   void account(std::size_t s, double time, double dt);
   /// [-] rho_b Kd of owned cell n for species s.
