@@ -169,6 +169,14 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                          "relative_closure,unit",
                          root && transport);
   double max_mass_closure = 0.0;
+  const bool has_napl =
+      transport &&
+      std::any_of(model.transport->sources.begin(), model.transport->sources.end(),
+                  [](const auto& source) { return source.type == TransportSource::Type::napl; });
+  TableWriter napl_table(folder / "napl.csv",
+                         "time,source,species,napl_mass_g,source_concentration_mg_per_L,"
+                         "dissolution_g_per_d",
+                         root && has_napl);
   TableWriter discharge_table(folder / "mass_discharge.csv", "time,plane,species,value,unit",
                               root && transport && !deck.observation_planes.empty());
   // Each plane lies on the interior grid plane (node) nearest to its position.
@@ -219,6 +227,14 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
               "{},{},{},{},g/d", t, deck.observation_planes[p].name, species[s].name,
               transport->plane_discharge(s, deck.observation_planes[p].axis, plane_faces[p])));
       discharge_table.flush();
+      const auto& sources = model.transport->sources;
+      for (std::size_t n = 0; n < sources.size(); ++n)
+        if (sources[n].type == TransportSource::Type::napl)
+          napl_table.add(fmt::format(
+              "{},{},{},{},{},{}", t, sources[n].name,
+              species[static_cast<std::size_t>(sources[n].species)].name, transport->napl_mass(n),
+              transport->held_concentration(static_cast<int>(n)), transport->napl_dissolution(n)));
+      napl_table.flush();
     }
     observations.flush();
     for (const auto& entry : flow.budget().entries)

@@ -69,7 +69,12 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   assembled_fixed_.resize(count);
   local_balance_.resize(count);
   fixed_rows_.resize(count);
-  fixed_values_.resize(count);
+  fixed_sources_.resize(count);
+  napl_mass_.assign(spec.sources.size(), 0.0);
+  napl_dissolution_.assign(spec.sources.size(), 0.0);
+  for (std::size_t n = 0; n < spec.sources.size(); ++n)
+    if (spec.sources[n].type == TransportSource::Type::napl)
+      napl_mass_[n] = spec.sources[n].napl_mass;
   for (std::size_t s = 0; s < count; ++s) {
     TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), concentration_[s].out()));
     TF_PETSC_CHECK(VecDuplicate(concentration_[s], previous_[s].out()));
@@ -231,15 +236,13 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
   std::vector<int> active;
   for (std::size_t n = 0; n < spec_.sources.size(); ++n) {
     const auto& source = spec_.sources[n];
-    if (source.species == static_cast<int>(s) &&
-        source.type == TransportSource::Type::concentration &&
-        source.active_during(time, time + dt))
+    if (source.species == static_cast<int>(s) && holds_cells(n, time, dt))
       active.push_back(static_cast<int>(n));
   }
   auto& rows = fixed_rows_[s];
-  auto& values_fixed = fixed_values_[s];
+  auto& row_sources = fixed_sources_[s];
   rows.clear();
-  values_fixed.clear();
+  row_sources.clear();
   PetscInt first_row = 0;
   TF_PETSC_CHECK(VecGetOwnershipRange(rhs_, &first_row, nullptr));
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
@@ -249,7 +252,7 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
         for (const int n : active)
           if (spec_.sources[n].region.contains(center)) {
             rows.push_back(first_row + static_cast<PetscInt>(grid_.owned_index(i, j, k)));
-            values_fixed.push_back(spec_.sources[n].value);
+            row_sources.push_back(n);
             break;
           }
       }
@@ -421,9 +424,14 @@ double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
 void TransportSolver::solve(std::size_t s) {
   TF_PETSC_CHECK(VecCopy(rhs_full_, rhs_));
   const auto& rows = fixed_rows_[s];
-  if (!rows.empty())
+  if (!rows.empty()) {
+    std::vector<PetscScalar> values;
+    values.reserve(rows.size());
+    for (const int source : fixed_sources_[s])
+      values.push_back(held_concentration(source));
     TF_PETSC_CHECK(VecSetValues(rhs_, static_cast<PetscInt>(rows.size()), rows.data(),
-                                fixed_values_[s].data(), INSERT_VALUES));
+                                values.data(), INSERT_VALUES));
+  }
   TF_PETSC_CHECK(VecAssemblyBegin(rhs_));
   TF_PETSC_CHECK(VecAssemblyEnd(rhs_));
   TF_PETSC_CHECK(KSPSetOperators(ksp_, operator_[s], operator_[s]));
@@ -446,9 +454,7 @@ void TransportSolver::advance(double time, double dt) {
     TF_PETSC_CHECK(VecCopy(concentration_[s], previous_[s]));
     std::vector<int> active;
     for (std::size_t n = 0; n < spec_.sources.size(); ++n)
-      if (spec_.sources[n].species == species &&
-          spec_.sources[n].type == TransportSource::Type::concentration &&
-          spec_.sources[n].active_during(time, time + dt))
+      if (spec_.sources[n].species == species && holds_cells(n, time, dt))
         active.push_back(static_cast<int>(n));
     if (assembled_dt_[s] != dt || assembled_fixed_[s] != active) assemble(s, time, dt);
     build_rhs(s, time, dt);
@@ -528,7 +534,9 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
       const int k = *grid_.locate(2, source.position[2]);
       if (grid_.owns(i, j, k)) balance.sources += source.value * dt;
     }
-  // Fixed-concentration cells: the mass their equations needed, (A C - b) dt.
+  // Held cells: the mass their equations needed, (A C - b) dt; for a NAPL source this is what
+  // dissolved from the NAPL, which depletes it.
+  std::vector<double> dissolved_from(spec_.sources.size(), 0.0);
   if (!fixed_rows_[s].empty()) {
     TF_PETSC_CHECK(MatMult(full_operator_[s], concentration_[s], residual_));
     TF_PETSC_CHECK(VecAXPY(residual_, -1.0, rhs_full_));
@@ -536,10 +544,35 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
     TF_PETSC_CHECK(VecGetOwnershipRange(residual_, &first_row, nullptr));
     const PetscScalar* r = nullptr;
     TF_PETSC_CHECK(VecGetArrayRead(residual_, &r));
-    for (const PetscInt row : fixed_rows_[s])
-      balance.sources += r[row - first_row] * dt;
+    for (std::size_t n = 0; n < fixed_rows_[s].size(); ++n) {
+      const double mass = r[fixed_rows_[s][n] - first_row] * dt;
+      balance.sources += mass;
+      dissolved_from[static_cast<std::size_t>(fixed_sources_[s][n])] += mass;
+    }
     TF_PETSC_CHECK(VecRestoreArrayRead(residual_, &r));
   }
+  MPI_Allreduce(MPI_IN_PLACE, dissolved_from.data(), static_cast<int>(dissolved_from.size()),
+                MPI_DOUBLE, MPI_SUM, grid_.comm());
+  for (std::size_t n = 0; n < spec_.sources.size(); ++n) {
+    if (spec_.sources[n].type != TransportSource::Type::napl ||
+        spec_.sources[n].species != static_cast<int>(s))
+      continue;
+    napl_mass_[n] = std::max(0.0, napl_mass_[n] - dissolved_from[n]);
+    napl_dissolution_[n] = dissolved_from[n] / dt;
+  }
+}
+
+bool TransportSolver::holds_cells(std::size_t n, double time, double dt) const {
+  const auto& source = spec_.sources[n];
+  if (!source.holds_cells() || !source.active_during(time, time + dt)) return false;
+  return source.type != TransportSource::Type::napl || napl_mass_[n] > 0.0;
+}
+
+double TransportSolver::held_concentration(int n) const {
+  const auto& source = spec_.sources[static_cast<std::size_t>(n)];
+  if (source.type != TransportSource::Type::napl) return source.value;
+  return source.value *
+         std::pow(napl_mass_[static_cast<std::size_t>(n)] / source.napl_mass, source.gamma);
 }
 
 std::vector<SpeciesBalance> TransportSolver::balances() const {

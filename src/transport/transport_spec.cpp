@@ -127,24 +127,31 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
       TransportSource source;
       const std::string type =
           entry.at("type").as_choice({"concentration", "mass_rate", "well", "napl"});
-      if (type == "napl")
-        throw entry.at("type").error("NAPL sources are not supported by this version of terrafate");
       source.species = species_index(entry.at("species"), spec.species);
+      source.name = entry.string_or("name", fmt::format("sources[{}]", spec.sources.size()));
       if (type == "concentration") {
-        entry.expect_keys({"species", "type", "region", "concentration", "start", "end"});
+        entry.expect_keys({"name", "species", "type", "region", "concentration", "start", "end"});
         source.type = TransportSource::Type::concentration;
         source.region = read_region(entry.at("region"));
         grid.require_cells_in(source.region);
         source.value = entry.quantity("concentration", "mg/L", Range::non_negative());
+      } else if (type == "napl") {
+        entry.expect_keys({"name", "species", "type", "region", "mass", "concentration", "gamma"});
+        source.type = TransportSource::Type::napl;
+        source.region = read_region(entry.at("region"));
+        grid.require_cells_in(source.region);
+        source.napl_mass = entry.quantity("mass", "g", Range::positive());
+        source.value = entry.quantity("concentration", "mg/L", Range::positive());
+        source.gamma = entry.quantity_or("gamma", 1.0, "1", Range{0.0, 10.0, false, false});
       } else if (type == "mass_rate") {
-        entry.expect_keys({"species", "type", "position", "rate", "start", "end"});
+        entry.expect_keys({"name", "species", "type", "position", "rate", "start", "end"});
         source.type = TransportSource::Type::mass_rate;
         const ConfigNode position = entry.at("position");
         source.position = position.as_vector<3>("m");
         if (!grid.inside(source.position)) throw position.error("the position is outside the grid");
         source.value = entry.quantity("rate", "g/d");
       } else {
-        entry.expect_keys({"species", "type", "well", "concentration", "start", "end"});
+        entry.expect_keys({"name", "species", "type", "well", "concentration", "start", "end"});
         source.type = TransportSource::Type::well;
         const ConfigNode well = entry.at("well");
         const std::string name = well.as_string();

@@ -58,6 +58,12 @@ public:
   /// correction when active) plus dispersive.
   double plane_discharge(std::size_t s, int axis, int face);
   long linear_iterations() const { return linear_iterations_; }
+  /// [g] NAPL mass left in source `n` (a napl entry of TransportSpec::sources).
+  double napl_mass(std::size_t n) const { return napl_mass_[n]; }
+  /// [g/d] dissolution from NAPL source `n` in the last step.
+  double napl_dissolution(std::size_t n) const { return napl_dissolution_[n]; }
+  /// [mg/L] concentration at which source `n` currently holds its cells.
+  double held_concentration(int n) const;
   long tvd_sweeps() const { return tvd_sweeps_; }
 
 private:
@@ -65,6 +71,8 @@ private:
   void assemble(std::size_t s, double time, double dt);
   void build_rhs(std::size_t s, double time, double dt);
   void add_tvd_correction(std::size_t s);
+  /// Whether source n holds its cells over [time, time + dt] (a NAPL source until exhausted).
+  bool holds_cells(std::size_t n, double time, double dt) const;
   /// Copies species s into the width-2 ghosted vector.
   void update_wide(std::size_t s);
   /// [g/d] TVD correction to the upwind advective transfer in the +axis direction through the
@@ -104,9 +112,11 @@ private:
   VecHandle rhs_full_, rhs_, residual_;
   KspHandle ksp_;
   std::vector<SpeciesBalance> local_balance_;
-  std::vector<std::vector<PetscInt>> fixed_rows_;      ///< per species: global rows of fixed cells
-  std::vector<std::vector<PetscScalar>> fixed_values_; ///< per species: their values [mg/L]
-  VecHandle iterate_;                                  ///< previous TVD sweep
+  std::vector<std::vector<PetscInt>> fixed_rows_; ///< per species: global rows of fixed cells
+  std::vector<std::vector<int>> fixed_sources_;   ///< per species: source of each row
+  std::vector<double> napl_mass_;                 ///< [g] per source: NAPL mass left (napl sources)
+  std::vector<double> napl_dissolution_; ///< [g/d] per source: dissolution in the last step
+  VecHandle iterate_;                    ///< previous TVD sweep
   int tvd_max_sweeps_ = 4;
   PetscReal tvd_tolerance_ = 1.0e-6;
   long linear_iterations_ = 0;

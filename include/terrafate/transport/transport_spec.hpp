@@ -38,16 +38,24 @@ struct InitialConcentration {
 };
 
 struct TransportSource {
-  enum class Type { concentration, mass_rate, well };
+  /// concentration: cells held at `value`; mass_rate: g/d into one cell; well: injection
+  /// concentration; napl: a NAPL source zone whose cells are held at value * (M / M0)^gamma while
+  /// its mass M depletes by what dissolves from it (REMChlor's source model).
+  enum class Type { concentration, mass_rate, well, napl };
   Type type = Type::concentration;
+  std::string name; ///< optional in the deck; default "sources[N]"
   int species = 0;
   Region region;                                        ///< concentration
   std::array<double, 3> position{};                     ///< [m] mass_rate
   int well = -1;                                        ///< index into FlowSpec::wells (well)
   double value = 0.0;                                   ///< [mg/L] concentration or [g/d] mass rate
+  double napl_mass = 0.0;                               ///< [g] initial NAPL mass M0 (napl)
+  double gamma = 1.0;                                   ///< [-] source depletion exponent (napl)
   double start = 0.0;                                   ///< [d]
   double end = std::numeric_limits<double>::infinity(); ///< [d]
   bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
+  /// Sources that hold cells at a concentration.
+  bool holds_cells() const { return type == Type::concentration || type == Type::napl; }
 };
 
 /// Concentration [mg/L] of water flowing in through a face's flow boundaries (default 0).
