@@ -165,10 +165,14 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   TableWriter observations(folder / "observations.csv", "time,location,variable,value,unit", root);
   TableWriter budget_table(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
   TableWriter mass_table(folder / "mass_balance.csv",
-                         "time,species,dissolved,sorbed,inflow,outflow,sources,decayed,produced,"
-                         "relative_closure,unit",
+                         "time,species,dissolved,sorbed,immobile,inflow,outflow,sources,decayed,"
+                         "produced,relative_closure,unit",
                          root && transport);
   double max_mass_closure = 0.0;
+  int dual_domain = 0;
+  for (long n = 0; n < model.grid.owned_cells(); ++n)
+    if (model.materials.immobile_porosity(n) > 0.0) dual_domain = 1;
+  MPI_Allreduce(MPI_IN_PLACE, &dual_domain, 1, MPI_INT, MPI_MAX, comm);
   const bool has_napl =
       transport &&
       std::any_of(model.transport->sources.begin(), model.transport->sources.end(),
@@ -216,9 +220,9 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       for (std::size_t s = 0; s < species.size(); ++s) {
         const auto& b = balances[s];
         max_mass_closure = std::max(max_mass_closure, b.relative_closure());
-        mass_table.add(fmt::format("{},{},{},{},{},{},{},{},{},{:.3e},g", t, species[s].name,
-                                   b.dissolved, b.sorbed, b.inflow, b.outflow, b.sources, b.decayed,
-                                   b.produced, b.relative_closure()));
+        mass_table.add(fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3e},g", t, species[s].name,
+                                   b.dissolved, b.sorbed, b.immobile, b.inflow, b.outflow,
+                                   b.sources, b.decayed, b.produced, b.relative_closure()));
       }
       mass_table.flush();
       for (std::size_t p = 0; p < plane_faces.size(); ++p)
@@ -262,9 +266,14 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
           {"velocity", "m/d", "seepage (pore) velocity: darcy_flux / porosity", 3,
            velocity.data()}};
       if (transport)
-        for (std::size_t s = 0; s < transport->species_count(); ++s)
+        for (std::size_t s = 0; s < transport->species_count(); ++s) {
           fields.push_back({model.transport->species[s].name, "mg/L",
                             "dissolved concentration (mobile domain)", 1, arrays[s + 1]});
+          if (dual_domain)
+            fields.push_back({model.transport->species[s].name + "_immobile", "mg/L",
+                              "dissolved concentration in the immobile domain", 1,
+                              transport->immobile_concentration(s).data()});
+        }
       if (hdf5) hdf5->write_output(t, fields);
       if (vtk) vtk->write_output(t, fields);
       for (std::size_t v = 0; v < vectors.size(); ++v)

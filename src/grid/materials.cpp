@@ -26,7 +26,7 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
   std::vector<MaterialSpec> specs;
   for (const auto& entry : entries) {
     entry.expect_keys({"name", "region", "hydraulic_conductivity", "porosity", "specific_storage",
-                       "bulk_density", "foc", "dispersivity"});
+                       "bulk_density", "foc", "dispersivity", "immobile"});
     MaterialSpec spec;
     spec.name = entry.string("name");
     for (const auto& other : specs)
@@ -49,6 +49,15 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
     spec.foc = entry.quantity_or("foc", 0.0, "1", Range::unit_interval());
     if (const auto dispersivity = entry.find("dispersivity"))
       spec.dispersivity = dispersivity->as_vector<3>("m", Range::non_negative());
+    if (const auto immobile = entry.find("immobile")) {
+      immobile->expect_keys({"porosity", "exchange_rate"});
+      spec.immobile_porosity = immobile->quantity("porosity", "1", Range::fraction_open_low());
+      spec.exchange_rate = immobile->quantity("exchange_rate", "1/d", Range::non_negative());
+      if (spec.porosity + spec.immobile_porosity > 1.0)
+        throw immobile->at("porosity")
+            .error(fmt::format("mobile + immobile porosity = {} exceeds 1",
+                               spec.porosity + spec.immobile_porosity));
+    }
     spec.where = entry.where();
     spec.key_path = entry.key_path();
     specs.push_back(std::move(spec));
@@ -93,8 +102,10 @@ Materials::Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
   specific_storage_.resize(static_cast<std::size_t>(owned));
   bulk_density_.resize(static_cast<std::size_t>(owned));
   foc_.resize(static_cast<std::size_t>(owned));
-  for (const auto& spec : specs)
+  for (const auto& spec : specs) {
     dispersivity_.push_back(spec.dispersivity);
+    immobile_.push_back({spec.immobile_porosity, spec.exchange_rate});
+  }
   for (int m = 0; m < static_cast<int>(specs.size()); ++m) {
     const auto& spec = specs[m];
     std::optional<LoadedCellField> field;

@@ -24,7 +24,7 @@ double face_conductance(double area, double half_a, double coefficient_a, double
 } // namespace
 
 double SpeciesBalance::relative_closure() const {
-  const double stored = dissolved + sorbed;
+  const double stored = dissolved + sorbed + immobile;
   const double change = stored - initial_stored;
   const double net = inflow - outflow + sources - decayed + produced;
   const double scale = std::max({std::abs(stored), std::abs(initial_stored), inflow, outflow,
@@ -63,6 +63,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   const std::size_t count = spec.species.size();
   concentration_.resize(count);
   previous_.resize(count);
+  immobile_.resize(count);
   full_operator_.resize(count);
   operator_.resize(count);
   assembled_dt_.assign(count, -1.0);
@@ -80,13 +81,18 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
     TF_PETSC_CHECK(VecDuplicate(concentration_[s], previous_[s].out()));
     TF_PETSC_CHECK(VecSet(concentration_[s], 0.0));
     DmdaArrayWrite<PetscScalar***> c(grid.dm(), concentration_[s]);
+    immobile_[s].assign(static_cast<std::size_t>(grid.owned_cells()), 0.0);
     for (const auto& initial : spec.initial) {
       if (initial.species != static_cast<int>(s)) continue;
       for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
         for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
-          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
-            if (initial.region.contains(grid.cell_center(i, j, k)))
-              c.get()[k][j][i] = initial.concentration;
+          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+            if (!initial.region.contains(grid.cell_center(i, j, k))) continue;
+            const long n = grid.owned_index(i, j, k);
+            if (initial.mobile) c.get()[k][j][i] = initial.concentration;
+            if (initial.immobile && materials.immobile_porosity(n) > 0.0)
+              immobile_[s][static_cast<std::size_t>(n)] = initial.concentration;
+          }
     }
   }
   TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), rhs_full_.out()));
@@ -113,14 +119,42 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   // Mass initially in place.
   for (std::size_t s = 0; s < count; ++s) {
     account(s, 0.0, 0.0);
-    local_balance_[s].initial_stored = local_balance_[s].dissolved + local_balance_[s].sorbed;
+    local_balance_[s].initial_stored =
+        local_balance_[s].dissolved + local_balance_[s].sorbed + local_balance_[s].immobile;
   }
 }
 
 double TransportSolver::sorption_ratio(std::size_t s, long n) const {
   const auto& species = spec_.species[s];
   const double kd = species.sorption_from_koc ? species.koc * materials_.foc(n) : species.kd;
-  return materials_.bulk_density(n) * kd;
+  // With a dual domain the sorption sites are shared in proportion to the pore space.
+  const double mobile = materials_.porosity(n);
+  return materials_.bulk_density(n) * kd * mobile / (mobile + materials_.immobile_porosity(n));
+}
+
+TransportSolver::ImmobileTerms TransportSolver::immobile_terms(std::size_t s, long n,
+                                                               double dt) const {
+  const auto& species = spec_.species[s];
+  const double porosity = materials_.immobile_porosity(n);
+  ImmobileTerms terms;
+  if (porosity <= 0.0) return terms;
+  const double sorbed = sorption_ratio(s, n) * porosity / materials_.porosity(n);
+  terms.capacity = porosity + sorbed;
+  terms.decay = species.decay_rate * porosity + species.sorbed_decay_rate * sorbed;
+  terms.exchange = materials_.exchange_rate(n);
+  terms.denominator = terms.capacity / dt + terms.exchange + terms.decay;
+  return terms;
+}
+
+double TransportSolver::immobile_production(std::size_t s, long n) const {
+  double production = 0.0;
+  for (const auto& reaction : spec_.reactions)
+    if (reaction.daughter == static_cast<int>(s)) {
+      const auto parent = static_cast<std::size_t>(reaction.parent);
+      production += reaction.yield * immobile_terms(parent, n, 1.0).decay *
+                    immobile_[parent][static_cast<std::size_t>(n)];
+    }
+  return production;
 }
 
 double TransportSolver::decay_coefficient(std::size_t s, long n, double volume) const {
@@ -190,6 +224,9 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
         const double volume = grid_.cell_volume(i, j, k);
         double diagonal = (materials_.porosity(n) + sorption_ratio(s, n)) * volume / dt +
                           decay_coefficient(s, n, volume);
+        // Exchange with the immobile domain, whose new value is eliminated cell by cell.
+        if (const auto im = immobile_terms(s, n, dt); im.exchange > 0.0)
+          diagonal += im.exchange * volume * (1.0 - im.exchange / im.denominator);
         MatStencil row{k, j, i, 0};
         MatStencil columns[7];
         PetscScalar values[7];
@@ -273,8 +310,14 @@ void TransportSolver::build_rhs(std::size_t s, double time, double dt) {
       for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
         for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
           const long n = grid_.owned_index(i, j, k);
-          b[k][j][i] = (materials_.porosity(n) + sorption_ratio(s, n)) *
-                       grid_.cell_volume(i, j, k) / dt * old.get()[k][j][i];
+          const double volume = grid_.cell_volume(i, j, k);
+          b[k][j][i] =
+              (materials_.porosity(n) + sorption_ratio(s, n)) * volume / dt * old.get()[k][j][i];
+          if (const auto im = immobile_terms(s, n, dt); im.exchange > 0.0)
+            b[k][j][i] += im.exchange * volume *
+                          (im.capacity / dt * immobile_[s][static_cast<std::size_t>(n)] +
+                           immobile_production(s, n)) /
+                          im.denominator;
         }
   }
   // Production by parents (already advanced to the new time).
@@ -473,14 +516,31 @@ void TransportSolver::advance(double time, double dt) {
       ++tvd_sweeps_;
       if (change <= tvd_tolerance_ * size) break;
     }
+    update_immobile(s, dt);
     account(s, time, dt);
   }
+}
+
+void TransportSolver::update_immobile(std::size_t s, double dt) {
+  DmdaArrayRead<const PetscScalar***> c(grid_.dm(), concentration_[s]);
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const long n = grid_.owned_index(i, j, k);
+        const auto im = immobile_terms(s, n, dt);
+        if (im.capacity <= 0.0) continue;
+        double& value = immobile_[s][static_cast<std::size_t>(n)];
+        // Immobile production uses the parents' immobile values, already advanced.
+        value = (im.capacity / dt * value + im.exchange * c.get()[k][j][i] +
+                 immobile_production(s, n)) /
+                im.denominator;
+      }
 }
 
 void TransportSolver::account(std::size_t s, double time, double dt) {
   auto& balance = local_balance_[s];
   DmdaArrayRead<const PetscScalar***> c(grid_.dm(), concentration_[s]);
-  double dissolved = 0.0, sorbed = 0.0, decayed = 0.0, produced = 0.0;
+  double dissolved = 0.0, sorbed = 0.0, immobile = 0.0, decayed = 0.0, produced = 0.0;
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
@@ -490,9 +550,16 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
         dissolved += materials_.porosity(n) * volume * value;
         sorbed += sorption_ratio(s, n) * volume * value;
         decayed += decay_coefficient(s, n, volume) * value * dt;
+        if (const auto im = immobile_terms(s, n, 1.0); im.capacity > 0.0) {
+          const double held = immobile_[s][static_cast<std::size_t>(n)];
+          immobile += im.capacity * volume * held;
+          decayed += im.decay * volume * held * dt;
+          produced += immobile_production(s, n) * volume * dt;
+        }
       }
   balance.dissolved = dissolved;
   balance.sorbed = sorbed;
+  balance.immobile = immobile;
   if (dt == 0.0) return;
   balance.decayed += decayed;
   for (const auto& reaction : spec_.reactions) {
@@ -578,12 +645,12 @@ double TransportSolver::held_concentration(int n) const {
 std::vector<SpeciesBalance> TransportSolver::balances() const {
   std::vector<SpeciesBalance> total = local_balance_;
   for (auto& balance : total) {
-    double values[8] = {balance.dissolved, balance.sorbed,        balance.inflow,
-                        balance.outflow,   balance.sources,       balance.decayed,
-                        balance.produced,  balance.initial_stored};
-    MPI_Allreduce(MPI_IN_PLACE, values, 8, MPI_DOUBLE, MPI_SUM, grid_.comm());
-    balance = {values[0], values[1], values[2], values[3],
-               values[4], values[5], values[6], values[7]};
+    double values[9] = {balance.dissolved, balance.sorbed,   balance.immobile,
+                        balance.inflow,    balance.outflow,  balance.sources,
+                        balance.decayed,   balance.produced, balance.initial_stored};
+    MPI_Allreduce(MPI_IN_PLACE, values, 9, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    balance = {values[0], values[1], values[2], values[3], values[4],
+               values[5], values[6], values[7], values[8]};
   }
   return total;
 }

@@ -112,12 +112,17 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
 
   if (const auto initial = node.find("initial")) {
     for (const auto& entry : initial->elements()) {
-      entry.expect_keys({"species", "region", "concentration"});
+      entry.expect_keys({"species", "region", "concentration", "domain"});
       InitialConcentration value;
       value.species = species_index(entry.at("species"), spec.species);
       value.region = read_region(entry.at("region"));
       grid.require_cells_in(value.region);
       value.concentration = entry.quantity("concentration", "mg/L", Range::non_negative());
+      if (const auto domain = entry.find("domain")) {
+        const std::string which = domain->as_choice({"both", "mobile", "immobile"});
+        value.mobile = which != "immobile";
+        value.immobile = which != "mobile";
+      }
       spec.initial.push_back(value);
     }
   }

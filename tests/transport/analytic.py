@@ -1,5 +1,6 @@
 """Closed-form solutions of 1-D advection-dispersion with linear sorption and first-order decay,
-used by the transport verification checks.
+and of steady 2-D transport from a continuous line source (line_source_steady), used by the
+transport verification checks.
 
 Equation (one species, uniform steady flow, semi-infinite domain x >= 0):
 
@@ -18,9 +19,14 @@ below the smallest double).
 References: M. Th. van Genuchten and W. J. Alves (1982), Analytical solutions of the
 one-dimensional convective-dispersive solute transport equation, USDA Technical Bulletin 1661
 (first-type and third-type inlet solutions with first-order decay); the MODFLOW 6 reference
-README (../shared/reference/mf6/README.md, problem 1) for the first-type formula.
+README (../shared/reference/mf6/README.md, problem 1) for the first-type formula; E. J. Wilson and
+R. A. Miller (1978), Two-dimensional plume in uniform ground-water flow, J. Hydraulics Division
+ASCE 104(HY4), 503-514 (line_source_steady is the steady limit of their solution, also given by
+Hunt 1978).
 """
 import math
+
+import numpy as np
 
 
 def log_erfc(z):
@@ -114,3 +120,66 @@ class SteadyChain:
     def __call__(self, n, x):
         """Concentration of member n (0-based) at x [m]."""
         return sum(a * math.exp(m * x) for a, m in zip(self.a[n], self.m))
+
+
+EULER_GAMMA = 0.5772156649015329
+
+
+def bessel_k0_series(z):
+    """K0(z) from the ascending series (Abramowitz & Stegun 9.6.13):
+
+        K0(z) = -(ln(z/2) + gamma) I0(z) + sum_{k>=1} (z^2/4)^k / (k!)^2 H_k,
+        I0(z) = sum_{k>=0} (z^2/4)^k / (k!)^2,   H_k = 1 + 1/2 + ... + 1/k.
+
+    Accurate to rounding for z <= 2; for larger z the two parts cancel (a relative error of
+    about 1e-12 at z = 5), hence bessel_k0_integral there.
+    """
+    quarter_z2 = 0.25 * z * z
+    term = i0 = 1.0
+    harmonic_sum = harmonic = 0.0
+    for k in range(1, 100):
+        term *= quarter_z2 / (k * k)
+        harmonic += 1.0 / k
+        i0 += term
+        harmonic_sum += term * harmonic
+        if term < 1e-17 * i0:
+            break
+    return -(math.log(0.5 * z) + EULER_GAMMA) * i0 + harmonic_sum
+
+
+def bessel_k0_integral(z, h=0.05):
+    """K0(z) = int_0^inf exp(-z cosh t) dt by the trapezoid rule with step h, truncated where
+    z cosh t > 750 (the integrand is below 1e-325 there). The integrand is even in t and analytic,
+    so the rule converges geometrically: with h = 0.05 it is exact to rounding for z >= 0.1."""
+    t_max = math.acosh(max(750.0 / z, 1.0)) + h
+    values = np.exp(-z * np.cosh(np.arange(0.0, t_max, h)))
+    return h * (values.sum() - 0.5 * values[0])
+
+
+def bessel_k0(z):
+    """The modified Bessel function of the second kind K0(z), z > 0 (series for z <= 2, the
+    integral beyond)."""
+    return bessel_k0_series(z) if z <= 2.0 else bessel_k0_integral(z)
+
+
+def line_source_steady(x, y, m, theta, v, DL, DT, decay=0.0):
+    """Steady concentration around a continuous line source at the origin in uniform flow v along
+    x (infinite 2-D domain, no sorption needed at steady state), for
+
+        0 = DL C_xx + DT C_yy - v C_x - decay C + m / theta delta(x) delta(y),
+
+    m the mass injected per unit time and unit length of the line [g/d/m] (M / b for a point
+    source of M g/d in a layer of thickness b), theta the porosity (Wilson & Miller 1978, steady
+    limit; Hunt 1978):
+
+        C = m / (2 pi theta sqrt(DL DT)) exp(v x / (2 DL)) K0(kappa sqrt(x^2 + y^2 DL / DT)),
+        kappa = sqrt(v^2 / (4 DL^2) + decay / DL).
+
+    Derivation: with y' = y sqrt(DL/DT) and C = exp(v x / 2DL) u, u solves the modified Helmholtz
+    equation u_xx + u_y'y' - kappa^2 u = -(m / (theta sqrt(DL DT))) delta(x) delta(y'), whose
+    decaying solution is that factor times K0(kappa r') / (2 pi).
+    """
+    kappa = math.sqrt(v * v / (4.0 * DL * DL) + decay / DL)
+    r = math.sqrt(x * x + y * y * DL / DT)
+    return (m / (2.0 * math.pi * theta * math.sqrt(DL * DT)) * math.exp(v * x / (2.0 * DL))
+            * bessel_k0(kappa * r))

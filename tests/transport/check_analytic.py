@@ -13,15 +13,26 @@ formulas' algebra); the residuals are relative to the largest term over all samp
   C = 2v/(v+u) exp(m x) (third type), m = (v - u) / 2D.
 * SteadyChain: D C_n'' - v C_n' - k_n C_n + y_{n-1} k_{n-1} C_{n-1} below 1e-9 for every member
   (x = 0.5 ... 300 m, step 0.1), and C_1(0) = 1, C_n(0) = 0.
-The parameters are those of ogata_banks.yaml, mf6_p1_*.yaml and decay_chain.yaml.
+* bessel_k0: the tabulated K0(0.1) = 2.4270690, K0(1) = 0.4210244, K0(2) = 0.1138939,
+  K0(5) = 0.0036911 (Abramowitz & Stegun table 9.8) to half a unit in the last digit, and its
+  two independent evaluations (series and integral) agreeing to 1e-11 relative for z = 0.05 ... 5.
+* line_source_steady: the PDE residual DL C_xx + DT C_yy - v C_x - decay C below 1e-7 (step 0.01)
+  at points around the source, with and without decay, and the source strength: at steady state
+  all the mass injected decays, so int int decay theta C dx dy = m (to 1e-8, by quadrature in
+  polar coordinates around the source).
+The parameters are those of ogata_banks.yaml, mf6_p1_*.yaml, decay_chain.yaml and
+hunt_line_source.yaml.
 Usage: check_analytic.py
 """
 import math
 import os
 import sys
 
+import numpy as np
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from analytic import SteadyChain, first_type, third_type  # noqa: E402
+from analytic import (SteadyChain, bessel_k0, bessel_k0_integral, bessel_k0_series,  # noqa: E402
+                      first_type, line_source_steady, third_type)
 
 failures = []
 
@@ -101,6 +112,40 @@ def check_chain(v, D, rates, yields):
     expect("steady chain: inlet values", inlet, 1e-14)
 
 
+def check_bessel_k0():
+    table = {0.1: 2.4270690, 1.0: 0.4210244, 2.0: 0.1138939, 5.0: 0.0036911}
+    expect("K0: tabulated values", max(abs(bessel_k0(z) - k0) for z, k0 in table.items()), 5e-8)
+    expect("K0: series vs integral",
+           max(abs(bessel_k0_series(z) / bessel_k0_integral(z) - 1.0)
+               for z in (0.05, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0)), 1e-11)
+
+
+def check_line_source(m, theta, v, DL, DT, decay):
+    """PDE residual around the source and, with decay, the source strength."""
+    def c(x, y):
+        return line_source_steady(x, y, m, theta, v, DL, DT, decay)
+    h = 0.01
+    residual = scale = 0.0
+    for x, y in ((5.0, 0.0), (-5.0, 1.0), (20.0, 3.0), (50.0, -5.0), (0.0, 2.0), (100.0, 10.0)):
+        terms = (DL * d2(lambda dx: c(x + dx, y), h), DT * d2(lambda dy: c(x, y + dy), h),
+                 -v * d1(lambda dx: c(x + dx, y), h), -decay * c(x, y))
+        scale = max(scale, max(abs(term) for term in terms))
+        residual = max(residual, abs(sum(terms)))
+    expect(f"line source (decay {decay:g}): PDE residual", residual / scale, 1e-7)
+    if decay > 0.0:
+        # In the coordinates (x, y') = (x, y sqrt(DL/DT)) = r (cos phi, sin phi), C is
+        # exp(a x) times a function of r (a = v / 2DL), so its mean over a circle is
+        # I0(a r) C(0, y' = r), and int int C dx dy = sqrt(DT/DL) int 2 pi r I0(a r) C(0, r') dr,
+        # integrated with r = exp(u) by the trapezoid rule in u (geometrically convergent here).
+        a = v / (2.0 * DL)
+        r = np.exp(np.arange(math.log(1e-9), math.log(3000.0), 0.01))
+        integrand = [2.0 * math.pi * ri * ri * np.i0(a * ri) * c(0.0, ri * math.sqrt(DT / DL))
+                     for ri in r]
+        mass = math.sqrt(DT / DL) * 0.01 * sum(integrand)
+        expect("line source: source strength, int int decay theta C / m - 1",
+               abs(decay * theta * mass / m - 1.0), 1e-8)
+
+
 def main():
     # ogata_banks.yaml: v = 0.5 m/d, D = 0.25 m2/d, R = 1.5, mu = 0.002 + 0.001 * (R - 1).
     v, D, R, mu = 0.5, 0.25, 1.5, 0.0025
@@ -110,6 +155,12 @@ def main():
     check_transient("first_type (P1)", first_type, 0.1, 0.1, 2.0, 0.002)
     # decay_chain.yaml.
     check_chain(0.5, 0.25, [0.01, 0.005, 0.002, 0.001], [0.8, 0.7, 0.6])
+    check_bessel_k0()
+    # hunt_line_source.yaml: q = 0.1 m/d, porosity 0.3 (v = 1/3 m/d), aL = 5 m, aT = 0.5 m,
+    # decay 0.01 /d; and the same without decay. Both checks are linear in m: m = 1 g/d/m.
+    v = 0.1 / 0.3
+    for decay in (0.01, 0.0):
+        check_line_source(1.0, 0.3, v, 5.0 * v, 0.5 * v, decay)
     if failures:
         sys.exit(f"FAIL: {', '.join(failures)}")
     print("PASS")

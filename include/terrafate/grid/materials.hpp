@@ -35,6 +35,8 @@ struct MaterialSpec {
   double foc = 0.0;              ///< [-] fraction of organic carbon (Koc sorption)
   /// [m] longitudinal, transverse horizontal and transverse vertical dispersivity.
   std::array<double, 3> dispersivity{};
+  double immobile_porosity = 0.0; ///< [-] dual domain: immobile pore space (0: none)
+  double exchange_rate = 0.0;     ///< [1/d] first-order mobile-immobile mass transfer
   SourceLocation where;
   std::string key_path;
 };
@@ -76,6 +78,14 @@ public:
   const std::array<double, 3>& dispersivity(long n) const {
     return dispersivity_[static_cast<std::size_t>(material_[n])];
   }
+  /// [-] immobile porosity of owned cell `n` (0 without a dual domain).
+  double immobile_porosity(long n) const {
+    return immobile_[static_cast<std::size_t>(material_[n])][0];
+  }
+  /// [1/d] mobile-immobile exchange rate of owned cell `n`.
+  double exchange_rate(long n) const {
+    return immobile_[static_cast<std::size_t>(material_[n])][1];
+  }
   /// Index into the spec list of the material of owned cell `n`.
   int material_of(long n) const { return material_[n]; }
 
@@ -88,6 +98,7 @@ private:
   std::vector<double> bulk_density_;
   std::vector<double> foc_;
   std::vector<std::array<double, 3>> dispersivity_; ///< per material
+  std::vector<std::array<double, 2>> immobile_;     ///< per material: porosity, exchange rate
   std::vector<int> material_;
 };
 

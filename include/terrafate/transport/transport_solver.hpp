@@ -27,6 +27,7 @@ namespace terrafate {
 struct SpeciesBalance {
   double dissolved = 0.0; ///< in place now
   double sorbed = 0.0;    ///< in place now
+  double immobile = 0.0;  ///< in place now in the immobile domain (dissolved + sorbed)
   double inflow = 0.0;    ///< through boundaries and injection wells
   double outflow = 0.0;   ///< through boundaries and extraction wells
   double sources = 0.0;   ///< mass-rate sources and fixed-concentration cells (net)
@@ -49,6 +50,8 @@ public:
   void advance(double time, double dt);
 
   std::size_t species_count() const { return spec_.species.size(); }
+  /// [mg/L] immobile-domain concentration of species s on the owned cells (x fastest).
+  const std::vector<double>& immobile_concentration(std::size_t s) const { return immobile_[s]; }
   /// Concentration [mg/L] of species `s`, a global vector of the grid's DMDA.
   Vec concentration(std::size_t s) const { return concentration_[s].get(); }
   /// Balances summed over all ranks.
@@ -84,7 +87,17 @@ private:
                                 int axis) const;
   void solve(std::size_t s);
   void account(std::size_t s, double time, double dt);
-  /// [-] rho_b Kd of owned cell n for species s.
+  /// Per unit volume of cell n: the immobile domain's storage capacity (theta_im + sorbed share)
+  /// [-], first-order loss [1/d], exchange rate [1/d], and capacity/dt + exchange + loss [1/d].
+  struct ImmobileTerms {
+    double capacity = 0.0, decay = 0.0, exchange = 0.0, denominator = 1.0;
+  };
+  ImmobileTerms immobile_terms(std::size_t s, long n, double dt) const;
+  /// [g/m3/d] production of species s in the immobile domain of cell n by its parents.
+  double immobile_production(std::size_t s, long n) const;
+  /// Advances the immobile domain of species s to the new mobile concentration (backward Euler).
+  void update_immobile(std::size_t s, double dt);
+  /// [-] rho_b Kd (the mobile domain's share with a dual domain) of owned cell n for species s.
   double sorption_ratio(std::size_t s, long n) const;
   /// [m3/d] first-order loss coefficient (lambda_w theta + lambda_s rho_b Kd) V of cell n.
   double decay_coefficient(std::size_t s, long n, double volume) const;
@@ -104,6 +117,7 @@ private:
   double period_begin_ = 0.0, period_end_ = 0.0;
 
   std::vector<VecHandle> concentration_;
+  std::vector<std::vector<double>> immobile_; ///< per species: owned immobile values [mg/L]
   std::vector<VecHandle> previous_;
   std::vector<MatHandle> full_operator_; ///< before fixed-concentration rows are imposed
   std::vector<MatHandle> operator_;

@@ -33,6 +33,8 @@ struct ReactionSpec {
 
 struct InitialConcentration {
   int species = 0;
+  bool mobile = true;   ///< applies to the mobile domain
+  bool immobile = true; ///< applies to the immobile domain (where there is one)
   Region region;
   double concentration = 0.0; ///< [mg/L]
 };
