@@ -23,6 +23,8 @@ namespace terrafate {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+/// Retries of a failed transport step (each with a quarter of the previous step).
+constexpr int kMaxStepRetries = 4;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -288,6 +290,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   std::size_t next_output = 0;
   long step = 0;
   const auto solve_start = Clock::now();
+  long retries = 0;
   if (transport) {
     // Steady flow per stress period; transport steps hit every period change, source window
     // and output time exactly.
@@ -308,15 +311,41 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       transport->set_flow(flow, begin, end);
       double t = begin;
       double dt = time.initial_step;
+      // After a cut step the step doubles back, but stays below half of the smallest failed one.
+      bool recovering = false;
+      double step_cap = time.max_step;
       while (t < end) {
         const double t_next = std::min(t + dt, *breaks.upper_bound(t));
-        transport->advance(t, t_next - t);
-        t = t_next;
+        double step_length = t_next - t;
+        // A failed step is undone and retried with a quarter of the step, a few times.
+        const auto state = transport->save();
+        for (int retry = 0;; ++retry) {
+          try {
+            transport->advance(t, step_length);
+            break;
+          } catch (const NumericalError& e) {
+            transport->restore(state);
+            if (retry == kMaxStepRetries)
+              throw NumericalError(fmt::format("transport step from t = {} d failed after {} "
+                                               "retries down to a step of {} d: {}",
+                                               t, retry, step_length, e.what()));
+            step_cap = std::min(step_cap, 0.5 * step_length);
+            step_length *= 0.25;
+            dt = step_length;
+            recovering = true;
+            ++retries;
+          }
+        }
+        // Land exactly on breakpoints (output times) unless the step was cut.
+        t = step_length == t_next - t ? t_next : t + step_length;
         ++step;
         progress.step(t, step);
         while (next_output < outputs.size() && outputs[next_output] <= t)
           write_outputs(outputs[next_output++], step);
-        dt = std::min(dt * time.step_multiplier, time.max_step);
+        dt =
+            std::min(dt * (recovering ? std::max(2.0, time.step_multiplier) : time.step_multiplier),
+                     step_cap);
+        if (dt == step_cap) recovering = false;
       }
     }
   } else if (!model.flow.transient) {
@@ -385,6 +414,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   "max_budget_closure": {:.6e},
   "transport_iterations": {},
   "transport_tvd_sweeps": {},
+  "transport_step_retries": {},
   "max_mass_balance_closure": {:.6e}
 }}
 )",
@@ -392,7 +422,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         stats.total_iterations, stats.iterations, model_setup_seconds, stats.setup_seconds,
         stats.solve_seconds, solve_seconds, output_seconds, seconds_since(run_start), max_closure,
         transport ? transport->linear_iterations() : 0, transport ? transport->tvd_sweeps() : 0,
-        max_mass_closure);
+        retries, max_mass_closure);
     io::write_file_atomically(folder / "run_summary.json", summary);
     fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
                "{:.2f} s\nresults in {}\n",

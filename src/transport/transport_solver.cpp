@@ -489,6 +489,11 @@ void TransportSolver::solve(std::size_t s) {
                                      "({} after {} iterations)",
                                      spec_.species[s].name, KSPConvergedReasons[reason],
                                      iterations));
+  PetscReal norm = 0.0;
+  TF_PETSC_CHECK(VecNorm(concentration_[s], NORM_INFINITY, &norm));
+  if (!std::isfinite(norm))
+    throw NumericalError(
+        fmt::format("the concentration of species '{}' is not finite", spec_.species[s].name));
 }
 
 void TransportSolver::advance(double time, double dt) {
@@ -640,6 +645,32 @@ double TransportSolver::held_concentration(int n) const {
   if (source.type != TransportSource::Type::napl) return source.value;
   return source.value *
          std::pow(napl_mass_[static_cast<std::size_t>(n)] / source.napl_mass, source.gamma);
+}
+
+TransportSolver::State TransportSolver::save() const {
+  State state{
+      .mobile = {}, .immobile = immobile_, .balances = local_balance_, .napl_mass = napl_mass_};
+  for (const auto& vector : concentration_) {
+    const PetscScalar* values = nullptr;
+    PetscInt size = 0;
+    TF_PETSC_CHECK(VecGetLocalSize(vector, &size));
+    TF_PETSC_CHECK(VecGetArrayRead(vector, &values));
+    state.mobile.emplace_back(values, values + size);
+    TF_PETSC_CHECK(VecRestoreArrayRead(vector, &values));
+  }
+  return state;
+}
+
+void TransportSolver::restore(const State& state) {
+  for (std::size_t s = 0; s < concentration_.size(); ++s) {
+    PetscScalar* values = nullptr;
+    TF_PETSC_CHECK(VecGetArray(concentration_[s], &values));
+    std::copy(state.mobile[s].begin(), state.mobile[s].end(), values);
+    TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &values));
+  }
+  immobile_ = state.immobile;
+  local_balance_ = state.balances;
+  napl_mass_ = state.napl_mass;
 }
 
 std::vector<SpeciesBalance> TransportSolver::balances() const {

@@ -46,8 +46,18 @@ public:
 
   /// Takes the flow field (Darcy face flows, boundary and well flows) of a steady-flow period.
   void set_flow(const FlowSolver& flow, double period_begin, double period_end);
-  /// Advances every species from `time` to `time + dt` [d].
+  /// Advances every species from `time` to `time + dt` [d]. Throws NumericalError when a
+  /// linear solve fails or gives a non-finite value; restore() then undoes the partial step.
   void advance(double time, double dt);
+
+  /// Everything a step changes, for retrying a failed step with a smaller one.
+  struct State {
+    std::vector<std::vector<double>> mobile, immobile;
+    std::vector<SpeciesBalance> balances;
+    std::vector<double> napl_mass;
+  };
+  State save() const;
+  void restore(const State& state);
 
   std::size_t species_count() const { return spec_.species.size(); }
   /// [mg/L] immobile-domain concentration of species s on the owned cells (x fastest).
