@@ -107,7 +107,7 @@ Model::Model(MPI_Comm comm, const Deck& deck)
       throw deck.root.at("flow").at("type").error(
           "transport needs steady flow in this version of terrafate (re-solved at every well "
           "schedule change)");
-    transport = read_transport_spec(*node, grid, flow);
+    transport = read_transport_spec(*node, grid, flow, deck.materials);
   }
   for (const auto& well : flow.wells)
     if (well.start >= deck.time.end && deck.time.end > 0.0)

@@ -134,13 +134,14 @@ double TransportSolver::sorption_ratio(std::size_t s, long n) const {
 
 TransportSolver::ImmobileTerms TransportSolver::immobile_terms(std::size_t s, long n,
                                                                double dt) const {
-  const auto& species = spec_.species[s];
   const double porosity = materials_.immobile_porosity(n);
   ImmobileTerms terms;
   if (porosity <= 0.0) return terms;
   const double sorbed = sorption_ratio(s, n) * porosity / materials_.porosity(n);
   terms.capacity = porosity + sorbed;
-  terms.decay = species.decay_rate * porosity + species.sorbed_decay_rate * sorbed;
+  const auto& rates =
+      spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))];
+  terms.decay = rates[0] * porosity + rates[1] * sorbed;
   terms.exchange = materials_.exchange_rate(n);
   terms.denominator = terms.capacity / dt + terms.exchange + terms.decay;
   return terms;
@@ -158,10 +159,9 @@ double TransportSolver::immobile_production(std::size_t s, long n) const {
 }
 
 double TransportSolver::decay_coefficient(std::size_t s, long n, double volume) const {
-  const auto& species = spec_.species[s];
-  return (species.decay_rate * materials_.porosity(n) +
-          species.sorbed_decay_rate * sorption_ratio(s, n)) *
-         volume;
+  const auto& rates =
+      spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))];
+  return (rates[0] * materials_.porosity(n) + rates[1] * sorption_ratio(s, n)) * volume;
 }
 
 void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, double period_end) {

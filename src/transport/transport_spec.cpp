@@ -1,7 +1,9 @@
 #include "terrafate/transport/transport_spec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -16,6 +18,17 @@ int species_index(const ConfigNode& node, const std::vector<SpeciesSpec>& specie
   for (const auto& candidate : species)
     known += (known.empty() ? "" : ", ") + candidate.name;
   throw node.error(fmt::format("unknown species '{}' (defined: {})", name, known));
+}
+
+/// {rate | half_life, sorbed_rate}: the dissolved and sorbed first-order rates [1/d].
+std::pair<double, double> read_decay(const ConfigNode& decay) {
+  decay.expect_keys({"rate", "half_life", "sorbed_rate"});
+  if (decay.has("rate") == decay.has("half_life"))
+    throw decay.error("give exactly one of rate and half_life");
+  const double rate = decay.has("rate")
+                          ? decay.quantity("rate", "1/d", Range::non_negative())
+                          : std::numbers::ln2 / decay.quantity("half_life", "d", Range::positive());
+  return {rate, decay.quantity_or("sorbed_rate", rate, "1/d", Range::non_negative())};
 }
 
 SpeciesSpec read_species(const ConfigNode& node) {
@@ -40,17 +53,8 @@ SpeciesSpec read_species(const ConfigNode& node) {
       species.koc = sorption->quantity("koc", "L/kg", Range::non_negative());
     }
   }
-  if (const auto decay = node.find("decay")) {
-    decay->expect_keys({"rate", "half_life", "sorbed_rate"});
-    if (decay->has("rate") == decay->has("half_life"))
-      throw decay->error("give exactly one of rate and half_life");
-    species.decay_rate =
-        decay->has("rate")
-            ? decay->quantity("rate", "1/d", Range::non_negative())
-            : std::numbers::ln2 / decay->quantity("half_life", "d", Range::positive());
-    species.sorbed_decay_rate =
-        decay->quantity_or("sorbed_rate", species.decay_rate, "1/d", Range::non_negative());
-  }
+  if (const auto decay = node.find("decay"))
+    std::tie(species.decay_rate, species.sorbed_decay_rate) = read_decay(*decay);
   return species;
 }
 
@@ -72,8 +76,10 @@ std::vector<int> solve_order(const std::vector<ReactionSpec>& reactions, std::si
 }
 } // namespace
 
-TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow) {
-  node.expect_keys({"advection", "species", "reactions", "initial", "sources", "boundaries"});
+TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow,
+                                  const std::vector<MaterialSpec>& materials) {
+  node.expect_keys(
+      {"advection", "species", "reactions", "zone_rates", "initial", "sources", "boundaries"});
   TransportSpec spec;
   if (const auto advection = node.find("advection"))
     spec.tvd = advection->as_choice({"tvd", "upwind"}) == "tvd";
@@ -87,6 +93,27 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
   }
   if (spec.species.empty()) throw species_node.error("at least one species is required");
 
+  // Rates per material: the species' own everywhere, then the zone_rates overrides.
+  for (const auto& species : spec.species)
+    spec.decay_by_material.emplace_back(
+        materials.size(), std::array<double, 2>{species.decay_rate, species.sorbed_decay_rate});
+  if (const auto zones = node.find("zone_rates")) {
+    for (const auto& entry : zones->elements()) {
+      entry.expect_keys({"material", "species", "decay"});
+      const ConfigNode material = entry.at("material");
+      const std::string name = material.as_string();
+      const auto found = std::find_if(materials.begin(), materials.end(),
+                                      [&](const auto& m) { return m.name == name; });
+      if (found == materials.end())
+        throw material.error(fmt::format("no material named '{}'", name));
+      const auto [rate, sorbed_rate] = read_decay(entry.at("decay"));
+      spec.decay_by_material[static_cast<std::size_t>(
+          species_index(entry.at("species"), spec.species))]
+                            [static_cast<std::size_t>(found - materials.begin())] = {rate,
+                                                                                     sorbed_rate};
+    }
+  }
+
   if (const auto reactions = node.find("reactions")) {
     for (const auto& entry : reactions->elements()) {
       entry.expect_keys({"type", "from", "to", "yield"});
@@ -97,8 +124,9 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
       if (reaction.parent == reaction.daughter)
         throw entry.at("to").error("a species cannot decay into itself");
       reaction.yield = entry.quantity("yield", "1", Range::non_negative());
-      if (spec.species[reaction.parent].decay_rate == 0.0 &&
-          spec.species[reaction.parent].sorbed_decay_rate == 0.0)
+      const auto& rates = spec.decay_by_material[static_cast<std::size_t>(reaction.parent)];
+      if (std::all_of(rates.begin(), rates.end(),
+                      [](const auto& rate) { return rate[0] == 0.0 && rate[1] == 0.0; }))
         throw entry.at("from").error(
             fmt::format("species '{}' has no decay rate, so it produces nothing",
                         spec.species[reaction.parent].name));

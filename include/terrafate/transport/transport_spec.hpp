@@ -9,6 +9,7 @@
 #include "terrafate/core/config.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
+#include "terrafate/grid/materials.hpp"
 
 namespace terrafate {
 
@@ -71,6 +72,9 @@ struct TransportSpec {
   bool tvd = true;
   std::vector<SpeciesSpec> species;
   std::vector<ReactionSpec> reactions;
+  /// [1/d] per species and material: dissolved and sorbed first-order rates (the species' own,
+  /// or a zone_rates override).
+  std::vector<std::vector<std::array<double, 2>>> decay_by_material;
   /// Species indices with every parent before its daughters.
   std::vector<int> solve_order;
   std::vector<InitialConcentration> initial;
@@ -80,6 +84,9 @@ struct TransportSpec {
 
 /// Reads `transport:`; positions and regions are checked against the grid and wells against
 /// the flow input.
-TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow);
+/// Reads `transport:`; positions and regions are checked against the grid, wells against the
+/// flow input and zone_rates against the material names.
+TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow,
+                                  const std::vector<MaterialSpec>& materials);
 
 } // namespace terrafate
