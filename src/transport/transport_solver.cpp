@@ -505,7 +505,10 @@ void TransportSolver::advance(double time, double dt) {
       if (spec_.sources[n].species == species && holds_cells(n, time, dt))
         active.push_back(static_cast<int>(n));
     if (assembled_dt_[s] != dt || assembled_fixed_[s] != active) assemble(s, time, dt);
+    // The first solve carries the TVD correction of the old concentrations (a good predictor
+    // when the plume moves less than a cell or so per step).
     build_rhs(s, time, dt);
+    if (spec_.tvd) add_tvd_correction(s);
     solve(s);
     // TVD: re-solve with the high-order correction of the latest iterate until the correction
     // has converged (the fixed point is the implicit TVD solution).
