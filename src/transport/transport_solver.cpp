@@ -321,33 +321,15 @@ void TransportSolver::build_rhs(std::size_t s, double time, double dt) {
         }
   }
   // Production by parents (already advanced to the new time).
-  for (const auto& reaction : spec_.reactions) {
-    if (reaction.daughter != static_cast<int>(s)) continue;
-    DmdaArrayRead<const PetscScalar***> parent(grid_.dm(), concentration_[reaction.parent]);
-    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
-      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
-        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
-          b[k][j][i] += reaction.yield *
-                        decay_coefficient(static_cast<std::size_t>(reaction.parent),
-                                          grid_.owned_index(i, j, k), grid_.cell_volume(i, j, k)) *
-                        parent.get()[k][j][i];
-  }
+  const auto& production = mobile_production(s);
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+        b[k][j][i] += production[static_cast<std::size_t>(grid_.owned_index(i, j, k))];
   // Inflow across the boundary or from injection wells, at its concentration.
   for (const auto& flow : external_) {
     if (flow.inflow <= 0.0) continue;
-    double concentration = 0.0;
-    if (flow.boundary >= 0) {
-      for (const auto& boundary : spec_.boundaries)
-        if (boundary.species == static_cast<int>(s) &&
-            boundary.face == flow_spec_.boundaries[flow.boundary].face)
-          concentration = boundary.concentration;
-    } else {
-      for (const auto& source : spec_.sources)
-        if (source.type == TransportSource::Type::well && source.well == flow.well &&
-            source.species == static_cast<int>(s) && source.active_during(time, time + dt))
-          concentration = source.value;
-    }
-    b[flow.k][flow.j][flow.i] += flow.inflow * concentration;
+    b[flow.k][flow.j][flow.i] += flow.inflow * inflow_concentration(s, flow, time, dt);
   }
   for (const auto& source : spec_.sources) {
     if (source.type != TransportSource::Type::mass_rate || source.species != static_cast<int>(s) ||
@@ -570,36 +552,15 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   balance.immobile = immobile;
   if (dt == 0.0) return;
   balance.decayed += decayed;
-  for (const auto& reaction : spec_.reactions) {
-    if (reaction.daughter != static_cast<int>(s)) continue;
-    DmdaArrayRead<const PetscScalar***> parent(grid_.dm(), concentration_[reaction.parent]);
-    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
-      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
-        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
-          produced += reaction.yield *
-                      decay_coefficient(static_cast<std::size_t>(reaction.parent),
-                                        grid_.owned_index(i, j, k), grid_.cell_volume(i, j, k)) *
-                      parent.get()[k][j][i] * dt;
-  }
+  for (const double rate : mobile_production(s))
+    produced += rate * dt;
   balance.produced += produced;
   for (const auto& flow : external_) {
     if (flow.inflow < 0.0) {
       balance.outflow += -flow.inflow * c.get()[flow.k][flow.j][flow.i] * dt;
       continue;
     }
-    double concentration = 0.0;
-    if (flow.boundary >= 0) {
-      for (const auto& boundary : spec_.boundaries)
-        if (boundary.species == static_cast<int>(s) &&
-            boundary.face == flow_spec_.boundaries[flow.boundary].face)
-          concentration = boundary.concentration;
-    } else {
-      for (const auto& source : spec_.sources)
-        if (source.type == TransportSource::Type::well && source.well == flow.well &&
-            source.species == static_cast<int>(s) && source.active_during(time, time + dt))
-          concentration = source.value;
-    }
-    balance.inflow += flow.inflow * concentration * dt;
+    balance.inflow += flow.inflow * inflow_concentration(s, flow, time, dt) * dt;
   }
   for (const auto& source : spec_.sources)
     if (source.type == TransportSource::Type::mass_rate && source.species == static_cast<int>(s) &&
@@ -635,6 +596,41 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
     napl_mass_[n] = std::max(0.0, napl_mass_[n] - dissolved_from[n]);
     napl_dissolution_[n] = dissolved_from[n] / dt;
   }
+}
+
+const std::vector<double>& TransportSolver::mobile_production(std::size_t s) {
+  production_.assign(static_cast<std::size_t>(grid_.owned_cells()), 0.0);
+  for (const auto& reaction : spec_.reactions) {
+    if (reaction.daughter != static_cast<int>(s)) continue;
+    const auto parent_species = static_cast<std::size_t>(reaction.parent);
+    DmdaArrayRead<const PetscScalar***> parent(grid_.dm(), concentration_[parent_species]);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+          const long n = grid_.owned_index(i, j, k);
+          production_[static_cast<std::size_t>(n)] +=
+              reaction.yield * decay_coefficient(parent_species, n, grid_.cell_volume(i, j, k)) *
+              parent.get()[k][j][i];
+        }
+  }
+  return production_;
+}
+
+double TransportSolver::inflow_concentration(std::size_t s, const ExternalFlow& flow, double time,
+                                             double dt) const {
+  double concentration = 0.0;
+  if (flow.boundary >= 0) {
+    for (const auto& boundary : spec_.boundaries)
+      if (boundary.species == static_cast<int>(s) &&
+          boundary.face == flow_spec_.boundaries[static_cast<std::size_t>(flow.boundary)].face)
+        concentration = boundary.concentration;
+  } else {
+    for (const auto& source : spec_.sources)
+      if (source.type == TransportSource::Type::well && source.well == flow.well &&
+          source.species == static_cast<int>(s) && source.active_during(time, time + dt))
+        concentration = source.value;
+  }
+  return concentration;
 }
 
 bool TransportSolver::holds_cells(std::size_t n, double time, double dt) const {

@@ -84,6 +84,13 @@ private:
   void assemble(std::size_t s, double time, double dt);
   void build_rhs(std::size_t s, double time, double dt);
   void add_tvd_correction(std::size_t s);
+  /// [g/d] production of species s in the mobile domain of each owned cell by its parents'
+  /// current concentrations (a reused buffer).
+  const std::vector<double>& mobile_production(std::size_t s);
+  /// [mg/L] concentration of water entering through an external flow (its face's transport
+  /// boundary, or the injection concentration of its well; 0 otherwise).
+  double inflow_concentration(std::size_t s, const ExternalFlow& flow, double time,
+                              double dt) const;
   /// Whether source n holds its cells over [time, time + dt] (a NAPL source until exhausted).
   bool holds_cells(std::size_t n, double time, double dt) const;
   /// Copies species s into the width-2 ghosted vector.
@@ -143,6 +150,7 @@ private:
   VecHandle iterate_;                    ///< previous TVD sweep
   int tvd_max_sweeps_ = 4;
   PetscReal tvd_tolerance_ = 1.0e-6;
+  std::vector<double> production_; ///< buffer of mobile_production()
   long linear_iterations_ = 0;
   long tvd_sweeps_ = 0;
 };
