@@ -573,7 +573,7 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   // Held cells: the mass their equations needed, (A C - b) dt; for a NAPL source this is what
   // dissolved from the NAPL, which depletes it.
   std::vector<double> dissolved_from(spec_.sources.size(), 0.0);
-  if (!fixed_rows_[s].empty()) {
+  if (!assembled_fixed_[s].empty()) { // the same on every rank: MatMult is collective
     TF_PETSC_CHECK(MatMult(full_operator_[s], concentration_[s], residual_));
     TF_PETSC_CHECK(VecAXPY(residual_, -1.0, rhs_full_));
     PetscInt first_row = 0;

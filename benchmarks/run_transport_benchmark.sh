@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# 3-D plume transport benchmark (200,000 cells, 20 years in 240 steps, TVD; the MODFLOW 6
+# reference problem 3): builds Release, runs each case at each rank count and prints a table, then
+# for plume_200k compares the observations at 7300 d with the MODFLOW 6 TVD reference.
+# Cases (benchmarks/transport/<case>.yaml): plume_200k (1 species), chain_200k (PCE -> TCE ->
+# cDCE -> VC -> ethene, 5 species).
+# Usage: [CASES="plume_200k chain_200k"] [BENCH_WORKDIR=dir] benchmarks/run_transport_benchmark.sh [RANKS...]
+#   RANKS default "1 2". A CASES entry may also be the path of a deck (*.yaml), named after its
+#   file: a shortened copy, for instance, to try the script out.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+./scripts/build.sh >/dev/null
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+work="${BENCH_WORKDIR:-$(mktemp -d)}"
+mkdir -p "$work"
+if [ $# -gt 0 ]; then ranks_list=("$@"); else ranks_list=(1 2); fi
+cases="${CASES:-plume_200k chain_200k}"
+
+printf '%-11s %5s %8s %7s %5s %8s %8s %9s %6s %14s %13s\n' case ranks cells species steps \
+  wall_s loop_s linear_its sweeps cell_steps/s rss_B/cell
+outputs=()
+for case in $cases; do
+  if [[ "$case" == *.yaml ]]; then deck="$case"; case="$(basename "$case" .yaml)"
+  else deck="benchmarks/transport/$case.yaml"; fi
+  for ranks in "${ranks_list[@]}"; do
+    out="$work/out_${case}_np${ranks}"
+    rm -rf "$out"
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" \
+      mpirun --oversubscribe -n "$ranks" ./build/bin/terrafate run "$deck" -o "$out" >/dev/null
+    read -r wall rss_kb <"$work/time.txt"
+    outputs+=("$case:$ranks:$out")
+    /usr/bin/python3 - "$out" "$case" "$ranks" "$wall" "$rss_kb" <<'PY'
+"""One table row from run_summary.json and mass_balance.csv (for the number of species)."""
+import csv, json, sys
+out, case, ranks, wall, rss_kb = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+summary = json.load(open(f"{out}/run_summary.json"))
+with open(f"{out}/mass_balance.csv", newline="") as f:
+    species = len({row["species"] for row in csv.DictReader(f)})
+cells, steps, loop = summary["cells"], summary["steps"], summary["time_loop_seconds"]
+# /usr/bin/time reports the peak RSS of mpirun's largest child, i.e. of the largest rank; times
+# the ranks it bounds the total, which is divided by the cells.
+rss_per_cell = rss_kb * 1024 * ranks / cells
+print(f"{case:<11} {ranks:>5} {cells:>8} {species:>7} {steps:>5} {wall:>8.1f} {loop:>8.1f} "
+      f"{summary['transport_iterations']:>9} {summary['transport_tvd_sweeps']:>6} "
+      f"{cells * steps * species / loop:>14.3g} {rss_per_cell:>13.0f}")
+PY
+  done
+done
+echo "(loop_s = time_loop_seconds (all steps, outputs excluded); linear_its = transport Krylov"
+echo " iterations, all species and TVD sweeps; cell_steps/s = cells x steps x species / loop_s;"
+echo " rss_B/cell = peak RSS of the largest rank x ranks / cells, fixed per-process overhead"
+echo " included; work folder $work)"
+
+# MODFLOW 6 GWT TVD, 200k cells, C at 7300 d (../shared/reference/mf6/README.md, problem 3;
+# MF6 needed 63.8 s of user CPU for the transport on one core of a comparable machine).
+for entry in "${outputs[@]}"; do
+  IFS=: read -r case ranks out <<<"$entry"
+  [ "$case" = plume_200k ] || continue
+  /usr/bin/python3 - "$out/observations.csv" "$ranks" <<'PY'
+"""terrafate's plume_200k observations at 7300 d against the MODFLOW 6 TVD reference values."""
+import csv, sys
+REFERENCE = {"L1_X101": 0.46155, "L1_X251": 0.11285, "L1_X401": 0.044314, "L5_X101": 0.010968}
+path, ranks = sys.argv[1], sys.argv[2]
+with open(path, newline="") as f:
+    values = {row["location"]: float(row["value"]) for row in csv.DictReader(f)
+              if row["variable"] == "C" and float(row["time"]) == 7300.0}
+print(f"\nplume_200k at {ranks} rank(s), C at 7300 d vs MODFLOW 6 TVD (MF6 transport: 63.8 s CPU, 1 core)")
+if not values:
+    print("  no concentration output at 7300 d: not compared")
+    sys.exit()
+print(f"  {'point':<8} {'terrafate':>10} {'MF6 TVD':>10} {'rel. diff':>10}")
+for point, reference in REFERENCE.items():
+    value = values[point]
+    print(f"  {point:<8} {value:>10.5g} {reference:>10.5g} {(value - reference) / reference:>+10.1e}")
+PY
+done
