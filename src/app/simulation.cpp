@@ -291,6 +291,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   long step = 0;
   const auto solve_start = Clock::now();
   long retries = 0;
+  TransportSolver::State saved_state; // reused every step
   if (transport) {
     // Steady flow per stress period; transport steps hit every period change, source window
     // and output time exactly.
@@ -318,13 +319,13 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         const double t_next = std::min(t + dt, *breaks.upper_bound(t));
         double step_length = t_next - t;
         // A failed step is undone and retried with a quarter of the step, a few times.
-        const auto state = transport->save();
+        transport->save(saved_state);
         for (int retry = 0;; ++retry) {
           try {
             transport->advance(t, step_length);
             break;
           } catch (const NumericalError& e) {
-            transport->restore(state);
+            transport->restore(saved_state);
             if (retry == kMaxStepRetries)
               throw NumericalError(fmt::format("transport step from t = {} d failed after {} "
                                                "retries down to a step of {} d: {}",

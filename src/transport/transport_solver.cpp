@@ -646,18 +646,19 @@ double TransportSolver::held_concentration(int n) const {
          std::pow(napl_mass_[static_cast<std::size_t>(n)] / source.napl_mass, source.gamma);
 }
 
-TransportSolver::State TransportSolver::save() const {
-  State state{
-      .mobile = {}, .immobile = immobile_, .balances = local_balance_, .napl_mass = napl_mass_};
-  for (const auto& vector : concentration_) {
+void TransportSolver::save(State& state) const {
+  state.mobile.resize(concentration_.size());
+  for (std::size_t s = 0; s < concentration_.size(); ++s) {
     const PetscScalar* values = nullptr;
     PetscInt size = 0;
-    TF_PETSC_CHECK(VecGetLocalSize(vector, &size));
-    TF_PETSC_CHECK(VecGetArrayRead(vector, &values));
-    state.mobile.emplace_back(values, values + size);
-    TF_PETSC_CHECK(VecRestoreArrayRead(vector, &values));
+    TF_PETSC_CHECK(VecGetLocalSize(concentration_[s], &size));
+    TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &values));
+    state.mobile[s].assign(values, values + size);
+    TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &values));
   }
-  return state;
+  state.immobile = immobile_;
+  state.balances = local_balance_;
+  state.napl_mass = napl_mass_;
 }
 
 void TransportSolver::restore(const State& state) {

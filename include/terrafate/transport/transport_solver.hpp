@@ -56,7 +56,8 @@ public:
     std::vector<SpeciesBalance> balances;
     std::vector<double> napl_mass;
   };
-  State save() const;
+  /// Copies the state into `state` (reusing its storage from the previous step).
+  void save(State& state) const;
   void restore(const State& state);
 
   std::size_t species_count() const { return spec_.species.size(); }
