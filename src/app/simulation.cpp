@@ -291,6 +291,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   long step = 0;
   const auto solve_start = Clock::now();
   long retries = 0;
+  double transport_seconds = 0.0;     // in TransportSolver::advance (steps, retries included)
   TransportSolver::State saved_state; // reused every step
   if (transport) {
     // Steady flow per stress period; transport steps hit every period change, source window
@@ -310,6 +311,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       flow.solve_steady(begin, end);
       max_closure = std::max(max_closure, flow.budget().relative_closure);
       transport->set_flow(flow, begin, end);
+      flow.release_solver(); // steady until the next period: free the multigrid hierarchy
       double t = begin;
       double dt = time.initial_step;
       // After a cut step the step doubles back, but stays below half of the smallest failed one.
@@ -321,10 +323,13 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         // A failed step is undone and retried with a quarter of the step, a few times.
         transport->save(saved_state);
         for (int retry = 0;; ++retry) {
+          const auto step_start = Clock::now();
           try {
             transport->advance(t, step_length);
+            transport_seconds += seconds_since(step_start);
             break;
           } catch (const NumericalError& e) {
+            transport_seconds += seconds_since(step_start);
             transport->restore(saved_state);
             if (retry == kMaxStepRetries)
               throw NumericalError(fmt::format("transport step from t = {} d failed after {} "
@@ -415,7 +420,9 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   "max_budget_closure": {:.6e},
   "transport_iterations": {},
   "transport_tvd_sweeps": {},
+  "transport_nonlinear_iterations": {},
   "transport_step_retries": {},
+  "transport_seconds": {:.6f},
   "max_mass_balance_closure": {:.6e}
 }}
 )",
@@ -423,7 +430,8 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         stats.total_iterations, stats.iterations, model_setup_seconds, stats.setup_seconds,
         stats.solve_seconds, solve_seconds, output_seconds, seconds_since(run_start), max_closure,
         transport ? transport->linear_iterations() : 0, transport ? transport->tvd_sweeps() : 0,
-        retries, max_mass_closure);
+        transport ? transport->nonlinear_iterations() : 0, retries, transport_seconds,
+        max_mass_closure);
     io::write_file_atomically(folder / "run_summary.json", summary);
     fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
                "{:.2f} s\nresults in {}\n",

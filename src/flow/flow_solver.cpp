@@ -282,6 +282,12 @@ void FlowSolver::solve(double dt) {
   if (!std::isfinite(norm)) throw NumericalError("the flow solution is not finite");
 }
 
+void FlowSolver::release_solver() {
+  TF_PETSC_CHECK(KSPReset(ksp_));
+  assembled_dt_ = -1.0;
+  preconditioner_dt_ = -1.0;
+}
+
 void FlowSolver::solve_steady(double period_begin, double period_end) {
   assemble_rhs(period_begin, period_end, 0.0);
   solve(0.0);

@@ -10,10 +10,22 @@ namespace terrafate {
 namespace {
 constexpr int kOffset[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
 
-/// van Leer limiter.
-double van_leer(double r) {
-  return (r + std::abs(r)) / (1.0 + std::abs(r));
+/// [g/d] TVD correction to the upwind transfer through a face carrying `flow` [m3/d] from the
+/// upstream cell (concentration `upstream`) to the downstream one, `far` being the cell upstream
+/// of the upstream one: flow psi(r) factor (downstream - upstream), with the van Leer limiter
+/// psi(r) = (r + |r|) / (1 + |r|), r = ratio (upstream - far) / (downstream - upstream). Written
+/// as the harmonic mean 2 a j / (a + j) of a = ratio (upstream - far) and j = downstream -
+/// upstream when they have the same sign (0 otherwise): one division.
+inline double tvd_transfer(double flow, double far, double upstream, double downstream,
+                           double ratio, double factor) {
+  const double a = ratio * (upstream - far), jump = downstream - upstream;
+  const double product = a * jump;
+  return product > 0.0 ? flow * factor * 2.0 * product / (a + jump) : 0.0;
 }
+
+/// Below this concentration [mg/L] zero-order decay tapers linearly to zero, and a Freundlich
+/// isotherm is continued linearly through the origin (its slope is unbounded at 0 for n < 1).
+constexpr double kLowConcentration = 1.0e-9;
 
 /// Harmonic combination of two half-cell conductances [m2/d]: area / sum(distance / (theta D)).
 double face_conductance(double area, double half_a, double coefficient_a, double half_b,
@@ -44,9 +56,10 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   TF_PETSC_CHECK(DMCreateLocalVector(wide_dm_, wide_local_.out()));
 
   // Sorbing species need a bulk density (and foc for Koc) in every cell.
+  for (long n = 0; n < grid.owned_cells(); ++n)
+    has_immobile_ = has_immobile_ || materials.immobile_porosity(n) > 0.0;
   for (const auto& species : spec.species) {
-    const bool sorbs = species.sorption_from_koc ? species.koc > 0.0 : species.kd > 0.0;
-    if (!sorbs) continue;
+    if (!species.sorbs()) continue;
     int missing = -1;
     for (long n = 0; n < grid.owned_cells(); ++n)
       if (materials.bulk_density(n) <= 0.0 ||
@@ -63,7 +76,10 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   const std::size_t count = spec.species.size();
   concentration_.resize(count);
   previous_.resize(count);
+  older_.resize(count);
+  older_dt_.assign(count, -1.0);
   immobile_.resize(count);
+  base_operator_.resize(count);
   full_operator_.resize(count);
   operator_.resize(count);
   assembled_dt_.assign(count, -1.0);
@@ -79,6 +95,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   for (std::size_t s = 0; s < count; ++s) {
     TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), concentration_[s].out()));
     TF_PETSC_CHECK(VecDuplicate(concentration_[s], previous_[s].out()));
+    TF_PETSC_CHECK(VecDuplicate(concentration_[s], older_[s].out()));
     TF_PETSC_CHECK(VecSet(concentration_[s], 0.0));
     DmdaArrayWrite<PetscScalar***> c(grid.dm(), concentration_[s]);
     immobile_[s].assign(static_cast<std::size_t>(grid.owned_cells()), 0.0);
@@ -96,25 +113,67 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
     }
   }
   TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), rhs_full_.out()));
-  TF_PETSC_CHECK(VecDuplicate(rhs_full_, rhs_.out()));
-  TF_PETSC_CHECK(VecDuplicate(rhs_full_, residual_.out()));
+  for (VecHandle* vector : {&rhs_base_, &rhs_, &residual_, &tvd_rhs_, &iterate_})
+    TF_PETSC_CHECK(VecDuplicate(rhs_full_, vector->out()));
+  if (std::any_of(spec.species.begin(), spec.species.end(),
+                  [](const auto& species) { return species.nonlinear(); }))
+    TF_PETSC_CHECK(VecDuplicate(rhs_full_, diagonal_.out()));
+  cell_volume_.resize(static_cast<std::size_t>(grid.owned_cells()));
+  for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+        cell_volume_[static_cast<std::size_t>(grid.owned_index(i, j, k))] =
+            grid.cell_volume(i, j, k);
+  storage_.resize(count);
+  first_order_.resize(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    storage_[s].resize(cell_volume_.size());
+    first_order_[s].resize(cell_volume_.size());
+    for (std::size_t n = 0; n < cell_volume_.size(); ++n) {
+      const auto cell = static_cast<long>(n);
+      storage_[s][n] = (materials.porosity(cell) + sorption_ratio(s, cell)) * cell_volume_[n];
+      first_order_[s][n] = decay_coefficient(s, cell, cell_volume_[n]);
+    }
+  }
+  for (int axis = 0; axis < 3; ++axis) {
+    const int cells = grid.cells(axis);
+    const auto& centers = grid.centers(axis);
+    auto& faces = tvd_faces_[axis];
+    faces.assign(static_cast<std::size_t>(std::max(cells - 1, 0)), TvdFace{});
+    for (int f = 0; f + 1 < cells; ++f) {
+      const double distance = centers[f + 1] - centers[f];
+      auto& face = faces[static_cast<std::size_t>(f)];
+      if (f >= 1) { // upstream cell f, its upstream neighbour f - 1
+        face.ratio_forward = distance / (centers[f] - centers[f - 1]);
+        face.factor_forward = 0.5 * grid.width(axis, f) / distance;
+      }
+      if (f + 2 < cells) { // upstream cell f + 1, its upstream neighbour f + 2
+        face.ratio_backward = distance / (centers[f + 2] - centers[f + 1]);
+        face.factor_backward = 0.5 * grid.width(axis, f + 1) / distance;
+      }
+    }
+  }
 
   TF_PETSC_CHECK(KSPCreate(grid.comm(), ksp_.out()));
   TF_PETSC_CHECK(KSPSetOptionsPrefix(ksp_, "transport_"));
   // GMRES: no breakdown on the near-converged right-hand sides of the TVD correction, where
-  // BiCGStab can break down. Residual 1e-10 relative to the initial one keeps the mass balance
-  // closed to about 1e-11.
+  // BiCGStab can break down. The residual is reduced to 1e-10 of the right-hand side (the old
+  // mass over dt and the inflows), from the previous concentrations or iterate as the guess.
   TF_PETSC_CHECK(KSPSetType(ksp_, KSPGMRES));
-  TF_PETSC_CHECK(KSPSetTolerances(ksp_, 1.0e-10, 1.0e-50, PETSC_DEFAULT, 1000));
+  TF_PETSC_CHECK(KSPSetTolerances(ksp_, 1.0e-10, 1.0e-50, 1.0e30, 1000));
   TF_PETSC_CHECK(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
-  TF_PETSC_CHECK(KSPConvergedDefaultSetUIRNorm(ksp_));
   TF_PETSC_CHECK(KSPSetFromOptions(ksp_));
   PetscBool given = PETSC_FALSE;
   PetscInt sweeps = tvd_max_sweeps_;
   TF_PETSC_CHECK(PetscOptionsGetInt(nullptr, "transport_", "-tvd_max_sweeps", &sweeps, &given));
   tvd_max_sweeps_ = static_cast<int>(sweeps);
   TF_PETSC_CHECK(PetscOptionsGetReal(nullptr, "transport_", "-tvd_rtol", &tvd_tolerance_, &given));
-  TF_PETSC_CHECK(VecDuplicate(rhs_full_, iterate_.out()));
+  TF_PETSC_CHECK(
+      PetscOptionsGetReal(nullptr, "transport_", "-nonlinear_rtol", &nonlinear_tolerance_, &given));
+  PetscInt iterations = nonlinear_max_iterations_;
+  TF_PETSC_CHECK(
+      PetscOptionsGetInt(nullptr, "transport_", "-nonlinear_max_its", &iterations, &given));
+  nonlinear_max_iterations_ = static_cast<int>(std::max<PetscInt>(iterations, 1));
 
   // Mass initially in place.
   for (std::size_t s = 0; s < count; ++s) {
@@ -126,6 +185,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
 
 double TransportSolver::sorption_ratio(std::size_t s, long n) const {
   const auto& species = spec_.species[s];
+  if (species.isotherm != Isotherm::linear) return 0.0;
   const double kd = species.sorption_from_koc ? species.koc * materials_.foc(n) : species.kd;
   // With a dual domain the sorption sites are shared in proportion to the pore space.
   const double mobile = materials_.porosity(n);
@@ -158,6 +218,49 @@ double TransportSolver::immobile_production(std::size_t s, long n) const {
   return production;
 }
 
+double TransportSolver::isotherm(std::size_t s, double c, double& slope) const {
+  const auto& species = spec_.species[s];
+  if (species.isotherm == Isotherm::freundlich) {
+    const double kf = species.freundlich_kf, exponent = species.freundlich_n;
+    if (c < kLowConcentration) {
+      slope = kf * std::pow(kLowConcentration, exponent - 1.0);
+      return slope * c;
+    }
+    slope = kf * exponent * std::pow(c, exponent - 1.0);
+    return kf * std::pow(c, exponent);
+  }
+  // Langmuir, continued linearly (with its slope at 0) below 0.
+  const double smax = species.langmuir_smax, kl = species.langmuir_kl;
+  if (c < 0.0) {
+    slope = smax * kl;
+    return slope * c;
+  }
+  const double denominator = 1.0 + kl * c;
+  slope = smax * kl / (denominator * denominator);
+  return smax * kl * c / denominator;
+}
+
+double TransportSolver::first_order_loss(std::size_t s, long n, double c) const {
+  const double volume = cell_volume_[static_cast<std::size_t>(n)];
+  double loss = first_order_[s][static_cast<std::size_t>(n)] * c;
+  if (spec_.species[s].isotherm != Isotherm::linear) {
+    const double sorbed_rate =
+        spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))][1];
+    double slope = 0.0;
+    if (sorbed_rate > 0.0)
+      loss += sorbed_rate * materials_.bulk_density(n) * volume * isotherm(s, c, slope);
+  }
+  return loss;
+}
+
+double TransportSolver::zero_order_loss(std::size_t s, long n, double c) const {
+  const double rate =
+      spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))][2];
+  if (rate <= 0.0) return 0.0;
+  return rate * materials_.porosity(n) * cell_volume_[static_cast<std::size_t>(n)] *
+         std::min(1.0, c / kLowConcentration);
+}
+
 double TransportSolver::decay_coefficient(std::size_t s, long n, double volume) const {
   const auto& rates =
       spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))];
@@ -179,7 +282,15 @@ void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, doub
     TF_PETSC_CHECK(DMGlobalToLocal(face_dm_, global, INSERT_VALUES, face_flows_local_));
   }
   compute_dispersion(flow.cell_darcy_flux());
+  for (int axis = 0; axis < 3; ++axis) {
+    int flowing = 0;
+    for (std::size_t n = 0; n < faces.size() / 3; ++n)
+      if (faces[3 * n + static_cast<std::size_t>(axis)] != 0.0) flowing = 1;
+    MPI_Allreduce(MPI_IN_PLACE, &flowing, 1, MPI_INT, MPI_MAX, grid_.comm());
+    axis_has_flow_[axis] = flowing != 0;
+  }
   std::fill(assembled_dt_.begin(), assembled_dt_.end(), -1.0);
+  std::fill(older_dt_.begin(), older_dt_.end(), -1.0);
 }
 
 void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) {
@@ -210,7 +321,8 @@ void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) 
 }
 
 void TransportSolver::assemble(std::size_t s, double time, double dt) {
-  MatHandle& full = full_operator_[s];
+  const bool nonlinear = spec_.species[s].nonlinear();
+  MatHandle& full = nonlinear ? base_operator_[s] : full_operator_[s];
   if (!full) TF_PETSC_CHECK(DMCreateMatrix(grid_.dm(), full.out()));
   TF_PETSC_CHECK(MatZeroEntries(full));
   PetscScalar**** faces = nullptr;
@@ -222,8 +334,8 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         const long n = grid_.owned_index(i, j, k);
         const double volume = grid_.cell_volume(i, j, k);
-        double diagonal = (materials_.porosity(n) + sorption_ratio(s, n)) * volume / dt +
-                          decay_coefficient(s, n, volume);
+        double diagonal = storage_[s][static_cast<std::size_t>(n)] / dt +
+                          first_order_[s][static_cast<std::size_t>(n)];
         // Exchange with the immobile domain, whose new value is eliminated cell by cell.
         if (const auto im = immobile_terms(s, n, dt); im.exchange > 0.0)
           diagonal += im.exchange * volume * (1.0 - im.exchange / im.denominator);
@@ -293,39 +405,53 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
             break;
           }
       }
-  TF_PETSC_CHECK(MatDuplicate(full, MAT_COPY_VALUES, operator_[s].out()));
-  TF_PETSC_CHECK(MatZeroRows(operator_[s], static_cast<PetscInt>(rows.size()), rows.data(), 1.0,
-                             nullptr, nullptr));
+  if (nonlinear) {
+    // The linearization is added in every iteration (linearize()), to copies that keep the
+    // nonzero pattern of the base operator.
+    if (!full_operator_[s]) {
+      TF_PETSC_CHECK(MatDuplicate(full, MAT_COPY_VALUES, full_operator_[s].out()));
+      TF_PETSC_CHECK(MatDuplicate(full, MAT_COPY_VALUES, operator_[s].out()));
+      TF_PETSC_CHECK(MatSetOption(operator_[s], MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
+    }
+  } else {
+    TF_PETSC_CHECK(MatDuplicate(full, MAT_COPY_VALUES, operator_[s].out()));
+    TF_PETSC_CHECK(MatZeroRows(operator_[s], static_cast<PetscInt>(rows.size()), rows.data(), 1.0,
+                               nullptr, nullptr));
+  }
   assembled_dt_[s] = dt;
   assembled_fixed_[s] = active;
 }
 
-void TransportSolver::build_rhs(std::size_t s, double time, double dt) {
-  TF_PETSC_CHECK(VecSet(rhs_full_, 0.0));
-  DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_full_);
-  auto* b = rhs.get();
+void TransportSolver::build_rhs_base(std::size_t s, double time, double dt) {
+  const auto owned = static_cast<std::size_t>(grid_.owned_cells());
   {
-    DmdaArrayRead<const PetscScalar***> old(grid_.dm(), previous_[s]);
-    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
-      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
-        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
-          const long n = grid_.owned_index(i, j, k);
-          const double volume = grid_.cell_volume(i, j, k);
-          b[k][j][i] =
-              (materials_.porosity(n) + sorption_ratio(s, n)) * volume / dt * old.get()[k][j][i];
-          if (const auto im = immobile_terms(s, n, dt); im.exchange > 0.0)
-            b[k][j][i] += im.exchange * volume *
-                          (im.capacity / dt * immobile_[s][static_cast<std::size_t>(n)] +
-                           immobile_production(s, n)) /
-                          im.denominator;
-        }
+    PetscScalar* b = nullptr;
+    const PetscScalar* old = nullptr;
+    TF_PETSC_CHECK(VecGetArray(rhs_base_, &b));
+    TF_PETSC_CHECK(VecGetArrayRead(previous_[s], &old));
+    const auto& storage = storage_[s];
+    for (std::size_t n = 0; n < owned; ++n)
+      b[n] = storage[n] / dt * old[n];
+    if (has_immobile_)
+      for (std::size_t n = 0; n < owned; ++n)
+        if (const auto im = immobile_terms(s, static_cast<long>(n), dt); im.exchange > 0.0)
+          b[n] +=
+              im.exchange * cell_volume_[n] *
+              (im.capacity / dt * immobile_[s][n] + immobile_production(s, static_cast<long>(n))) /
+              im.denominator;
+    // Production by parents (already advanced to the new time).
+    if (std::any_of(spec_.reactions.begin(), spec_.reactions.end(), [&](const auto& reaction) {
+          return reaction.daughter == static_cast<int>(s);
+        })) {
+      const auto& production = mobile_production(s);
+      for (std::size_t n = 0; n < owned; ++n)
+        b[n] += production[n];
+    }
+    TF_PETSC_CHECK(VecRestoreArrayRead(previous_[s], &old));
+    TF_PETSC_CHECK(VecRestoreArray(rhs_base_, &b));
   }
-  // Production by parents (already advanced to the new time).
-  const auto& production = mobile_production(s);
-  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
-    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
-      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
-        b[k][j][i] += production[static_cast<std::size_t>(grid_.owned_index(i, j, k))];
+  DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_base_);
+  auto* b = rhs.get();
   // Inflow across the boundary or from injection wells, at its concentration.
   for (const auto& flow : external_) {
     if (flow.inflow <= 0.0) continue;
@@ -342,28 +468,64 @@ void TransportSolver::build_rhs(std::size_t s, double time, double dt) {
   }
 }
 
+void TransportSolver::linearize(std::size_t s, double dt) {
+  const auto owned = static_cast<std::size_t>(grid_.owned_cells());
+  const bool sorbs = spec_.species[s].isotherm != Isotherm::linear;
+  const PetscScalar *c = nullptr, *old = nullptr;
+  PetscScalar *diagonal = nullptr, *b = nullptr;
+  TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &c));
+  TF_PETSC_CHECK(VecGetArrayRead(previous_[s], &old));
+  TF_PETSC_CHECK(VecGetArray(diagonal_, &diagonal));
+  TF_PETSC_CHECK(VecGetArray(rhs_full_, &b));
+  for (std::size_t n = 0; n < owned; ++n) {
+    const auto cell = static_cast<long>(n);
+    const auto& rates =
+        spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(cell))];
+    double coefficient = 0.0, right = 0.0;
+    if (sorbs) {
+      // Sorbed storage and decay, S(C) ~ S(C_k) + S'(C_k) (C - C_k) [g].
+      const double bulk = materials_.bulk_density(cell) * cell_volume_[n];
+      double slope = 0.0, old_slope = 0.0;
+      const double sorbed = isotherm(s, c[n], slope);
+      const double old_sorbed = isotherm(s, old[n], old_slope);
+      coefficient += bulk * slope * (1.0 / dt + rates[1]);
+      right += bulk / dt * (old_sorbed - sorbed + slope * c[n]) +
+               rates[1] * bulk * (slope * c[n] - sorbed);
+    }
+    if (rates[2] > 0.0) {
+      const double loss = rates[2] * materials_.porosity(cell) * cell_volume_[n];
+      if (c[n] >= kLowConcentration)
+        right -= loss;
+      else
+        coefficient += loss / kLowConcentration;
+    }
+    diagonal[n] = coefficient;
+    b[n] += right;
+  }
+  TF_PETSC_CHECK(VecRestoreArray(rhs_full_, &b));
+  TF_PETSC_CHECK(VecRestoreArray(diagonal_, &diagonal));
+  TF_PETSC_CHECK(VecRestoreArrayRead(previous_[s], &old));
+  TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &c));
+  TF_PETSC_CHECK(MatCopy(base_operator_[s], full_operator_[s], SAME_NONZERO_PATTERN));
+  TF_PETSC_CHECK(MatDiagonalSet(full_operator_[s], diagonal_, ADD_VALUES));
+  TF_PETSC_CHECK(MatCopy(full_operator_[s], operator_[s], SAME_NONZERO_PATTERN));
+  const auto& rows = fixed_rows_[s];
+  TF_PETSC_CHECK(MatZeroRows(operator_[s], static_cast<PetscInt>(rows.size()), rows.data(), 1.0,
+                             nullptr, nullptr));
+}
+
 double TransportSolver::tvd_face_transfer(const PetscScalar* const* const* c, double flow, int i,
                                           int j, int k, int axis) const {
-  if (flow == 0.0) return 0.0;
   const int index[3] = {i, j, k};
-  const int lower = index[axis];
-  const int upstream = flow > 0.0 ? lower : lower + 1;
-  const int downstream = flow > 0.0 ? lower + 1 : lower;
-  const int far = flow > 0.0 ? lower - 1 : lower + 2; // upstream of the upstream cell
-  auto value = [&](int position) {
-    const int shift = position - lower;
-    return c[k + shift * kOffset[axis][2]][j + shift * kOffset[axis][1]]
-            [i + shift * kOffset[axis][0]];
-  };
-  const double c_up = value(upstream), c_down = value(downstream);
-  const double jump = c_down - c_up;
-  if (jump == 0.0 || far < 0 || far >= grid_.cells(axis)) return 0.0;
-  const auto& centers = grid_.centers(axis);
-  const double up_distance = std::abs(centers[upstream] - centers[far]);
-  const double down_distance = std::abs(centers[downstream] - centers[upstream]);
-  const double psi = van_leer(((c_up - value(far)) / up_distance) / (jump / down_distance));
-  // High-order face value minus the upwind one, times the flow.
-  return flow * psi * (0.5 * grid_.width(axis, upstream) / down_distance) * jump;
+  const auto& face = tvd_faces_[axis][static_cast<std::size_t>(index[axis])];
+  const int di = kOffset[axis][0], dj = kOffset[axis][1], dk = kOffset[axis][2];
+  if (flow > 0.0 && face.ratio_forward > 0.0)
+    return tvd_transfer(flow, c[k - dk][j - dj][i - di], c[k][j][i], c[k + dk][j + dj][i + di],
+                        face.ratio_forward, face.factor_forward);
+  if (flow < 0.0 && face.ratio_backward > 0.0)
+    return tvd_transfer(flow, c[k + 2 * dk][j + 2 * dj][i + 2 * di], c[k + dk][j + dj][i + di],
+                        c[k][j][i], face.ratio_backward, face.factor_backward);
+  return 0.0; // no flow, or the upstream cell lies on the boundary
 }
 
 double TransportSolver::dispersion_conductance(PetscScalar**** dispersion, std::size_t s, int i,
@@ -382,31 +544,81 @@ void TransportSolver::update_wide(std::size_t s) {
   TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, wide_global_, INSERT_VALUES, wide_local_));
 }
 
-void TransportSolver::add_tvd_correction(std::size_t s) {
+void TransportSolver::compute_tvd_correction(std::size_t s) {
   update_wide(s);
-  DmdaArrayRead<const PetscScalar***> wide(wide_dm_, wide_local_);
-  const auto* c = wide.get();
-  PetscScalar**** faces = nullptr;
-  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
-  DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_full_);
-  auto* b = rhs.get();
-  // Both faces of every owned cell along every axis; a face on a rank boundary is evaluated on
-  // both ranks from the same ghosted values, so the transfers cancel exactly.
-  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
-    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
-      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
-        const int index[3] = {i, j, k};
-        for (int axis = 0; axis < 3; ++axis) {
-          if (index[axis] + 1 < grid_.cells(axis))
-            b[k][j][i] -= tvd_face_transfer(c, faces[k][j][i][axis], i, j, k, axis);
-          if (index[axis] > 0) {
-            const int li = i - kOffset[axis][0], lj = j - kOffset[axis][1],
-                      lk = k - kOffset[axis][2];
-            b[k][j][i] += tvd_face_transfer(c, faces[lk][lj][li][axis], li, lj, lk, axis);
+  TF_PETSC_CHECK(VecSet(tvd_rhs_, 0.0));
+  // Flat arrays: the width-2 ghosted concentrations, the width-1 ghosted face flows (3 per
+  // cell) and the owned right-hand side, with their strides along each axis.
+  const PetscScalar *c = nullptr, *flows = nullptr;
+  PetscScalar* b = nullptr;
+  TF_PETSC_CHECK(VecGetArrayRead(wide_local_, &c));
+  TF_PETSC_CHECK(VecGetArrayRead(face_flows_local_, &flows));
+  TF_PETSC_CHECK(VecGetArray(tvd_rhs_, &b));
+  PetscInt wide_begin[3], wide_size[3], face_begin[3], face_size[3];
+  TF_PETSC_CHECK(DMDAGetGhostCorners(wide_dm_, &wide_begin[0], &wide_begin[1], &wide_begin[2],
+                                     &wide_size[0], &wide_size[1], &wide_size[2]));
+  TF_PETSC_CHECK(DMDAGetGhostCorners(face_dm_, &face_begin[0], &face_begin[1], &face_begin[2],
+                                     &face_size[0], &face_size[1], &face_size[2]));
+  int begin[3], end[3];
+  for (int d = 0; d < 3; ++d) {
+    begin[d] = grid_.owned_begin(d);
+    end[d] = grid_.owned_end(d);
+  }
+  const long wide_stride[3] = {1, wide_size[0], static_cast<long>(wide_size[0]) * wide_size[1]};
+  const long face_stride[3] = {1, face_size[0], static_cast<long>(face_size[0]) * face_size[1]};
+  const long owned_stride[3] = {1, end[0] - begin[0],
+                                static_cast<long>(end[0] - begin[0]) * (end[1] - begin[1])};
+  // Each face once: the +axis face of every owned cell (added to the neighbour when it is owned
+  // too), and the -axis face of the first owned cell of a row that has a lower neighbour on
+  // another rank (which evaluates it from the same ghosted values, so the transfers cancel).
+  for (int axis = 0; axis < 3; ++axis) {
+    if (!axis_has_flow_[axis]) continue;
+    const auto& geometry = tvd_faces_[axis];
+    const long ws = wide_stride[axis], fs = face_stride[axis], bs = owned_stride[axis];
+    const int cells = grid_.cells(axis);
+    // [g/d] transfer through the +axis face of the cell at wide index w, face index f.
+    auto transfer = [&](double flow, long w, int f) {
+      const auto& face = geometry[static_cast<std::size_t>(f)];
+      if (flow > 0.0)
+        return face.ratio_forward > 0.0 ? tvd_transfer(flow, c[w - ws], c[w], c[w + ws],
+                                                       face.ratio_forward, face.factor_forward)
+                                        : 0.0;
+      if (flow < 0.0)
+        return face.ratio_backward > 0.0 ? tvd_transfer(flow, c[w + 2 * ws], c[w + ws], c[w],
+                                                        face.ratio_backward, face.factor_backward)
+                                         : 0.0;
+      return 0.0;
+    };
+    for (int k = begin[2]; k < end[2]; ++k)
+      for (int j = begin[1]; j < end[1]; ++j) {
+        long w = (static_cast<long>(k - wide_begin[2]) * wide_size[1] + (j - wide_begin[1])) *
+                     wide_size[0] +
+                 (begin[0] - wide_begin[0]);
+        long f = (static_cast<long>(k - face_begin[2]) * face_size[1] + (j - face_begin[1])) *
+                     face_size[0] +
+                 (begin[0] - face_begin[0]);
+        long n = (static_cast<long>(k - begin[2]) * (end[1] - begin[1]) + (j - begin[1])) *
+                 (end[0] - begin[0]);
+        for (int i = begin[0]; i < end[0]; ++i, ++w, ++f, ++n) {
+          const int position = axis == 0 ? i : axis == 1 ? j : k;
+          if (position + 1 < cells) {
+            const double flow = flows[3 * f + axis];
+            if (flow != 0.0) {
+              const double t = transfer(flow, w, position);
+              b[n] -= t;
+              if (position + 1 < end[axis]) b[n + bs] += t;
+            }
+          }
+          if (position == begin[axis] && position > 0) {
+            const double flow = flows[3 * (f - fs) + axis];
+            if (flow != 0.0) b[n] += transfer(flow, w - ws, position - 1);
           }
         }
       }
-  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
+  }
+  TF_PETSC_CHECK(VecRestoreArray(tvd_rhs_, &b));
+  TF_PETSC_CHECK(VecRestoreArrayRead(face_flows_local_, &flows));
+  TF_PETSC_CHECK(VecRestoreArrayRead(wide_local_, &c));
 }
 
 double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
@@ -481,32 +693,57 @@ void TransportSolver::solve(std::size_t s) {
 void TransportSolver::advance(double time, double dt) {
   for (const int species : spec_.solve_order) {
     const auto s = static_cast<std::size_t>(species);
+    const bool nonlinear = spec_.species[s].nonlinear();
+    TF_PETSC_CHECK(VecCopy(previous_[s], older_[s]));
     TF_PETSC_CHECK(VecCopy(concentration_[s], previous_[s]));
+    // Initial guess: linear extrapolation from the last two steps when they had this length.
+    if (older_dt_[s] == dt) TF_PETSC_CHECK(VecAXPBY(concentration_[s], -1.0, 2.0, older_[s]));
+    older_dt_[s] = dt;
     std::vector<int> active;
     for (std::size_t n = 0; n < spec_.sources.size(); ++n)
       if (spec_.sources[n].species == species && holds_cells(n, time, dt))
         active.push_back(static_cast<int>(n));
     if (assembled_dt_[s] != dt || assembled_fixed_[s] != active) assemble(s, time, dt);
+    build_rhs_base(s, time, dt);
     // The first solve carries the TVD correction of the old concentrations (a good predictor
-    // when the plume moves less than a cell or so per step).
-    build_rhs(s, time, dt);
-    if (spec_.tvd) add_tvd_correction(s);
-    solve(s);
-    // TVD: re-solve with the high-order correction of the latest iterate until the correction
-    // has converged (the fixed point is the implicit TVD solution).
-    for (int sweep = 0; spec_.tvd && sweep < tvd_max_sweeps_; ++sweep) {
-      TF_PETSC_CHECK(VecCopy(concentration_[s], iterate_));
-      build_rhs(s, time, dt);
-      add_tvd_correction(s);
+    // when the plume moves less than a cell or so per step); each TVD sweep re-solves with the
+    // correction of the latest iterate (the fixed point is the implicit TVD solution).
+    bool refresh_tvd = spec_.tvd;
+    int sweeps = 0;
+    for (int iteration = 0;; ++iteration) {
+      if (refresh_tvd) compute_tvd_correction(s);
+      TF_PETSC_CHECK(VecCopy(rhs_base_, rhs_full_));
+      if (spec_.tvd) TF_PETSC_CHECK(VecAXPY(rhs_full_, 1.0, tvd_rhs_));
+      if (nonlinear) linearize(s, dt);
+      // Whether a further iteration may follow (which needs the change this one makes).
+      const bool may_iterate = nonlinear || (refresh_tvd && sweeps < tvd_max_sweeps_);
+      if (may_iterate) TF_PETSC_CHECK(VecCopy(concentration_[s], iterate_));
       solve(s);
       PetscReal change = 0.0, size = 0.0;
-      TF_PETSC_CHECK(VecAXPY(iterate_, -1.0, concentration_[s]));
-      TF_PETSC_CHECK(VecNorm(iterate_, NORM_INFINITY, &change));
-      TF_PETSC_CHECK(VecNorm(concentration_[s], NORM_INFINITY, &size));
-      ++tvd_sweeps_;
-      if (change <= tvd_tolerance_ * size) break;
+      if (may_iterate) {
+        TF_PETSC_CHECK(VecAXPY(iterate_, -1.0, concentration_[s]));
+        TF_PETSC_CHECK(VecNorm(iterate_, NORM_INFINITY, &change));
+        TF_PETSC_CHECK(VecNorm(concentration_[s], NORM_INFINITY, &size));
+      }
+      if (iteration > 0 && refresh_tvd) {
+        ++sweeps;
+        ++tvd_sweeps_;
+      }
+      if (refresh_tvd &&
+          ((iteration > 0 && change <= tvd_tolerance_ * size) || sweeps >= tvd_max_sweeps_))
+        refresh_tvd = false; // the correction is frozen from here on
+      // (Absolute floor: 1e-12 mg/L, where everything has decayed to nothing.)
+      const bool converged = !nonlinear || change <= nonlinear_tolerance_ * size ||
+                             change <= 1.0e-3 * kLowConcentration;
+      if (!refresh_tvd && converged) break;
+      if (nonlinear) ++nonlinear_iterations_;
+      if (nonlinear && iteration + 1 >= nonlinear_max_iterations_ && !converged)
+        throw NumericalError(fmt::format(
+            "the nonlinear (sorption or zero-order decay) iterations of species '{}' did not "
+            "converge in {} iterations (last change {:.3g} mg/L, -transport_nonlinear_rtol {:g})",
+            spec_.species[s].name, iteration + 1, change, nonlinear_tolerance_));
     }
-    update_immobile(s, dt);
+    if (has_immobile_) update_immobile(s, dt);
     account(s, time, dt);
   }
 }
@@ -531,21 +768,35 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   auto& balance = local_balance_[s];
   DmdaArrayRead<const PetscScalar***> c(grid_.dm(), concentration_[s]);
   double dissolved = 0.0, sorbed = 0.0, immobile = 0.0, decayed = 0.0, produced = 0.0;
-  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
-    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
-      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
-        const long n = grid_.owned_index(i, j, k);
-        const double volume = grid_.cell_volume(i, j, k);
-        const double value = c.get()[k][j][i];
-        dissolved += materials_.porosity(n) * volume * value;
-        sorbed += sorption_ratio(s, n) * volume * value;
-        decayed += decay_coefficient(s, n, volume) * value * dt;
-        if (const auto im = immobile_terms(s, n, 1.0); im.capacity > 0.0) {
-          const double held = immobile_[s][static_cast<std::size_t>(n)];
-          immobile += im.capacity * volume * held;
-          decayed += im.decay * volume * held * dt;
-          produced += immobile_production(s, n) * volume * dt;
-        }
+  {
+    const PetscScalar* values = nullptr;
+    TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &values));
+    const bool nonlinear_sorption = spec_.species[s].isotherm != Isotherm::linear;
+    const bool zero_order = spec_.species[s].zero_order;
+    for (long n = 0; n < grid_.owned_cells(); ++n) {
+      const double volume = cell_volume_[static_cast<std::size_t>(n)];
+      const double value = values[n];
+      dissolved += materials_.porosity(n) * volume * value;
+      if (nonlinear_sorption) {
+        double slope = 0.0;
+        sorbed += materials_.bulk_density(n) * volume * isotherm(s, value, slope);
+      } else {
+        sorbed +=
+            (storage_[s][static_cast<std::size_t>(n)] - materials_.porosity(n) * volume) * value;
+      }
+      decayed += first_order_loss(s, n, value) * dt;
+      if (zero_order) decayed += zero_order_loss(s, n, value) * dt;
+    }
+    TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &values));
+  }
+  if (has_immobile_)
+    for (long n = 0; n < grid_.owned_cells(); ++n)
+      if (const auto im = immobile_terms(s, n, 1.0); im.capacity > 0.0) {
+        const double volume = cell_volume_[static_cast<std::size_t>(n)];
+        const double held = immobile_[s][static_cast<std::size_t>(n)];
+        immobile += im.capacity * volume * held;
+        decayed += im.decay * volume * held * dt;
+        produced += immobile_production(s, n) * volume * dt;
       }
   balance.dissolved = dissolved;
   balance.sorbed = sorbed;
@@ -603,15 +854,12 @@ const std::vector<double>& TransportSolver::mobile_production(std::size_t s) {
   for (const auto& reaction : spec_.reactions) {
     if (reaction.daughter != static_cast<int>(s)) continue;
     const auto parent_species = static_cast<std::size_t>(reaction.parent);
-    DmdaArrayRead<const PetscScalar***> parent(grid_.dm(), concentration_[parent_species]);
-    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
-      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
-        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
-          const long n = grid_.owned_index(i, j, k);
-          production_[static_cast<std::size_t>(n)] +=
-              reaction.yield * decay_coefficient(parent_species, n, grid_.cell_volume(i, j, k)) *
-              parent.get()[k][j][i];
-        }
+    const PetscScalar* parent = nullptr;
+    TF_PETSC_CHECK(VecGetArrayRead(concentration_[parent_species], &parent));
+    for (long n = 0; n < grid_.owned_cells(); ++n)
+      production_[static_cast<std::size_t>(n)] +=
+          reaction.yield * first_order_loss(parent_species, n, parent[n]);
+    TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[parent_species], &parent));
   }
   return production_;
 }
@@ -669,6 +917,7 @@ void TransportSolver::restore(const State& state) {
     TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &values));
   }
   immobile_ = state.immobile;
+  std::fill(older_dt_.begin(), older_dt_.end(), -1.0); // no extrapolation across a retry
   local_balance_ = state.balances;
   napl_mass_ = state.napl_mass;
 }

@@ -21,8 +21,7 @@ int species_index(const ConfigNode& node, const std::vector<SpeciesSpec>& specie
 }
 
 /// {rate | half_life, sorbed_rate}: the dissolved and sorbed first-order rates [1/d].
-std::pair<double, double> read_decay(const ConfigNode& decay) {
-  decay.expect_keys({"rate", "half_life", "sorbed_rate"});
+std::pair<double, double> read_first_order(const ConfigNode& decay) {
   if (decay.has("rate") == decay.has("half_life"))
     throw decay.error("give exactly one of rate and half_life");
   const double rate = decay.has("rate")
@@ -31,30 +30,60 @@ std::pair<double, double> read_decay(const ConfigNode& decay) {
   return {rate, decay.quantity_or("sorbed_rate", rate, "1/d", Range::non_negative())};
 }
 
+/// {rate | half_life, sorbed_rate, zero_order_rate}: dissolved and sorbed first-order rates
+/// [1/d] and the zero-order rate [mg/L/d] (alone, or with a first-order rate).
+std::array<double, 3> read_decay(const ConfigNode& decay) {
+  decay.expect_keys({"rate", "half_life", "sorbed_rate", "zero_order_rate"});
+  const double zero_order =
+      decay.quantity_or("zero_order_rate", 0.0, "mg/L/d", Range::non_negative());
+  if (decay.has("zero_order_rate") && !decay.has("rate") && !decay.has("half_life") &&
+      !decay.has("sorbed_rate"))
+    return {0.0, 0.0, zero_order};
+  const auto [rate, sorbed_rate] = read_first_order(decay);
+  return {rate, sorbed_rate, zero_order};
+}
+
+void read_sorption(const ConfigNode& sorption, SpeciesSpec& species) {
+  const std::string type = sorption.at("type").as_choice({"linear", "freundlich", "langmuir"});
+  species.sorption_where = sorption.where();
+  species.sorption_key = sorption.key_path();
+  if (type == "linear") {
+    sorption.expect_keys({"type", "kd", "koc"});
+    if (sorption.has("kd") == sorption.has("koc"))
+      throw sorption.error("give exactly one of kd and koc");
+    if (sorption.has("kd")) {
+      species.kd = sorption.quantity("kd", "L/kg", Range::non_negative());
+    } else {
+      species.sorption_from_koc = true;
+      species.koc = sorption.quantity("koc", "L/kg", Range::non_negative());
+    }
+  } else if (type == "freundlich") {
+    // Kf carries the units (mg/kg) (L/mg)^n, which depend on n: a plain number.
+    sorption.expect_keys({"type", "kf", "n"});
+    species.isotherm = Isotherm::freundlich;
+    species.freundlich_kf = sorption.quantity("kf", "1", Range::positive());
+    species.freundlich_n = sorption.quantity("n", "1", Range{0.0, 5.0, true, false});
+  } else {
+    sorption.expect_keys({"type", "smax", "kl"});
+    species.isotherm = Isotherm::langmuir;
+    species.langmuir_smax = sorption.quantity("smax", "mg/kg", Range::positive());
+    species.langmuir_kl = sorption.quantity("kl", "L/mg", Range::positive());
+  }
+}
+
 SpeciesSpec read_species(const ConfigNode& node) {
   node.expect_keys({"name", "diffusion", "sorption", "decay"});
   SpeciesSpec species;
   species.name = node.string("name");
   species.diffusion = node.quantity_or("diffusion", 0.0, "m2/d", Range::non_negative());
-  if (const auto sorption = node.find("sorption")) {
-    const std::string type = sorption->at("type").as_choice({"linear", "freundlich", "langmuir"});
-    if (type != "linear")
-      throw sorption->at("type").error(fmt::format(
-          "{} sorption is not supported by this version of terrafate (linear only)", type));
-    sorption->expect_keys({"type", "kd", "koc"});
-    species.sorption_where = sorption->where();
-    species.sorption_key = sorption->key_path();
-    if (sorption->has("kd") == sorption->has("koc"))
-      throw sorption->error("give exactly one of kd and koc");
-    if (sorption->has("kd")) {
-      species.kd = sorption->quantity("kd", "L/kg", Range::non_negative());
-    } else {
-      species.sorption_from_koc = true;
-      species.koc = sorption->quantity("koc", "L/kg", Range::non_negative());
-    }
+  if (const auto sorption = node.find("sorption")) read_sorption(*sorption, species);
+  if (const auto decay = node.find("decay")) {
+    const auto rates = read_decay(*decay);
+    species.decay_rate = rates[0];
+    species.sorbed_decay_rate = rates[1];
+    species.zero_order_rate = rates[2];
+    species.zero_order = rates[2] > 0.0;
   }
-  if (const auto decay = node.find("decay"))
-    std::tie(species.decay_rate, species.sorbed_decay_rate) = read_decay(*decay);
   return species;
 }
 
@@ -86,6 +115,14 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
   const ConfigNode species_node = node.at("species");
   for (const auto& entry : species_node.elements()) {
     SpeciesSpec species = read_species(entry);
+    if (species.isotherm != Isotherm::linear &&
+        std::any_of(materials.begin(), materials.end(),
+                    [](const auto& material) { return material.immobile_porosity > 0.0; }))
+      throw entry.at("sorption")
+          .error(fmt::format(
+              "nonlinear ({}) sorption with a dual domain (materials[].immobile) is not "
+              "supported; use linear sorption",
+              species.isotherm == Isotherm::freundlich ? "Freundlich" : "Langmuir"));
     for (const auto& other : spec.species)
       if (other.name == species.name)
         throw entry.at("name").error(fmt::format("species '{}' is defined twice", species.name));
@@ -96,7 +133,8 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
   // Rates per material: the species' own everywhere, then the zone_rates overrides.
   for (const auto& species : spec.species)
     spec.decay_by_material.emplace_back(
-        materials.size(), std::array<double, 2>{species.decay_rate, species.sorbed_decay_rate});
+        materials.size(), std::array<double, 3>{species.decay_rate, species.sorbed_decay_rate,
+                                                species.zero_order_rate});
   if (const auto zones = node.find("zone_rates")) {
     for (const auto& entry : zones->elements()) {
       entry.expect_keys({"material", "species", "decay"});
@@ -106,11 +144,10 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
                                       [&](const auto& m) { return m.name == name; });
       if (found == materials.end())
         throw material.error(fmt::format("no material named '{}'", name));
-      const auto [rate, sorbed_rate] = read_decay(entry.at("decay"));
-      spec.decay_by_material[static_cast<std::size_t>(
-          species_index(entry.at("species"), spec.species))]
-                            [static_cast<std::size_t>(found - materials.begin())] = {rate,
-                                                                                     sorbed_rate};
+      const auto s = static_cast<std::size_t>(species_index(entry.at("species"), spec.species));
+      const auto rates = read_decay(entry.at("decay"));
+      spec.species[s].zero_order = spec.species[s].zero_order || rates[2] > 0.0;
+      spec.decay_by_material[s][static_cast<std::size_t>(found - materials.begin())] = rates;
     }
   }
 

@@ -18,12 +18,12 @@ MASS_BALANCE_HEADER = ["time", "species", "dissolved", "sorbed", "immobile", "in
                        "decayed", "produced", "relative_closure", "unit"]
 
 
-def run(terrafate, deck, out, ranks=1, mpiexec=None, timeout=600):
-    """Runs `terrafate run DECK -o OUT` (under `MPIEXEC --oversubscribe -n RANKS` when mpiexec is
-    given) into a fresh OUT; exits with FAIL unless it exits 0."""
+def run(terrafate, deck, out, ranks=1, mpiexec=None, timeout=600, options=()):
+    """Runs `terrafate run DECK -o OUT [OPTIONS]` (under `MPIEXEC --oversubscribe -n RANKS` when
+    mpiexec is given) into a fresh OUT; exits with FAIL unless it exits 0."""
     if os.path.exists(out):
         shutil.rmtree(out)
-    command = [terrafate, "run", deck, "-o", out]
+    command = [terrafate, "run", deck, "-o", out, *options]
     if mpiexec:
         command = [mpiexec, "--oversubscribe", "-n", str(ranks)] + command
     result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)

@@ -64,6 +64,10 @@ public:
   const FlowSolveStats& stats() const { return stats_; }
   /// The linear solver (options prefix "flow_").
   KSP ksp() const { return ksp_.get(); }
+  /// Frees the preconditioner (the multigrid hierarchy) and the solver's work vectors, keeping
+  /// the head and the budget: for when the flow will not be solved again soon (steady flow under
+  /// transport). The next solve sets them up again.
+  void release_solver();
 
   /// Darcy flux at owned cell centres [m/d], 3 components per cell, x fastest.
   std::vector<double> cell_darcy_flux() const;

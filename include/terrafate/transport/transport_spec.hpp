@@ -13,15 +13,37 @@
 
 namespace terrafate {
 
+/// Equilibrium sorption isotherm: sorbed concentration S [mg/kg] as a function of the dissolved
+/// concentration C [mg/L].
+enum class Isotherm {
+  linear,     ///< S = Kd C (Kd given, or Koc foc of each cell; Kd = 0: no sorption)
+  freundlich, ///< S = Kf C^n
+  langmuir    ///< S = Smax KL C / (1 + KL C)
+};
+
 struct SpeciesSpec {
   std::string name;
-  double diffusion = 0.0;         ///< [m2/d] free-water molecular diffusion coefficient
+  double diffusion = 0.0; ///< [m2/d] free-water molecular diffusion coefficient
+  Isotherm isotherm = Isotherm::linear;
   bool sorption_from_koc = false; ///< Kd = koc * foc of each cell
   double kd = 0.0;                ///< [L/kg] linear distribution coefficient
   double koc = 0.0;               ///< [L/kg] organic-carbon partition coefficient
+  double freundlich_kf = 0.0;     ///< [(mg/kg) (L/mg)^n] Freundlich coefficient
+  double freundlich_n = 1.0;      ///< [-] Freundlich exponent
+  double langmuir_smax = 0.0;     ///< [mg/kg] Langmuir sorption capacity
+  double langmuir_kl = 0.0;       ///< [L/mg] Langmuir affinity
   double decay_rate = 0.0;        ///< [1/d] first-order rate in the dissolved phase
   double sorbed_decay_rate = 0.0; ///< [1/d] first-order rate in the sorbed phase
-  SourceLocation sorption_where;  ///< where sorption was given (for errors)
+  /// [mg/L/d] zero-order loss of the mobile dissolved phase while any is left
+  double zero_order_rate = 0.0;
+  bool zero_order = false; ///< a zero-order rate applies in some material (own or zone_rates)
+  /// Whether sorption or zero-order decay makes the species' equations nonlinear.
+  bool nonlinear() const { return isotherm != Isotherm::linear || zero_order; }
+  /// Whether the species sorbs at all.
+  bool sorbs() const {
+    return isotherm != Isotherm::linear || (sorption_from_koc ? koc > 0.0 : kd > 0.0);
+  }
+  SourceLocation sorption_where; ///< where sorption was given (for errors)
   std::string sorption_key;
 };
 
@@ -72,9 +94,9 @@ struct TransportSpec {
   bool tvd = true;
   std::vector<SpeciesSpec> species;
   std::vector<ReactionSpec> reactions;
-  /// [1/d] per species and material: dissolved and sorbed first-order rates (the species' own,
-  /// or a zone_rates override).
-  std::vector<std::vector<std::array<double, 2>>> decay_by_material;
+  /// Per species and material: dissolved and sorbed first-order rates [1/d] and the zero-order
+  /// rate [mg/L/d] (the species' own, or a zone_rates override).
+  std::vector<std::vector<std::array<double, 3>>> decay_by_material;
   /// Species indices with every parent before its daughters.
   std::vector<int> solve_order;
   std::vector<InitialConcentration> initial;
@@ -82,8 +104,6 @@ struct TransportSpec {
   std::vector<TransportBoundary> boundaries;
 };
 
-/// Reads `transport:`; positions and regions are checked against the grid and wells against
-/// the flow input.
 /// Reads `transport:`; positions and regions are checked against the grid, wells against the
 /// flow input and zone_rates against the material names.
 TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow,
