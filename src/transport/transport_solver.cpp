@@ -47,9 +47,10 @@ double SpeciesBalance::relative_closure() const {
 TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
                                  const FlowSpec& flow_spec, const TransportSpec& spec)
     : grid_(grid), materials_(materials), flow_spec_(flow_spec), spec_(spec) {
-  wide_dm_ = grid.create_compatible_dm(1, DMDA_STENCIL_STAR, 2);
+  // Box: the cross-dispersion flux of a face (plane_discharge) reads diagonal neighbours.
+  wide_dm_ = grid.create_compatible_dm(1, DMDA_STENCIL_BOX, 2);
   face_dm_ = grid.create_compatible_dm(3, DMDA_STENCIL_STAR, 1);
-  dispersion_dm_ = grid.create_compatible_dm(4, DMDA_STENCIL_STAR, 1);
+  dispersion_dm_ = grid.create_compatible_dm(7, DMDA_STENCIL_STAR, 1);
   TF_PETSC_CHECK(DMCreateLocalVector(face_dm_, face_flows_local_.out()));
   TF_PETSC_CHECK(DMCreateLocalVector(dispersion_dm_, dispersion_local_.out()));
   TF_PETSC_CHECK(DMCreateGlobalVector(wide_dm_, wide_global_.out()));
@@ -168,6 +169,10 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   TF_PETSC_CHECK(PetscOptionsGetInt(nullptr, "transport_", "-tvd_max_sweeps", &sweeps, &given));
   tvd_max_sweeps_ = static_cast<int>(sweeps);
   TF_PETSC_CHECK(PetscOptionsGetReal(nullptr, "transport_", "-tvd_rtol", &tvd_tolerance_, &given));
+  PetscBool cross = PETSC_TRUE;
+  TF_PETSC_CHECK(
+      PetscOptionsGetBool(nullptr, "transport_", "-dispersion_cross_terms", &cross, &given));
+  allow_cross_terms_ = cross == PETSC_TRUE;
   TF_PETSC_CHECK(
       PetscOptionsGetReal(nullptr, "transport_", "-nonlinear_rtol", &nonlinear_tolerance_, &given));
   PetscInt iterations = nonlinear_max_iterations_;
@@ -289,6 +294,15 @@ void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, doub
     MPI_Allreduce(MPI_IN_PLACE, &flowing, 1, MPI_INT, MPI_MAX, grid_.comm());
     axis_has_flow_[axis] = flowing != 0;
   }
+  const bool cross = allow_cross_terms_ && cross_terms_present_;
+  if (cross != cross_terms_) {
+    // The operators change stencil (7 <-> 19 points): made anew from the matching DM.
+    cross_terms_ = cross;
+    if (cross_terms_ && !box_dm_) box_dm_ = grid_.create_compatible_dm(1, DMDA_STENCIL_BOX, 1);
+    for (auto* matrices : {&base_operator_, &full_operator_, &operator_})
+      for (auto& matrix : *matrices)
+        matrix = MatHandle();
+  }
   std::fill(assembled_dt_.begin(), assembled_dt_.end(), -1.0);
   std::fill(older_dt_.begin(), older_dt_.end(), -1.0);
 }
@@ -298,32 +312,77 @@ void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) 
   TF_PETSC_CHECK(DMCreateGlobalVector(dispersion_dm_, global.out()));
   PetscScalar* values = nullptr;
   TF_PETSC_CHECK(VecGetArray(global, &values));
+  int oblique = 0;
   for (long n = 0; n < grid_.owned_cells(); ++n) {
-    // theta D = aL q_i^2/|q| + ... (Darcy flux q = theta v, so theta * a v_i^2/|v| = a q_i^2/|q|)
+    // theta D_ij from the Darcy flux q = theta v: theta a v_i v_j / |v| = a q_i q_j / |q|
+    // (Burnett and Frind's form with a vertical transverse dispersivity, as MT3DMS).
     const double* q = &darcy_flux[static_cast<std::size_t>(3 * n)];
     const double magnitude = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
     const auto& a = materials_.dispersivity(n); // longitudinal, transverse horizontal, vertical
-    double* d = &values[4 * n];
+    double* d = &values[7 * n];
+    std::fill(d, d + 7, 0.0);
     if (magnitude > 0.0) {
       const double qx2 = q[0] * q[0] / magnitude, qy2 = q[1] * q[1] / magnitude,
                    qz2 = q[2] * q[2] / magnitude;
       d[0] = a[0] * qx2 + a[1] * qy2 + a[2] * qz2;
       d[1] = a[1] * qx2 + a[0] * qy2 + a[2] * qz2;
       d[2] = a[2] * qx2 + a[2] * qy2 + a[0] * qz2;
-    } else {
-      d[0] = d[1] = d[2] = 0.0;
+      d[4] = (a[0] - a[1]) * q[0] * q[1] / magnitude; // xy
+      d[5] = (a[0] - a[2]) * q[0] * q[2] / magnitude; // xz
+      d[6] = (a[0] - a[2]) * q[1] * q[2] / magnitude; // yz
+      // Cross terms below 1e-10 of the principal ones (round-off of grid-aligned flow) are 0.
+      const double scale = 1.0e-10 * (d[0] + d[1] + d[2]);
+      for (int c = 4; c < 7; ++c)
+        if (std::abs(d[c]) <= scale)
+          d[c] = 0.0;
+        else
+          oblique = 1;
     }
     const double porosity = materials_.porosity(n);
     d[3] = porosity * std::cbrt(porosity); // theta * tortuosity (tortuosity = theta^(1/3))
   }
   TF_PETSC_CHECK(VecRestoreArray(global, &values));
   TF_PETSC_CHECK(DMGlobalToLocal(dispersion_dm_, global, INSERT_VALUES, dispersion_local_));
+  MPI_Allreduce(MPI_IN_PLACE, &oblique, 1, MPI_INT, MPI_MAX, grid_.comm());
+  cross_terms_present_ = oblique != 0;
+}
+
+int TransportSolver::cross_flux_stencil(PetscScalar**** dispersion, int axis, int i, int j, int k,
+                                        MatStencil* cells, double* coefficients) const {
+  const int lower[3] = {i, j, k};
+  const int upper[3] = {i + kOffset[axis][0], j + kOffset[axis][1], k + kOffset[axis][2]};
+  const double area = grid_.face_area(axis, i, j, k);
+  int count = 0;
+  for (int transverse = 0; transverse < 3; ++transverse) {
+    const int size = grid_.cells(transverse);
+    if (transverse == axis || size == 1) continue;
+    // Index of theta D_{axis, transverse} among the 7 dispersion values.
+    const int component = axis + transverse == 1 ? 4 : axis + transverse == 2 ? 5 : 6;
+    const double face_coefficient = 0.5 * (dispersion[lower[2]][lower[1]][lower[0]][component] +
+                                           dispersion[upper[2]][upper[1]][upper[0]][component]);
+    if (face_coefficient == 0.0) continue;
+    const auto& centers = grid_.centers(transverse);
+    for (const int* cell : {lower, upper}) {
+      // The transverse gradient in each of the two cells: central, one-sided at the boundary.
+      const int low = std::max(cell[transverse] - 1, 0);
+      const int high = std::min(cell[transverse] + 1, size - 1);
+      const double weight = -area * face_coefficient * 0.5 / (centers[high] - centers[low]);
+      for (const auto& [index, sign] : {std::pair{high, 1.0}, std::pair{low, -1.0}}) {
+        int at[3] = {cell[0], cell[1], cell[2]};
+        at[transverse] = index;
+        cells[count] = MatStencil{at[2], at[1], at[0], 0};
+        coefficients[count] = sign * weight;
+        ++count;
+      }
+    }
+  }
+  return count;
 }
 
 void TransportSolver::assemble(std::size_t s, double time, double dt) {
   const bool nonlinear = spec_.species[s].nonlinear();
   MatHandle& full = nonlinear ? base_operator_[s] : full_operator_[s];
-  if (!full) TF_PETSC_CHECK(DMCreateMatrix(grid_.dm(), full.out()));
+  if (!full) TF_PETSC_CHECK(DMCreateMatrix(cross_terms_ ? box_dm_.get() : grid_.dm(), full.out()));
   TF_PETSC_CHECK(MatZeroEntries(full));
   PetscScalar**** faces = nullptr;
   PetscScalar**** dispersion = nullptr;
@@ -340,8 +399,8 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
         if (const auto im = immobile_terms(s, n, dt); im.exchange > 0.0)
           diagonal += im.exchange * volume * (1.0 - im.exchange / im.denominator);
         MatStencil row{k, j, i, 0};
-        MatStencil columns[7];
-        PetscScalar values[7];
+        MatStencil columns[7 + 6 * 8];
+        PetscScalar values[7 + 6 * 8];
         int count = 1;
         const int index[3] = {i, j, k};
         for (int axis = 0; axis < 3; ++axis)
@@ -364,6 +423,18 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
             columns[count] = MatStencil{nk, nj, ni, 0};
             values[count] = off_diagonal;
             ++count;
+            if (cross_terms_) {
+              // Cross-dispersion flux through the face, in the +axis direction from its lower
+              // cell: out of this cell through the +axis face, into it through the -axis one.
+              const int added = side > 0 ? cross_flux_stencil(dispersion, axis, i, j, k,
+                                                              &columns[count], &values[count])
+                                         : cross_flux_stencil(dispersion, axis, ni, nj, nk,
+                                                              &columns[count], &values[count]);
+              if (side < 0)
+                for (int m = count; m < count + added; ++m)
+                  values[m] = -values[m];
+              count += added;
+            }
           }
         columns[0] = row;
         values[0] = diagonal;
@@ -650,6 +721,13 @@ double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
           discharge += flow * (flow > 0.0 ? c_lower : c_upper) -
                        dispersion_conductance(dispersion, s, i, j, k, axis) * (c_upper - c_lower);
           if (spec_.tvd) discharge += tvd_face_transfer(c, flow, i, j, k, axis);
+          if (cross_terms_) {
+            MatStencil cells[8];
+            double coefficients[8];
+            const int count = cross_flux_stencil(dispersion, axis, i, j, k, cells, coefficients);
+            for (int m = 0; m < count; ++m)
+              discharge += coefficients[m] * c[cells[m].k][cells[m].j][cells[m].i];
+          }
         }
     TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
     TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(dispersion_dm_, dispersion_local_, &dispersion));

@@ -23,11 +23,19 @@
 // iterations; the TVD correction is frozen once its sweeps have ended.
 // Zero-order decay removes k0 theta V [g/d] from a cell while C >= 1e-9 mg/L and k0 theta V C /
 // 1e-9 below (a linear taper to zero that keeps concentrations non-negative).
-// Dispersion: Bear-Scheidegger principal components (aL, aTH, aTV) plus porosity x tortuosity x
-// free-water diffusion, harmonic mean of the cell values at each face; the off-diagonal
-// (cross) terms of the tensor are not included, which is exact when the flow is aligned with
-// the grid. Linear solver: KSP with options prefix "transport_" (GMRES + ILU/block Jacobi),
-// residual reduced to 1e-10 of the right-hand side (-transport_ksp_rtol).
+// Dispersion: the Bear-Scheidegger tensor with a vertical transverse dispersivity (Burnett and
+// Frind, as MT3DMS): theta D_ii = (aL q_i^2 + aT q_j^2 + aT' q_k^2) / |q|, theta D_ij =
+// (aL - aT) q_i q_j / |q|, plus porosity x tortuosity x free-water diffusion on the diagonal.
+// Principal terms: two-point fluxes with the harmonic mean of the cell values at each face.
+// Cross terms, where the flow is oblique to the grid (any cell with a cross term above 1e-10 of
+// its principal ones; -transport_dispersion_cross_terms false drops them): the flux through a
+// face normal to axis a is -A D_at dC/dt summed over the transverse axes t, with D_at the
+// arithmetic mean of the two cells' values and dC/dt the mean of the two cells' central
+// differences along t (one-sided at the domain boundary); implicit, which makes the operator a
+// 19-point stencil (DMDA box stencil). Like MT3DMS's and MODFLOW 6's (XT3D), this discretization
+// is not monotone: sharp fronts across oblique flow can undershoot slightly. Linear solver: KSP
+// with options prefix "transport_" (GMRES + ILU/block Jacobi), residual reduced to 1e-10 of the
+// right-hand side (-transport_ksp_rtol).
 #include <array>
 #include <vector>
 
@@ -99,6 +107,11 @@ public:
 
 private:
   void compute_dispersion(const std::vector<double>& darcy_flux);
+  /// Cross-dispersion flux [g/d] in the +axis direction through the face between cell (i, j, k)
+  /// and its +axis neighbour as sum coefficients[m] C(cells[m]) [m3/d]; returns the number of
+  /// terms (at most 8).
+  int cross_flux_stencil(PetscScalar**** dispersion, int axis, int i, int j, int k,
+                         MatStencil* cells, double* coefficients) const;
   /// The operator of the linear terms, and the rows of the cells held by sources.
   void assemble(std::size_t s, double time, double dt);
   /// rhs_base_: the terms of the right-hand side that do not depend on the iterate.
@@ -158,9 +171,14 @@ private:
   const FlowSpec& flow_spec_;
   const TransportSpec& spec_;
 
-  DmHandle wide_dm_;       ///< one dof, stencil width 2 (TVD upstream-upstream values)
-  DmHandle face_dm_;       ///< three dof: face flows [m3/d]
-  DmHandle dispersion_dm_; ///< four dof: theta D_xx, theta D_yy, theta D_zz [m2/d], theta tau
+  DmHandle wide_dm_; ///< one dof, stencil width 2 (TVD upstream-upstream values)
+  DmHandle face_dm_; ///< three dof: face flows [m3/d]
+  /// seven dof: theta D_xx, D_yy, D_zz [m2/d], theta tau [-], theta D_xy, D_xz, D_yz [m2/d]
+  DmHandle dispersion_dm_;
+  DmHandle box_dm_;                  ///< one dof, box stencil: the 19-point operators
+  bool allow_cross_terms_ = true;    ///< -transport_dispersion_cross_terms
+  bool cross_terms_present_ = false; ///< the current flow is oblique to the grid somewhere
+  bool cross_terms_ = false;         ///< the operators carry the cross terms
   VecHandle face_flows_local_;
   VecHandle dispersion_local_;
   VecHandle wide_global_, wide_local_;
