@@ -330,8 +330,9 @@ void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) 
       d[4] = (a[0] - a[1]) * q[0] * q[1] / magnitude; // xy
       d[5] = (a[0] - a[2]) * q[0] * q[2] / magnitude; // xz
       d[6] = (a[0] - a[2]) * q[1] * q[2] / magnitude; // yz
-      // Cross terms below 1e-10 of the principal ones (round-off of grid-aligned flow) are 0.
-      const double scale = 1.0e-10 * (d[0] + d[1] + d[2]);
+      // Cross terms below 1e-6 of the principal ones (the flow solver's round-off of grid-aligned
+      // flow, a flow direction within 1e-6 rad of an axis) are 0.
+      const double scale = 1.0e-6 * (d[0] + d[1] + d[2]);
       for (int c = 4; c < 7; ++c)
         if (std::abs(d[c]) <= scale)
           d[c] = 0.0;

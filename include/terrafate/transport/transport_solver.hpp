@@ -27,7 +27,7 @@
 // Frind, as MT3DMS): theta D_ii = (aL q_i^2 + aT q_j^2 + aT' q_k^2) / |q|, theta D_ij =
 // (aL - aT) q_i q_j / |q|, plus porosity x tortuosity x free-water diffusion on the diagonal.
 // Principal terms: two-point fluxes with the harmonic mean of the cell values at each face.
-// Cross terms, where the flow is oblique to the grid (any cell with a cross term above 1e-10 of
+// Cross terms, where the flow is oblique to the grid (any cell with a cross term above 1e-6 of
 // its principal ones; -transport_dispersion_cross_terms false drops them): the flux through a
 // face normal to axis a is -A D_at dC/dt summed over the transverse axes t, with D_at the
 // arithmetic mean of the two cells' values and dC/dt the mean of the two cells' central
