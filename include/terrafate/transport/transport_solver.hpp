@@ -69,9 +69,9 @@ public:
 
   /// Takes the flow field (Darcy face flows, boundary and well flows) of a steady-flow period.
   void set_flow(const FlowSolver& flow, double period_begin, double period_end);
-  /// Advances every species from `time` to `time + dt` [d]. Throws NumericalError when a
+  /// Advances every species from `time` to `time + step` [d]. Throws NumericalError when a
   /// linear solve fails or gives a non-finite value; restore() then undoes the partial step.
-  void advance(double time, double dt);
+  void advance(double time, double step);
 
   /// Everything a step changes, for retrying a failed step with a smaller one.
   struct State {
