@@ -102,19 +102,35 @@ private:
 Model::Model(MPI_Comm comm, const Deck& deck)
     : grid(comm, deck.grid), materials(grid, deck.materials, hdf5_loader(grid)),
       flow(read_flow_spec(deck.root.at("flow"), grid)) {
-  if (const auto node = deck.root.find("transport")) {
-    if (flow.transient)
-      throw deck.root.at("flow").at("type").error(
-          "transport needs steady flow in this version of terrafate (re-solved at every well "
-          "schedule change)");
+  if (const auto node = deck.root.find("transport"))
     transport = read_transport_spec(*node, grid, flow, deck.materials);
-  }
   for (const auto& well : flow.wells)
     if (well.start >= deck.time.end && deck.time.end > 0.0)
       throw InputError(well.key_path, well.where,
                        fmt::format("well '{}' starts at {} d, at or after the end of the run "
                                    "({} d)",
                                    well.name, well.start, deck.time.end));
+}
+
+/// Advances transport over [t, t + length] [d] with the flow field it holds; a failed step is
+/// undone and done again as four quarter steps, recursively, down to kMaxStepRetries levels.
+void advance_transport_span(TransportSolver& transport, double t, double length, int depth,
+                            TransportSolver::State& saved, long& retries) {
+  transport.save(saved);
+  try {
+    transport.advance(t, length);
+    return;
+  } catch (const NumericalError& e) {
+    transport.restore(saved);
+    if (depth == kMaxStepRetries)
+      throw NumericalError(fmt::format("transport step from t = {} d failed after {} retries down "
+                                       "to a step of {} d: {}",
+                                       t, depth, length, e.what()));
+    ++retries;
+  }
+  for (int quarter = 0; quarter < 4; ++quarter)
+    advance_transport_span(transport, t + quarter * 0.25 * length, 0.25 * length, depth + 1, saved,
+                           retries);
 }
 
 void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) {
@@ -293,7 +309,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   long retries = 0;
   double transport_seconds = 0.0;     // in TransportSolver::advance (steps, retries included)
   TransportSolver::State saved_state; // reused every step
-  if (transport) {
+  if (transport && !model.flow.transient) {
     // Steady flow per stress period; transport steps hit every period change, source window
     // and output time exactly.
     std::set<double> breaks(periods.begin(), periods.end());
@@ -367,12 +383,21 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         write_outputs(outputs[next_output++], step);
     }
   } else {
+    // Transient flow; transport, if any, advances over each flow step with the flow at its end
+    // (and the water released from storage during it), in quarter steps when a step fails.
     std::size_t period = 0;
     if (model.flow.initial_steady) {
       flow.solve_steady(periods[0], periods[1]);
       max_closure = std::max(max_closure, flow.budget().relative_closure);
     } else
       flow.set_uniform_head(model.flow.initial_head);
+    std::set<double> breaks(periods.begin(), periods.end());
+    if (transport) {
+      transport->set_flow(flow, periods[0], periods[1]);
+      for (const auto& source : model.transport->sources)
+        for (double t : {source.start, source.end})
+          if (t > 0.0 && t < time.end) breaks.insert(t);
+    }
     if (next_output < outputs.size() && outputs[next_output] == 0.0)
       write_outputs(outputs[next_output++], step);
     double t = 0.0;
@@ -382,10 +407,16 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         ++period;
         dt = time.initial_step; // a new stress period restarts the step sequence
       }
-      double t_next = std::min(t + dt, periods[period + 1]);
+      double t_next = std::min(t + dt, *breaks.upper_bound(t));
       if (next_output < outputs.size()) t_next = std::min(t_next, outputs[next_output]);
       flow.advance(periods[period], periods[period + 1], t_next - t);
       max_closure = std::max(max_closure, flow.budget().relative_closure);
+      if (transport) {
+        transport->set_flow(flow, periods[period], periods[period + 1]);
+        const auto step_start = Clock::now();
+        advance_transport_span(*transport, t, t_next - t, 0, saved_state, retries);
+        transport_seconds += seconds_since(step_start);
+      }
       t = t_next;
       ++step;
       progress.step(t, step);

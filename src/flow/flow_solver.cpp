@@ -250,6 +250,7 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
 }
 
 void FlowSolver::solve(double dt) {
+  last_dt_ = dt;
   const auto setup_start = Clock::now();
   if (dt != assembled_dt_) {
     assemble_operator(dt);
@@ -384,6 +385,22 @@ std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double
           {cell.i, cell.j, cell.k, spec_.wells[w].rate * cell.fraction, -1, static_cast<int>(w)});
   }
   return flows;
+}
+
+std::vector<double> FlowSolver::storage_release() const {
+  std::vector<double> release(static_cast<std::size_t>(grid_.owned_cells()), 0.0);
+  if (last_dt_ <= 0.0) return release;
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
+  DmdaArrayRead<const PetscScalar***> old(grid_.dm(), head_old_);
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const long n = grid_.owned_index(i, j, k);
+        release[static_cast<std::size_t>(n)] =
+            materials_.specific_storage(n) * grid_.cell_volume(i, j, k) *
+            (old.get()[k][j][i] - head.get()[k][j][i]) / last_dt_;
+      }
+  return release;
 }
 
 std::vector<double> FlowSolver::face_flows() const {

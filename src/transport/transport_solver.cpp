@@ -120,6 +120,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
                   [](const auto& species) { return species.nonlinear(); }))
     TF_PETSC_CHECK(VecDuplicate(rhs_full_, diagonal_.out()));
   cell_volume_.resize(static_cast<std::size_t>(grid.owned_cells()));
+  storage_release_.assign(cell_volume_.size(), 0.0);
   for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
     for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
       for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
@@ -278,6 +279,7 @@ void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, doub
   period_begin_ = period_begin;
   period_end_ = period_end;
   external_ = flow.external_flows(period_begin, period_end);
+  storage_release_ = flow.storage_release();
   const auto faces = flow.face_flows();
   {
     VecHandle global;
@@ -396,8 +398,11 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         const long n = grid_.owned_index(i, j, k);
         const double volume = grid_.cell_volume(i, j, k);
+        // Water released from elastic storage brings the cell's own concentration (and water
+        // taken into storage removes it).
         double diagonal = storage_[s][static_cast<std::size_t>(n)] / dt +
-                          first_order_[s][static_cast<std::size_t>(n)];
+                          first_order_[s][static_cast<std::size_t>(n)] -
+                          storage_release_[static_cast<std::size_t>(n)];
         // Exchange with the immobile domain, whose new value is eliminated cell by cell.
         if (const auto im = immobile_terms(s, n, dt); im.exchange > 0.0)
           diagonal += im.exchange * volume * (1.0 - im.exchange / im.denominator);
@@ -852,6 +857,7 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   auto& balance = local_balance_[s];
   DmdaArrayRead<const PetscScalar***> c(grid_.dm(), concentration_[s]);
   double dissolved = 0.0, sorbed = 0.0, immobile = 0.0, decayed = 0.0, produced = 0.0;
+  double released = 0.0, stored = 0.0; // [g] with water leaving / entering elastic storage
   {
     const PetscScalar* values = nullptr;
     TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &values));
@@ -870,6 +876,8 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
       }
       decayed += first_order_loss(s, n, value) * dt;
       if (zero_order) decayed += zero_order_loss(s, n, value) * dt;
+      const double water = storage_release_[static_cast<std::size_t>(n)] * value * dt;
+      (water > 0.0 ? released : stored) += std::abs(water);
     }
     TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &values));
   }
@@ -890,6 +898,8 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   for (const double rate : mobile_production(s))
     produced += rate * dt;
   balance.produced += produced;
+  balance.inflow += released;
+  balance.outflow += stored;
   for (const auto& flow : external_) {
     if (flow.inflow < 0.0) {
       balance.outflow += -flow.inflow * c.get()[flow.k][flow.j][flow.i] * dt;

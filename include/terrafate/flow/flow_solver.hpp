@@ -77,6 +77,10 @@ public:
   /// Interior face flows [m3/d] through the +x, +y, +z face of each owned cell (zero on the
   /// domain boundary), 3 components per cell, x fastest.
   std::vector<double> face_flows() const;
+  /// [m3/d] water released from elastic storage by each owned cell over the last step,
+  /// Ss V (h_old - h) / dt (negative when the cell takes water into storage), x fastest; all 0
+  /// after a steady solve.
+  std::vector<double> storage_release() const;
 
 private:
   struct BoundaryCell {
@@ -110,6 +114,7 @@ private:
   VecHandle rhs_;
   double assembled_dt_ = -1.0;      ///< [d] dt of the assembled operator; 0 for steady
   double preconditioner_dt_ = -1.0; ///< [d] dt the preconditioner was built for
+  double last_dt_ = 0.0;            ///< [d] dt of the last solve; 0 for steady
   FlowBudget budget_;
   FlowSolveStats stats_;
 };

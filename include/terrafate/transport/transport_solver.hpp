@@ -67,7 +67,10 @@ public:
   TransportSolver(const Grid& grid, const Materials& materials, const FlowSpec& flow_spec,
                   const TransportSpec& spec);
 
-  /// Takes the flow field (Darcy face flows, boundary and well flows) of a steady-flow period.
+  /// Takes the flow field of the flow solver's last solve (Darcy face flows, boundary and well
+  /// flows, release from elastic storage), which holds until the next call: a steady-flow
+  /// period, or a transient flow step. `period_begin` and `period_end` bound the stress period
+  /// (which wells run).
   void set_flow(const FlowSolver& flow, double period_begin, double period_end);
   /// Advances every species from `time` to `time + step` [d]. Throws NumericalError when a
   /// linear solve fails or gives a non-finite value; restore() then undoes the partial step.
@@ -183,6 +186,9 @@ private:
   VecHandle dispersion_local_;
   VecHandle wide_global_, wide_local_;
   std::vector<ExternalFlow> external_;
+  /// [m3/d] per owned cell: water released from elastic storage (transient flow), which
+  /// enters (or, negative, leaves) the mobile water at the cell's concentration.
+  std::vector<double> storage_release_;
   double period_begin_ = 0.0, period_end_ = 0.0;
   /// Per axis and interior face f (between cells f and f + 1): TVD geometry for flow in the +axis
   /// direction (upstream cell f) and in the -axis direction (upstream cell f + 1): the ratio of
