@@ -156,17 +156,21 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
     }
   }
 
-  TF_PETSC_CHECK(KSPCreate(grid.comm(), ksp_.out()));
-  TF_PETSC_CHECK(KSPSetOptionsPrefix(ksp_, "transport_"));
-  // GMRES: no breakdown on the near-converged right-hand sides of the TVD correction, where
+  // One solver per species, so that each keeps its preconditioner (factorization) from step to
+  // step. GMRES: no breakdown on the near-converged right-hand sides of the TVD correction, where
   // BiCGStab can break down. Right preconditioning, so that the test is on the true residual
   // (the mass imbalance rate [g/d] of each cell): reduced to 1e-10 of the right-hand side (the old
   // mass over dt and the inflows), from the predictor or the previous iterate as the guess.
-  TF_PETSC_CHECK(KSPSetType(ksp_, KSPGMRES));
-  TF_PETSC_CHECK(KSPSetPCSide(ksp_, PC_RIGHT));
-  TF_PETSC_CHECK(KSPSetTolerances(ksp_, 1.0e-10, 1.0e-50, 1.0e30, 1000));
-  TF_PETSC_CHECK(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
-  TF_PETSC_CHECK(KSPSetFromOptions(ksp_));
+  ksps_.resize(count);
+  for (auto& ksp : ksps_) {
+    TF_PETSC_CHECK(KSPCreate(grid.comm(), ksp.out()));
+    TF_PETSC_CHECK(KSPSetOptionsPrefix(ksp, "transport_"));
+    TF_PETSC_CHECK(KSPSetType(ksp, KSPGMRES));
+    TF_PETSC_CHECK(KSPSetPCSide(ksp, PC_RIGHT));
+    TF_PETSC_CHECK(KSPSetTolerances(ksp, 1.0e-10, 1.0e-50, 1.0e30, 1000));
+    TF_PETSC_CHECK(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+    TF_PETSC_CHECK(KSPSetFromOptions(ksp));
+  }
   PetscBool given = PETSC_FALSE;
   PetscInt sweeps = tvd_max_sweeps_;
   TF_PETSC_CHECK(PetscOptionsGetInt(nullptr, "transport_", "-tvd_max_sweeps", &sweeps, &given));
@@ -757,13 +761,14 @@ void TransportSolver::solve(std::size_t s) {
   }
   TF_PETSC_CHECK(VecAssemblyBegin(rhs_));
   TF_PETSC_CHECK(VecAssemblyEnd(rhs_));
-  TF_PETSC_CHECK(KSPSetOperators(ksp_, operator_[s], operator_[s]));
-  TF_PETSC_CHECK(KSPSolve(ksp_, rhs_, concentration_[s]));
+  KSP ksp = ksps_[s];
+  TF_PETSC_CHECK(KSPSetOperators(ksp, operator_[s], operator_[s]));
+  TF_PETSC_CHECK(KSPSolve(ksp, rhs_, concentration_[s]));
   PetscInt iterations = 0;
-  TF_PETSC_CHECK(KSPGetIterationNumber(ksp_, &iterations));
+  TF_PETSC_CHECK(KSPGetIterationNumber(ksp, &iterations));
   linear_iterations_ += iterations;
   KSPConvergedReason reason;
-  TF_PETSC_CHECK(KSPGetConvergedReason(ksp_, &reason));
+  TF_PETSC_CHECK(KSPGetConvergedReason(ksp, &reason));
   if (reason < 0)
     throw NumericalError(fmt::format("the transport solver did not converge for species '{}' "
                                      "({} after {} iterations)",

@@ -216,7 +216,7 @@ private:
   std::vector<double> assembled_dt_;
   std::vector<std::vector<int>> assembled_fixed_; ///< active fixed sources at assembly
   VecHandle rhs_base_, rhs_full_, rhs_, residual_, tvd_rhs_, diagonal_;
-  KspHandle ksp_;
+  std::vector<KspHandle> ksps_; ///< per species
   std::vector<SpeciesBalance> local_balance_;
   std::vector<std::vector<PetscInt>> fixed_rows_; ///< per species: global rows of fixed cells
   std::vector<std::vector<int>> fixed_sources_;   ///< per species: source of each row
