@@ -12,7 +12,7 @@ namespace {
 /// Sections of the product that this version does not simulate yet: a clear refusal instead
 /// of an "unknown key" suggestion.
 constexpr std::string_view kUnsupportedSections[] = {
-    "remediation", "soil", "risk", "ensemble", "strategies", "design_space", "objective", "carbon"};
+    "soil", "risk", "ensemble", "strategies", "design_space", "objective", "carbon"};
 
 /// `stepped`: the run advances in time steps (transient flow or transport).
 TimeSpec read_time(const ConfigNode& node, bool stepped) {
@@ -122,23 +122,24 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
               "the '{}' section is not supported by this version of terrafate (groundwater flow "
               "and transport only); remove it",
               section));
-  root.expect_keys(
-      {"title", "grid", "materials", "flow", "transport", "time", "observations", "output"});
+  root.expect_keys({"title", "grid", "materials", "flow", "transport", "remediation", "time",
+                    "observations", "output"});
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";
   deck.materials = read_material_specs(root.at("materials"), deck_folder);
   const ConfigNode flow = root.at("flow");
   const bool transient = flow.has("type") && flow.at("type").as_string() == "transient";
-  const bool stepped = transient || root.has("transport");
+  const bool stepped = transient || root.has("transport") || root.has("remediation");
   if (const auto time = root.find("time"))
     deck.time = read_time(*time, stepped);
   else if (transient)
     throw InputError("time", flow.at("type").where(),
                      "transient flow needs a time: section (end, max_step)");
   else if (stepped)
-    throw InputError("time", root.key_where("transport"),
-                     "transport needs a time: section (end, max_step)");
+    throw InputError("time", root.key_where(root.has("transport") ? "transport" : "remediation"),
+                     fmt::format("{} needs a time: section (end, max_step)",
+                                 root.has("transport") ? "transport" : "remediation"));
   else
     deck.time.output_times = {0.0}; // steady flow without a time section: one output
   if (const auto observations = root.find("observations")) {

@@ -104,6 +104,14 @@ Model::Model(MPI_Comm comm, const Deck& deck)
       flow(read_flow_spec(deck.root.at("flow"), grid)) {
   if (const auto node = deck.root.find("transport"))
     transport = read_transport_spec(*node, grid, flow, deck.materials);
+  if (const auto node = deck.root.find("remediation")) {
+    remediation =
+        read_remediation(*node, grid, deck.time.end, flow, transport ? &*transport : nullptr);
+    // Installed structures (in place from the start): their conductivity and porosity.
+    for (const auto& action : remediation)
+      if (action.conductivity || action.porosity)
+        materials.override_in_region(grid, action.region, action.conductivity, action.porosity);
+  }
   for (const auto& well : flow.wells)
     if (well.start >= deck.time.end && deck.time.end > 0.0)
       throw InputError(well.key_path, well.where,
@@ -111,6 +119,163 @@ Model::Model(MPI_Comm comm, const Deck& deck)
                                    "({} d)",
                                    well.name, well.start, deck.time.end));
 }
+
+/// The remediation actions during a run: their excavations, and the ledger of what they consume
+/// and remove, accumulated step by step from the simulated flow and transport.
+class RemediationRun {
+public:
+  /// Collective. Throws InputError when an excavation digs cells without a bulk density.
+  RemediationRun(MPI_Comm comm, const Model& model, double end_time)
+      : actions_(model.remediation), end_time_(end_time),
+        species_(model.transport ? model.transport->species.size() : 0),
+        done_(actions_.size(), false), soil_mass_(actions_.size(), 0.0) {
+    const auto& grid = model.grid;
+    for (std::size_t a = 0; a < actions_.size(); ++a) {
+      const auto& action = actions_[a];
+      if (action.type == ActionType::permeable_reactive_barrier ||
+          action.type == ActionType::barrier_wall)
+        install(action);
+      if (action.type != ActionType::excavation) continue;
+      // [t] dry soil dug out: bulk density [kg/L = t/m3] x volume.
+      double soil[2] = {0.0, 0.0}; // mass, cells without a bulk density
+      for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+        for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+            if (!action.region.contains(grid.cell_center(i, j, k))) continue;
+            const double density = model.materials.bulk_density(grid.owned_index(i, j, k));
+            soil[0] += density * grid.cell_volume(i, j, k);
+            if (!(density > 0.0)) soil[1] += 1.0;
+          }
+      MPI_Allreduce(MPI_IN_PLACE, soil, 2, MPI_DOUBLE, MPI_SUM, comm);
+      if (soil[1] > 0.0)
+        throw InputError(action.key_path, action.where,
+                         fmt::format("excavation '{}' digs {} cells whose material has no "
+                                     "bulk_density (needed for the soil mass and haulage)",
+                                     action.name, soil[1]));
+      soil_mass_[a] = soil[0];
+    }
+    if (model.transport)
+      for (const auto& species : model.transport->species)
+        names_.push_back(species.name);
+  }
+
+  /// Times [d] the transport steps must land on: zone windows and excavations.
+  std::vector<double> breakpoints() const {
+    std::vector<double> times;
+    for (const auto& action : actions_)
+      if (action.zone >= 0 || action.type == ActionType::excavation) {
+        times.push_back(action.start);
+        if (action.end < end_time_) times.push_back(action.end);
+      }
+    return times;
+  }
+
+  /// Collective: the excavations due at time t [d], before the step from t.
+  void before_step(double t, TransportSolver& transport) {
+    for (std::size_t a = 0; a < actions_.size(); ++a) {
+      const auto& action = actions_[a];
+      if (action.type != ActionType::excavation || done_[a] || action.start > t) continue;
+      done_[a] = true;
+      const auto removed = transport.excavate(action.region);
+      for (std::size_t s = 0; s < species_; ++s)
+        ledger_.add(action.name, "removed:" + names_[s], removed[s], "g", t, t);
+      const double volume = action.region_volume;
+      ledger_.add(action.name, "excavated_volume", volume, "m3", t, t);
+      const double soil = soil_mass_[a];
+      ledger_.add(action.name, "soil_mass", soil, "t", t, t);
+      ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
+      ledger_.add(action.name, "haulage", soil * action.haul_distance, "t*km", t, t);
+      if (!action.material.empty())
+        ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0,
+                    "kg", t, t);
+    }
+  }
+
+  /// Collective: pumping, treatment and removal by pump-and-treat over the step [t, t + dt].
+  void after_step(double t, double dt, const FlowSolver& flow, const FlowSpec& flow_spec,
+                  const TransportSolver* transport) {
+    for (const auto& action : actions_) {
+      if (action.type != ActionType::pump_and_treat) continue;
+      if (!(action.start <= t && t + dt <= action.end)) continue;
+      double removed_total = 0.0;
+      for (const int w : action.wells) {
+        const auto well = static_cast<std::size_t>(w);
+        const double volume = -flow_spec.wells[well].rate * dt;
+        const double lift = action.surface_elevation - flow.well_head(well) + action.system_head;
+        ledger_.add(action.name, "water_pumped", volume, "m3", action.start, action.end);
+        ledger_.add(action.name, "electricity:pumping",
+                    lifting_energy(volume, lift, action.pump_efficiency), "kWh", action.start,
+                    action.end);
+        ledger_.add(action.name, "electricity:treatment", action.treatment_energy * volume, "kWh",
+                    action.start, action.end);
+        for (std::size_t s = 0; transport && s < species_; ++s) {
+          const double removed =
+              action.treatment_efficiency[s] * transport->well_extraction(well, s);
+          removed_total += removed;
+          ledger_.add(action.name, "removed:" + names_[s], removed, "g", action.start, action.end);
+        }
+      }
+      if (!action.material.empty())
+        ledger_.add(action.name, "material:" + action.material,
+                    action.sorbent_per_gram * removed_total, "kg", action.start, action.end);
+    }
+  }
+
+  /// Collective: ledger.csv text for the run up to time t [d] (rank 0's is the one written).
+  std::string csv(double t, const TransportSolver* transport) const {
+    Ledger ledger = ledger_;
+    for (const auto& action : actions_) {
+      const double active_days = std::max(0.0, std::min(t, action.end) - action.start);
+      if (action.zone >= 0 && transport)
+        for (std::size_t s = 0; s < species_; ++s)
+          ledger.add(action.name, "destroyed:" + names_[s],
+                     transport->zone_decayed(static_cast<std::size_t>(action.zone), s), "g",
+                     action.start, action.end);
+      if (action.type == ActionType::enhanced_bioremediation && t >= action.start) {
+        ledger.add(action.name, "material:" + action.material, action.donor_mass, "kg",
+                   action.start, action.end);
+        ledger.add(action.name, "electricity:injection", action.injection_energy, "kWh",
+                   action.start, action.end);
+      }
+      if (action.type == ActionType::thermal)
+        ledger.add(action.name, "electricity:heating",
+                   action.heating_energy * action.region_volume * active_days, "kWh", action.start,
+                   action.end);
+      if (action.type == ActionType::monitoring) {
+        const double campaigns = action.events_per_year * active_days / kDaysPerYear;
+        ledger.add(action.name, "sampling_events", campaigns, "events", action.start, action.end);
+        ledger.add(action.name, "samples", campaigns * action.monitoring_wells, "samples",
+                   action.start, action.end);
+        ledger.add(action.name, "vehicle_km", campaigns * action.vehicle_km_per_event, "km",
+                   action.start, action.end);
+      }
+    }
+    return ledger.csv();
+  }
+
+private:
+  static constexpr double kDaysPerYear = 365.25;
+
+  /// The materials and fuel of a structure in place from the start (barrier, wall).
+  void install(const RemediationAction& action) {
+    const double volume = action.region_volume;
+    ledger_.add(action.name, "excavated_volume", volume, "m3", action.start, action.end);
+    if (!action.material.empty())
+      ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0,
+                  "kg", action.start, action.end);
+    if (action.diesel_per_m3 > 0.0)
+      ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", action.start,
+                  action.end);
+  }
+
+  const std::vector<RemediationAction>& actions_;
+  double end_time_;
+  std::size_t species_;
+  std::vector<std::string> names_;
+  std::vector<bool> done_;        ///< excavations carried out
+  std::vector<double> soil_mass_; ///< [t] per action (excavations)
+  Ledger ledger_;
+};
 
 /// Advances transport over [t, t + length] [d] with the flow field it holds; a failed step is
 /// undone and done again as four quarter steps, recursively, down to kMaxStepRetries levels.
@@ -184,7 +349,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   TableWriter budget_table(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
   TableWriter mass_table(folder / "mass_balance.csv",
                          "time,species,dissolved,sorbed,immobile,inflow,outflow,sources,decayed,"
-                         "produced,relative_closure,unit",
+                         "produced,removed,relative_closure,unit",
                          root && transport);
   double max_mass_closure = 0.0;
   int dual_domain = 0;
@@ -220,7 +385,15 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   double output_seconds = 0.0;
   double max_closure = 0.0;
 
+  RemediationRun remediation(comm, model, time.end);
+  auto write_ledger = [&](double t) {
+    if (model.remediation.empty()) return;
+    const auto text = remediation.csv(t, transport.get()); // collective
+    if (root) io::write_file_atomically(folder / "ledger.csv", text);
+  };
+
   auto write_outputs = [&](double t, long step) {
+    write_ledger(t);
     const auto output_start = Clock::now();
     const auto heads = sampler.sample(flow.head());
     for (std::size_t p = 0; p < heads.size(); ++p)
@@ -238,9 +411,10 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       for (std::size_t s = 0; s < species.size(); ++s) {
         const auto& b = balances[s];
         max_mass_closure = std::max(max_mass_closure, b.relative_closure());
-        mass_table.add(fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3e},g", t, species[s].name,
+        mass_table.add(fmt::format("{},{},{},{},{},{},{},{},{},{},{},{:.3e},g", t, species[s].name,
                                    b.dissolved, b.sorbed, b.immobile, b.inflow, b.outflow,
-                                   b.sources, b.decayed, b.produced, b.relative_closure()));
+                                   b.sources, b.decayed, b.produced, b.removed,
+                                   b.relative_closure()));
       }
       mass_table.flush();
       for (std::size_t p = 0; p < plane_faces.size(); ++p)
@@ -316,6 +490,8 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     for (const auto& source : model.transport->sources)
       for (double t : {source.start, source.end})
         if (t > 0.0 && t < time.end) breaks.insert(t);
+    for (const double t : remediation.breakpoints())
+      if (t > 0.0 && t < time.end) breaks.insert(t);
     breaks.insert(outputs.begin(), outputs.end());
     if (next_output < outputs.size() && outputs[next_output] == 0.0) {
       flow.solve_steady(periods[0], periods[1]);
@@ -337,6 +513,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         const double t_next = std::min(t + dt, *breaks.upper_bound(t));
         double step_length = t_next - t;
         // A failed step is undone and retried with a quarter of the step, a few times.
+        remediation.before_step(t, *transport);
         transport->save(saved_state);
         for (int retry = 0;; ++retry) {
           const auto step_start = Clock::now();
@@ -358,6 +535,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
             ++retries;
           }
         }
+        remediation.after_step(t, step_length, flow, model.flow, transport.get());
         // Land exactly on breakpoints (output times) unless the step was cut.
         t = step_length == t_next - t ? t_next : t + step_length;
         ++step;
@@ -397,6 +575,8 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       for (const auto& source : model.transport->sources)
         for (double t : {source.start, source.end})
           if (t > 0.0 && t < time.end) breaks.insert(t);
+      for (const double t : remediation.breakpoints())
+        if (t > 0.0 && t < time.end) breaks.insert(t);
     }
     if (next_output < outputs.size() && outputs[next_output] == 0.0)
       write_outputs(outputs[next_output++], step);
@@ -413,9 +593,11 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       max_closure = std::max(max_closure, flow.budget().relative_closure);
       if (transport) {
         transport->set_flow(flow, periods[period], periods[period + 1]);
+        remediation.before_step(t, *transport);
         const auto step_start = Clock::now();
         advance_transport_span(*transport, t, t_next - t, 0, saved_state, retries);
         transport_seconds += seconds_since(step_start);
+        remediation.after_step(t, t_next - t, flow, model.flow, transport.get());
       }
       t = t_next;
       ++step;
@@ -427,6 +609,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   }
   const double solve_seconds = seconds_since(solve_start) - output_seconds;
   progress.finish();
+  write_ledger(time.end);
   if (hdf5) hdf5->finish();
 
   const auto& stats = flow.stats();

@@ -163,6 +163,14 @@ std::vector<ConfigNode> ConfigNode::elements() const {
   return result;
 }
 
+std::vector<std::string> ConfigNode::keys() const {
+  if (!node_.IsMap()) throw error("expected a map (key: value, ...)");
+  std::vector<std::string> result;
+  for (const auto& entry : node_)
+    result.push_back(entry.first.as<std::string>());
+  return result;
+}
+
 double ConfigNode::as_quantity(std::string_view base_unit, const Range& range) const {
   if (!node_.IsScalar()) throw error("expected a number (optionally with a unit, \"10 m/d\")");
   const bool dimensionless = base_unit.empty() || base_unit == "1";

@@ -387,6 +387,15 @@ std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double
   return flows;
 }
 
+double FlowSolver::well_head(std::size_t w) const {
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
+  double value = 0.0;
+  for (const auto& cell : well_cells_[w])
+    value += cell.fraction * head.get()[cell.k][cell.j][cell.i];
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return value;
+}
+
 std::vector<double> FlowSolver::storage_release() const {
   std::vector<double> release(static_cast<std::size_t>(grid_.owned_cells()), 0.0);
   if (last_dt_ <= 0.0) return release;

@@ -142,6 +142,11 @@ Materials::Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
   }
 
   conductivity_dm_ = grid.create_compatible_dm(3, DMDA_STENCIL_STAR, 1);
+  TF_PETSC_CHECK(DMCreateLocalVector(conductivity_dm_, conductivity_local_.out()));
+  update_conductivity_local();
+}
+
+void Materials::update_conductivity_local() {
   VecHandle global;
   TF_PETSC_CHECK(DMCreateGlobalVector(conductivity_dm_, global.out()));
   {
@@ -150,8 +155,27 @@ Materials::Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
     std::copy(conductivity_owned_.begin(), conductivity_owned_.end(), values);
     TF_PETSC_CHECK(VecRestoreArray(global, &values));
   }
-  TF_PETSC_CHECK(DMCreateLocalVector(conductivity_dm_, conductivity_local_.out()));
   TF_PETSC_CHECK(DMGlobalToLocal(conductivity_dm_, global, INSERT_VALUES, conductivity_local_));
+}
+
+long Materials::override_in_region(const Grid& grid, const Region& region,
+                                   std::optional<double> conductivity,
+                                   std::optional<double> porosity) {
+  long changed = 0;
+  for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+        if (!region.contains(grid.cell_center(i, j, k))) continue;
+        const long n = grid.owned_index(i, j, k);
+        if (conductivity)
+          for (int axis = 0; axis < 3; ++axis)
+            conductivity_owned_[static_cast<std::size_t>(3 * n + axis)] = *conductivity;
+        if (porosity) porosity_[static_cast<std::size_t>(n)] = *porosity;
+        ++changed;
+      }
+  update_conductivity_local();
+  MPI_Allreduce(MPI_IN_PLACE, &changed, 1, MPI_LONG, MPI_SUM, grid.comm());
+  return changed;
 }
 
 } // namespace terrafate

@@ -38,9 +38,9 @@ double face_conductance(double area, double half_a, double coefficient_a, double
 double SpeciesBalance::relative_closure() const {
   const double stored = dissolved + sorbed + immobile;
   const double change = stored - initial_stored;
-  const double net = inflow - outflow + sources - decayed + produced;
+  const double net = inflow - outflow + sources - decayed + produced - removed;
   const double scale = std::max({std::abs(stored), std::abs(initial_stored), inflow, outflow,
-                                 std::abs(sources), decayed, produced});
+                                 std::abs(sources), decayed, produced, removed});
   return scale > 0.0 ? std::abs(change - net) / scale : 0.0;
 }
 
@@ -126,6 +126,10 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
       for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
         cell_volume_[static_cast<std::size_t>(grid.owned_index(i, j, k))] =
             grid.cell_volume(i, j, k);
+  product_zone_.assign(cell_volume_.size(), -1);
+  zone_decayed_.assign(spec.zones.size(), std::vector<double>(count, 0.0));
+  extracted_.assign(count, std::vector<double>(flow_spec.wells.size(), 0.0));
+  set_rates({});
   storage_.resize(count);
   first_order_.resize(count);
   for (std::size_t s = 0; s < count; ++s) {
@@ -211,8 +215,7 @@ TransportSolver::ImmobileTerms TransportSolver::immobile_terms(std::size_t s, lo
   if (porosity <= 0.0) return terms;
   const double sorbed = sorption_ratio(s, n) * porosity / materials_.porosity(n);
   terms.capacity = porosity + sorbed;
-  const auto& rates =
-      spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))];
+  const auto& rates = rates_[s][static_cast<std::size_t>(n)];
   terms.decay = rates[0] * porosity + rates[1] * sorbed;
   terms.exchange = materials_.exchange_rate(n);
   terms.denominator = terms.capacity / dt + terms.exchange + terms.decay;
@@ -256,8 +259,7 @@ double TransportSolver::first_order_loss(std::size_t s, long n, double c) const 
   const double volume = cell_volume_[static_cast<std::size_t>(n)];
   double loss = first_order_[s][static_cast<std::size_t>(n)] * c;
   if (spec_.species[s].isotherm != Isotherm::linear) {
-    const double sorbed_rate =
-        spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))][1];
+    const double sorbed_rate = rates_[s][static_cast<std::size_t>(n)][1];
     double slope = 0.0;
     if (sorbed_rate > 0.0)
       loss += sorbed_rate * materials_.bulk_density(n) * volume * isotherm(s, c, slope);
@@ -266,16 +268,132 @@ double TransportSolver::first_order_loss(std::size_t s, long n, double c) const 
 }
 
 double TransportSolver::zero_order_loss(std::size_t s, long n, double c) const {
-  const double rate =
-      spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))][2];
+  const double rate = rates_[s][static_cast<std::size_t>(n)][2];
   if (rate <= 0.0) return 0.0;
   return rate * materials_.porosity(n) * cell_volume_[static_cast<std::size_t>(n)] *
          std::min(1.0, c / kLowConcentration);
 }
 
+void TransportSolver::set_rates(const std::vector<int>& active_zones) {
+  active_zones_ = active_zones;
+  const std::size_t cells = cell_volume_.size();
+  rates_.resize(spec_.species.size());
+  std::fill(product_zone_.begin(), product_zone_.end(), -1);
+  for (std::size_t s = 0; s < spec_.species.size(); ++s) {
+    rates_[s].resize(cells);
+    for (std::size_t n = 0; n < cells; ++n)
+      rates_[s][n] = spec_.decay_by_material[s][static_cast<std::size_t>(
+          materials_.material_of(static_cast<long>(n)))];
+  }
+  if (active_zones.empty()) return;
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const auto n = static_cast<std::size_t>(grid_.owned_index(i, j, k));
+        for (const int z : active_zones) {
+          const auto& zone = spec_.zones[static_cast<std::size_t>(z)];
+          if (!zone.region.contains(grid_.cell_center(i, j, k))) continue;
+          if (!zone.products.empty()) product_zone_[n] = z;
+          for (std::size_t s = 0; s < spec_.species.size(); ++s) {
+            auto& rates = rates_[s][n];
+            if (zone.rate[s] >= 0.0) {
+              rates[0] = rates[1] = zone.rate[s];
+            } else {
+              rates[0] *= zone.factor[s];
+              rates[1] *= zone.factor[s];
+            }
+          }
+        }
+      }
+}
+
+void TransportSolver::update_zones(double time, double dt) {
+  std::vector<int> active;
+  for (std::size_t z = 0; z < spec_.zones.size(); ++z)
+    if (spec_.zones[z].active_during(time, time + dt)) active.push_back(static_cast<int>(z));
+  if (active == active_zones_) return;
+  set_rates(active);
+  for (std::size_t s = 0; s < spec_.species.size(); ++s)
+    for (std::size_t n = 0; n < cell_volume_.size(); ++n)
+      first_order_[s][n] = decay_coefficient(s, static_cast<long>(n), cell_volume_[n]);
+  std::fill(assembled_dt_.begin(), assembled_dt_.end(), -1.0); // the operators change
+}
+
+std::vector<double> TransportSolver::excavate(const Region& region) {
+  const std::size_t count = spec_.species.size();
+  std::vector<double> removed(count, 0.0);
+  for (std::size_t s = 0; s < count; ++s) {
+    DmdaArrayWrite<PetscScalar***> c(grid_.dm(), concentration_[s]);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+          if (!region.contains(grid_.cell_center(i, j, k))) continue;
+          const long n = grid_.owned_index(i, j, k);
+          const auto cell = static_cast<std::size_t>(n);
+          double& value = c.get()[k][j][i];
+          double slope = 0.0;
+          removed[s] += spec_.species[s].isotherm == Isotherm::linear
+                            ? storage_[s][cell] * value
+                            : (materials_.porosity(n) * value +
+                               materials_.bulk_density(n) * isotherm(s, value, slope)) *
+                                  cell_volume_[cell];
+          value = 0.0;
+          if (const auto im = immobile_terms(s, n, 1.0); im.capacity > 0.0) {
+            removed[s] += im.capacity * cell_volume_[cell] * immobile_[s][cell];
+            immobile_[s][cell] = 0.0;
+          }
+        }
+  }
+  for (std::size_t s = 0; s < count; ++s) {
+    local_balance_[s].removed += removed[s];
+    account(s, 0.0, 0.0); // the mass now in place
+  }
+  MPI_Allreduce(MPI_IN_PLACE, removed.data(), static_cast<int>(count), MPI_DOUBLE, MPI_SUM,
+                grid_.comm());
+  std::fill(older_dt_.begin(), older_dt_.end(), -1.0); // no extrapolation across the removal
+  // NAPL: the share of each source's cells that lies in the region.
+  for (std::size_t m = 0; m < spec_.sources.size(); ++m) {
+    const auto& source = spec_.sources[m];
+    if (source.type != TransportSource::Type::napl) continue;
+    double cells[2] = {0.0, 0.0}; // in the source, in the source and the region
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+          const auto center = grid_.cell_center(i, j, k);
+          if (!source.region.contains(center)) continue;
+          const double volume = grid_.cell_volume(i, j, k);
+          cells[0] += volume;
+          if (region.contains(center)) cells[1] += volume;
+        }
+    MPI_Allreduce(MPI_IN_PLACE, cells, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    if (cells[1] <= 0.0) continue;
+    const double mass = napl_mass_[m] * cells[1] / cells[0];
+    napl_mass_[m] -= mass;
+    removed[static_cast<std::size_t>(source.species)] += mass;
+  }
+  return removed;
+}
+
+double TransportSolver::remove_napl_fraction(std::size_t n, double fraction) {
+  const double mass = napl_mass_[n] * fraction;
+  napl_mass_[n] -= mass;
+  return mass;
+}
+
+double TransportSolver::zone_decayed(std::size_t zone, std::size_t s) const {
+  double mass = zone_decayed_[zone][s];
+  MPI_Allreduce(MPI_IN_PLACE, &mass, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return mass;
+}
+
+double TransportSolver::well_extraction(std::size_t well, std::size_t s) const {
+  double mass = extracted_[s][well];
+  MPI_Allreduce(MPI_IN_PLACE, &mass, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return mass;
+}
+
 double TransportSolver::decay_coefficient(std::size_t s, long n, double volume) const {
-  const auto& rates =
-      spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(n))];
+  const auto& rates = rates_[s][static_cast<std::size_t>(n)];
   return (rates[0] * materials_.porosity(n) + rates[1] * sorption_ratio(s, n)) * volume;
 }
 
@@ -523,8 +641,13 @@ void TransportSolver::build_rhs_base(std::size_t s, double time, double dt) {
               (im.capacity / dt * immobile_[s][n] + immobile_production(s, static_cast<long>(n))) /
               im.denominator;
     // Production by parents (already advanced to the new time).
-    if (std::any_of(spec_.reactions.begin(), spec_.reactions.end(), [&](const auto& reaction) {
-          return reaction.daughter == static_cast<int>(s);
+    const auto is_daughter = [&](const auto& reaction) {
+      return reaction.daughter == static_cast<int>(s);
+    };
+    if (std::any_of(spec_.reactions.begin(), spec_.reactions.end(), is_daughter) ||
+        std::any_of(active_zones_.begin(), active_zones_.end(), [&](int z) {
+          const auto& products = spec_.zones[static_cast<std::size_t>(z)].products;
+          return std::any_of(products.begin(), products.end(), is_daughter);
         })) {
       const auto& production = mobile_production(s);
       for (std::size_t n = 0; n < owned; ++n)
@@ -562,8 +685,7 @@ void TransportSolver::linearize(std::size_t s, double dt) {
   TF_PETSC_CHECK(VecGetArray(rhs_full_, &b));
   for (std::size_t n = 0; n < owned; ++n) {
     const auto cell = static_cast<long>(n);
-    const auto& rates =
-        spec_.decay_by_material[s][static_cast<std::size_t>(materials_.material_of(cell))];
+    const auto& rates = rates_[s][n];
     double coefficient = 0.0, right = 0.0;
     if (sorbs) {
       // Sorbed storage and decay, S(C) ~ S(C_k) + S'(C_k) (C - C_k) [g].
@@ -782,6 +904,7 @@ void TransportSolver::solve(std::size_t s) {
 }
 
 void TransportSolver::advance(double time, double step) {
+  update_zones(time, step);
   for (const int species : spec_.solve_order) {
     const auto s = static_cast<std::size_t>(species);
     // Steps that differ only by the round-off of t_next - t count as the previous length, so
@@ -886,6 +1009,23 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
     }
     TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &values));
   }
+  if (dt > 0.0 && !active_zones_.empty()) {
+    // Mass decayed in the mobile domain of each active zone's cells (the zone's performance).
+    const PetscScalar* values = nullptr;
+    TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &values));
+    for (const int z : active_zones_) {
+      const auto& zone = spec_.zones[static_cast<std::size_t>(z)];
+      for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+        for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+          for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+            if (zone.region.contains(grid_.cell_center(i, j, k))) {
+              const long n = grid_.owned_index(i, j, k);
+              zone_decayed_[static_cast<std::size_t>(z)][s] +=
+                  first_order_loss(s, n, values[n]) * dt;
+            }
+    }
+    TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &values));
+  }
   if (has_immobile_)
     for (long n = 0; n < grid_.owned_cells(); ++n)
       if (const auto im = immobile_terms(s, n, 1.0); im.capacity > 0.0) {
@@ -905,9 +1045,12 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   balance.produced += produced;
   balance.inflow += released;
   balance.outflow += stored;
+  std::fill(extracted_[s].begin(), extracted_[s].end(), 0.0);
   for (const auto& flow : external_) {
     if (flow.inflow < 0.0) {
-      balance.outflow += -flow.inflow * c.get()[flow.k][flow.j][flow.i] * dt;
+      const double mass = -flow.inflow * c.get()[flow.k][flow.j][flow.i] * dt;
+      balance.outflow += mass;
+      if (flow.well >= 0) extracted_[s][static_cast<std::size_t>(flow.well)] += mass;
       continue;
     }
     balance.inflow += flow.inflow * inflow_concentration(s, flow, time, dt) * dt;
@@ -950,16 +1093,30 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
 
 const std::vector<double>& TransportSolver::mobile_production(std::size_t s) {
   production_.assign(static_cast<std::size_t>(grid_.owned_cells()), 0.0);
-  for (const auto& reaction : spec_.reactions) {
-    if (reaction.daughter != static_cast<int>(s)) continue;
+  // Whether the decay of `parent` in zone z yields the zone's products (not the network's).
+  auto zone_takes = [&](int z, int parent) {
+    const auto& products = spec_.zones[static_cast<std::size_t>(z)].products;
+    return std::any_of(products.begin(), products.end(),
+                       [&](const auto& product) { return product.parent == parent; });
+  };
+  auto add = [&](const ReactionSpec& reaction, int zone) {
     const auto parent_species = static_cast<std::size_t>(reaction.parent);
     const PetscScalar* parent = nullptr;
     TF_PETSC_CHECK(VecGetArrayRead(concentration_[parent_species], &parent));
-    for (long n = 0; n < grid_.owned_cells(); ++n)
-      production_[static_cast<std::size_t>(n)] +=
-          reaction.yield * first_order_loss(parent_species, n, parent[n]);
+    for (long n = 0; n < grid_.owned_cells(); ++n) {
+      const int in = product_zone_[static_cast<std::size_t>(n)];
+      const bool counts = zone < 0 ? in < 0 || !zone_takes(in, reaction.parent) : in == zone;
+      if (counts)
+        production_[static_cast<std::size_t>(n)] +=
+            reaction.yield * first_order_loss(parent_species, n, parent[n]);
+    }
     TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[parent_species], &parent));
-  }
+  };
+  for (const auto& reaction : spec_.reactions)
+    if (reaction.daughter == static_cast<int>(s)) add(reaction, -1);
+  for (const int z : active_zones_)
+    for (const auto& product : spec_.zones[static_cast<std::size_t>(z)].products)
+      if (product.daughter == static_cast<int>(s)) add(product, z);
   return production_;
 }
 
@@ -1006,6 +1163,7 @@ void TransportSolver::save(State& state) const {
   state.immobile = immobile_;
   state.balances = local_balance_;
   state.napl_mass = napl_mass_;
+  state.zone_decayed = zone_decayed_;
 }
 
 void TransportSolver::restore(const State& state) {
@@ -1019,17 +1177,19 @@ void TransportSolver::restore(const State& state) {
   std::fill(older_dt_.begin(), older_dt_.end(), -1.0); // no extrapolation across a retry
   local_balance_ = state.balances;
   napl_mass_ = state.napl_mass;
+  zone_decayed_ = state.zone_decayed;
 }
 
 std::vector<SpeciesBalance> TransportSolver::balances() const {
   std::vector<SpeciesBalance> total = local_balance_;
   for (auto& balance : total) {
-    double values[9] = {balance.dissolved, balance.sorbed,   balance.immobile,
-                        balance.inflow,    balance.outflow,  balance.sources,
-                        balance.decayed,   balance.produced, balance.initial_stored};
-    MPI_Allreduce(MPI_IN_PLACE, values, 9, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    double values[10] = {balance.dissolved,     balance.sorbed,   balance.immobile,
+                         balance.inflow,        balance.outflow,  balance.sources,
+                         balance.decayed,       balance.produced, balance.removed,
+                         balance.initial_stored};
+    MPI_Allreduce(MPI_IN_PLACE, values, 10, MPI_DOUBLE, MPI_SUM, grid_.comm());
     balance = {values[0], values[1], values[2], values[3], values[4],
-               values[5], values[6], values[7], values[8]};
+               values[5], values[6], values[7], values[8], values[9]};
   }
   return total;
 }

@@ -87,23 +87,27 @@ SpeciesSpec read_species(const ConfigNode& node) {
   return species;
 }
 
-/// Topological order of the decay network (Kahn); a cycle is an input error.
-std::vector<int> solve_order(const std::vector<ReactionSpec>& reactions, std::size_t count,
-                             const ConfigNode& node) {
+} // namespace
+
+std::vector<int> decay_network_order(const TransportSpec& spec) {
+  std::vector<ReactionSpec> reactions = spec.reactions;
+  for (const auto& zone : spec.zones)
+    reactions.insert(reactions.end(), zone.products.begin(), zone.products.end());
+  const std::size_t count = spec.species.size();
   std::vector<int> parents(count, 0);
   for (const auto& reaction : reactions)
-    ++parents[reaction.daughter];
+    ++parents[static_cast<std::size_t>(reaction.daughter)];
   std::vector<int> order;
   for (std::size_t s = 0; s < count; ++s)
     if (parents[s] == 0) order.push_back(static_cast<int>(s));
   for (std::size_t next = 0; next < order.size(); ++next)
     for (const auto& reaction : reactions)
-      if (reaction.parent == order[next] && --parents[reaction.daughter] == 0)
+      if (reaction.parent == order[next] &&
+          --parents[static_cast<std::size_t>(reaction.daughter)] == 0)
         order.push_back(reaction.daughter);
-  if (order.size() != count) throw node.error("the reactions form a cycle");
+  if (order.size() != count) order.clear();
   return order;
 }
-} // namespace
 
 TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, const FlowSpec& flow,
                                   const std::vector<MaterialSpec>& materials) {
@@ -169,11 +173,9 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
                         spec.species[reaction.parent].name));
       spec.reactions.push_back(reaction);
     }
-    spec.solve_order = solve_order(spec.reactions, spec.species.size(), *reactions);
-  } else {
-    for (std::size_t s = 0; s < spec.species.size(); ++s)
-      spec.solve_order.push_back(static_cast<int>(s));
   }
+  spec.solve_order = decay_network_order(spec);
+  if (spec.solve_order.empty()) throw node.at("reactions").error("the reactions form a cycle");
 
   if (const auto initial = node.find("initial")) {
     for (const auto& entry : initial->elements()) {

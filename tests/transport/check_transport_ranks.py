@@ -27,7 +27,8 @@ import transport_outputs  # noqa: E402
 SPECIES = ("PCE", "TCE")
 POINTS = ("MW1", "MW2", "MW3")
 TIMES = [0.0, 30.0, 90.0, 180.0, 365.0]
-MASSES = ("dissolved", "sorbed", "immobile", "inflow", "outflow", "sources", "decayed", "produced")
+MASSES = ("dissolved", "sorbed", "immobile", "inflow", "outflow", "sources", "decayed", "produced",
+          "removed")
 TOLERANCE = 1e-10
 
 

@@ -11,6 +11,7 @@
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
+#include "terrafate/remediation/remediation.hpp"
 #include "terrafate/transport/transport_spec.hpp"
 
 namespace terrafate {
@@ -23,6 +24,7 @@ struct Model {
   Materials materials;
   FlowSpec flow;
   std::optional<TransportSpec> transport;
+  std::vector<RemediationAction> remediation;
 };
 
 struct RunOptions {

@@ -65,6 +65,8 @@ public:
   std::optional<ConfigNode> find(std::string_view key) const;
   /// Elements of a sequence (error if this is not a sequence).
   std::vector<ConfigNode> elements() const;
+  /// Keys of a map, in the order written (error if this is not a map).
+  std::vector<std::string> keys() const;
 
   /// A number, or a "value unit" string converted to `base_unit` (empty: dimensionless).
   double as_quantity(std::string_view base_unit, const Range& range = Range::any()) const;

@@ -81,6 +81,9 @@ public:
   /// Ss V (h_old - h) / dt (negative when the cell takes water into storage), x fastest; all 0
   /// after a steady solve.
   std::vector<double> storage_release() const;
+  /// Collective: [m] head in well `w`: the mean of the heads of its screened cells, weighted by
+  /// their shares of the rate.
+  double well_head(std::size_t w) const;
 
 private:
   struct BoundaryCell {

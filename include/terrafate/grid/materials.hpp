@@ -89,7 +89,15 @@ public:
   /// Index into the spec list of the material of owned cell `n`.
   int material_of(long n) const { return material_[n]; }
 
+  /// Collective: gives the cells whose centres lie in `region` an isotropic conductivity [m/d]
+  /// and/or a porosity [-] (an installed structure: a reactive barrier, a cut-off wall); the
+  /// other properties stay those of the cell's material. Returns the number of cells changed.
+  long override_in_region(const Grid& grid, const Region& region,
+                          std::optional<double> conductivity, std::optional<double> porosity);
+
 private:
+  void update_conductivity_local();
+
   DmHandle conductivity_dm_;
   VecHandle conductivity_local_;
   std::vector<double> conductivity_owned_;

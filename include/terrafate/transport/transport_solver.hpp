@@ -56,8 +56,9 @@ struct SpeciesBalance {
   double sources = 0.0;   ///< mass-rate sources and fixed-concentration cells (net)
   double decayed = 0.0;
   double produced = 0.0; ///< by decay of parents
+  double removed = 0.0;  ///< taken out of the ground (excavation)
   double initial_stored = 0.0;
-  /// |change in storage - (in - out + sources - decayed + produced)| / mass scale
+  /// |change in storage - (in - out + sources - decayed + produced - removed)| / mass scale
   double relative_closure() const;
 };
 
@@ -81,6 +82,7 @@ public:
     std::vector<std::vector<double>> mobile, immobile;
     std::vector<SpeciesBalance> balances;
     std::vector<double> napl_mass;
+    std::vector<std::vector<double>> zone_decayed;
   };
   /// Copies the state into `state` (reusing its storage from the previous step).
   void save(State& state) const;
@@ -105,11 +107,26 @@ public:
   /// [mg/L] concentration at which source `n` currently holds its cells.
   double held_concentration(int n) const;
   long tvd_sweeps() const { return tvd_sweeps_; }
+  /// Collective: removes all contaminant mass (dissolved, sorbed, immobile) from the cells whose
+  /// centres lie in `region`, and the share of each NAPL source's mass that its cells in the
+  /// region hold; returns the mass removed per species [g] (the NAPL share included).
+  std::vector<double> excavate(const Region& region);
+  /// Removes `fraction` of NAPL source n's remaining mass; returns it [g].
+  double remove_napl_fraction(std::size_t n, double fraction);
+  /// Collective: [g] mass of species s decayed in the mobile domain of reaction zone `zone`'s
+  /// cells while it was active, since time 0.
+  double zone_decayed(std::size_t zone, std::size_t s) const;
+  /// Collective: [g] mass of species s that flow well `well` extracted in the last step.
+  double well_extraction(std::size_t well, std::size_t s) const;
   /// Newton iterations beyond the first solve of each nonlinear species' step.
   long nonlinear_iterations() const { return nonlinear_iterations_; }
 
 private:
   void compute_dispersion(const std::vector<double>& darcy_flux);
+  /// Per-cell first-order rates: the materials', then those of the given active zones.
+  void set_rates(const std::vector<int>& active_zones);
+  /// Switches the reaction zones active over [time, time + dt] on (operators re-assembled).
+  void update_zones(double time, double dt);
   /// Cross-dispersion flux [g/d] in the +axis direction through the face between cell (i, j, k)
   /// and its +axis neighbour as sum coefficients[m] C(cells[m]) [m3/d]; returns the number of
   /// terms (at most 8).
@@ -200,6 +217,13 @@ private:
   std::array<std::vector<TvdFace>, 3> tvd_faces_;
   std::array<bool, 3> axis_has_flow_{true, true, true}; ///< some face flow along the axis is not 0
   std::vector<double> cell_volume_;                     ///< [m3] per owned cell
+  /// Per species and owned cell: dissolved and sorbed first-order rates [1/d] and zero-order
+  /// rate [mg/L/d] (the material's, or an active reaction zone's).
+  std::vector<std::vector<std::array<double, 3>>> rates_;
+  std::vector<int> active_zones_; ///< indices into TransportSpec::zones
+  std::vector<int> product_zone_; ///< per owned cell: the active zone with products, or -1
+  std::vector<std::vector<double>> zone_decayed_; ///< [g] per zone and species
+  std::vector<std::vector<double>> extracted_;    ///< [g] per species and flow well, last step
   /// Per species and owned cell: mobile storage (theta + rho_b Kd) V [m3] (theta V for a
   /// nonlinear isotherm) and first-order loss coefficient decay_coefficient() [m3/d].
   std::vector<std::vector<double>> storage_, first_order_;

@@ -90,6 +90,21 @@ struct TransportBoundary {
   double concentration = 0.0;
 };
 
+/// A region where first-order rates differ over [start, end) (an engineered treatment zone):
+/// per species a rate that replaces the dissolved and sorbed first-order rates there, or a
+/// factor on them; the decay there of a parent listed in `products` yields those daughters
+/// instead of the decay network's.
+struct ReactionZone {
+  std::string name;
+  Region region;
+  double start = 0.0;                                   ///< [d]
+  double end = std::numeric_limits<double>::infinity(); ///< [d]
+  std::vector<double> rate;                             ///< [1/d] per species; < 0: not replaced
+  std::vector<double> factor;         ///< [-] per species, where the rate is not replaced
+  std::vector<ReactionSpec> products; ///< parent -> daughter yields inside the zone
+  bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
+};
+
 struct TransportSpec {
   bool tvd = true;
   std::vector<SpeciesSpec> species;
@@ -102,7 +117,12 @@ struct TransportSpec {
   std::vector<InitialConcentration> initial;
   std::vector<TransportSource> sources;
   std::vector<TransportBoundary> boundaries;
+  std::vector<ReactionZone> zones; ///< from remediation actions
 };
+
+/// Species indices with every parent before its daughters, over the decay network and the
+/// zones' products; empty when they form a cycle.
+std::vector<int> decay_network_order(const TransportSpec& spec);
 
 /// Reads `transport:`; positions and regions are checked against the grid, wells against the
 /// flow input and zone_rates against the material names.

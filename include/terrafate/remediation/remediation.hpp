@@ -1,0 +1,89 @@
+#pragma once
+// Remediation actions (deck key `remediation:`): engineered interventions in a region and a time
+// window. Each is turned into changes of the flow and transport inputs (wells, conductivity and
+// porosity of installed structures, reaction zones, excavation events) and records what it
+// consumes in a Ledger. Plain C++ apart from the specs it edits.
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "terrafate/core/config.hpp"
+#include "terrafate/flow/flow_spec.hpp"
+#include "terrafate/grid/grid.hpp"
+#include "terrafate/transport/transport_spec.hpp"
+
+namespace terrafate {
+
+enum class ActionType {
+  permeable_reactive_barrier,
+  barrier_wall,
+  pump_and_treat,
+  excavation,
+  enhanced_bioremediation,
+  thermal,
+  monitoring
+};
+
+struct RemediationAction {
+  std::string name;
+  SourceLocation where; ///< of the action's entry (for errors)
+  std::string key_path;
+  ActionType type = ActionType::monitoring;
+  std::string type_name;
+  double start = 0.0;                                   ///< [d]
+  double end = std::numeric_limits<double>::infinity(); ///< [d]; the run's end when open
+  Region region;              ///< barrier, wall, excavation, bioremediation and thermal zones
+  double region_volume = 0.0; ///< [m3] of the grid cells whose centres lie in the region
+  int zone = -1;              ///< index into TransportSpec::zones (barrier, EISB, thermal)
+  std::optional<double> conductivity; ///< [m/d] barrier medium, wall
+  std::optional<double> porosity;     ///< [-] barrier medium
+  std::string material;          ///< barrier medium, wall material, backfill, donor or sorbent name
+  double density = 0.0;          ///< [kg/L] of the barrier medium, wall material or backfill
+  double donor_mass = 0.0;       ///< [kg] electron donor (EISB)
+  double diesel_per_m3 = 0.0;    ///< [L/m3] excavation; installation of a barrier or wall
+  double haul_distance = 0.0;    ///< [km] to the disposal site (excavation)
+  double heating_energy = 0.0;   ///< [kWh/m3/d] thermal
+  double injection_energy = 0.0; ///< [kWh] EISB injection, in all
+  std::vector<int> wells;        ///< pump-and-treat: indices into FlowSpec::wells
+  std::vector<double> treatment_efficiency; ///< [-] per species
+  double system_head = 0.0;                 ///< [m] added to the lift
+  double pump_efficiency = 1.0;             ///< [-]
+  double treatment_energy = 0.0;            ///< [kWh/m3]
+  double surface_elevation = 0.0;           ///< [m] ground surface the water is lifted to
+  double sorbent_per_gram = 0.0;            ///< [kg per g removed]
+  int monitoring_wells = 0;
+  double events_per_year = 0.0;      ///< sampling campaigns per year
+  double vehicle_km_per_event = 0.0; ///< [km] per campaign
+};
+
+/// Reads `remediation:` for a run ending at `end_time` [d]: validates every action (regions in
+/// the grid, windows in the run, known species), adds the pump-and-treat wells to `flow` and the
+/// reaction zones to `transport` (re-ordering its species for the zones' products). `transport`
+/// is null without a transport section; the actions that need one then fail.
+std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Grid& grid,
+                                                double end_time, FlowSpec& flow,
+                                                TransportSpec* transport);
+
+/// Resources and performance per action, summed over the run: ledger.csv.
+class Ledger {
+public:
+  /// Adds `quantity` to the (action, item, unit) entry, created with the window [start, end].
+  void add(const std::string& action, const std::string& item, double quantity,
+           const std::string& unit, double start, double end);
+  /// `action,item,quantity,unit,start,end` and a row per entry, in the order first added.
+  std::string csv() const;
+
+private:
+  struct Entry {
+    std::string action, item, unit;
+    double quantity = 0.0, start = 0.0, end = 0.0;
+  };
+  std::vector<Entry> entries_;
+};
+
+/// [kWh] energy to lift `volume` [m3] of water through `lift` [m] with a pump of `efficiency`:
+/// rho g V H / efficiency, rho = 1000 kg/m3, g = 9.80665 m/s2.
+double lifting_energy(double volume, double lift, double efficiency);
+
+} // namespace terrafate

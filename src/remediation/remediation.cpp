@@ -1,0 +1,288 @@
+#include "terrafate/remediation/remediation.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+constexpr double kWaterDensity = 1000.0; ///< [kg/m3]
+constexpr double kGravity = 9.80665;     ///< [m/s2] standard gravity
+constexpr double kJoulesPerKwh = 3.6e6;
+
+int species_named(const ConfigNode& node, const TransportSpec& transport) {
+  const std::string name = node.as_string();
+  for (std::size_t s = 0; s < transport.species.size(); ++s)
+    if (transport.species[s].name == name) return static_cast<int>(s);
+  throw node.error(fmt::format("unknown species '{}'", name));
+}
+
+/// A map species -> value (e.g. rates [1/d]); species not listed get `fallback`.
+std::vector<double> per_species(const ConfigNode& map, const TransportSpec& transport,
+                                std::string_view unit, const Range& range, double fallback) {
+  std::vector<double> values(transport.species.size(), fallback);
+  for (const auto& key : map.keys()) {
+    bool known = false;
+    for (std::size_t s = 0; s < transport.species.size(); ++s)
+      if (transport.species[s].name == key) {
+        values[s] = map.quantity(key, unit, range);
+        known = true;
+      }
+    if (!known) throw map.at(key).error(fmt::format("unknown species '{}'", key));
+  }
+  return values;
+}
+
+/// [m3] volume of the grid cells whose centres lie in the region (all ranks see the same grid
+/// geometry, so no communication).
+double region_volume(const Grid& grid, const Region& region) {
+  double volume = 0.0;
+  for (int k = 0; k < grid.cells(2); ++k)
+    for (int j = 0; j < grid.cells(1); ++j)
+      for (int i = 0; i < grid.cells(0); ++i)
+        if (region.contains({grid.center(0, i), grid.center(1, j), grid.center(2, k)}))
+          volume += grid.cell_volume(i, j, k);
+  return volume;
+}
+
+/// The reaction zone of a barrier, bioremediation or thermal action.
+ReactionZone read_zone(const ConfigNode& node, const RemediationAction& action,
+                       const TransportSpec& transport, bool allow_factor) {
+  ReactionZone zone;
+  zone.name = action.name;
+  zone.region = action.region;
+  zone.start = action.start;
+  zone.end = action.end;
+  const std::size_t count = transport.species.size();
+  zone.rate.assign(count, -1.0);
+  zone.factor.assign(count, 1.0);
+  if (const auto rates = node.find("rates"))
+    zone.rate = per_species(*rates, transport, "1/d", Range::non_negative(), -1.0);
+  if (allow_factor && node.has("factor")) {
+    if (node.has("rates")) throw node.at("factor").error("give rates or factor, not both");
+    const double factor = node.quantity("factor", "1", Range::non_negative());
+    std::vector<int> chosen;
+    if (const auto species = node.find("species"))
+      for (const auto& entry : species->elements())
+        chosen.push_back(species_named(entry, transport));
+    else
+      for (std::size_t s = 0; s < count; ++s)
+        chosen.push_back(static_cast<int>(s));
+    for (const int s : chosen)
+      zone.factor[static_cast<std::size_t>(s)] = factor;
+  } else if (!node.has("rates")) {
+    throw node.error(allow_factor ? "give rates (1/d per species) or factor"
+                                  : "give rates (1/d per species)");
+  }
+  if (const auto products = node.find("products"))
+    for (const auto& entry : products->elements()) {
+      entry.expect_keys({"from", "to", "yield"});
+      ReactionSpec product;
+      product.parent = species_named(entry.at("from"), transport);
+      product.daughter = species_named(entry.at("to"), transport);
+      if (product.parent == product.daughter)
+        throw entry.at("to").error("a species cannot decay into itself");
+      product.yield = entry.quantity("yield", "1", Range::non_negative());
+      zone.products.push_back(product);
+    }
+  return zone;
+}
+} // namespace
+
+std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Grid& grid,
+                                                double end_time, FlowSpec& flow,
+                                                TransportSpec* transport) {
+  std::vector<RemediationAction> actions;
+  for (const auto& entry : node.elements()) {
+    RemediationAction action;
+    action.name = entry.string("name");
+    action.where = entry.where();
+    action.key_path = entry.key_path();
+    for (const auto& other : actions)
+      if (other.name == action.name)
+        throw entry.at("name").error(fmt::format("action '{}' is defined twice", action.name));
+    action.type_name =
+        entry.at("type").as_choice({"permeable_reactive_barrier", "barrier_wall", "pump_and_treat",
+                                    "excavation", "enhanced_bioremediation", "thermal",
+                                    "monitoring", "chemical_oxidation", "source_removal", "cap"});
+    const ConfigNode type = entry.at("type");
+    if (action.type_name == "chemical_oxidation" || action.type_name == "source_removal" ||
+        action.type_name == "cap")
+      throw type.error(fmt::format("the '{}' action is not supported by this version of "
+                                   "terrafate",
+                                   action.type_name));
+    // Window: inside the run.
+    action.start = entry.quantity("start", "d", Range::non_negative());
+    if (!(action.start < end_time))
+      throw entry.at("start").error(fmt::format(
+          "start {} d is not before the end of the run ({} d)", action.start, end_time));
+    action.end = entry.quantity_or("end", end_time, "d", Range::non_negative());
+    if (!(action.end > action.start))
+      throw entry.at("end").error(
+          fmt::format("end {} d must be after start {} d", action.end, action.start));
+    if (action.end > end_time)
+      throw entry.at("end").error(
+          fmt::format("end {} d is after the end of the run ({} d)", action.end, end_time));
+    const bool needs_region =
+        action.type_name != "pump_and_treat" && action.type_name != "monitoring";
+    if (needs_region) {
+      action.region = read_region(entry.at("region"));
+      grid.require_cells_in(action.region);
+      action.region_volume = region_volume(grid, action.region);
+    }
+    const bool needs_transport =
+        action.type_name != "barrier_wall" && action.type_name != "monitoring";
+    if (needs_transport && !transport)
+      throw type.error(fmt::format("the '{}' action needs a transport: section", action.type_name));
+    // Installed structures change the flow field for the whole run.
+    auto installed_from_start = [&]() {
+      if (action.start != 0.0)
+        throw entry.at("start").error(
+            fmt::format("a {} must be in place from the start of the run (start: 0) in this "
+                        "version of terrafate",
+                        action.type_name));
+      if (entry.has("end"))
+        throw entry.at("end").error(
+            fmt::format("a {} stays until the end of the run: no end", action.type_name));
+    };
+
+    if (action.type_name == "permeable_reactive_barrier") {
+      action.type = ActionType::permeable_reactive_barrier;
+      entry.expect_keys({"name", "type", "region", "start", "end", "rates", "products",
+                         "hydraulic_conductivity", "porosity", "medium", "installation_diesel"});
+      installed_from_start();
+      if (entry.has("hydraulic_conductivity"))
+        action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
+      if (entry.has("porosity"))
+        action.porosity = entry.quantity("porosity", "1", Range::fraction_open_low());
+      const ConfigNode medium = entry.at("medium");
+      medium.expect_keys({"material", "bulk_density"});
+      action.material = medium.string("material");
+      action.density = medium.quantity("bulk_density", "kg/L", Range::positive());
+      action.diesel_per_m3 =
+          entry.quantity_or("installation_diesel", 0.0, "L/m3", Range::non_negative());
+      action.zone = static_cast<int>(transport->zones.size());
+      transport->zones.push_back(read_zone(entry, action, *transport, false));
+    } else if (action.type_name == "barrier_wall") {
+      action.type = ActionType::barrier_wall;
+      entry.expect_keys({"name", "type", "region", "start", "end", "hydraulic_conductivity",
+                         "material", "installation_diesel"});
+      installed_from_start();
+      action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
+      if (const auto material = entry.find("material")) {
+        material->expect_keys({"name", "density"});
+        action.material = material->string("name");
+        action.density = material->quantity("density", "kg/L", Range::positive());
+      }
+      action.diesel_per_m3 =
+          entry.quantity_or("installation_diesel", 0.0, "L/m3", Range::non_negative());
+    } else if (action.type_name == "pump_and_treat") {
+      action.type = ActionType::pump_and_treat;
+      entry.expect_keys({"name", "type", "start", "end", "wells", "treatment_efficiency",
+                         "system_head", "pump_efficiency", "treatment_energy", "surface_elevation",
+                         "sorbent"});
+      for (const auto& well_node : entry.at("wells").elements()) {
+        Well well = read_well(well_node, grid);
+        if (!(well.rate < 0.0))
+          throw well_node.at("rate").error(
+              "a pump-and-treat well extracts: give a negative rate (m3/d)");
+        if (well_node.has("start") || well_node.has("end"))
+          throw well_node.error("the well runs over the action's window: give start and end "
+                                "on the action");
+        for (const auto& other : flow.wells)
+          if (other.name == well.name)
+            throw well_node.at("name").error(
+                fmt::format("a well named '{}' exists already", well.name));
+        well.start = action.start;
+        well.end = action.end;
+        action.wells.push_back(static_cast<int>(flow.wells.size()));
+        flow.wells.push_back(well);
+      }
+      if (action.wells.empty()) throw entry.at("wells").error("at least one well is required");
+      action.treatment_efficiency = per_species(entry.at("treatment_efficiency"), *transport, "1",
+                                                Range::unit_interval(), 0.0);
+      action.system_head = entry.quantity_or("system_head", 0.0, "m", Range::non_negative());
+      action.pump_efficiency = entry.quantity("pump_efficiency", "1", Range::fraction_open_low());
+      action.treatment_energy =
+          entry.quantity_or("treatment_energy", 0.0, "kWh/m3", Range::non_negative());
+      action.surface_elevation =
+          entry.quantity_or("surface_elevation", grid.upper(2), "m", Range::any());
+      if (const auto sorbent = entry.find("sorbent")) {
+        sorbent->expect_keys({"material", "per_gram"});
+        action.material = sorbent->string("material");
+        action.sorbent_per_gram = sorbent->quantity("per_gram", "kg/g", Range::non_negative());
+      }
+    } else if (action.type_name == "excavation") {
+      action.type = ActionType::excavation;
+      entry.expect_keys(
+          {"name", "type", "region", "start", "haul_distance", "diesel_per_m3", "backfill"});
+      action.end = action.start;
+      action.haul_distance = entry.quantity("haul_distance", "km", Range::non_negative());
+      action.diesel_per_m3 = entry.quantity("diesel_per_m3", "L/m3", Range::non_negative());
+      if (const auto backfill = entry.find("backfill")) {
+        backfill->expect_keys({"material", "density"});
+        action.material = backfill->string("material");
+        action.density = backfill->quantity("density", "kg/L", Range::positive());
+      }
+    } else if (action.type_name == "enhanced_bioremediation") {
+      action.type = ActionType::enhanced_bioremediation;
+      entry.expect_keys({"name", "type", "region", "start", "end", "rates", "factor", "species",
+                         "products", "donor", "injection_energy"});
+      const ConfigNode donor = entry.at("donor");
+      donor.expect_keys({"material", "mass"});
+      action.material = donor.string("material");
+      action.donor_mass = donor.quantity("mass", "kg", Range::non_negative());
+      action.injection_energy =
+          entry.quantity_or("injection_energy", 0.0, "kWh", Range::non_negative());
+      action.zone = static_cast<int>(transport->zones.size());
+      transport->zones.push_back(read_zone(entry, action, *transport, true));
+    } else if (action.type_name == "thermal") {
+      action.type = ActionType::thermal;
+      entry.expect_keys({"name", "type", "region", "start", "end", "rates", "electricity"});
+      action.heating_energy = entry.quantity("electricity", "kWh/m3/d", Range::non_negative());
+      action.zone = static_cast<int>(transport->zones.size());
+      transport->zones.push_back(read_zone(entry, action, *transport, false));
+    } else {
+      action.type = ActionType::monitoring;
+      entry.expect_keys(
+          {"name", "type", "start", "end", "wells", "events_per_year", "vehicle_km_per_event"});
+      action.monitoring_wells = static_cast<int>(entry.at("wells").as_integer(1, 100000));
+      action.events_per_year = entry.quantity("events_per_year", "1", Range::positive());
+      action.vehicle_km_per_event =
+          entry.quantity_or("vehicle_km_per_event", 0.0, "km", Range::non_negative());
+    }
+    actions.push_back(action);
+  }
+  if (transport && !transport->zones.empty()) {
+    transport->solve_order = decay_network_order(*transport);
+    if (transport->solve_order.empty())
+      throw node.error("the products of the actions and the decay network form a cycle");
+  }
+  return actions;
+}
+
+void Ledger::add(const std::string& action, const std::string& item, double quantity,
+                 const std::string& unit, double start, double end) {
+  for (auto& entry : entries_)
+    if (entry.action == action && entry.item == item && entry.unit == unit) {
+      entry.quantity += quantity;
+      return;
+    }
+  entries_.push_back({action, item, unit, quantity, start, end});
+}
+
+std::string Ledger::csv() const {
+  std::string text = "action,item,quantity,unit,start,end\n";
+  for (const auto& entry : entries_)
+    text += fmt::format("{},{},{},{},{},{}\n", entry.action, entry.item, entry.quantity, entry.unit,
+                        entry.start, entry.end);
+  return text;
+}
+
+double lifting_energy(double volume, double lift, double efficiency) {
+  return kWaterDensity * kGravity * volume * lift / efficiency / kJoulesPerKwh;
+}
+
+} // namespace terrafate
