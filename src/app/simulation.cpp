@@ -163,17 +163,35 @@ public:
   std::vector<double> breakpoints() const {
     std::vector<double> times;
     for (const auto& action : actions_)
-      if (action.zone >= 0 || action.type == ActionType::excavation) {
+      if (action.zone >= 0 || action.oxidation >= 0 || action.type == ActionType::excavation) {
         times.push_back(action.start);
         if (action.end < end_time_) times.push_back(action.end);
+        for (const auto& injection : action.injections)
+          times.push_back(injection.time);
       }
     return times;
   }
 
-  /// Collective: the excavations due at time t [d], before the step from t.
+  /// Collective: the excavations and oxidant injections due at time t [d], before the step
+  /// from t.
   void before_step(double t, TransportSolver& transport) {
     for (std::size_t a = 0; a < actions_.size(); ++a) {
       const auto& action = actions_[a];
+      for (std::size_t m = 0; m < action.injections.size(); ++m) {
+        const auto& injection = action.injections[m];
+        if (injection.time > t || injected_[a].size() > m) continue;
+        injected_[a].push_back(true);
+        transport.inject(static_cast<std::size_t>(action.oxidant), action.region,
+                         injection.mass * 1000.0);
+        ledger_.add(action.name, "material:" + action.material, injection.mass, "kg", action.start,
+                    action.end);
+        if (m == 0) {
+          ledger_.add(action.name, "injection_points", action.injection_points, "points",
+                      action.start, action.end);
+          ledger_.add(action.name, "electricity:injection", action.injection_energy, "kWh",
+                      action.start, action.end);
+        }
+      }
       if (action.type != ActionType::excavation || done_[a] || action.start > t) continue;
       done_[a] = true;
       const auto removed = transport.excavate(action.region);
@@ -231,6 +249,13 @@ public:
           ledger.add(action.name, "destroyed:" + names_[s],
                      transport->zone_decayed(static_cast<std::size_t>(action.zone), s), "g",
                      action.start, action.end);
+      if (action.oxidation >= 0 && transport)
+        for (std::size_t s = 0; s < species_; ++s)
+          ledger.add(action.name,
+                     (static_cast<int>(s) == action.oxidant ? "consumed:" : "destroyed:") +
+                         names_[s],
+                     transport->oxidized(static_cast<std::size_t>(action.oxidation), s), "g",
+                     action.start, action.end);
       if (action.type == ActionType::enhanced_bioremediation && t >= action.start) {
         ledger.add(action.name, "material:" + action.material, action.donor_mass, "kg",
                    action.start, action.end);
@@ -272,8 +297,9 @@ private:
   double end_time_;
   std::size_t species_;
   std::vector<std::string> names_;
-  std::vector<bool> done_;        ///< excavations carried out
-  std::vector<double> soil_mass_; ///< [t] per action (excavations)
+  std::vector<bool> done_;                                   ///< excavations carried out
+  std::vector<std::vector<bool>> injected_{actions_.size()}; ///< injections carried out
+  std::vector<double> soil_mass_;                            ///< [t] per action (excavations)
   Ledger ledger_;
 };
 

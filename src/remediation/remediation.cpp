@@ -108,8 +108,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                                     "excavation", "enhanced_bioremediation", "thermal",
                                     "monitoring", "chemical_oxidation", "source_removal", "cap"});
     const ConfigNode type = entry.at("type");
-    if (action.type_name == "chemical_oxidation" || action.type_name == "source_removal" ||
-        action.type_name == "cap")
+    if (action.type_name == "source_removal" || action.type_name == "cap")
       throw type.error(fmt::format("the '{}' action is not supported by this version of "
                                    "terrafate",
                                    action.type_name));
@@ -238,6 +237,43 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
           entry.quantity_or("injection_energy", 0.0, "kWh", Range::non_negative());
       action.zone = static_cast<int>(transport->zones.size());
       transport->zones.push_back(read_zone(entry, action, *transport, true));
+    } else if (action.type_name == "chemical_oxidation") {
+      action.type = ActionType::chemical_oxidation;
+      entry.expect_keys({"name", "type", "region", "start", "end", "oxidant", "injections",
+                         "rate_constants", "demand", "natural_demand", "injection_points",
+                         "injection_energy"});
+      OxidationSpec oxidation;
+      oxidation.name = action.name;
+      oxidation.oxidant = species_named(entry.at("oxidant"), *transport);
+      action.oxidant = oxidation.oxidant;
+      action.material = transport->species[static_cast<std::size_t>(oxidation.oxidant)].name;
+      oxidation.rate_constant =
+          per_species(entry.at("rate_constants"), *transport, "L/mg/d", Range::non_negative(), 0.0);
+      oxidation.demand =
+          per_species(entry.at("demand"), *transport, "1", Range::non_negative(), 0.0);
+      if (oxidation.rate_constant[static_cast<std::size_t>(oxidation.oxidant)] > 0.0)
+        throw entry.at("rate_constants").error("the oxidant cannot react with itself");
+      oxidation.natural_demand =
+          entry.quantity_or("natural_demand", 0.0, "1/d", Range::non_negative());
+      oxidation.start = action.start;
+      oxidation.end = action.end;
+      for (const auto& injection_node : entry.at("injections").elements()) {
+        injection_node.expect_keys({"time", "mass"});
+        Injection injection;
+        injection.time = injection_node.quantity("time", "d", Range::non_negative());
+        injection.mass = injection_node.quantity("mass", "kg", Range::positive());
+        if (injection.time < action.start || injection.time >= action.end)
+          throw injection_node.at("time").error(
+              fmt::format("injection at {} d is outside the action's window [{}, {}) d",
+                          injection.time, action.start, action.end));
+        action.injections.push_back(injection);
+      }
+      action.injection_points =
+          static_cast<int>(entry.at("injection_points").as_integer(1, 1000000));
+      action.injection_energy =
+          entry.quantity_or("injection_energy", 0.0, "kWh", Range::non_negative());
+      action.oxidation = static_cast<int>(transport->oxidations.size());
+      transport->oxidations.push_back(oxidation);
     } else if (action.type_name == "thermal") {
       action.type = ActionType::thermal;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "electricity"});

@@ -128,6 +128,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
             grid.cell_volume(i, j, k);
   product_zone_.assign(cell_volume_.size(), -1);
   zone_decayed_.assign(spec.zones.size(), std::vector<double>(count, 0.0));
+  oxidized_.assign(spec.oxidations.size(), std::vector<double>(count, 0.0));
   extracted_.assign(count, std::vector<double>(flow_spec.wells.size(), 0.0));
   set_rates({});
   storage_.resize(count);
@@ -374,9 +375,115 @@ std::vector<double> TransportSolver::excavate(const Region& region) {
   return removed;
 }
 
+void TransportSolver::inject(std::size_t s, const Region& region, double mass) {
+  double capacity = 0.0; // [m3] storage capacity of the region's cells
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+        if (region.contains(grid_.cell_center(i, j, k)))
+          capacity += storage_[s][static_cast<std::size_t>(grid_.owned_index(i, j, k))];
+  MPI_Allreduce(MPI_IN_PLACE, &capacity, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  const double increase = mass / capacity; // [g/m3 = mg/L]
+  double added = 0.0;
+  {
+    DmdaArrayWrite<PetscScalar***> c(grid_.dm(), concentration_[s]);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+          if (region.contains(grid_.cell_center(i, j, k))) {
+            c.get()[k][j][i] += increase;
+            added += increase * storage_[s][static_cast<std::size_t>(grid_.owned_index(i, j, k))];
+          }
+  }
+  local_balance_[s].sources += added;
+  account(s, 0.0, 0.0);                                // the mass now in place
+  std::fill(older_dt_.begin(), older_dt_.end(), -1.0); // no extrapolation across the injection
+}
+
+void TransportSolver::oxidize(double time, double dt) {
+  const std::size_t count = spec_.species.size();
+  bool any = false;
+  for (const auto& oxidation : spec_.oxidations) {
+    if (!oxidation.active_during(time, time + dt)) continue;
+    any = true;
+    const auto oxidant = static_cast<std::size_t>(oxidation.oxidant);
+    std::vector<PetscScalar*> c(count, nullptr);
+    for (std::size_t s = 0; s < count; ++s)
+      TF_PETSC_CHECK(VecGetArray(concentration_[s], &c[s]));
+    std::vector<double> reacted(count, 0.0); // [g] this rank
+    std::vector<double> y(count + 1), k1(count + 1), k2(count + 1), k3(count + 1), k4(count + 1),
+        w(count + 1);
+    for (std::size_t n = 0; n < cell_volume_.size(); ++n) {
+      if (!(c[oxidant][n] > 0.0)) continue;
+      // Per unit pore volume [mg/L]: y = contaminants, oxidant, and (last) the oxidant taken by
+      // the natural demand. Each species' change is divided by its retardation (storage over
+      // pore volume), as the reaction acts on the dissolved phase with sorption at equilibrium.
+      const double pore = materials_.porosity(static_cast<long>(n)) * cell_volume_[n];
+      for (std::size_t s = 0; s < count; ++s)
+        y[s] = c[s][n];
+      y[count] = 0.0;
+      auto rates = [&](const std::vector<double>& v, std::vector<double>& out) {
+        const double o = std::max(v[oxidant], 0.0);
+        double demand = 0.0;
+        for (std::size_t s = 0; s < count; ++s) {
+          out[s] = 0.0;
+          if (oxidation.rate_constant[s] <= 0.0) continue;
+          const double r = oxidation.rate_constant[s] * std::max(v[s], 0.0) * o;
+          out[s] = -r * pore / storage_[s][n];
+          demand += oxidation.demand[s] * r;
+        }
+        const double natural = oxidation.natural_demand * o;
+        out[oxidant] = -(demand + natural) * pore / storage_[oxidant][n];
+        out[count] = natural * pore / storage_[oxidant][n];
+      };
+      // Sub-steps short against the fastest rate.
+      rates(y, k1);
+      double fastest = oxidation.natural_demand;
+      for (std::size_t s = 0; s < count; ++s)
+        if (y[s] > 0.0) fastest = std::max(fastest, std::abs(k1[s]) / y[s]);
+      const int substeps = std::max(1, static_cast<int>(std::ceil(fastest * dt / 0.05)));
+      const double h = dt / substeps;
+      for (int step = 0; step < substeps; ++step) {
+        rates(y, k1);
+        for (std::size_t m = 0; m <= count; ++m)
+          w[m] = y[m] + 0.5 * h * k1[m];
+        rates(w, k2);
+        for (std::size_t m = 0; m <= count; ++m)
+          w[m] = y[m] + 0.5 * h * k2[m];
+        rates(w, k3);
+        for (std::size_t m = 0; m <= count; ++m)
+          w[m] = y[m] + h * k3[m];
+        rates(w, k4);
+        for (std::size_t m = 0; m <= count; ++m)
+          y[m] += h / 6.0 * (k1[m] + 2.0 * k2[m] + 2.0 * k3[m] + k4[m]);
+      }
+      for (std::size_t s = 0; s < count; ++s) {
+        reacted[s] += (c[s][n] - y[s]) * storage_[s][n];
+        c[s][n] = y[s];
+      }
+    }
+    for (std::size_t s = 0; s < count; ++s)
+      TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &c[s]));
+    const auto o = static_cast<std::size_t>(&oxidation - &spec_.oxidations[0]);
+    for (std::size_t s = 0; s < count; ++s) {
+      local_balance_[s].decayed += reacted[s];
+      oxidized_[o][s] += reacted[s];
+    }
+  }
+  if (!any) return;
+  for (std::size_t s = 0; s < count; ++s)
+    account(s, 0.0, 0.0); // the masses now in place
+}
+
 double TransportSolver::remove_napl_fraction(std::size_t n, double fraction) {
   const double mass = napl_mass_[n] * fraction;
   napl_mass_[n] -= mass;
+  return mass;
+}
+
+double TransportSolver::oxidized(std::size_t oxidation, std::size_t s) const {
+  double mass = oxidized_[oxidation][s];
+  MPI_Allreduce(MPI_IN_PLACE, &mass, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
   return mass;
 }
 
@@ -963,6 +1070,7 @@ void TransportSolver::advance(double time, double step) {
     if (has_immobile_) update_immobile(s, dt);
     account(s, time, dt);
   }
+  oxidize(time, step);
 }
 
 void TransportSolver::update_immobile(std::size_t s, double dt) {
@@ -1164,6 +1272,7 @@ void TransportSolver::save(State& state) const {
   state.balances = local_balance_;
   state.napl_mass = napl_mass_;
   state.zone_decayed = zone_decayed_;
+  state.oxidized = oxidized_;
 }
 
 void TransportSolver::restore(const State& state) {
@@ -1178,6 +1287,7 @@ void TransportSolver::restore(const State& state) {
   local_balance_ = state.balances;
   napl_mass_ = state.napl_mass;
   zone_decayed_ = state.zone_decayed;
+  oxidized_ = state.oxidized;
 }
 
 std::vector<SpeciesBalance> TransportSolver::balances() const {

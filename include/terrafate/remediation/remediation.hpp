@@ -22,7 +22,14 @@ enum class ActionType {
   excavation,
   enhanced_bioremediation,
   thermal,
+  chemical_oxidation,
   monitoring
+};
+
+/// An oxidant injection (chemical oxidation): `mass` [kg] into the action's region at `time`.
+struct Injection {
+  double time = 0.0; ///< [d]
+  double mass = 0.0; ///< [kg]
 };
 
 struct RemediationAction {
@@ -52,6 +59,10 @@ struct RemediationAction {
   double treatment_energy = 0.0;            ///< [kWh/m3]
   double surface_elevation = 0.0;           ///< [m] ground surface the water is lifted to
   double sorbent_per_gram = 0.0;            ///< [kg per g removed]
+  int oxidation = -1;                       ///< index into TransportSpec::oxidations
+  int oxidant = -1;                         ///< species index of the oxidant
+  std::vector<Injection> injections;        ///< chemical oxidation
+  int injection_points = 0;
   int monitoring_wells = 0;
   double events_per_year = 0.0;      ///< sampling campaigns per year
   double vehicle_km_per_event = 0.0; ///< [km] per campaign

@@ -82,7 +82,7 @@ public:
     std::vector<std::vector<double>> mobile, immobile;
     std::vector<SpeciesBalance> balances;
     std::vector<double> napl_mass;
-    std::vector<std::vector<double>> zone_decayed;
+    std::vector<std::vector<double>> zone_decayed, oxidized;
   };
   /// Copies the state into `state` (reusing its storage from the previous step).
   void save(State& state) const;
@@ -111,11 +111,18 @@ public:
   /// centres lie in `region`, and the share of each NAPL source's mass that its cells in the
   /// region hold; returns the mass removed per species [g] (the NAPL share included).
   std::vector<double> excavate(const Region& region);
+  /// Collective: adds `mass` [g] of species s to the mobile water of the cells in `region`, in
+  /// proportion to their storage capacity (a uniform concentration increase); counted as a
+  /// source in the mass balance.
+  void inject(std::size_t s, const Region& region, double mass);
   /// Removes `fraction` of NAPL source n's remaining mass; returns it [g].
   double remove_napl_fraction(std::size_t n, double fraction);
   /// Collective: [g] mass of species s decayed in the mobile domain of reaction zone `zone`'s
   /// cells while it was active, since time 0.
   double zone_decayed(std::size_t zone, std::size_t s) const;
+  /// Collective: [g] mass of species s consumed by oxidation `oxidation` since time 0 (the
+  /// oxidant: by the contaminants and the natural demand).
+  double oxidized(std::size_t oxidation, std::size_t s) const;
   /// Collective: [g] mass of species s that flow well `well` extracted in the last step.
   double well_extraction(std::size_t well, std::size_t s) const;
   /// Newton iterations beyond the first solve of each nonlinear species' step.
@@ -127,6 +134,9 @@ private:
   void set_rates(const std::vector<int>& active_zones);
   /// Switches the reaction zones active over [time, time + dt] on (operators re-assembled).
   void update_zones(double time, double dt);
+  /// The oxidation reactions over [time, time + dt] after the transport of the step (operator
+  /// splitting): per cell, RK4 sub-steps of the kinetics, which keep the stoichiometry exactly.
+  void oxidize(double time, double dt);
   /// Cross-dispersion flux [g/d] in the +axis direction through the face between cell (i, j, k)
   /// and its +axis neighbour as sum coefficients[m] C(cells[m]) [m3/d]; returns the number of
   /// terms (at most 8).
@@ -223,6 +233,7 @@ private:
   std::vector<int> active_zones_; ///< indices into TransportSpec::zones
   std::vector<int> product_zone_; ///< per owned cell: the active zone with products, or -1
   std::vector<std::vector<double>> zone_decayed_; ///< [g] per zone and species
+  std::vector<std::vector<double>> oxidized_;     ///< [g] per oxidation and species
   std::vector<std::vector<double>> extracted_;    ///< [g] per species and flow well, last step
   /// Per species and owned cell: mobile storage (theta + rho_b Kd) V [m3] (theta V for a
   /// nonlinear isotherm) and first-order loss coefficient decay_coefficient() [m3/d].

@@ -105,6 +105,20 @@ struct ReactionZone {
   bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
 };
 
+/// Oxidation by an injected oxidant over [start, end): second-order kinetics in the mobile
+/// dissolved phase, r_i = k_i C_i O [mg/L/d] per contaminant i, consuming demand_i g of oxidant
+/// per g of i, plus a first-order natural oxidant demand k_N O.
+struct OxidationSpec {
+  std::string name;
+  int oxidant = 0;                   ///< species index of the oxidant
+  std::vector<double> rate_constant; ///< [L/mg/d] per species (0: does not react)
+  std::vector<double> demand;        ///< [g oxidant / g] per species
+  double natural_demand = 0.0;       ///< [1/d]
+  double start = 0.0;                ///< [d]
+  double end = std::numeric_limits<double>::infinity(); ///< [d]
+  bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
+};
+
 struct TransportSpec {
   bool tvd = true;
   std::vector<SpeciesSpec> species;
@@ -117,7 +131,8 @@ struct TransportSpec {
   std::vector<InitialConcentration> initial;
   std::vector<TransportSource> sources;
   std::vector<TransportBoundary> boundaries;
-  std::vector<ReactionZone> zones; ///< from remediation actions
+  std::vector<ReactionZone> zones;       ///< from remediation actions
+  std::vector<OxidationSpec> oxidations; ///< from remediation actions
 };
 
 /// Species indices with every parent before its daughters, over the decay network and the
