@@ -135,7 +135,9 @@ public:
       if (action.type == ActionType::permeable_reactive_barrier ||
           action.type == ActionType::barrier_wall)
         install(action);
-      if (action.type != ActionType::excavation) continue;
+      if (action.type != ActionType::excavation &&
+          !(action.type == ActionType::source_removal && !action.thermal_removal))
+        continue;
       // [t] dry soil dug out: bulk density [kg/L = t/m3] x volume.
       double soil[2] = {0.0, 0.0}; // mass, cells without a bulk density
       for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
@@ -154,16 +156,19 @@ public:
                                      action.name, soil[1]));
       soil_mass_[a] = soil[0];
     }
-    if (model.transport)
+    if (model.transport) {
       for (const auto& species : model.transport->species)
         names_.push_back(species.name);
+      sources_ = model.transport->sources;
+    }
   }
 
   /// Times [d] the transport steps must land on: zone windows and excavations.
   std::vector<double> breakpoints() const {
     std::vector<double> times;
     for (const auto& action : actions_)
-      if (action.zone >= 0 || action.oxidation >= 0 || action.type == ActionType::excavation) {
+      if (action.zone >= 0 || action.oxidation >= 0 || action.type == ActionType::excavation ||
+          action.type == ActionType::source_removal) {
         times.push_back(action.start);
         if (action.end < end_time_) times.push_back(action.end);
         for (const auto& injection : action.injections)
@@ -190,6 +195,23 @@ public:
                       action.start, action.end);
           ledger_.add(action.name, "electricity:injection", action.injection_energy, "kWh",
                       action.start, action.end);
+        }
+      }
+      if (action.type == ActionType::source_removal && !done_[a] && action.start <= t) {
+        done_[a] = true;
+        const auto source = static_cast<std::size_t>(action.napl_source);
+        const double removed = transport.remove_napl_fraction(source, action.fraction);
+        const auto species = static_cast<std::size_t>(sources_[source].species);
+        ledger_.add(action.name, "removed:" + names_[species], removed, "g", t, t);
+        const double volume = action.region_volume;
+        if (action.thermal_removal) {
+          ledger_.add(action.name, "electricity:heating", action.heating_energy * volume, "kWh", t,
+                      t);
+        } else {
+          ledger_.add(action.name, "excavated_volume", volume, "m3", t, t);
+          ledger_.add(action.name, "soil_mass", soil_mass_[a], "t", t, t);
+          ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
+          ledger_.add(action.name, "haulage", soil_mass_[a] * action.haul_distance, "t*km", t, t);
         }
       }
       if (action.type != ActionType::excavation || done_[a] || action.start > t) continue;
@@ -297,6 +319,7 @@ private:
   double end_time_;
   std::size_t species_;
   std::vector<std::string> names_;
+  std::vector<TransportSource> sources_;
   std::vector<bool> done_;                                   ///< excavations carried out
   std::vector<std::vector<bool>> injected_{actions_.size()}; ///< injections carried out
   std::vector<double> soil_mass_;                            ///< [t] per action (excavations)

@@ -108,7 +108,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                                     "excavation", "enhanced_bioremediation", "thermal",
                                     "monitoring", "chemical_oxidation", "source_removal", "cap"});
     const ConfigNode type = entry.at("type");
-    if (action.type_name == "source_removal" || action.type_name == "cap")
+    if (action.type_name == "cap")
       throw type.error(fmt::format("the '{}' action is not supported by this version of "
                                    "terrafate",
                                    action.type_name));
@@ -124,8 +124,9 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     if (action.end > end_time)
       throw entry.at("end").error(
           fmt::format("end {} d is after the end of the run ({} d)", action.end, end_time));
-    const bool needs_region =
-        action.type_name != "pump_and_treat" && action.type_name != "monitoring";
+    const bool needs_region = action.type_name != "pump_and_treat" &&
+                              action.type_name != "monitoring" &&
+                              action.type_name != "source_removal";
     if (needs_region) {
       action.region = read_region(entry.at("region"));
       grid.require_cells_in(action.region);
@@ -150,7 +151,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     if (action.type_name == "permeable_reactive_barrier") {
       action.type = ActionType::permeable_reactive_barrier;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "products",
-                         "hydraulic_conductivity", "porosity", "medium", "installation_diesel"});
+                         "hydraulic_conductivity", "porosity", "medium", "installation_diesel",
+                         "reactivity_half_life"});
       installed_from_start();
       if (entry.has("hydraulic_conductivity"))
         action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
@@ -164,6 +166,9 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
           entry.quantity_or("installation_diesel", 0.0, "L/m3", Range::non_negative());
       action.zone = static_cast<int>(transport->zones.size());
       transport->zones.push_back(read_zone(entry, action, *transport, false));
+      if (entry.has("reactivity_half_life"))
+        transport->zones.back().reactivity_half_life =
+            entry.quantity("reactivity_half_life", "d", Range::positive());
     } else if (action.type_name == "barrier_wall") {
       action.type = ActionType::barrier_wall;
       entry.expect_keys({"name", "type", "region", "start", "end", "hydraulic_conductivity",
@@ -274,6 +279,33 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
           entry.quantity_or("injection_energy", 0.0, "kWh", Range::non_negative());
       action.oxidation = static_cast<int>(transport->oxidations.size());
       transport->oxidations.push_back(oxidation);
+    } else if (action.type_name == "source_removal") {
+      action.type = ActionType::source_removal;
+      entry.expect_keys({"name", "type", "start", "source", "fraction", "method"});
+      action.end = action.start;
+      const ConfigNode source = entry.at("source");
+      const std::string source_name = source.as_string();
+      for (std::size_t n = 0; n < transport->sources.size(); ++n)
+        if (transport->sources[n].name == source_name &&
+            transport->sources[n].type == TransportSource::Type::napl)
+          action.napl_source = static_cast<int>(n);
+      if (action.napl_source < 0)
+        throw source.error(fmt::format("no NAPL source named '{}'", source_name));
+      action.region = transport->sources[static_cast<std::size_t>(action.napl_source)].region;
+      action.region_volume = region_volume(grid, action.region);
+      action.fraction = entry.quantity("fraction", "1", Range::fraction_open_low());
+      // The method's resources, per m3 of the source zone.
+      const ConfigNode method = entry.at("method");
+      const std::string kind = method.at("type").as_choice({"excavation", "thermal"});
+      action.thermal_removal = kind == "thermal";
+      if (action.thermal_removal) {
+        method.expect_keys({"type", "electricity"});
+        action.heating_energy = method.quantity("electricity", "kWh/m3", Range::non_negative());
+      } else {
+        method.expect_keys({"type", "diesel_per_m3", "haul_distance"});
+        action.diesel_per_m3 = method.quantity("diesel_per_m3", "L/m3", Range::non_negative());
+        action.haul_distance = method.quantity("haul_distance", "km", Range::non_negative());
+      }
     } else if (action.type_name == "thermal") {
       action.type = ActionType::thermal;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "electricity"});

@@ -130,7 +130,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   zone_decayed_.assign(spec.zones.size(), std::vector<double>(count, 0.0));
   oxidized_.assign(spec.oxidations.size(), std::vector<double>(count, 0.0));
   extracted_.assign(count, std::vector<double>(flow_spec.wells.size(), 0.0));
-  set_rates({});
+  set_rates({}, 0.0);
   storage_.resize(count);
   first_order_.resize(count);
   for (std::size_t s = 0; s < count; ++s) {
@@ -275,7 +275,7 @@ double TransportSolver::zero_order_loss(std::size_t s, long n, double c) const {
          std::min(1.0, c / kLowConcentration);
 }
 
-void TransportSolver::set_rates(const std::vector<int>& active_zones) {
+void TransportSolver::set_rates(const std::vector<int>& active_zones, double time) {
   active_zones_ = active_zones;
   const std::size_t cells = cell_volume_.size();
   rates_.resize(spec_.species.size());
@@ -298,7 +298,9 @@ void TransportSolver::set_rates(const std::vector<int>& active_zones) {
           for (std::size_t s = 0; s < spec_.species.size(); ++s) {
             auto& rates = rates_[s][n];
             if (zone.rate[s] >= 0.0) {
-              rates[0] = rates[1] = zone.rate[s];
+              // Ageing: the reactivity halves every half_life from the zone's start.
+              rates[0] = rates[1] =
+                  zone.rate[s] * std::exp2(-(time - zone.start) / zone.reactivity_half_life);
             } else {
               rates[0] *= zone.factor[s];
               rates[1] *= zone.factor[s];
@@ -312,8 +314,11 @@ void TransportSolver::update_zones(double time, double dt) {
   std::vector<int> active;
   for (std::size_t z = 0; z < spec_.zones.size(); ++z)
     if (spec_.zones[z].active_during(time, time + dt)) active.push_back(static_cast<int>(z));
-  if (active == active_zones_) return;
-  set_rates(active);
+  const bool ageing = std::any_of(active.begin(), active.end(), [&](int z) {
+    return std::isfinite(spec_.zones[static_cast<std::size_t>(z)].reactivity_half_life);
+  });
+  if (active == active_zones_ && !ageing) return;
+  set_rates(active, time + 0.5 * dt); // ageing: the rate at the middle of the step
   for (std::size_t s = 0; s < spec_.species.size(); ++s)
     for (std::size_t n = 0; n < cell_volume_.size(); ++n)
       first_order_[s][n] = decay_coefficient(s, static_cast<long>(n), cell_volume_[n]);

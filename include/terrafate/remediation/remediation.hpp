@@ -23,6 +23,7 @@ enum class ActionType {
   enhanced_bioremediation,
   thermal,
   chemical_oxidation,
+  source_removal,
   monitoring
 };
 
@@ -63,6 +64,9 @@ struct RemediationAction {
   int oxidant = -1;                         ///< species index of the oxidant
   std::vector<Injection> injections;        ///< chemical oxidation
   int injection_points = 0;
+  int napl_source = -1;         ///< source removal: index into TransportSpec::sources
+  double fraction = 0.0;        ///< [-] of the NAPL mass left, removed (source removal)
+  bool thermal_removal = false; ///< source removal by heating (else by excavation)
   int monitoring_wells = 0;
   double events_per_year = 0.0;      ///< sampling campaigns per year
   double vehicle_km_per_event = 0.0; ///< [km] per campaign

@@ -130,8 +130,9 @@ public:
 
 private:
   void compute_dispersion(const std::vector<double>& darcy_flux);
-  /// Per-cell first-order rates: the materials', then those of the given active zones.
-  void set_rates(const std::vector<int>& active_zones);
+  /// Per-cell first-order rates: the materials', then those of the given active zones (their
+  /// replacing rates aged to `time` [d]).
+  void set_rates(const std::vector<int>& active_zones, double time);
   /// Switches the reaction zones active over [time, time + dt] on (operators re-assembled).
   void update_zones(double time, double dt);
   /// The oxidation reactions over [time, time + dt] after the transport of the step (operator

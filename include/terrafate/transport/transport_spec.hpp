@@ -102,6 +102,8 @@ struct ReactionZone {
   std::vector<double> rate;                             ///< [1/d] per species; < 0: not replaced
   std::vector<double> factor;         ///< [-] per species, where the rate is not replaced
   std::vector<ReactionSpec> products; ///< parent -> daughter yields inside the zone
+  /// [d] the replacing rates halve every reactivity_half_life from `start` (ageing)
+  double reactivity_half_life = std::numeric_limits<double>::infinity();
   bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
 };
 
