@@ -75,6 +75,9 @@ std::vector<double> stress_periods(const FlowSpec& flow, double end) {
   for (const auto& well : flow.wells)
     for (double t : {well.start, well.end})
       if (t > 0.0 && t < end) times.insert(t);
+  for (const auto& cap : flow.caps)
+    for (double t : {cap.start, cap.end})
+      if (t > 0.0 && t < end) times.insert(t);
   std::vector<double> periods(times.begin(), times.end());
   if (periods.size() == 1) periods.push_back(end); // end = 0: one instantaneous steady period
   return periods;
@@ -135,6 +138,12 @@ public:
       if (action.type == ActionType::permeable_reactive_barrier ||
           action.type == ActionType::barrier_wall)
         install(action);
+      if (action.type == ActionType::cap) {
+        ledger_.add(action.name, "cap_area", action.cap_area, "m2", action.start, action.end);
+        ledger_.add(action.name, "material:" + action.material,
+                    action.cap_area * action.cap_thickness * action.density * 1000.0, "kg",
+                    action.start, action.end);
+      }
       if (action.type != ActionType::excavation &&
           !(action.type == ActionType::source_removal && !action.thermal_removal))
         continue;

@@ -221,7 +221,23 @@ void FlowSolver::assemble_operator(double dt) {
   assembled_dt_ = dt;
 }
 
+double FlowSolver::flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const {
+  if (boundary.face != Face::zmax) return 1.0;
+  double factor = 1.0;
+  const auto center = grid_.cell_center(cell.i, cell.j, cell.k);
+  for (const auto& cap : spec_.caps) {
+    if (!cap.active_during(period_begin_, period_end_)) continue;
+    Box area = cap.area;
+    area.min[2] = -std::numeric_limits<double>::infinity();
+    area.max[2] = std::numeric_limits<double>::infinity();
+    if (area.contains(center)) factor *= cap.factor;
+  }
+  return factor;
+}
+
 void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt) {
+  period_begin_ = period_begin;
+  period_end_ = period_end;
   TF_PETSC_CHECK(VecSet(rhs_, 0.0));
   {
     DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_);
@@ -230,7 +246,7 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
       const auto& boundary = spec_.boundaries[n];
       for (const auto& cell : boundary_cells_[n])
         b[cell.k][cell.j][cell.i] += boundary.type == FlowBoundary::Type::flux
-                                         ? cell.coefficient
+                                         ? cell.coefficient * flux_factor(boundary, cell)
                                          : cell.coefficient * boundary.head;
     }
     for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
@@ -311,7 +327,7 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
     double in = 0.0, out = 0.0;
     for (const auto& cell : boundary_cells_[n]) {
       const double q = boundary.type == FlowBoundary::Type::flux
-                           ? cell.coefficient
+                           ? cell.coefficient * flux_factor(boundary, cell)
                            : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
       (q > 0.0 ? in : out) += std::abs(q);
     }
@@ -373,7 +389,7 @@ std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double
     const auto& boundary = spec_.boundaries[b];
     for (const auto& cell : boundary_cells_[b]) {
       const double inflow = boundary.type == FlowBoundary::Type::flux
-                                ? cell.coefficient
+                                ? cell.coefficient * flux_factor(boundary, cell)
                                 : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
       flows.push_back({cell.i, cell.j, cell.k, inflow, static_cast<int>(b), -1});
     }
@@ -481,7 +497,7 @@ std::vector<double> FlowSolver::cell_darcy_flux() const {
     const int axis = face_axis(boundary.face);
     for (const auto& cell : boundary_cells_[b]) {
       const double inflow = boundary.type == FlowBoundary::Type::flux
-                                ? cell.coefficient
+                                ? cell.coefficient * flux_factor(boundary, cell)
                                 : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
       const long n = grid_.owned_index(cell.i, cell.j, cell.k);
       if (face_is_upper(boundary.face))

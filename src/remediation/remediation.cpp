@@ -108,10 +108,6 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                                     "excavation", "enhanced_bioremediation", "thermal",
                                     "monitoring", "chemical_oxidation", "source_removal", "cap"});
     const ConfigNode type = entry.at("type");
-    if (action.type_name == "cap")
-      throw type.error(fmt::format("the '{}' action is not supported by this version of "
-                                   "terrafate",
-                                   action.type_name));
     // Window: inside the run.
     action.start = entry.quantity("start", "d", Range::non_negative());
     if (!(action.start < end_time))
@@ -132,8 +128,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       grid.require_cells_in(action.region);
       action.region_volume = region_volume(grid, action.region);
     }
-    const bool needs_transport =
-        action.type_name != "barrier_wall" && action.type_name != "monitoring";
+    const bool needs_transport = action.type_name != "barrier_wall" &&
+                                 action.type_name != "monitoring" && action.type_name != "cap";
     if (needs_transport && !transport)
       throw type.error(fmt::format("the '{}' action needs a transport: section", action.type_name));
     // Installed structures change the flow field for the whole run.
@@ -306,6 +302,31 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         action.diesel_per_m3 = method.quantity("diesel_per_m3", "L/m3", Range::non_negative());
         action.haul_distance = method.quantity("haul_distance", "km", Range::non_negative());
       }
+    } else if (action.type_name == "cap") {
+      action.type = ActionType::cap;
+      entry.expect_keys({"name", "type", "region", "start", "end", "factor", "material"});
+      RechargeCap cap;
+      if (action.region.all) {
+        cap.area.min = {grid.lower(0), grid.lower(1), grid.lower(2)};
+        cap.area.max = {grid.upper(0), grid.upper(1), grid.upper(2)};
+      } else {
+        cap.area = action.region.box;
+      }
+      cap.factor = entry.quantity("factor", "1", Range::unit_interval());
+      cap.start = action.start;
+      cap.end = action.end;
+      flow.caps.push_back(cap);
+      const int top = grid.cells(2) - 1;
+      for (int j = 0; j < grid.cells(1); ++j)
+        for (int i = 0; i < grid.cells(0); ++i)
+          if (cap.area.min[0] <= grid.center(0, i) && grid.center(0, i) <= cap.area.max[0] &&
+              cap.area.min[1] <= grid.center(1, j) && grid.center(1, j) <= cap.area.max[1])
+            action.cap_area += grid.face_area(2, i, j, top);
+      const ConfigNode material = entry.at("material");
+      material.expect_keys({"name", "thickness", "density"});
+      action.material = material.string("name");
+      action.cap_thickness = material.quantity("thickness", "m", Range::positive());
+      action.density = material.quantity("density", "kg/L", Range::positive());
     } else if (action.type_name == "thermal") {
       action.type = ActionType::thermal;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "electricity"});

@@ -97,6 +97,8 @@ private:
 
   /// With -flow_pc_type hypre: BoomerAMG settings for 3-D unless given on the command line.
   static void set_boomeramg_defaults();
+  /// Factor on a flux boundary cell's inflow in the current stress period (caps).
+  double flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const;
   void assemble_operator(double dt);
   void assemble_rhs(double period_begin, double period_end, double dt);
   void solve(double dt);
@@ -115,9 +117,10 @@ private:
   VecHandle head_;
   VecHandle head_old_;
   VecHandle rhs_;
-  double assembled_dt_ = -1.0;      ///< [d] dt of the assembled operator; 0 for steady
-  double preconditioner_dt_ = -1.0; ///< [d] dt the preconditioner was built for
-  double last_dt_ = 0.0;            ///< [d] dt of the last solve; 0 for steady
+  double assembled_dt_ = -1.0;                   ///< [d] dt of the assembled operator; 0 for steady
+  double preconditioner_dt_ = -1.0;              ///< [d] dt the preconditioner was built for
+  double last_dt_ = 0.0;                         ///< [d] dt of the last solve; 0 for steady
+  double period_begin_ = 0.0, period_end_ = 0.0; ///< [d] stress period of the last solve
   FlowBudget budget_;
   FlowSolveStats stats_;
 };

@@ -46,6 +46,18 @@ struct Well {
   }
 };
 
+/// A cap: the flux (recharge) boundaries on the top face are multiplied by `factor` where the
+/// cell centres lie inside `area` (x and y only) over [start, end).
+struct RechargeCap {
+  Box area;
+  double factor = 1.0;
+  double start = 0.0;                                   ///< [d]
+  double end = std::numeric_limits<double>::infinity(); ///< [d]
+  bool active_during(double period_begin, double period_end) const {
+    return start <= period_begin && period_end <= end;
+  }
+};
+
 struct FlowSpec {
   bool transient = false;
   /// [m] initial head for transient flow.
@@ -54,6 +66,7 @@ struct FlowSpec {
   bool initial_steady = false;
   std::vector<FlowBoundary> boundaries;
   std::vector<Well> wells;
+  std::vector<RechargeCap> caps; ///< from remediation actions
 };
 
 /// Reads `flow:` and checks every well against the grid.

@@ -24,6 +24,7 @@ enum class ActionType {
   thermal,
   chemical_oxidation,
   source_removal,
+  cap,
   monitoring
 };
 
@@ -47,7 +48,9 @@ struct RemediationAction {
   std::optional<double> conductivity; ///< [m/d] barrier medium, wall
   std::optional<double> porosity;     ///< [-] barrier medium
   std::string material;          ///< barrier medium, wall material, backfill, donor or sorbent name
-  double density = 0.0;          ///< [kg/L] of the barrier medium, wall material or backfill
+  double density = 0.0;          ///< [kg/L] of the barrier medium, wall material, backfill or cap
+  double cap_area = 0.0;         ///< [m2] of the top cells whose centres lie in the region (cap)
+  double cap_thickness = 0.0;    ///< [m] cap material
   double donor_mass = 0.0;       ///< [kg] electron donor (EISB)
   double diesel_per_m3 = 0.0;    ///< [L/m3] excavation; installation of a barrier or wall
   double haul_distance = 0.0;    ///< [km] to the disposal site (excavation)
