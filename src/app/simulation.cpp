@@ -242,11 +242,13 @@ public:
 
   /// Collective: pumping, treatment and removal by pump-and-treat over the step [t, t + dt].
   void after_step(double t, double dt, const FlowSolver& flow, const FlowSpec& flow_spec,
-                  const TransportSolver* transport) {
+                  TransportSolver* transport) {
     for (const auto& action : actions_) {
       if (action.type != ActionType::pump_and_treat) continue;
       if (!(action.start <= t && t + dt <= action.end)) continue;
       double removed_total = 0.0;
+      std::vector<double> treated(species_, 0.0); // [g] left in the treated water
+      double pumped = 0.0;                        // [m3]
       for (const int w : action.wells) {
         const auto well = static_cast<std::size_t>(w);
         const double volume = -flow_spec.wells[well].rate * dt;
@@ -257,13 +259,35 @@ public:
                     action.end);
         ledger_.add(action.name, "electricity:treatment", action.treatment_energy * volume, "kWh",
                     action.start, action.end);
+        pumped += volume;
         for (std::size_t s = 0; transport && s < species_; ++s) {
-          const double removed =
-              action.treatment_efficiency[s] * transport->well_extraction(well, s);
+          const double extracted = transport->well_extraction(well, s);
+          const double removed = action.treatment_efficiency[s] * extracted;
           removed_total += removed;
+          treated[s] += extracted - removed;
+          ledger_.add(action.name, "extracted:" + names_[s], extracted, "g", action.start,
+                      action.end);
           ledger_.add(action.name, "removed:" + names_[s], removed, "g", action.start, action.end);
         }
       }
+      // Treated water: re-injected over the next step (at this step's treated concentration),
+      // or discharged; the last step's, when the action ends, is discharged.
+      const bool last_step = t + dt >= action.end * (1.0 - 1.0e-12);
+      for (std::size_t s = 0; transport && s < species_; ++s) {
+        if (action.reinjection_wells.empty() || last_step)
+          ledger_.add(action.name, "discharged:" + names_[s], treated[s], "g", action.start,
+                      action.end);
+        double reinjected = 0.0;
+        for (const int w : action.reinjection_wells) {
+          reinjected += transport->well_injection(static_cast<std::size_t>(w), s);
+          transport->set_well_concentration(static_cast<std::size_t>(w), s, treated[s] / pumped);
+        }
+        if (!action.reinjection_wells.empty())
+          ledger_.add(action.name, "reinjected:" + names_[s], reinjected, "g", action.start,
+                      action.end);
+      }
+      if (!action.reinjection_wells.empty())
+        ledger_.add(action.name, "water_reinjected", pumped, "m3", action.start, action.end);
       if (!action.material.empty())
         ledger_.add(action.name, "material:" + action.material,
                     action.sorbent_per_gram * removed_total, "kg", action.start, action.end);

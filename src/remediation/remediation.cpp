@@ -182,12 +182,25 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::pump_and_treat;
       entry.expect_keys({"name", "type", "start", "end", "wells", "treatment_efficiency",
                          "system_head", "pump_efficiency", "treatment_energy", "surface_elevation",
-                         "sorbent"});
-      for (const auto& well_node : entry.at("wells").elements()) {
+                         "sorbent", "reinjection"});
+      // Extraction wells, then the optional re-injection wells of the treated water.
+      std::vector<ConfigNode> well_nodes = entry.at("wells").elements();
+      const std::size_t extraction_count = well_nodes.size();
+      if (const auto reinjection = entry.find("reinjection"))
+        for (const auto& injection_well : reinjection->elements())
+          well_nodes.push_back(injection_well);
+      double extracted = 0.0, reinjected = 0.0; // [m3/d]
+      for (std::size_t w = 0; w < well_nodes.size(); ++w) {
+        const auto& well_node = well_nodes[w];
         Well well = read_well(well_node, grid);
-        if (!(well.rate < 0.0))
+        const bool extraction = w < extraction_count;
+        if (extraction && !(well.rate < 0.0))
           throw well_node.at("rate").error(
               "a pump-and-treat well extracts: give a negative rate (m3/d)");
+        if (!extraction && !(well.rate > 0.0))
+          throw well_node.at("rate").error(
+              "a re-injection well injects: give a positive rate (m3/d)");
+        (extraction ? extracted : reinjected) += std::abs(well.rate);
         if (well_node.has("start") || well_node.has("end"))
           throw well_node.error("the well runs over the action's window: give start and end "
                                 "on the action");
@@ -197,10 +210,18 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                 fmt::format("a well named '{}' exists already", well.name));
         well.start = action.start;
         well.end = action.end;
-        action.wells.push_back(static_cast<int>(flow.wells.size()));
+        (extraction ? action.wells : action.reinjection_wells)
+            .push_back(static_cast<int>(flow.wells.size()));
         flow.wells.push_back(well);
       }
       if (action.wells.empty()) throw entry.at("wells").error("at least one well is required");
+      if (!action.reinjection_wells.empty() &&
+          std::abs(reinjected - extracted) > 1.0e-9 * extracted)
+        throw entry.at("reinjection")
+            .error(fmt::format(
+                "the re-injection rates add up to {} m3/d, but the wells extract {} m3/d: "
+                "all the treated water is re-injected",
+                reinjected, extracted));
       action.treatment_efficiency = per_species(entry.at("treatment_efficiency"), *transport, "1",
                                                 Range::unit_interval(), 0.0);
       action.system_head = entry.quantity_or("system_head", 0.0, "m", Range::non_negative());

@@ -130,6 +130,9 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   zone_decayed_.assign(spec.zones.size(), std::vector<double>(count, 0.0));
   oxidized_.assign(spec.oxidations.size(), std::vector<double>(count, 0.0));
   extracted_.assign(count, std::vector<double>(flow_spec.wells.size(), 0.0));
+  injected_ = extracted_;
+  well_concentration_.assign(
+      count, std::vector<double>(flow_spec.wells.size(), std::numeric_limits<double>::quiet_NaN()));
   set_rates({}, 0.0);
   storage_.resize(count);
   first_order_.resize(count);
@@ -496,6 +499,16 @@ double TransportSolver::zone_decayed(std::size_t zone, std::size_t s) const {
   double mass = zone_decayed_[zone][s];
   MPI_Allreduce(MPI_IN_PLACE, &mass, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
   return mass;
+}
+
+double TransportSolver::well_injection(std::size_t well, std::size_t s) const {
+  double mass = injected_[s][well];
+  MPI_Allreduce(MPI_IN_PLACE, &mass, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return mass;
+}
+
+void TransportSolver::set_well_concentration(std::size_t well, std::size_t s, double value) {
+  well_concentration_[s][well] = value;
 }
 
 double TransportSolver::well_extraction(std::size_t well, std::size_t s) const {
@@ -1159,6 +1172,7 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   balance.inflow += released;
   balance.outflow += stored;
   std::fill(extracted_[s].begin(), extracted_[s].end(), 0.0);
+  std::fill(injected_[s].begin(), injected_[s].end(), 0.0);
   for (const auto& flow : external_) {
     if (flow.inflow < 0.0) {
       const double mass = -flow.inflow * c.get()[flow.k][flow.j][flow.i] * dt;
@@ -1166,7 +1180,9 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
       if (flow.well >= 0) extracted_[s][static_cast<std::size_t>(flow.well)] += mass;
       continue;
     }
-    balance.inflow += flow.inflow * inflow_concentration(s, flow, time, dt) * dt;
+    const double mass = flow.inflow * inflow_concentration(s, flow, time, dt) * dt;
+    balance.inflow += mass;
+    if (flow.well >= 0) injected_[s][static_cast<std::size_t>(flow.well)] += mass;
   }
   for (const auto& source : spec_.sources)
     if (source.type == TransportSource::Type::mass_rate && source.species == static_cast<int>(s) &&
@@ -1246,6 +1262,8 @@ double TransportSolver::inflow_concentration(std::size_t s, const ExternalFlow& 
       if (source.type == TransportSource::Type::well && source.well == flow.well &&
           source.species == static_cast<int>(s) && source.active_during(time, time + dt))
         concentration = source.value;
+    const double set = well_concentration_[s][static_cast<std::size_t>(flow.well)];
+    if (!std::isnan(set)) concentration = set;
   }
   return concentration;
 }

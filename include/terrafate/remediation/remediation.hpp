@@ -57,6 +57,7 @@ struct RemediationAction {
   double heating_energy = 0.0;   ///< [kWh/m3/d] thermal
   double injection_energy = 0.0; ///< [kWh] EISB injection, in all
   std::vector<int> wells;        ///< pump-and-treat: indices into FlowSpec::wells
+  std::vector<int> reinjection_wells;       ///< pump-and-treat: re-injection of the treated water
   std::vector<double> treatment_efficiency; ///< [-] per species
   double system_head = 0.0;                 ///< [m] added to the lift
   double pump_efficiency = 1.0;             ///< [-]

@@ -123,6 +123,11 @@ public:
   /// Collective: [g] mass of species s consumed by oxidation `oxidation` since time 0 (the
   /// oxidant: by the contaminants and the natural demand).
   double oxidized(std::size_t oxidation, std::size_t s) const;
+  /// Collective: [g] mass of species s that flow well `well` injected in the last step.
+  double well_injection(std::size_t well, std::size_t s) const;
+  /// The concentration [mg/L] of species s in the water flow well `well` injects from now on
+  /// (replacing its sources' injection concentration).
+  void set_well_concentration(std::size_t well, std::size_t s, double value);
   /// Collective: [g] mass of species s that flow well `well` extracted in the last step.
   double well_extraction(std::size_t well, std::size_t s) const;
   /// Newton iterations beyond the first solve of each nonlinear species' step.
@@ -236,6 +241,10 @@ private:
   std::vector<std::vector<double>> zone_decayed_; ///< [g] per zone and species
   std::vector<std::vector<double>> oxidized_;     ///< [g] per oxidation and species
   std::vector<std::vector<double>> extracted_;    ///< [g] per species and flow well, last step
+  std::vector<std::vector<double>> injected_;     ///< [g] per species and flow well, last step
+  /// [mg/L] per species and flow well: injection concentration set by set_well_concentration
+  /// (NaN: the sources')
+  std::vector<std::vector<double>> well_concentration_;
   /// Per species and owned cell: mobile storage (theta + rho_b Kd) V [m3] (theta V for a
   /// nonlinear isotherm) and first-order loss coefficient decay_coefficient() [m3/d].
   std::vector<std::vector<double>> storage_, first_order_;
