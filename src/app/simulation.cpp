@@ -304,6 +304,9 @@ public:
           ledger.add(action.name, "destroyed:" + names_[s],
                      transport->zone_decayed(static_cast<std::size_t>(action.zone), s), "g",
                      action.start, action.end);
+      if ((action.zone >= 0 || action.oxidation >= 0) && t >= action.start)
+        ledger.add(action.name, "treated_volume", action.region_volume, "m3", action.start,
+                   action.end);
       if (action.oxidation >= 0 && transport)
         for (std::size_t s = 0; s < species_; ++s)
           ledger.add(action.name,
