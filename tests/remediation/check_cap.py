@@ -10,12 +10,12 @@ Asserted from budget.csv: the recharge inflow at 150 d is (0.5 + 0.5 x 0.2) = 0.
 (2500 m2) and its material (2500 m2 x 0.3 m x 1.9 kg/L).
 Usage: check_cap.py TERRAFATE WORKDIR
 """
-import csv
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 DECK = """
 title: cap
@@ -47,11 +47,7 @@ output: {hdf5: false, vtk: false}
 def main():
     terrafate, workdir = sys.argv[1:3]
     os.makedirs(workdir, exist_ok=True)
-    deck = os.path.join(workdir, "cap.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK)
-    out = os.path.join(workdir, "cap")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, "cap", DECK)
     failures = []
     recharge, totals = {}, {}
     for t, component, inflow, outflow, _ in outputs.read_csv(
@@ -75,13 +71,9 @@ def main():
     print(f"head under the cap: {heads}")
     if not heads[150.0] < heads[50.0]:
         failures.append("the head under the cap did not fall")
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
-    for key, value in {("cap", "cap_area"): 2500.0,
-                       ("cap", "material:clay_liner"): 2500.0 * 0.3 * 1.9 * 1000.0}.items():
-        print(f"ledger {key}: {ledger.get(key)} (expected {value})")
-        if key not in ledger or not abs(ledger[key] - value) <= 1e-10 * value:
-            failures.append(f"ledger {key} = {ledger.get(key)}, expected {value}")
+    ledger = read_ledger(out)
+    compare(ledger, {("cap", "cap_area"): 2500.0,
+                       ("cap", "material:clay_liner"): 2500.0 * 0.3 * 1.9 * 1000.0}, failures)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))
     print("PASS")

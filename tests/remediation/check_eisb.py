@@ -15,7 +15,6 @@ the same deck without the action (the natural baseline):
   decay of the run between 100 and 200 d.
 Usage: check_eisb.py TERRAFATE WORKDIR
 """
-import csv
 import os
 import sys
 
@@ -23,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 DECK = """
 title: EISB {title}
@@ -93,8 +93,7 @@ def main():
     print(f"row 3 PCE at 200 d: baseline {base_200:.5g}, treated {treated_200:.5g}")
     if not treated_200 < 0.9 * base_200:
         failures.append("the treatment did not lower PCE in row 3")
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
+    ledger = read_ledger(out)
     destroyed = ledger.get(("eisb", "destroyed:PCE"), 0.0)
     decayed = {row["time"]: row["decayed"] for row in balance if row["species"] == "PCE"}
     base_decayed = {row["time"]: row["decayed"] for row in base_balance

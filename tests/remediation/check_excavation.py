@@ -13,7 +13,6 @@ and must equal the `removed` of mass_balance.csv at 120 d and ledger.csv's remov
 (1.6 t/m3 x 200 m3), diesel (0.8 L/m3), haulage (t x 25 km) and backfill follow from them.
 Usage: check_excavation.py TERRAFATE WORKDIR
 """
-import csv
 import os
 import sys
 
@@ -21,6 +20,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 DECK = """
 title: excavation
@@ -56,11 +57,7 @@ BOX = ((20, 40), (15, 35), (5, 10))
 def main():
     terrafate, workdir = sys.argv[1:3]
     os.makedirs(workdir, exist_ok=True)
-    deck = os.path.join(workdir, "excavation.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK)
-    out = os.path.join(workdir, "excavation")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, "excavation", DECK)
     balance = {row["time"]: row for row in outputs.check_mass_balance(out, ["X"], 1e-8)}
     import h5py
     with h5py.File(os.path.join(out, "results.h5"), "r") as f:
@@ -76,8 +73,7 @@ def main():
     mass = volume * np.sum(((THETA + share * RHO * KD) * mobile +
                             (THETA_IM + (1 - share) * RHO * KD) * immobile)[inside])
     cells = int(inside.sum())
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
+    ledger = read_ledger(out)
     removed = balance[120.0]["removed"]
     print(f"{cells} cells dug; mass in the box at 60 d {mass:.10g} g; removed (mass balance) "
           f"{removed:.10g} g; removed (ledger) {ledger.get(('dig', 'removed:X'))}")
@@ -91,9 +87,7 @@ def main():
                 ("dig", "material:clean_fill"): 1.9 * 1000.0 * cells * volume}
     if not abs(removed - mass) <= 1e-10 * mass:
         failures.append(f"mass balance removed {removed} != {mass}")
-    for key, value in expected.items():
-        if key not in ledger or not abs(ledger[key] - value) <= 1e-10 * abs(value):
-            failures.append(f"ledger {key} = {ledger.get(key)}, expected {value}")
+    compare(ledger, expected, failures)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))
     print("PASS")

@@ -22,13 +22,13 @@ mobile domain only, is spent within days; the mobile TCE then rises again from t
 domain (C at 40 d above C at 3 d), and the mass balance closes to 1e-8.
 Usage: check_isco.py TERRAFATE WORKDIR
 """
-import csv
 import math
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 DECK = """
 title: ISCO batch
@@ -75,12 +75,8 @@ def closed_form(t):
 
 
 def run(terrafate, workdir, name, c0, natural, k=K, immobile=""):
-    deck = os.path.join(workdir, f"{name}.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK.format(c0=c0, natural=natural, k=k, immobile=immobile))
-    out = os.path.join(workdir, name)
-    outputs.run(terrafate, deck, out)
-    return out
+    return outputs.run_text(terrafate, workdir, name,
+                            DECK.format(c0=c0, natural=natural, k=k, immobile=immobile))
 
 
 def main():
@@ -104,14 +100,10 @@ def main():
             failures.append(f"C at {t} d off by {error:.1e}")
         if not (stoichiometry < 1e-8 and mass_ratio < 1e-8):
             failures.append(f"stoichiometry at {t} d: {stoichiometry:.1e}, {mass_ratio:.1e}")
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
+    ledger = read_ledger(out)
     destroyed = balance[(40.0, "TCE")]["decayed"]
-    for key, expected in {("isco", "material:MnO4"): 0.045, ("isco", "destroyed:TCE"): destroyed,
-                          ("isco", "injection_points"): 4}.items():
-        print(f"ledger {key}: {ledger.get(key)} (expected {expected})")
-        if key not in ledger or not abs(ledger[key] - expected) <= 1e-10 * expected:
-            failures.append(f"ledger {key} = {ledger.get(key)}, expected {expected}")
+    compare(ledger, {("isco", "material:MnO4"): 0.045, ("isco", "destroyed:TCE"): destroyed,
+                          ("isco", "injection_points"): 4}, failures)
 
     out = run(terrafate, workdir, "natural_demand", 0, 0.05)
     values = outputs.concentrations(out, ["MnO4"])

@@ -13,12 +13,12 @@ head on xmax, PCE entering at 1 mg/L (no natural decay):
   3 x 200 / 365.25, samples 4 x that, vehicle_km 50 x that.
 Usage: check_ledger.py TERRAFATE WORKDIR
 """
-import csv
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 DECK = """
 title: ledger items
@@ -53,11 +53,7 @@ output: {hdf5: false, vtk: false}
 def main():
     terrafate, workdir = sys.argv[1:3]
     os.makedirs(workdir, exist_ok=True)
-    deck = os.path.join(workdir, "ledger.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK)
-    out = os.path.join(workdir, "ledger")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, "ledger", DECK)
     balance = outputs.check_mass_balance(out, ["PCE"], 1e-8)
     failures = []
     heads = {location: float(v) for _, location, variable, v, _ in outputs.read_csv(
@@ -68,8 +64,7 @@ def main():
     print(f"head drop across the wall {drop:.9f} m (by hand {expected_drop:.9f} m)")
     if not abs(drop - expected_drop) < 1e-9:
         failures.append(f"head drop {drop} != {expected_drop}")
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
+    ledger = read_ledger(out)
     decayed = balance[-1]["decayed"]
     campaigns = 3 * 200 / 365.25
     expected = {("wall", "material:soil_bentonite"): 4.0 * 1.8 * 1000.0,
@@ -77,10 +72,7 @@ def main():
                 ("heat", "destroyed:PCE"): decayed,
                 ("mon", "sampling_events"): campaigns, ("mon", "samples"): 4 * campaigns,
                 ("mon", "vehicle_km"): 50 * campaigns}
-    for key, value in expected.items():
-        print(f"ledger {key}: {ledger.get(key)} (by hand {value})")
-        if key not in ledger or not abs(ledger[key] - value) <= 1e-10 * abs(value):
-            failures.append(f"ledger {key} = {ledger.get(key)}, expected {value}")
+    compare(ledger, expected, failures)
     if not decayed > 0.0:
         failures.append("no PCE destroyed by the heating")
     if failures:

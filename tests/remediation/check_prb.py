@@ -22,7 +22,6 @@ ledger.csv lists the barrier's excavated volume (2 m3), its medium mass (2 m3 x 
 the destroyed A equal to the mass balance's decayed A (1e-8).
 Usage: check_prb.py TERRAFATE WORKDIR
 """
-import csv
 import math
 import os
 import sys
@@ -31,6 +30,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 DECK = """
 title: PRB in a 1-D column
@@ -88,11 +88,7 @@ def closed_form(decay=LAMBDA):
 def main():
     terrafate, workdir = sys.argv[1:3]
     os.makedirs(workdir, exist_ok=True)
-    deck = os.path.join(workdir, "prb.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK.replace("{ageing}", ""))
-    out = os.path.join(workdir, "prb")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, "prb", DECK.replace("{ageing}", ""))
     balance = outputs.check_mass_balance(out, ["A", "B"], 1e-8)
     values = outputs.concentrations(out, ["A", "B"])
     a_exact = closed_form()
@@ -104,22 +100,13 @@ def main():
         print(f"{name} at x = 80 m: {sim:.6f} mg/L, closed form {exact:.6f}, rel. diff {error:.2e}")
         if not error < 0.02:
             failures.append(f"{name} off by {error:.2%}")
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
+    ledger = read_ledger(out)
     decayed = next(row["decayed"] for row in balance if row["species"] == "A")
     checks = {("barrier", "excavated_volume"): 2.0,
               ("barrier", "material:zero_valent_iron"): 2.0 * 2.8 * 1000.0,
               ("barrier", "destroyed:A"): decayed}
-    for key, expected in checks.items():
-        value = ledger.get(key)
-        print(f"ledger {key}: {value} (expected {expected})")
-        if value is None or abs(value - expected) > 1e-8 * abs(expected):
-            failures.append(f"ledger {key} = {value}, expected {expected}")
-    deck = os.path.join(workdir, "prb_ageing.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK.replace("{ageing}", "    reactivity_half_life: 3000\n"))
-    out = os.path.join(workdir, "prb_ageing")
-    outputs.run(terrafate, deck, out)
+    compare(ledger, checks, failures, tolerance=1e-8)
+    out = outputs.run_text(terrafate, workdir, "prb_ageing", DECK.replace("{ageing}", "    reactivity_half_life: 3000\n"))
     outputs.check_mass_balance(out, ["A", "B"], 1e-8)
     aged = outputs.concentrations(out, ["A"])[("P80", "A", 3000.0)]
     exact = closed_form(LAMBDA / 2)

@@ -18,7 +18,6 @@ uniform Darcy flux q0 = 0.05 m/d along x. An extraction well at the centre of th
   g 9.80665 m/s2, z_surface the grid top 10 m, system head 5 m, efficiency 0.7), to 1e-10.
 Usage: check_pump_and_treat.py TERRAFATE WORKDIR
 """
-import csv
 import math
 import os
 import sys
@@ -27,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 B, K, Q0, XS = 10.0, 10.0, 0.05, 20.0
 RATE = 2 * math.pi * B * Q0 * XS
@@ -103,11 +103,7 @@ def track(flux, x0, y0, x_nodes, y_nodes):
 def main():
     terrafate, workdir = sys.argv[1:3]
     os.makedirs(workdir, exist_ok=True)
-    deck = os.path.join(workdir, "pt.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK)
-    out = os.path.join(workdir, "pt")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, "pt", DECK)
     failures = []
     heads = {float(t): float(v) for t, location, variable, v, _ in outputs.read_csv(
         os.path.join(out, "observations.csv"), outputs.OBSERVATIONS_HEADER)
@@ -162,16 +158,12 @@ def main():
     if not error <= 0.05:
         failures.append(f"capture half-width off by {error:.2%}")
 
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
+    ledger = read_ledger(out)
     volume = RATE * 100.0
     energy = 1000.0 * 9.80665 * volume * (10.0 - heads[150.0] + 5.0) / 0.7 / 3.6e6
     expected = {("pt", "water_pumped"): volume, ("pt", "electricity:pumping"): energy,
                 ("pt", "electricity:treatment"): 0.4 * volume}
-    for key, value in expected.items():
-        print(f"ledger {key}: {ledger.get(key)} (by hand {value})")
-        if key not in ledger or not abs(ledger[key] - value) <= 1e-10 * value:
-            failures.append(f"ledger {key} = {ledger.get(key)}, expected {value}")
+    compare(ledger, expected, failures)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))
     print("PASS")

@@ -13,12 +13,12 @@ water of each step is re-injected over the next step; the last step's is dischar
 Both mass balances close to 1e-8.
 Usage: check_reinjection.py TERRAFATE WORKDIR
 """
-import csv
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import read_ledger  # noqa: E402
 
 DECK = """
 title: recirculation
@@ -49,15 +49,9 @@ output: {{hdf5: false, vtk: false}}
 
 
 def run(terrafate, workdir, efficiency):
-    deck = os.path.join(workdir, f"eff{efficiency}.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK.format(efficiency=efficiency))
-    out = os.path.join(workdir, f"eff{efficiency}")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, f"eff{efficiency}", DECK.format(efficiency=efficiency))
     balance = outputs.check_mass_balance(out, ["X"], 1e-8)[-1]
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {row["item"]: float(row["quantity"]) for row in csv.DictReader(f)}
-    return balance, ledger
+    return balance, {item: value for (_, item), value in read_ledger(out).items()}
 
 
 def main():

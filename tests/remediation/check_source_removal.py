@@ -11,13 +11,13 @@ the excavated volume of the source cell (1 m3), its soil mass (1.6 t), diesel (0
 haulage (1.6 t x 40 km).
 Usage: check_source_removal.py TERRAFATE WORKDIR
 """
-import csv
 import math
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "transport"))
 import transport_outputs as outputs  # noqa: E402
+from ledger import compare, read_ledger  # noqa: E402
 
 DECK = """
 title: NAPL source removal
@@ -57,11 +57,7 @@ def exact(t, m0=1.0e5, tau=1.0e4):
 def main():
     terrafate, workdir = sys.argv[1:3]
     os.makedirs(workdir, exist_ok=True)
-    deck = os.path.join(workdir, "removal.yaml")
-    with open(deck, "w") as f:
-        f.write(DECK)
-    out = os.path.join(workdir, "removal")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, "removal", DECK)
     outputs.check_mass_balance(out, ["PCE"], 1e-8)
     rows = outputs.read_csv(os.path.join(out, "napl.csv"),
                             ["time", "source", "species", "napl_mass_g",
@@ -75,15 +71,11 @@ def main():
         print(f"t = {t:g} d: M = {mass:.2f} g, closed form {exact(t):.2f} g, rel. diff {error:.2e}")
         if not error < 0.01:
             failures.append(f"M at {t} d off by {error:.2%}")
-    with open(os.path.join(out, "ledger.csv"), newline="") as f:
-        ledger = {(row["action"], row["item"]): float(row["quantity"]) for row in csv.DictReader(f)}
+    ledger = read_ledger(out)
     expected = {("removal", "removed:PCE"): 0.5 * masses[5000.0],
                 ("removal", "excavated_volume"): 1.0, ("removal", "soil_mass"): 1.6,
                 ("removal", "diesel"): 0.7, ("removal", "haulage"): 1.6 * 40.0}
-    for key, value in expected.items():
-        print(f"ledger {key}: {ledger.get(key)} (expected {value})")
-        if key not in ledger or not abs(ledger[key] - value) <= 1e-10 * value:
-            failures.append(f"ledger {key} = {ledger.get(key)}, expected {value}")
+    compare(ledger, expected, failures)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))
     print("PASS")

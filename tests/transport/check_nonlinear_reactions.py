@@ -73,12 +73,8 @@ def equilibrium(isotherm, c0):
 
 
 def run_column(terrafate, workdir, name, **values):
-    deck = os.path.join(workdir, f"{name}.yaml")
-    with open(deck, "w") as f:
-        f.write(COLUMN.format(title=name, points=POINTS, **values))
-    out = os.path.join(workdir, name)
-    outputs.run(terrafate, deck, out)
-    return out
+    return outputs.run_text(terrafate, workdir, name,
+                            COLUMN.format(title=name, points=POINTS, **values))
 
 
 def main():

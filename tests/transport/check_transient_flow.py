@@ -86,11 +86,7 @@ def main():
 
     # A: uniform concentration.
     points = "\n".join(f"    - {{name: p{x}, position: [{x}, 0.5, 5]}}" for x in (1, 25, 49, 51, 75, 99))
-    deck = os.path.join(workdir, "uniform.yaml")
-    with open(deck, "w") as f:
-        f.write(UNIFORM.replace("{points}", points))
-    out = os.path.join(workdir, "uniform")
-    outputs.run(terrafate, deck, out)
+    out = outputs.run_text(terrafate, workdir, "uniform", UNIFORM.replace("{points}", points))
     outputs.check_mass_balance(out, ["X"], 1e-8)
     _, fields = outputs.read_fields(out, ["X"])
     worst = max(abs(field["X"] - 5.0).max() / 5.0 for _, field in fields)
@@ -107,11 +103,7 @@ def main():
     points = "\n".join(f"    - {{name: p{x}, position: [{x}, 0.5, 0.5]}}" for x in (5, 15, 30, 50))
     results = {}
     for flow_type, initial in (("steady", ""), ("transient", "  initial_head: 10\n")):
-        deck = os.path.join(workdir, f"column_{flow_type}.yaml")
-        with open(deck, "w") as f:
-            f.write(COLUMN.format(flow_type=flow_type, initial=initial, points=points))
-        out = os.path.join(workdir, f"column_{flow_type}")
-        outputs.run(terrafate, deck, out)
+        out = outputs.run_text(terrafate, workdir, f"column_{flow_type}", COLUMN.format(flow_type=flow_type, initial=initial, points=points))
         outputs.check_mass_balance(out, ["X"], 1e-8)
         results[flow_type] = outputs.concentrations(out, ["X"])
     if set(results["steady"]) != set(results["transient"]):

@@ -31,6 +31,18 @@ def run(terrafate, deck, out, ranks=1, mpiexec=None, timeout=600, options=()):
         sys.exit(f"FAIL: {' '.join(command)} exited {result.returncode}\n{result.stderr}")
 
 
+def run_text(terrafate, workdir, name, text, **run_options):
+    """Writes the deck `text` to WORKDIR/NAME.yaml, runs it into WORKDIR/NAME (see run) and
+    returns that output folder."""
+    os.makedirs(workdir, exist_ok=True)
+    deck = os.path.join(workdir, f"{name}.yaml")
+    with open(deck, "w") as f:
+        f.write(text)
+    out = os.path.join(workdir, name)
+    run(terrafate, deck, out, **run_options)
+    return out
+
+
 def read_csv(path, header):
     """The data rows of a CSV file whose first row must be `header`."""
     with open(path, newline="") as f:
