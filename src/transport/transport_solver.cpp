@@ -82,6 +82,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   immobile_.resize(count);
   base_operator_.resize(count);
   full_operator_.resize(count);
+  held_rows_.resize(count);
   operator_.resize(count);
   assembled_dt_.assign(count, -1.0);
   assembled_fixed_.resize(count);
@@ -633,8 +634,13 @@ int TransportSolver::cross_flux_stencil(PetscScalar**** dispersion, int axis, in
 
 void TransportSolver::assemble(std::size_t s, double time, double dt) {
   const bool nonlinear = spec_.species[s].nonlinear();
-  MatHandle& full = nonlinear ? base_operator_[s] : full_operator_[s];
-  if (!full) TF_PETSC_CHECK(DMCreateMatrix(cross_terms_ ? box_dm_.get() : grid_.dm(), full.out()));
+  // Linear species: the operator is assembled in place and its held rows are kept aside (for
+  // the mass the held cells take) before they become identity rows.
+  MatHandle& full = nonlinear ? base_operator_[s] : operator_[s];
+  if (!full) {
+    TF_PETSC_CHECK(DMCreateMatrix(cross_terms_ ? box_dm_.get() : grid_.dm(), full.out()));
+    TF_PETSC_CHECK(MatSetOption(full, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
+  }
   TF_PETSC_CHECK(MatZeroEntries(full));
   PetscScalar**** faces = nullptr;
   PetscScalar**** dispersion = nullptr;
@@ -740,7 +746,23 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
       TF_PETSC_CHECK(MatSetOption(operator_[s], MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
     }
   } else {
-    TF_PETSC_CHECK(MatDuplicate(full, MAT_COPY_VALUES, operator_[s].out()));
+    ISLocalToGlobalMapping mapping = nullptr;
+    TF_PETSC_CHECK(DMGetLocalToGlobalMapping(wide_dm_, &mapping));
+    auto& held = held_rows_[s];
+    held.assign(rows.size(), {});
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      PetscInt count = 0;
+      const PetscInt* columns = nullptr;
+      const PetscScalar* values = nullptr;
+      TF_PETSC_CHECK(MatGetRow(operator_[s], rows[r], &count, &columns, &values));
+      std::vector<PetscInt> local(static_cast<std::size_t>(count));
+      PetscInt found = 0;
+      TF_PETSC_CHECK(ISGlobalToLocalMappingApply(mapping, IS_GTOLM_MASK, count, columns, &found,
+                                                 local.data()));
+      for (PetscInt c = 0; c < count; ++c)
+        held[r].push_back({local[static_cast<std::size_t>(c)], values[c]});
+      TF_PETSC_CHECK(MatRestoreRow(operator_[s], rows[r], &count, &columns, &values));
+    }
     TF_PETSC_CHECK(MatZeroRows(operator_[s], static_cast<PetscInt>(rows.size()), rows.data(), 1.0,
                                nullptr, nullptr));
   }
@@ -1195,19 +1217,38 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   // Held cells: the mass their equations needed, (A C - b) dt; for a NAPL source this is what
   // dissolved from the NAPL, which depletes it.
   std::vector<double> dissolved_from(spec_.sources.size(), 0.0);
-  if (!assembled_fixed_[s].empty()) { // the same on every rank: MatMult is collective
-    TF_PETSC_CHECK(MatMult(full_operator_[s], concentration_[s], residual_));
-    TF_PETSC_CHECK(VecAXPY(residual_, -1.0, rhs_full_));
+  if (!assembled_fixed_[s].empty()) { // the same on every rank: the ghost update is collective
     PetscInt first_row = 0;
-    TF_PETSC_CHECK(VecGetOwnershipRange(residual_, &first_row, nullptr));
-    const PetscScalar* r = nullptr;
-    TF_PETSC_CHECK(VecGetArrayRead(residual_, &r));
-    for (std::size_t n = 0; n < fixed_rows_[s].size(); ++n) {
-      const double mass = r[fixed_rows_[s][n] - first_row] * dt;
+    TF_PETSC_CHECK(VecGetOwnershipRange(rhs_full_, &first_row, nullptr));
+    std::vector<double> residual(fixed_rows_[s].size());
+    if (spec_.species[s].nonlinear()) {
+      TF_PETSC_CHECK(MatMult(full_operator_[s], concentration_[s], residual_));
+      TF_PETSC_CHECK(VecAXPY(residual_, -1.0, rhs_full_));
+      const PetscScalar* r = nullptr;
+      TF_PETSC_CHECK(VecGetArrayRead(residual_, &r));
+      for (std::size_t n = 0; n < residual.size(); ++n)
+        residual[n] = r[fixed_rows_[s][n] - first_row];
+      TF_PETSC_CHECK(VecRestoreArrayRead(residual_, &r));
+    } else {
+      // (A C - b) of the held rows, from their saved entries and the ghosted concentrations.
+      update_wide(s);
+      const PetscScalar *wide = nullptr, *b = nullptr;
+      TF_PETSC_CHECK(VecGetArrayRead(wide_local_, &wide));
+      TF_PETSC_CHECK(VecGetArrayRead(rhs_full_, &b));
+      for (std::size_t n = 0; n < residual.size(); ++n) {
+        double value = -b[fixed_rows_[s][n] - first_row];
+        for (const auto& [column, coefficient] : held_rows_[s][n])
+          value += coefficient * wide[column];
+        residual[n] = value;
+      }
+      TF_PETSC_CHECK(VecRestoreArrayRead(rhs_full_, &b));
+      TF_PETSC_CHECK(VecRestoreArrayRead(wide_local_, &wide));
+    }
+    for (std::size_t n = 0; n < residual.size(); ++n) {
+      const double mass = residual[n] * dt;
       balance.sources += mass;
       dissolved_from[static_cast<std::size_t>(fixed_sources_[s][n])] += mass;
     }
-    TF_PETSC_CHECK(VecRestoreArrayRead(residual_, &r));
   }
   MPI_Allreduce(MPI_IN_PLACE, dissolved_from.data(), static_cast<int>(dissolved_from.size()),
                 MPI_DOUBLE, MPI_SUM, grid_.comm());

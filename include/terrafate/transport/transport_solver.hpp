@@ -256,7 +256,10 @@ private:
   std::vector<VecHandle> older_;              ///< at the start of the previous step
   std::vector<double> older_dt_; ///< [d] length of the previous step (-1: do not extrapolate)
   std::vector<MatHandle> base_operator_; ///< nonlinear species: the linear terms only
-  std::vector<MatHandle> full_operator_; ///< before fixed-concentration rows are imposed
+  std::vector<MatHandle> full_operator_; ///< nonlinear species: before the held rows are imposed
+  /// Linear species: per held row, its entries before it became an identity row, as (index in
+  /// the ghosted width-2 local vector, coefficient).
+  std::vector<std::vector<std::vector<std::pair<PetscInt, double>>>> held_rows_;
   std::vector<MatHandle> operator_;
   std::vector<double> assembled_dt_;
   std::vector<std::vector<int>> assembled_fixed_; ///< active fixed sources at assembly
