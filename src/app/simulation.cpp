@@ -17,6 +17,7 @@
 #include "terrafate/io/cell_field_hdf5.hpp"
 #include "terrafate/io/results_hdf5.hpp"
 #include "terrafate/io/vtk_series.hpp"
+#include "terrafate/soil/soil_columns.hpp"
 #include "terrafate/transport/transport_solver.hpp"
 
 namespace terrafate {
@@ -107,9 +108,15 @@ Model::Model(MPI_Comm comm, const Deck& deck)
       flow(read_flow_spec(deck.root.at("flow"), grid)) {
   if (const auto node = deck.root.find("transport"))
     transport = read_transport_spec(*node, grid, flow, deck.materials);
+  if (const auto node = deck.root.find("soil")) {
+    if (!transport)
+      throw node->error("the soil columns carry the transport's species: soil: needs a "
+                        "transport: section");
+    soil = read_soil_spec(*node, grid, *transport);
+  }
   if (const auto node = deck.root.find("remediation")) {
-    remediation =
-        read_remediation(*node, grid, deck.time.end, flow, transport ? &*transport : nullptr);
+    remediation = read_remediation(*node, grid, deck.time.end, flow,
+                                   transport ? &*transport : nullptr, soil ? &*soil : nullptr);
     // Installed structures (in place from the start): their conductivity and porosity.
     for (const auto& action : remediation)
       if (action.conductivity || action.porosity)
@@ -128,8 +135,8 @@ Model::Model(MPI_Comm comm, const Deck& deck)
 class RemediationRun {
 public:
   /// Collective. Throws InputError when an excavation digs cells without a bulk density.
-  RemediationRun(MPI_Comm comm, const Model& model, double end_time)
-      : actions_(model.remediation), end_time_(end_time),
+  RemediationRun(MPI_Comm comm, const Model& model, double end_time, SoilColumns* soil)
+      : actions_(model.remediation), end_time_(end_time), soil_(soil),
         species_(model.transport ? model.transport->species.size() : 0),
         done_(actions_.size(), false), soil_mass_(actions_.size(), 0.0) {
     const auto& grid = model.grid;
@@ -148,22 +155,22 @@ public:
           !(action.type == ActionType::source_removal && !action.thermal_removal))
         continue;
       // [t] dry soil dug out: bulk density [kg/L = t/m3] x volume.
-      double soil[2] = {0.0, 0.0}; // mass, cells without a bulk density
+      double dug[2] = {0.0, 0.0}; // mass, cells without a bulk density
       for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
         for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
           for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
             if (!action.region.contains(grid.cell_center(i, j, k))) continue;
             const double density = model.materials.bulk_density(grid.owned_index(i, j, k));
-            soil[0] += density * grid.cell_volume(i, j, k);
-            if (!(density > 0.0)) soil[1] += 1.0;
+            dug[0] += density * grid.cell_volume(i, j, k);
+            if (!(density > 0.0)) dug[1] += 1.0;
           }
-      MPI_Allreduce(MPI_IN_PLACE, soil, 2, MPI_DOUBLE, MPI_SUM, comm);
-      if (soil[1] > 0.0)
+      MPI_Allreduce(MPI_IN_PLACE, dug, 2, MPI_DOUBLE, MPI_SUM, comm);
+      if (dug[1] > 0.0)
         throw InputError(action.key_path, action.where,
                          fmt::format("excavation '{}' digs {} cells whose material has no "
                                      "bulk_density (needed for the soil mass and haulage)",
-                                     action.name, soil[1]));
-      soil_mass_[a] = soil[0];
+                                     action.name, dug[1]));
+      soil_mass_[a] = dug[0] + action.soil_column_dry_mass;
     }
     if (model.transport) {
       for (const auto& species : model.transport->species)
@@ -176,8 +183,8 @@ public:
   std::vector<double> breakpoints() const {
     std::vector<double> times;
     for (const auto& action : actions_)
-      if (action.zone >= 0 || action.oxidation >= 0 || action.type == ActionType::excavation ||
-          action.type == ActionType::source_removal) {
+      if (action.zone >= 0 || action.oxidation >= 0 || action.extraction >= 0 ||
+          action.type == ActionType::excavation || action.type == ActionType::source_removal) {
         times.push_back(action.start);
         if (action.end < end_time_) times.push_back(action.end);
         for (const auto& injection : action.injections)
@@ -225,7 +232,12 @@ public:
       }
       if (action.type != ActionType::excavation || done_[a] || action.start > t) continue;
       done_[a] = true;
-      const auto removed = transport.excavate(action.region);
+      auto removed = transport.excavate(action.region);
+      if (soil_) {
+        const auto from_soil = soil_->excavate(action.region);
+        for (std::size_t s = 0; s < species_; ++s)
+          removed[s] += from_soil[s];
+      }
       for (std::size_t s = 0; s < species_; ++s)
         ledger_.add(action.name, "removed:" + names_[s], removed[s], "g", t, t);
       const double volume = action.region_volume;
@@ -324,6 +336,22 @@ public:
         ledger.add(action.name, "electricity:heating",
                    action.heating_energy * action.region_volume * active_days, "kWh", action.start,
                    action.end);
+      if (action.type == ActionType::soil_vapour_extraction) {
+        ledger.add(action.name, "electricity:blower", action.blower_power * 24.0 * active_days,
+                   "kWh", action.start, action.end);
+        if (t >= action.start)
+          ledger.add(action.name, "treated_volume", action.region_volume, "m3", action.start,
+                     action.end);
+        double removed_total = 0.0;
+        for (std::size_t s = 0; s < species_; ++s) {
+          const double removed = soil_->extracted(static_cast<std::size_t>(action.extraction), s);
+          removed_total += removed;
+          ledger.add(action.name, "removed:" + names_[s], removed, "g", action.start, action.end);
+        }
+        if (!action.material.empty())
+          ledger.add(action.name, "material:" + action.material,
+                     action.sorbent_per_gram * removed_total, "kg", action.start, action.end);
+      }
       if (action.type == ActionType::monitoring) {
         const double campaigns = action.events_per_year * active_days / kDaysPerYear;
         ledger.add(action.name, "sampling_events", campaigns, "events", action.start, action.end);
@@ -353,6 +381,7 @@ private:
 
   const std::vector<RemediationAction>& actions_;
   double end_time_;
+  SoilColumns* soil_; ///< null without soil columns
   std::size_t species_;
   std::vector<std::string> names_;
   std::vector<TransportSource> sources_;
@@ -398,6 +427,16 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   if (model.transport)
     transport = std::make_unique<TransportSolver>(model.grid, model.materials, model.flow,
                                                   *model.transport);
+  std::unique_ptr<SoilColumns> soil;
+  if (model.soil) {
+    PetscReal max_courant = 0.1;
+    TF_PETSC_CHECK(
+        PetscOptionsGetReal(nullptr, nullptr, "-soil_max_courant", &max_courant, nullptr));
+    if (!(max_courant > 0.0))
+      throw InputError(fmt::format("-soil_max_courant must be positive (got {})", max_courant));
+    soil = std::make_unique<SoilColumns>(model.grid, *model.soil, *model.transport, model.flow,
+                                         max_courant);
+  }
   const double model_setup_seconds = seconds_since(setup_start);
 
   const auto& folder = options.output_folder;
@@ -434,8 +473,13 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   TableWriter budget_table(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
   TableWriter mass_table(folder / "mass_balance.csv",
                          "time,species,dissolved,sorbed,immobile,inflow,outflow,sources,decayed,"
-                         "produced,removed,relative_closure,unit",
+                         "produced,removed,soil,leached,volatilized,relative_closure,unit",
                          root && transport);
+  TableWriter soil_table(folder / "soil.csv",
+                         "time,zone,species,depth_top,depth_bottom,concentration_mg_per_kg",
+                         root && soil);
+  TableWriter leaching_table(folder / "leaching.csv", "time,zone,species,process,value,unit",
+                             root && soil);
   double max_mass_closure = 0.0;
   int dual_domain = 0;
   for (long n = 0; n < model.grid.owned_cells(); ++n)
@@ -470,7 +514,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   double output_seconds = 0.0;
   double max_closure = 0.0;
 
-  RemediationRun remediation(comm, model, time.end);
+  RemediationRun remediation(comm, model, time.end, soil.get());
   auto write_ledger = [&](double t) {
     if (model.remediation.empty()) return;
     const auto text = remediation.csv(t, transport.get()); // collective
@@ -492,16 +536,53 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
           observations.add(fmt::format("{},{},{},{},mg/L", t, deck.observation_points[p].name,
                                        species[s].name, values[p]));
       }
-      const auto balances = transport->balances();
+      // Groundwater and soil columns together.
+      auto balances = transport->balances();
+      if (soil) {
+        const auto soil_balances = soil->balances();
+        for (std::size_t s = 0; s < species.size(); ++s) {
+          auto& b = balances[s];
+          const auto& sb = soil_balances[s];
+          b.soil = sb.stored;
+          b.initial_stored += sb.initial;
+          b.decayed += sb.decayed;
+          b.produced += sb.produced;
+          b.removed += sb.removed;
+          b.leached = sb.leached;
+          b.volatilized = sb.volatilized;
+        }
+      }
       for (std::size_t s = 0; s < species.size(); ++s) {
         const auto& b = balances[s];
         max_mass_closure = std::max(max_mass_closure, b.relative_closure());
-        mass_table.add(fmt::format("{},{},{},{},{},{},{},{},{},{},{},{:.3e},g", t, species[s].name,
-                                   b.dissolved, b.sorbed, b.immobile, b.inflow, b.outflow,
-                                   b.sources, b.decayed, b.produced, b.removed,
-                                   b.relative_closure()));
+        mass_table.add(fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3e},g", t,
+                                   species[s].name, b.dissolved, b.sorbed, b.immobile, b.inflow,
+                                   b.outflow, b.sources, b.decayed, b.produced, b.removed, b.soil,
+                                   b.leached, b.volatilized, b.relative_closure()));
       }
       mass_table.flush();
+      if (soil) {
+        const auto& spec = *model.soil;
+        const auto concentrations = soil->zone_concentrations(); // collective
+        const std::size_t intervals = spec.report_depths.size() - 1;
+        for (std::size_t z = 0; z < spec.zones.size(); ++z)
+          for (std::size_t k = 0; k < intervals; ++k)
+            for (std::size_t s = 0; s < species.size(); ++s)
+              soil_table.add(fmt::format("{},{},{},{},{},{}", t, spec.zones[z].name,
+                                         species[s].name, spec.report_depths[k],
+                                         spec.report_depths[k + 1],
+                                         concentrations[(z * intervals + k) * species.size() + s]));
+        soil_table.flush();
+        const auto rates = soil->zone_rates(); // collective
+        for (std::size_t z = 0; z < spec.zones.size(); ++z)
+          for (std::size_t s = 0; s < species.size(); ++s)
+            for (std::size_t process = 0; process < 2; ++process)
+              leaching_table.add(fmt::format("{},{},{},{},{},g/d", t, spec.zones[z].name,
+                                             species[s].name,
+                                             process == 0 ? "leached" : "volatilized",
+                                             rates[(z * species.size() + s) * 2 + process]));
+        leaching_table.flush();
+      }
       for (std::size_t p = 0; p < plane_faces.size(); ++p)
         for (std::size_t s = 0; s < species.size(); ++s)
           discharge_table.add(fmt::format(
@@ -568,6 +649,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   long retries = 0;
   double transport_seconds = 0.0;     // in TransportSolver::advance (steps, retries included)
   TransportSolver::State saved_state; // reused every step
+  SoilColumns::State saved_soil;
   if (transport && !model.flow.transient) {
     // Steady flow per stress period; transport steps hit every period change, source window
     // and output time exactly.
@@ -600,7 +682,14 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         // A failed step is undone and retried with a quarter of the step, a few times.
         remediation.before_step(t, *transport);
         transport->save(saved_state);
+        if (soil) soil->save(saved_soil);
         for (int retry = 0;; ++retry) {
+          if (soil) {
+            // The soil columns over the same step; their leachate is the groundwater's loading.
+            if (retry > 0) soil->restore(saved_soil);
+            soil->advance(t, step_length);
+            transport->set_loading(soil->loading_cells(), soil->loading_rates());
+          }
           const auto step_start = Clock::now();
           try {
             transport->advance(t, step_length);
@@ -679,6 +768,12 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       if (transport) {
         transport->set_flow(flow, periods[period], periods[period + 1]);
         remediation.before_step(t, *transport);
+        if (soil) {
+          // The leachate over the flow step loads the groundwater at a constant rate, also
+          // through the quarter steps of a retry.
+          soil->advance(t, t_next - t);
+          transport->set_loading(soil->loading_cells(), soil->loading_rates());
+        }
         const auto step_start = Clock::now();
         advance_transport_span(*transport, t, t_next - t, 0, saved_state, retries);
         transport_seconds += seconds_since(step_start);

@@ -93,7 +93,7 @@ ReactionZone read_zone(const ConfigNode& node, const RemediationAction& action,
 
 std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Grid& grid,
                                                 double end_time, FlowSpec& flow,
-                                                TransportSpec* transport) {
+                                                TransportSpec* transport, SoilSpec* soil) {
   std::vector<RemediationAction> actions;
   for (const auto& entry : node.elements()) {
     RemediationAction action;
@@ -103,10 +103,10 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     for (const auto& other : actions)
       if (other.name == action.name)
         throw entry.at("name").error(fmt::format("action '{}' is defined twice", action.name));
-    action.type_name =
-        entry.at("type").as_choice({"permeable_reactive_barrier", "barrier_wall", "pump_and_treat",
-                                    "excavation", "enhanced_bioremediation", "thermal",
-                                    "monitoring", "chemical_oxidation", "source_removal", "cap"});
+    action.type_name = entry.at("type").as_choice(
+        {"permeable_reactive_barrier", "barrier_wall", "pump_and_treat", "excavation",
+         "enhanced_bioremediation", "thermal", "monitoring", "chemical_oxidation", "source_removal",
+         "cap", "soil_vapour_extraction"});
     const ConfigNode type = entry.at("type");
     // Window: inside the run.
     action.start = entry.quantity("start", "d", Range::non_negative());
@@ -125,8 +125,28 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                               action.type_name != "source_removal";
     if (needs_region) {
       action.region = read_region(entry.at("region"));
-      grid.require_cells_in(action.region);
-      action.region_volume = region_volume(grid, action.region);
+      // Excavations and soil vapour extraction may act in the soil columns only.
+      SoilVolume in_soil;
+      if (soil &&
+          (action.type_name == "excavation" || action.type_name == "soil_vapour_extraction"))
+        in_soil = soil_volume_in(*soil, grid, action.region);
+      if (action.type_name == "soil_vapour_extraction") {
+        if (!soil)
+          throw type.error("soil vapour extraction acts on the soil columns: it needs a soil: "
+                           "section");
+        if (in_soil.cells == 0)
+          throw entry.at("region").error(
+              fmt::format("the region holds no soil column cell (between the ground surface at "
+                          "z = {} m and the water table at z = {} m)",
+                          soil->ground_surface, soil->water_table));
+      } else if (in_soil.cells == 0) {
+        grid.require_cells_in(action.region);
+      }
+      action.region_volume =
+          (action.type_name == "soil_vapour_extraction" ? 0.0
+                                                        : region_volume(grid, action.region)) +
+          in_soil.volume;
+      action.soil_column_dry_mass = in_soil.dry_mass;
     }
     const bool needs_transport = action.type_name != "barrier_wall" &&
                                  action.type_name != "monitoring" && action.type_name != "cap";
@@ -325,7 +345,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
     } else if (action.type_name == "cap") {
       action.type = ActionType::cap;
-      entry.expect_keys({"name", "type", "region", "start", "end", "factor", "material"});
+      entry.expect_keys({"name", "type", "region", "start", "end", "factor",
+                         "volatilization_factor", "material"});
       RechargeCap cap;
       if (action.region.all) {
         cap.area.min = {grid.lower(0), grid.lower(1), grid.lower(2)};
@@ -334,6 +355,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         cap.area = action.region.box;
       }
       cap.factor = entry.quantity("factor", "1", Range::unit_interval());
+      cap.volatilization_factor =
+          entry.quantity_or("volatilization_factor", cap.factor, "1", Range::unit_interval());
       cap.start = action.start;
       cap.end = action.end;
       flow.caps.push_back(cap);
@@ -354,6 +377,24 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.heating_energy = entry.quantity("electricity", "kWh/m3/d", Range::non_negative());
       action.zone = static_cast<int>(transport->zones.size());
       transport->zones.push_back(read_zone(entry, action, *transport, false));
+    } else if (action.type_name == "soil_vapour_extraction") {
+      action.type = ActionType::soil_vapour_extraction;
+      entry.expect_keys(
+          {"name", "type", "region", "start", "end", "removal_rate", "power", "sorbent"});
+      GasExtraction extraction;
+      extraction.name = action.name;
+      extraction.region = action.region;
+      extraction.rate = entry.quantity("removal_rate", "1/d", Range::positive());
+      extraction.start = action.start;
+      extraction.end = action.end;
+      action.blower_power = entry.quantity("power", "kW", Range::non_negative());
+      if (const auto sorbent = entry.find("sorbent")) {
+        sorbent->expect_keys({"material", "per_gram"});
+        action.material = sorbent->string("material");
+        action.sorbent_per_gram = sorbent->quantity("per_gram", "kg/g", Range::non_negative());
+      }
+      action.extraction = static_cast<int>(soil->extractions.size());
+      soil->extractions.push_back(extraction);
     } else {
       action.type = ActionType::monitoring;
       entry.expect_keys(

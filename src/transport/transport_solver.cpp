@@ -36,11 +36,13 @@ double face_conductance(double area, double half_a, double coefficient_a, double
 } // namespace
 
 double SpeciesBalance::relative_closure() const {
-  const double stored = dissolved + sorbed + immobile;
+  const double stored = dissolved + sorbed + immobile + soil;
   const double change = stored - initial_stored;
-  const double net = inflow - outflow + sources - decayed + produced - removed;
-  const double scale = std::max({std::abs(stored), std::abs(initial_stored), inflow, outflow,
-                                 std::abs(sources), decayed, produced, removed});
+  const double net =
+      inflow - outflow + sources + loaded - leached - decayed + produced - removed - volatilized;
+  const double scale =
+      std::max({std::abs(stored), std::abs(initial_stored), inflow, outflow, std::abs(sources),
+                decayed, produced, removed, loaded, leached, volatilized});
   return scale > 0.0 ? std::abs(change - net) / scale : 0.0;
 }
 
@@ -800,6 +802,9 @@ void TransportSolver::build_rhs_base(std::size_t s, double time, double dt) {
       for (std::size_t n = 0; n < owned; ++n)
         b[n] += production[n];
     }
+    if (!loading_rates_.empty())
+      for (std::size_t n = 0; n < loading_cells_.size(); ++n)
+        b[loading_cells_[n]] += loading_rates_[s][n];
     TF_PETSC_CHECK(VecRestoreArrayRead(previous_[s], &old));
     TF_PETSC_CHECK(VecRestoreArray(rhs_base_, &b));
   }
@@ -1206,6 +1211,9 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
     balance.inflow += mass;
     if (flow.well >= 0) injected_[s][static_cast<std::size_t>(flow.well)] += mass;
   }
+  if (!loading_rates_.empty())
+    for (const double rate : loading_rates_[s])
+      balance.loaded += rate * dt;
   for (const auto& source : spec_.sources)
     if (source.type == TransportSource::Type::mass_rate && source.species == static_cast<int>(s) &&
         source.active_during(time, time + dt)) {
@@ -1354,16 +1362,26 @@ void TransportSolver::restore(const State& state) {
   oxidized_ = state.oxidized;
 }
 
+void TransportSolver::set_loading(const std::vector<long>& cells,
+                                  const std::vector<std::vector<double>>& rates) {
+  loading_cells_ = cells;
+  loading_rates_ = rates;
+}
+
 std::vector<SpeciesBalance> TransportSolver::balances() const {
   std::vector<SpeciesBalance> total = local_balance_;
   for (auto& balance : total) {
-    double values[10] = {balance.dissolved,     balance.sorbed,   balance.immobile,
-                         balance.inflow,        balance.outflow,  balance.sources,
-                         balance.decayed,       balance.produced, balance.removed,
-                         balance.initial_stored};
-    MPI_Allreduce(MPI_IN_PLACE, values, 10, MPI_DOUBLE, MPI_SUM, grid_.comm());
-    balance = {values[0], values[1], values[2], values[3], values[4],
-               values[5], values[6], values[7], values[8], values[9]};
+    double* fields[] = {&balance.dissolved,      &balance.sorbed,   &balance.immobile,
+                        &balance.inflow,         &balance.outflow,  &balance.sources,
+                        &balance.decayed,        &balance.produced, &balance.removed,
+                        &balance.initial_stored, &balance.loaded};
+    double values[std::size(fields)];
+    for (std::size_t f = 0; f < std::size(fields); ++f)
+      values[f] = *fields[f];
+    MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(std::size(fields)), MPI_DOUBLE, MPI_SUM,
+                  grid_.comm());
+    for (std::size_t f = 0; f < std::size(fields); ++f)
+      *fields[f] = values[f];
   }
   return total;
 }

@@ -20,16 +20,6 @@ int species_index(const ConfigNode& node, const std::vector<SpeciesSpec>& specie
   throw node.error(fmt::format("unknown species '{}' (defined: {})", name, known));
 }
 
-/// {rate | half_life, sorbed_rate}: the dissolved and sorbed first-order rates [1/d].
-std::pair<double, double> read_first_order(const ConfigNode& decay) {
-  if (decay.has("rate") == decay.has("half_life"))
-    throw decay.error("give exactly one of rate and half_life");
-  const double rate = decay.has("rate")
-                          ? decay.quantity("rate", "1/d", Range::non_negative())
-                          : std::numbers::ln2 / decay.quantity("half_life", "d", Range::positive());
-  return {rate, decay.quantity_or("sorbed_rate", rate, "1/d", Range::non_negative())};
-}
-
 /// {rate | half_life, sorbed_rate, zero_order_rate}: dissolved and sorbed first-order rates
 /// [1/d] and the zero-order rate [mg/L/d] (alone, or with a first-order rate).
 std::array<double, 3> read_decay(const ConfigNode& decay) {
@@ -72,10 +62,12 @@ void read_sorption(const ConfigNode& sorption, SpeciesSpec& species) {
 }
 
 SpeciesSpec read_species(const ConfigNode& node) {
-  node.expect_keys({"name", "diffusion", "sorption", "decay"});
+  node.expect_keys({"name", "diffusion", "sorption", "decay", "henry", "air_diffusion"});
   SpeciesSpec species;
   species.name = node.string("name");
   species.diffusion = node.quantity_or("diffusion", 0.0, "m2/d", Range::non_negative());
+  species.henry = node.quantity_or("henry", 0.0, "1", Range::non_negative());
+  species.air_diffusion = node.quantity_or("air_diffusion", 0.0, "m2/d", Range::non_negative());
   if (const auto sorption = node.find("sorption")) read_sorption(*sorption, species);
   if (const auto decay = node.find("decay")) {
     const auto rates = read_decay(*decay);
@@ -88,6 +80,15 @@ SpeciesSpec read_species(const ConfigNode& node) {
 }
 
 } // namespace
+
+std::pair<double, double> read_first_order(const ConfigNode& decay) {
+  if (decay.has("rate") == decay.has("half_life"))
+    throw decay.error("give exactly one of rate and half_life");
+  const double rate = decay.has("rate")
+                          ? decay.quantity("rate", "1/d", Range::non_negative())
+                          : std::numbers::ln2 / decay.quantity("half_life", "d", Range::positive());
+  return {rate, decay.quantity_or("sorbed_rate", rate, "1/d", Range::non_negative())};
+}
 
 std::vector<int> decay_network_order(const TransportSpec& spec) {
   std::vector<ReactionSpec> reactions = spec.reactions;

@@ -2,7 +2,7 @@
 
 Output contract (README): observations.csv `time,location,variable,value,unit` (a concentration
 row per point and species, unit mg/L, besides the head rows); mass_balance.csv
-`time,species,dissolved,sorbed,immobile,inflow,outflow,sources,decayed,produced,removed,relative_closure,unit`
+`time,species,dissolved,sorbed,immobile,inflow,outflow,sources,decayed,produced,removed,soil,leached,volatilized,relative_closure,unit`
 (masses in g); results.h5 `/outputs/NNNNNN/<species>` concentration fields [nz, ny, nx] in mg/L
 with the output time in the group attribute `time`.
 """
@@ -15,7 +15,8 @@ import sys
 OBSERVATIONS_HEADER = ["time", "location", "variable", "value", "unit"]
 MASS_BALANCE_HEADER = ["time", "species", "dissolved", "sorbed", "immobile", "inflow", "outflow",
                        "sources",
-                       "decayed", "produced", "removed", "relative_closure", "unit"]
+                       "decayed", "produced", "removed", "soil", "leached", "volatilized",
+                       "relative_closure", "unit"]
 
 
 def run(terrafate, deck, out, ranks=1, mpiexec=None, timeout=600, options=()):

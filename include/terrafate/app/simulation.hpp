@@ -12,18 +12,21 @@
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
 #include "terrafate/remediation/remediation.hpp"
+#include "terrafate/soil/soil_spec.hpp"
 #include "terrafate/transport/transport_spec.hpp"
 
 namespace terrafate {
 
-/// The distributed model built from a deck: grid, materials, flow input. Building it completes
-/// the validation of everything that needs the grid (positions, regions, HDF5 fields).
+/// The distributed model built from a deck: grid, materials, flow, transport and soil input.
+/// Building it completes the validation of everything that needs the grid (positions, regions, HDF5
+/// fields).
 struct Model {
   Model(MPI_Comm comm, const Deck& deck);
   Grid grid;
   Materials materials;
   FlowSpec flow;
   std::optional<TransportSpec> transport;
+  std::optional<SoilSpec> soil;
   std::vector<RemediationAction> remediation;
 };
 

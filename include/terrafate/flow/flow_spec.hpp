@@ -51,7 +51,8 @@ struct Well {
 struct RechargeCap {
   Box area;
   double factor = 1.0;
-  double start = 0.0;                                   ///< [d]
+  double volatilization_factor = 1.0; ///< [-] on the soil columns' volatilization below it
+  double start = 0.0;                 ///< [d]
   double end = std::numeric_limits<double>::infinity(); ///< [d]
   bool active_during(double period_begin, double period_end) const {
     return start <= period_begin && period_end <= end;

@@ -11,6 +11,7 @@
 #include "terrafate/core/config.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
+#include "terrafate/soil/soil_spec.hpp"
 #include "terrafate/transport/transport_spec.hpp"
 
 namespace terrafate {
@@ -25,7 +26,8 @@ enum class ActionType {
   chemical_oxidation,
   source_removal,
   cap,
-  monitoring
+  monitoring,
+  soil_vapour_extraction
 };
 
 /// An oxidant injection (chemical oxidation): `mass` [kg] into the action's region at `time`.
@@ -42,9 +44,11 @@ struct RemediationAction {
   std::string type_name;
   double start = 0.0;                                   ///< [d]
   double end = std::numeric_limits<double>::infinity(); ///< [d]; the run's end when open
-  Region region;              ///< barrier, wall, excavation, bioremediation and thermal zones
-  double region_volume = 0.0; ///< [m3] of the grid cells whose centres lie in the region
-  int zone = -1;              ///< index into TransportSpec::zones (barrier, EISB, thermal)
+  Region region; ///< barrier, wall, excavation, bioremediation and thermal zones
+  /// [m3] of the grid cells, and of the soil column cells, whose centres lie in the region
+  double region_volume = 0.0;
+  double soil_column_dry_mass = 0.0;  ///< [t] of the soil column cells in the region
+  int zone = -1;                      ///< index into TransportSpec::zones (barrier, EISB, thermal)
   std::optional<double> conductivity; ///< [m/d] barrier medium, wall
   std::optional<double> porosity;     ///< [-] barrier medium
   std::string material;          ///< barrier medium, wall material, backfill, donor or sorbent name
@@ -74,15 +78,18 @@ struct RemediationAction {
   int monitoring_wells = 0;
   double events_per_year = 0.0;      ///< sampling campaigns per year
   double vehicle_km_per_event = 0.0; ///< [km] per campaign
+  int extraction = -1;               ///< soil vapour extraction: index into SoilSpec::extractions
+  double blower_power = 0.0;         ///< [kW] soil vapour extraction
 };
 
 /// Reads `remediation:` for a run ending at `end_time` [d]: validates every action (regions in
-/// the grid, windows in the run, known species), adds the pump-and-treat wells to `flow` and the
-/// reaction zones to `transport` (re-ordering its species for the zones' products). `transport`
-/// is null without a transport section; the actions that need one then fail.
+/// the grid or the soil columns, windows in the run, known species), adds the pump-and-treat
+/// wells and caps to `flow`, the reaction zones to `transport` (re-ordering its species for the
+/// zones' products) and the soil vapour extractions to `soil`. `transport` and `soil` are null
+/// without their sections; the actions that need them then fail.
 std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Grid& grid,
                                                 double end_time, FlowSpec& flow,
-                                                TransportSpec* transport);
+                                                TransportSpec* transport, SoilSpec* soil);
 
 /// Resources and performance per action, summed over the run: ledger.csv.
 class Ledger {

@@ -58,7 +58,13 @@ struct SpeciesBalance {
   double produced = 0.0; ///< by decay of parents
   double removed = 0.0;  ///< taken out of the ground (excavation)
   double initial_stored = 0.0;
-  /// |change in storage - (in - out + sources - decayed + produced - removed)| / mass scale
+  double loaded = 0.0; ///< received from the soil columns (leachate)
+  // The soil columns, when the balance covers them too (filled by the caller):
+  double soil = 0.0;        ///< in place now in the soil columns
+  double leached = 0.0;     ///< from the soil columns to the groundwater
+  double volatilized = 0.0; ///< from the soil to the atmosphere
+  /// |change in storage - (in - out + sources + loaded - leached - decayed + produced - removed
+  /// - volatilized)| / mass scale
   double relative_closure() const;
 };
 
@@ -130,6 +136,9 @@ public:
   void set_well_concentration(std::size_t well, std::size_t s, double value);
   /// Collective: [g] mass of species s that flow well `well` extracted in the last step.
   double well_extraction(std::size_t well, std::size_t s) const;
+  /// Mass loading [g/d] into the mobile water of owned cells `cells` (owned indices), per
+  /// species and cell, over the following advance() calls: the leachate of the soil columns.
+  void set_loading(const std::vector<long>& cells, const std::vector<std::vector<double>>& rates);
   /// Newton iterations beyond the first solve of each nonlinear species' step.
   long nonlinear_iterations() const { return nonlinear_iterations_; }
 
@@ -275,7 +284,9 @@ private:
   PetscReal tvd_tolerance_ = 1.0e-6;
   PetscReal nonlinear_tolerance_ = 1.0e-10;
   int nonlinear_max_iterations_ = 50;
-  std::vector<double> production_; ///< buffer of mobile_production()
+  std::vector<double> production_;                 ///< buffer of mobile_production()
+  std::vector<long> loading_cells_;                ///< set_loading()
+  std::vector<std::vector<double>> loading_rates_; ///< [g/d] per species and loading cell
   long linear_iterations_ = 0;
   long tvd_sweeps_ = 0;
   long nonlinear_iterations_ = 0;

@@ -36,7 +36,9 @@ struct SpeciesSpec {
   double sorbed_decay_rate = 0.0; ///< [1/d] first-order rate in the sorbed phase
   /// [mg/L/d] zero-order loss of the mobile dissolved phase while any is left
   double zero_order_rate = 0.0;
-  bool zero_order = false; ///< a zero-order rate applies in some material (own or zone_rates)
+  bool zero_order = false;    ///< a zero-order rate applies in some material (own or zone_rates)
+  double henry = 0.0;         ///< [-] Henry's constant, gas over water concentration (soil)
+  double air_diffusion = 0.0; ///< [m2/d] free-air diffusion coefficient (soil gas)
   /// Whether sorption or zero-order decay makes the species' equations nonlinear.
   bool nonlinear() const { return isotherm != Isotherm::linear || zero_order; }
   /// Whether the species sorbs at all.
@@ -136,6 +138,9 @@ struct TransportSpec {
   std::vector<ReactionZone> zones;       ///< from remediation actions
   std::vector<OxidationSpec> oxidations; ///< from remediation actions
 };
+
+/// {rate | half_life, sorbed_rate}: the dissolved and sorbed first-order rates [1/d].
+std::pair<double, double> read_first_order(const ConfigNode& decay);
 
 /// Species indices with every parent before its daughters, over the decay network and the
 /// zones' products; empty when they form a cycle.

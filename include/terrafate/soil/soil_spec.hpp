@@ -1,0 +1,111 @@
+#pragma once
+// The unsaturated zone (deck key `soil:`): layers by depth below the ground surface with their
+// van Genuchten-Mualem texture, soil zones with initial contaminant concentrations, and the
+// vertical column discretization. The groundwater grid lies below the ground surface; its top
+// face is the water table (terrafate's saturated flow model fills the grid), so each soil
+// column spans from the ground surface down to the top of the grid.
+#include <array>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "terrafate/core/config.hpp"
+#include "terrafate/grid/grid.hpp"
+#include "terrafate/transport/transport_spec.hpp"
+
+namespace terrafate {
+
+/// van Genuchten (1980) retention with Mualem's (1976) conductivity model.
+struct VanGenuchten {
+  double alpha = 0.0;   ///< [1/m]
+  double n = 0.0;       ///< [-] > 1
+  double theta_r = 0.0; ///< [-] residual water content
+  double theta_s = 0.0; ///< [-] saturated water content (the soil's porosity)
+  double ks = 0.0;      ///< [m/d] saturated hydraulic conductivity
+};
+
+/// [m/d] Mualem conductivity at water content theta:
+/// K = Ks Se^(1/2) [1 - (1 - Se^(1/m))^m]^2, Se = (theta - theta_r)/(theta_s - theta_r),
+/// m = 1 - 1/n.
+double mualem_conductivity(const VanGenuchten& texture, double theta);
+
+/// [-] The water content at which a layer drains a steady downward flux `flux` [m/d] under unit
+/// gradient, K(theta) = flux: the inversion of mualem_conductivity (bisection on Se to round-off).
+/// flux must lie in [0, Ks].
+double unit_gradient_moisture(const VanGenuchten& texture, double flux);
+
+struct SoilLayer {
+  std::string name;
+  double top = 0.0, bottom = 0.0; ///< [m] depth below the ground surface
+  VanGenuchten texture;
+  double bulk_density = 0.0; ///< [kg/L] dry bulk density
+  double foc = 0.0;          ///< [-] fraction of organic carbon (Koc sorption)
+  double dispersivity = 0.0; ///< [m] longitudinal (vertical) dispersivity
+  /// Per species: dissolved and sorbed first-order rates [1/d] in this layer (the species' own
+  /// unless the layer's `decay` overrides them).
+  std::vector<std::array<double, 2>> decay;
+  SourceLocation where;
+  std::string key_path;
+};
+
+/// A contaminated soil zone: columns whose centres lie in the footprint start with the given
+/// total concentrations between the two depths.
+struct SoilZone {
+  std::string name;
+  std::array<double, 2> footprint_min{}, footprint_max{}; ///< [m] x, y
+  double depth_top = 0.0, depth_bottom = 0.0;             ///< [m] below the ground surface
+  std::vector<double> concentration;                      ///< [mg/kg dry soil] total, per species
+  bool covers(double x, double y) const {
+    return footprint_min[0] <= x && x <= footprint_max[0] && footprint_min[1] <= y &&
+           y <= footprint_max[1];
+  }
+};
+
+/// Soil vapour extraction: over [start, end) the soil gas of the column cells whose centres lie
+/// in `region` (x, y and elevation) is removed at `rate` [1/d] (first order in the gas phase).
+struct GasExtraction {
+  std::string name;
+  Region region;
+  double rate = 0.0;                                    ///< [1/d]
+  double start = 0.0;                                   ///< [d]
+  double end = std::numeric_limits<double>::infinity(); ///< [d]
+  bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
+};
+
+struct SoilSpec {
+  double ground_surface = 0.0; ///< [m] elevation
+  double water_table = 0.0;    ///< [m] elevation: the top of the groundwater grid
+  double resolution = 0.05;    ///< [m] requested column cell size
+  int cells = 0;               ///< per column: ceil(depth / resolution)
+  double cell_size = 0.0;      ///< [m] (ground_surface - water_table) / cells
+  /// [m] still-air boundary layer above the surface through which the soil gas volatilizes
+  /// (Jury et al. 1983: 0.005 m)
+  double boundary_layer = 0.005;
+  std::vector<SoilLayer> layers;          ///< contiguous from depth 0 to the water table
+  std::vector<SoilZone> zones;            ///< at least one
+  std::vector<double> report_depths;      ///< [m] bounds of the depth intervals of soil.csv
+  std::vector<GasExtraction> extractions; ///< from remediation actions
+  SourceLocation where;
+  std::string key_path;
+
+  double depth() const { return ground_surface - water_table; }
+  /// [m] depth of the centre of column cell c (0 at the top).
+  double cell_depth(int c) const { return (c + 0.5) * cell_size; }
+  /// Index into `layers` of the layer holding column cell c.
+  int layer_of(int c) const;
+};
+
+/// Reads `soil:`. Species come from the transport input (sorption Kd or Koc x foc, first-order
+/// decay, Henry's constant and air diffusion); the groundwater grid's top is the water table.
+SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const TransportSpec& transport);
+
+/// [m3] volume and [t] dry mass of the soil column cells (of every grid column, contaminated or
+/// not) whose centres lie in `region`; the same on every rank.
+struct SoilVolume {
+  double volume = 0.0;
+  double dry_mass = 0.0;
+  long cells = 0;
+};
+SoilVolume soil_volume_in(const SoilSpec& soil, const Grid& grid, const Region& region);
+
+} // namespace terrafate
