@@ -18,6 +18,7 @@
 #include "terrafate/io/results_hdf5.hpp"
 #include "terrafate/io/vtk_series.hpp"
 #include "terrafate/soil/soil_columns.hpp"
+#include "terrafate/soil/soil_standards.hpp"
 #include "terrafate/transport/transport_solver.hpp"
 
 namespace terrafate {
@@ -61,6 +62,15 @@ std::string iso_time_now() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   return buffer;
+}
+
+/// A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text)
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -480,6 +490,25 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                          root && soil);
   TableWriter leaching_table(folder / "leaching.csv", "time,zone,species,process,value,unit",
                              root && soil);
+  // Soil concentrations against the GB 36600-2018 values of the deck's land use.
+  std::vector<SoilStandard> soil_standards;
+  const int land_class = model.soil ? model.soil->land_class : 0;
+  if (land_class > 0) {
+    soil_standards = gb36600_values(read_csv_table(data_table_path("standards.csv")), land_class,
+                                    model.transport->species);
+    for (std::size_t s = 0; s < soil_standards.size(); ++s)
+      if (root && !soil_standards[s].listed)
+        fmt::print("terrafate: note: no GB 36600-2018 {} land value for species '{}' (chemical "
+                   "'{}') in {}: soil_standards.csv leaves it out\n",
+                   land_class == 1 ? "first class" : "second class",
+                   model.transport->species[s].name, model.transport->species[s].chemical,
+                   data_table_path("standards.csv").string());
+  }
+  TableWriter standards_table(folder / "soil_standards.csv",
+                              "time,zone,species,depth_top,depth_bottom,concentration_mg_per_kg,"
+                              "land_use,screening_mg_per_kg,intervention_mg_per_kg,"
+                              "exceeds_screening,exceeds_intervention,status",
+                              root && land_class > 0);
   double max_mass_closure = 0.0;
   int dual_domain = 0;
   for (long n = 0; n < model.grid.owned_cells(); ++n)
@@ -573,6 +602,20 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                                          spec.report_depths[k + 1],
                                          concentrations[(z * intervals + k) * species.size() + s]));
         soil_table.flush();
+        for (std::size_t z = 0; z < spec.zones.size() && land_class > 0; ++z)
+          for (std::size_t k = 0; k < intervals; ++k)
+            for (std::size_t s = 0; s < species.size(); ++s) {
+              const auto& standard = soil_standards[s];
+              if (!standard.listed) continue;
+              const double value = concentrations[(z * intervals + k) * species.size() + s];
+              standards_table.add(fmt::format(
+                  "{},{},{},{},{},{},{},{},{},{},{},{}", t, spec.zones[z].name, species[s].name,
+                  spec.report_depths[k], spec.report_depths[k + 1], value,
+                  land_class == 1 ? "first_class" : "second_class", standard.screening,
+                  standard.intervention, value > standard.screening ? 1 : 0,
+                  value > standard.intervention ? 1 : 0, csv_field(standard.status)));
+            }
+        standards_table.flush();
         const auto rates = soil->zone_rates(); // collective
         for (std::size_t z = 0; z < spec.zones.size(); ++z)
           for (std::size_t s = 0; s < species.size(); ++s)

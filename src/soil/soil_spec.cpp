@@ -67,8 +67,8 @@ int SoilSpec::layer_of(int c) const {
 }
 
 SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const TransportSpec& transport) {
-  node.expect_keys(
-      {"ground_surface", "layers", "zones", "resolution", "boundary_layer", "report_depths"});
+  node.expect_keys({"ground_surface", "layers", "zones", "resolution", "boundary_layer",
+                    "report_depths", "land_use"});
   SoilSpec soil;
   soil.where = node.where();
   soil.key_path = node.key_path();
@@ -87,6 +87,8 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
   soil.cells = static_cast<int>(std::ceil(depth / soil.resolution * (1.0 - 1.0e-12)));
   soil.cell_size = depth / soil.cells;
   soil.boundary_layer = node.quantity_or("boundary_layer", 0.005, "m", Range::positive());
+  if (const auto land_use = node.find("land_use"))
+    soil.land_class = land_use->as_choice({"first_class", "second_class"}) == "first_class" ? 1 : 2;
 
   // Species: linear sorption and first-order decay only.
   for (const auto& species : transport.species) {

@@ -62,9 +62,11 @@ void read_sorption(const ConfigNode& sorption, SpeciesSpec& species) {
 }
 
 SpeciesSpec read_species(const ConfigNode& node) {
-  node.expect_keys({"name", "diffusion", "sorption", "decay", "henry", "air_diffusion"});
+  node.expect_keys(
+      {"name", "chemical", "diffusion", "sorption", "decay", "henry", "air_diffusion"});
   SpeciesSpec species;
   species.name = node.string("name");
+  species.chemical = node.string_or("chemical", species.name);
   species.diffusion = node.quantity_or("diffusion", 0.0, "m2/d", Range::non_negative());
   species.henry = node.quantity_or("henry", 0.0, "1", Range::non_negative());
   species.air_diffusion = node.quantity_or("air_diffusion", 0.0, "m2/d", Range::non_negative());

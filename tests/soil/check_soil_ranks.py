@@ -8,7 +8,10 @@ Usage: check_soil_ranks.py TERRAFATE DECK WORKDIR MPIEXEC
 - the masses leached, volatilized, in the soil and removed are not trivially zero;
 - mass_balance.csv, soil.csv and leaching.csv agree between 1 and 2 ranks within 1e-8 of each
   quantity's largest value (linear solves to 1e-13);
-- the ledger's removed masses of the vapour extraction and the excavation agree too.
+- the ledger's removed masses of the vapour extraction and the excavation agree too;
+- soil_standards.csv compares each soil.csv concentration with GB 36600-2018's second-class
+  values (PCE screening 53, intervention 183 mg/kg; TCE 2.8 and 20 mg/kg): at 0 d the
+  hotspot's 0.5-1 m interval (55 mg/kg PCE) exceeds the screening value only.
 """
 import csv
 import os
@@ -78,9 +81,39 @@ def main():
         print(f"ledger {key}: {a} vs {b}")
         if not abs(a - b) <= 1e-8 * abs(a):
             failures.append(f"ledger {key}: {a} on 1 rank, {b} on 2")
+    check_standards(one, failures)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))
     print("PASS")
+
+
+def check_standards(out, failures):
+    values = {"PCE": (53.0, 183.0), "TCE": (2.8, 20.0)}
+    soil = table(out, "soil.csv", ("time", "zone", "species", "depth_top", "depth_bottom"),
+                 "concentration_mg_per_kg")
+    with open(os.path.join(out, "soil_standards.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    if len(rows) != len(soil):
+        failures.append(f"soil_standards.csv has {len(rows)} rows, soil.csv {len(soil)}")
+    for row in rows:
+        key = tuple(row[k] for k in ("time", "zone", "species", "depth_top", "depth_bottom"))
+        concentration = float(row["concentration_mg_per_kg"])
+        screening, intervention = values[row["species"]]
+        expected = (concentration > screening, concentration > intervention)
+        if (row["land_use"] != "second_class" or float(row["screening_mg_per_kg"]) != screening
+                or float(row["intervention_mg_per_kg"]) != intervention
+                or abs(concentration - soil[key]) > 1e-12 * max(1.0, soil[key])
+                or (row["exceeds_screening"], row["exceeds_intervention"])
+                != tuple(str(int(e)) for e in expected)):
+            failures.append(f"soil_standards.csv row {row} is inconsistent")
+            return
+    hotspot = next(r for r in rows if r["time"] == "0" and r["zone"] == "hotspot" and
+                   r["species"] == "PCE" and r["depth_top"] == "0.5")
+    print(f"soil_standards.csv: {len(rows)} rows; hotspot 0.5-1 m at 0 d: PCE "
+          f"{float(hotspot['concentration_mg_per_kg']):.4f} mg/kg, exceeds screening "
+          f"{hotspot['exceeds_screening']}, intervention {hotspot['exceeds_intervention']}")
+    if (hotspot["exceeds_screening"], hotspot["exceeds_intervention"]) != ("1", "0"):
+        failures.append("the hotspot's 55 mg/kg PCE must exceed the screening value only")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 // bisection of K(theta) = q in 50-digit arithmetic (mpmath), independently of this code.
 #include <gtest/gtest.h>
 
+#include "terrafate/core/csv_table.hpp"
 #include "terrafate/soil/soil_spec.hpp"
+#include "terrafate/soil/soil_standards.hpp"
 
 namespace terrafate {
 namespace {
@@ -37,6 +39,27 @@ TEST(SoilHydraulics, LimitsOfTheFlux) {
   EXPECT_EQ(unit_gradient_moisture(loam, loam.ks), loam.theta_s);
   EXPECT_EQ(mualem_conductivity(loam, loam.theta_s), loam.ks);
   EXPECT_EQ(mualem_conductivity(loam, loam.theta_r), 0.0);
+}
+
+// GB 36600-2018 values as printed in data/standards.csv (PCE: 11/53 screening, 34/183
+// intervention; cis-1,2-DCE by CAS; MTBE has none).
+TEST(SoilStandards, LooksUpByNameCaseInsensitivelyOrCas) {
+  const auto table = read_csv_table(data_table_path("standards.csv"));
+  std::vector<SpeciesSpec> species(3);
+  species[0].chemical = "pce";
+  species[1].chemical = "156-59-2";
+  species[2].chemical = "MTBE";
+  const auto first = gb36600_values(table, 1, species);
+  const auto second = gb36600_values(table, 2, species);
+  ASSERT_TRUE(first[0].listed);
+  EXPECT_EQ(first[0].screening, 11.0);
+  EXPECT_EQ(first[0].intervention, 34.0);
+  EXPECT_EQ(second[0].screening, 53.0);
+  EXPECT_EQ(second[0].intervention, 183.0);
+  EXPECT_EQ(second[1].screening, 596.0);
+  EXPECT_EQ(second[1].intervention, 2000.0);
+  EXPECT_FALSE(first[2].listed);
+  EXPECT_EQ(first[0].status, "secondary transcription (not checked against official PDF)");
 }
 
 } // namespace

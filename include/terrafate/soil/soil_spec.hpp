@@ -81,9 +81,12 @@ struct SoilSpec {
   /// [m] still-air boundary layer above the surface through which the soil gas volatilizes
   /// (Jury et al. 1983: 0.005 m)
   double boundary_layer = 0.005;
-  std::vector<SoilLayer> layers;          ///< contiguous from depth 0 to the water table
-  std::vector<SoilZone> zones;            ///< at least one
-  std::vector<double> report_depths;      ///< [m] bounds of the depth intervals of soil.csv
+  std::vector<SoilLayer> layers;     ///< contiguous from depth 0 to the water table
+  std::vector<SoilZone> zones;       ///< at least one
+  std::vector<double> report_depths; ///< [m] bounds of the depth intervals of soil.csv
+  /// GB 36600-2018 land use class whose values soil_standards.csv compares with (1: first
+  /// class, 2: second class; 0: none)
+  int land_class = 0;
   std::vector<GasExtraction> extractions; ///< from remediation actions
   SourceLocation where;
   std::string key_path;
