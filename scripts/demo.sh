@@ -11,4 +11,5 @@ mpirun --oversubscribe -n 2 ./build/bin/terrafate run inputs/demo/demo.yaml -o "
 echo
 echo "Demo results are in $(pwd)/$out:"
 echo "  results.h5 + results.xmf (open the .xmf in ParaView), vtk/fields.pvd,"
-echo "  observations.csv, budget.csv, mass_balance.csv, run_summary.json"
+echo "  observations.csv, budget.csv, mass_balance.csv, soil.csv, leaching.csv,"
+echo "  soil_standards.csv, run_summary.json"
