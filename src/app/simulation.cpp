@@ -11,6 +11,8 @@
 
 #include "terrafate/app/observations.hpp"
 #include "terrafate/app/progress.hpp"
+#include "terrafate/app/risk_run.hpp"
+#include "terrafate/app/table_writer.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/io/atomic_file.hpp"
@@ -94,23 +96,6 @@ std::vector<double> stress_periods(const FlowSpec& flow, double end) {
   return periods;
 }
 
-/// Collects the CSV tables on rank 0 and rewrites them atomically at each output time.
-class TableWriter {
-public:
-  TableWriter(std::filesystem::path path, std::string header, bool active)
-      : path_(std::move(path)), text_(std::move(header) + "\n"), active_(active) {}
-  void add(const std::string& row) {
-    if (active_) text_ += row + "\n";
-  }
-  void flush() {
-    if (active_) io::write_file_atomically(path_, text_);
-  }
-
-private:
-  std::filesystem::path path_;
-  std::string text_;
-  bool active_;
-};
 } // namespace
 
 Model::Model(MPI_Comm comm, const Deck& deck)
@@ -131,6 +116,30 @@ Model::Model(MPI_Comm comm, const Deck& deck)
     for (const auto& action : remediation)
       if (action.conductivity || action.porosity)
         materials.override_in_region(grid, action.region, action.conductivity, action.porosity);
+  }
+  if (const auto node = deck.root.find("risk")) {
+    if (!transport) throw node->error("risk needs simulated concentrations: a transport: section");
+    std::vector<std::pair<std::string, std::string>> species;
+    for (const auto& entry : transport->species)
+      species.emplace_back(entry.name, entry.chemical);
+    risk = read_risk_spec(*node, species, read_csv_table(data_table_path("chemicals.csv")),
+                          read_csv_table(data_table_path("exposure.csv")),
+                          read_csv_table(data_table_path("standards.csv")));
+    const auto receptors = node->at("receptors").elements();
+    for (std::size_t r = 0; r < risk->receptors.size(); ++r) {
+      const auto& receptor = risk->receptors[r];
+      const ConfigNode& entry = receptors[r];
+      if (receptor.at_plane &&
+          std::none_of(deck.observation_planes.begin(), deck.observation_planes.end(),
+                       [&](const auto& plane) { return plane.name == receptor.plane; }))
+        throw entry.at("plane").error(
+            fmt::format("no control plane named '{}' (observations.planes)", receptor.plane));
+      if (!receptor.at_plane && !grid.inside(receptor.position))
+        throw entry.at("position").error("the receptor lies outside the grid");
+      if (!soil && std::any_of(receptor.pathways.begin(), receptor.pathways.end(),
+                               [](Pathway p) { return is_soil_pathway(p); }))
+        throw entry.at("pathways").error("soil pathways need simulated soil: a soil: section");
+    }
   }
   for (const auto& well : flow.wells)
     if (well.start >= deck.time.end && deck.time.end > 0.0)
@@ -538,6 +547,16 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     plane_faces.push_back(face);
   }
 
+  std::unique_ptr<RiskRun> risk;
+  if (model.risk) {
+    for (const auto& species : model.risk->species)
+      if (root && !species.chemical)
+        fmt::print("terrafate: warning: species '{}' matches no chemical of {} (give "
+                   "chemical: a name, abbreviation or CAS number): no risk is computed for it\n",
+                   species.name, data_table_path("chemicals.csv").string());
+    risk = std::make_unique<RiskRun>(model, deck, plane_faces, folder, root);
+  }
+
   const auto& time = deck.time;
   Progress progress(comm, time.end);
   double output_seconds = 0.0;
@@ -590,6 +609,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                                    b.leached, b.volatilized, b.relative_closure()));
       }
       mass_table.flush();
+      if (risk) risk->output(t, *transport, soil.get(), balances); // collective
       if (soil) {
         const auto& spec = *model.soil;
         const auto concentrations = soil->zone_concentrations(); // collective
@@ -833,6 +853,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   const double solve_seconds = seconds_since(solve_start) - output_seconds;
   progress.finish();
   write_ledger(time.end);
+  if (risk) risk->finish();
   if (hdf5) hdf5->finish();
 
   const auto& stats = flow.stats();

@@ -435,6 +435,36 @@ std::vector<double> SoilColumns::zone_rates() const {
   return rates;
 }
 
+std::vector<double> SoilColumns::column_concentration(int i, int j, double top,
+                                                      double bottom) const {
+  const std::size_t species = transport_.species.size();
+  std::vector<double> sums(species + 1, 0.0); // mass [g] per species, dry soil [kg]
+  for (const auto& column : columns_) {
+    if (column.i != i || column.j != j) continue;
+    const double volume = column.area * soil_.cell_size;
+    for (int c = 0; c < soil_.cells; ++c) {
+      const double depth = soil_.cell_depth(c);
+      if (depth < top || depth > bottom) continue;
+      const auto l = static_cast<std::size_t>(soil_.layer_of(c));
+      const auto& layer = soil_.layers[l];
+      const double theta = column.theta[l];
+      sums[species] += layer.bulk_density * 1000.0 * volume;
+      for (std::size_t s = 0; s < species; ++s)
+        sums[s] += volume *
+                   (theta + layer.bulk_density * kd_[s][l] +
+                    (layer.texture.theta_s - theta) * transport_.species[s].henry) *
+                   column.concentration[s][static_cast<std::size_t>(c)];
+    }
+  }
+  MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM,
+                grid_.comm());
+  std::vector<double> concentration(species, 0.0);
+  if (sums[species] > 0.0)
+    for (std::size_t s = 0; s < species; ++s)
+      concentration[s] = sums[s] * 1000.0 / sums[species];
+  return concentration;
+}
+
 double SoilColumns::water_content(int i, int j, int l) const {
   for (const auto& column : columns_)
     if (column.i == i && column.j == j) return column.theta[static_cast<std::size_t>(l)];

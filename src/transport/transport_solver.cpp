@@ -1022,6 +1022,29 @@ double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
   return discharge;
 }
 
+double TransportSolver::plane_water_flow(int axis, int face) const {
+  double flow_sum = 0.0;
+  const int lower = face - 1;
+  if (lower >= grid_.owned_begin(axis) && lower < grid_.owned_end(axis)) {
+    PetscScalar**** faces = nullptr;
+    TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
+    int begin[3], end[3];
+    for (int d = 0; d < 3; ++d) {
+      begin[d] = grid_.owned_begin(d);
+      end[d] = grid_.owned_end(d);
+    }
+    begin[axis] = lower;
+    end[axis] = lower + 1;
+    for (int k = begin[2]; k < end[2]; ++k)
+      for (int j = begin[1]; j < end[1]; ++j)
+        for (int i = begin[0]; i < end[0]; ++i)
+          flow_sum += std::max(0.0, static_cast<double>(faces[k][j][i][axis]));
+    TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &flow_sum, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return flow_sum;
+}
+
 void TransportSolver::solve(std::size_t s) {
   TF_PETSC_CHECK(VecCopy(rhs_full_, rhs_));
   const auto& rows = fixed_rows_[s];

@@ -12,6 +12,7 @@
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
 #include "terrafate/remediation/remediation.hpp"
+#include "terrafate/risk/risk_spec.hpp"
 #include "terrafate/soil/soil_spec.hpp"
 #include "terrafate/transport/transport_spec.hpp"
 
@@ -28,6 +29,7 @@ struct Model {
   std::optional<TransportSpec> transport;
   std::optional<SoilSpec> soil;
   std::vector<RemediationAction> remediation;
+  std::optional<RiskSpec> risk;
 };
 
 struct RunOptions {

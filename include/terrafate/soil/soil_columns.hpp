@@ -78,6 +78,10 @@ public:
   /// Collective: [g/d] per zone and species, leached then volatilized, averaged over the last
   /// step (flattened: (zone * species + s) * 2 + process).
   std::vector<double> zone_rates() const;
+  /// Collective: [mg/kg dry soil] total concentration per species in the column above grid
+  /// column (i, j) between depths `top` and `bottom` [m] (cells by their centres); zeros where
+  /// there is no column (no soil zone there).
+  std::vector<double> column_concentration(int i, int j, double top, double bottom) const;
   /// Water content [-] of layer l in the column above grid column (i, j) now, or -1 when this
   /// rank has no such column.
   double water_content(int i, int j, int l) const;

@@ -105,6 +105,9 @@ public:
   /// plane of interior face `face` (between cells face - 1 and face): advective (with the TVD
   /// correction when active) plus dispersive.
   double plane_discharge(std::size_t s, int axis, int face);
+  /// Collective: [m3/d] water flowing in the +axis direction through the grid plane of interior
+  /// face `face` (the sum of the positive face flows).
+  double plane_water_flow(int axis, int face) const;
   long linear_iterations() const { return linear_iterations_; }
   /// [g] NAPL mass left in source `n` (a napl entry of TransportSpec::sources).
   double napl_mass(std::size_t n) const { return napl_mass_[n]; }

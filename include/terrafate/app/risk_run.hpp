@@ -1,0 +1,46 @@
+#pragma once
+// Risk during a run: receptor concentrations from the simulated fields at every output time,
+// their risk by species and pathway (risk.csv), site plume metrics (plume.csv), and at the end
+// the compliance metrics per receptor (compliance.csv); the risk-based concentrations
+// (risk_based_concentrations.csv) at the start.
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "terrafate/app/observations.hpp"
+#include "terrafate/app/simulation.hpp"
+#include "terrafate/app/table_writer.hpp"
+#include "terrafate/soil/soil_columns.hpp"
+#include "terrafate/transport/transport_solver.hpp"
+
+namespace terrafate {
+
+class RiskRun {
+public:
+  /// Collective. `plane_faces`: the interior face of each of the deck's control planes.
+  RiskRun(const Model& model, const Deck& deck, const std::vector<int>& plane_faces,
+          const std::filesystem::path& folder, bool root);
+  /// Collective: the risk and plume rows at output time t [d].
+  void output(double t, TransportSolver& transport, const SoilColumns* soil,
+              const std::vector<SpeciesBalance>& balances);
+  /// compliance.csv from the trajectories so far (rank 0 writes).
+  void finish();
+
+private:
+  const Model& model_;
+  const Deck& deck_;
+  const RiskSpec& spec_;
+  std::vector<int> plane_faces_;
+  bool root_;
+  std::unique_ptr<PointSampler> sampler_;      ///< the point receptors
+  std::vector<int> point_of_;                  ///< per receptor: index among the points, or -1
+  std::vector<std::vector<PathwayRisk>> unit_; ///< per receptor: per species x pathway
+  TableWriter risk_table_, plume_table_;
+  std::filesystem::path compliance_path_;
+  std::vector<double> times_;
+  /// Per receptor, over the output times: total cancer risk, hazard index, standards met.
+  std::vector<std::vector<double>> cancer_, hazard_;
+  std::vector<std::vector<bool>> met_;
+};
+
+} // namespace terrafate

@@ -1,0 +1,228 @@
+#include "terrafate/app/risk_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "terrafate/io/atomic_file.hpp"
+
+namespace terrafate {
+
+namespace {
+constexpr double kSurfaceSoilDepth = 0.5; ///< [m] surface soil (HJ 25.3): 0-0.5 m
+
+/// A number for the CSV files: `nan` when not defined.
+std::string number(double value) {
+  return std::isnan(value) ? std::string("nan") : fmt::format("{}", value);
+}
+} // namespace
+
+RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& plane_faces,
+                 const std::filesystem::path& folder, bool root)
+    : model_(model), deck_(deck), spec_(*model.risk), plane_faces_(plane_faces), root_(root),
+      risk_table_(folder / "risk.csv", "time,receptor,species,pathway,cancer_risk,hazard_quotient",
+                  root),
+      plume_table_(folder / "plume.csv",
+                   "time,species,standard_mg_per_L,area_above_standard_m2,"
+                   "volume_above_standard_m3,dissolved_g,sorbed_g,immobile_g,soil_g,x_center,"
+                   "y_center,z_center,x_spread,y_spread,z_spread",
+                   root),
+      compliance_path_(folder / "compliance.csv") {
+  std::vector<ObservationPointSpec> points;
+  for (const auto& receptor : spec_.receptors) {
+    if (receptor.at_plane) {
+      point_of_.push_back(-1);
+      continue;
+    }
+    point_of_.push_back(static_cast<int>(points.size()));
+    ObservationPointSpec point;
+    point.name = receptor.name;
+    point.position = receptor.position;
+    point.where = receptor.where;
+    point.key_path = receptor.key_path + ".position";
+    points.push_back(point);
+  }
+  sampler_ = std::make_unique<PointSampler>(model.grid, points);
+  cancer_.resize(spec_.receptors.size());
+  hazard_.resize(spec_.receptors.size());
+  met_.resize(spec_.receptors.size());
+
+  // Unit risks, and the risk-based concentrations of each receptor's groundwater and soil
+  // pathways together: min(target / sum CR per unit, 1 / sum HQ per unit).
+  std::string text = "receptor,species,medium,risk_based_concentration,unit,governed_by\n";
+  for (const auto& receptor : spec_.receptors) {
+    const auto& exposure = spec_.exposure.at(receptor.land_use);
+    unit_.emplace_back();
+    for (const auto& species : spec_.species) {
+      PathwayRisk sums[2];
+      for (const auto pathway : receptor.pathways) {
+        const auto unit =
+            species.chemical ? unit_risk(pathway, *species.chemical, exposure) : PathwayRisk{};
+        unit_.back().push_back(unit);
+        auto& sum = sums[is_soil_pathway(pathway) ? 1 : 0];
+        sum.cancer_risk += unit.cancer_risk;
+        sum.hazard_quotient += unit.hazard_quotient;
+      }
+      for (int medium = 0; medium < 2; ++medium) {
+        const auto& sum = sums[medium];
+        if (!(sum.cancer_risk > 0.0) && !(sum.hazard_quotient > 0.0)) continue;
+        const double value =
+            risk_based_concentration(sum, spec_.target_risk, spec_.target_quotient);
+        const bool cancer = sum.cancer_risk > 0.0 && value == spec_.target_risk / sum.cancer_risk;
+        text +=
+            fmt::format("{},{},{},{},{},{}\n", receptor.name, species.name,
+                        medium == 0 ? "groundwater" : "soil", value, medium == 0 ? "mg/L" : "mg/kg",
+                        cancer ? "cancer_risk" : "hazard_quotient");
+      }
+    }
+  }
+  if (root) io::write_file_atomically(folder / "risk_based_concentrations.csv", text);
+}
+
+void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* soil,
+                     const std::vector<SpeciesBalance>& balances) {
+  const auto& grid = model_.grid;
+  const std::size_t species_count = spec_.species.size();
+  // Groundwater concentrations at the point receptors (complete on rank 0).
+  std::vector<std::vector<double>> at_points(species_count);
+  for (std::size_t s = 0; s < species_count; ++s)
+    at_points[s] = sampler_->sample(transport.concentration(s));
+  times_.push_back(t);
+  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+    const auto& receptor = spec_.receptors[r];
+    std::vector<double> groundwater(species_count, 0.0), surface, subsurface;
+    if (receptor.at_plane) {
+      // The flux-averaged concentration through the plane: mass discharge / water flow.
+      std::size_t p = 0;
+      while (deck_.observation_planes[p].name != receptor.plane)
+        ++p;
+      const int axis = deck_.observation_planes[p].axis;
+      const double water = transport.plane_water_flow(axis, plane_faces_[p]);
+      for (std::size_t s = 0; s < species_count; ++s) {
+        const double discharge = transport.plane_discharge(s, axis, plane_faces_[p]);
+        groundwater[s] = water > 0.0 ? std::max(0.0, discharge) / water : 0.0;
+      }
+    } else {
+      // Interpolated values can lie a round-off below zero: no negative risk.
+      for (std::size_t s = 0; s < species_count; ++s)
+        groundwater[s] = std::max(0.0, at_points[s][static_cast<std::size_t>(point_of_[r])]);
+    }
+    surface.assign(species_count, 0.0);
+    subsurface.assign(species_count, 0.0);
+    if (soil && !receptor.at_plane) {
+      const int i = *grid.locate(0, receptor.position[0]);
+      const int j = *grid.locate(1, receptor.position[1]);
+      surface = soil->column_concentration(i, j, 0.0, kSurfaceSoilDepth);
+      subsurface = soil->column_concentration(i, j, kSurfaceSoilDepth,
+                                              std::numeric_limits<double>::infinity());
+    }
+    double cancer_total = 0.0, hazard_total = 0.0;
+    bool met = true;
+    const int land_class = receptor.land_use == "first_class" ? 0 : 1;
+    for (std::size_t s = 0; s < species_count; ++s) {
+      const auto& species = spec_.species[s];
+      bool groundwater_used = false, soil_used = false;
+      for (std::size_t n = 0; n < receptor.pathways.size(); ++n) {
+        const auto pathway = receptor.pathways[n];
+        const double concentration =
+            !is_soil_pathway(pathway) ? groundwater[s]
+            : (pathway == Pathway::soil_indoor_vapour || pathway == Pathway::soil_outdoor_vapour)
+                ? subsurface[s]
+                : surface[s];
+        (is_soil_pathway(pathway) ? soil_used : groundwater_used) = true;
+        const auto& unit = unit_[r][s * receptor.pathways.size() + n];
+        const double cr = unit.cancer_risk * concentration;
+        const double hq = unit.hazard_quotient * concentration;
+        cancer_total += cr;
+        hazard_total += hq;
+        risk_table_.add(fmt::format("{},{},{},{},{},{}", t, receptor.name, species.name,
+                                    pathway_name(pathway), cr, hq));
+      }
+      // Standards: the deck's groundwater standard, and GB 36600-2018's screening value of the
+      // receptor's land class for surface soil (HJ 25.3 framework).
+      if (groundwater_used && !std::isnan(species.groundwater_standard) &&
+          groundwater[s] > species.groundwater_standard)
+        met = false;
+      if (soil_used && spec_.framework == "hj25.3-2019" &&
+          !std::isnan(species.soil_screening[static_cast<std::size_t>(land_class)]) &&
+          surface[s] > species.soil_screening[static_cast<std::size_t>(land_class)])
+        met = false;
+    }
+    risk_table_.add(
+        fmt::format("{},{},all,all,{},{}", t, receptor.name, cancer_total, hazard_total));
+    cancer_[r].push_back(cancer_total);
+    hazard_[r].push_back(hazard_total);
+    met_[r].push_back(met);
+  }
+  risk_table_.flush();
+
+  // Plume: extent above the standard, mass per phase, spatial moments of the dissolved mass.
+  const std::array<int, 3> cells{grid.cells(0), grid.cells(1), grid.cells(2)};
+  for (std::size_t s = 0; s < species_count; ++s) {
+    const double standard = spec_.species[s].groundwater_standard;
+    std::vector<int> above_column(static_cast<std::size_t>(cells[0]) * cells[1], 0);
+    double sums[8] = {}; // volume above, mass, mass x, y, z, mass x^2, y^2, z^2
+    const PetscScalar* c = nullptr;
+    TF_PETSC_CHECK(VecGetArrayRead(transport.concentration(s), &c));
+    for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+      for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+        for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+          const long n = grid.owned_index(i, j, k);
+          const double volume = grid.cell_volume(i, j, k);
+          const double value = c[n];
+          if (!std::isnan(standard) && value > standard) {
+            sums[0] += volume;
+            above_column[static_cast<std::size_t>(j) * cells[0] + i] = 1;
+          }
+          const double mass = model_.materials.porosity(n) * volume * value;
+          const auto center = grid.cell_center(i, j, k);
+          sums[1] += mass;
+          for (int d = 0; d < 3; ++d) {
+            sums[2 + d] += mass * center[d];
+            sums[5 + d] += mass * center[d] * center[d];
+          }
+        }
+    TF_PETSC_CHECK(VecRestoreArrayRead(transport.concentration(s), &c));
+    MPI_Allreduce(MPI_IN_PLACE, sums, 8, MPI_DOUBLE, MPI_SUM, grid.comm());
+    MPI_Allreduce(MPI_IN_PLACE, above_column.data(), static_cast<int>(above_column.size()), MPI_INT,
+                  MPI_MAX, grid.comm());
+    double area = 0.0;
+    for (int j = 0; j < cells[1]; ++j)
+      for (int i = 0; i < cells[0]; ++i)
+        if (above_column[static_cast<std::size_t>(j) * cells[0] + i])
+          area += grid.width(0, i) * grid.width(1, j);
+    double center[3], spread[3];
+    for (int d = 0; d < 3; ++d) {
+      center[d] = sums[1] > 0.0 ? sums[2 + d] / sums[1] : std::nan("");
+      spread[d] = sums[1] > 0.0
+                      ? std::sqrt(std::max(0.0, sums[5 + d] / sums[1] - center[d] * center[d]))
+                      : std::nan("");
+    }
+    const auto& b = balances[s];
+    plume_table_.add(
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", t, spec_.species[s].name,
+                    number(standard), std::isnan(standard) ? std::string("nan") : number(area),
+                    std::isnan(standard) ? std::string("nan") : number(sums[0]), b.dissolved,
+                    b.sorbed, b.immobile, b.soil, number(center[0]), number(center[1]),
+                    number(center[2]), number(spread[0]), number(spread[1]), number(spread[2])));
+  }
+  plume_table_.flush();
+}
+
+void RiskRun::finish() {
+  if (!root_) return;
+  std::string text = "receptor,time_to_target,max_cancer_risk,time_of_max,max_hazard_index,"
+                     "years_exceeding\n";
+  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+    const auto result = compliance(times_, cancer_[r], hazard_[r], met_[r], spec_.target_risk,
+                                   spec_.target_quotient);
+    text += fmt::format("{},{},{},{},{},{}\n", spec_.receptors[r].name,
+                        number(result.time_to_target), result.max_cancer_risk, result.time_of_max,
+                        result.max_hazard_index, result.years_exceeding);
+  }
+  io::write_file_atomically(compliance_path_, text);
+}
+
+} // namespace terrafate

@@ -1,0 +1,220 @@
+// The risk model against hand calculations (tests/risk/hand_calculations.py writes out the
+// equations of ../shared/reference/risk-equations.md independently and prints the numbers
+// below), the US EPA RSL tapwater equation with the data tables' parameters, the inverse, and
+// the compliance metrics of a synthetic series.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "terrafate/core/csv_table.hpp"
+#include "terrafate/risk/risk_model.hpp"
+
+namespace terrafate {
+namespace {
+
+/// HJ 25.3-2019 first-class land, with explicit values (the hand calculation's E).
+ExposureSet first_class() {
+  ExposureSet set("hj25.3-2019", "first_class");
+  const std::pair<const char*, double> values[] = {{"body_weight_child", 19.2},
+                                                   {"body_weight_adult", 61.8},
+                                                   {"exposure_duration_child", 6},
+                                                   {"exposure_duration_adult", 24},
+                                                   {"exposure_frequency_child", 350},
+                                                   {"exposure_frequency_adult", 350},
+                                                   {"indoor_exposure_frequency_child", 262.5},
+                                                   {"indoor_exposure_frequency_adult", 262.5},
+                                                   {"outdoor_exposure_frequency_child", 87.5},
+                                                   {"outdoor_exposure_frequency_adult", 87.5},
+                                                   {"drinking_water_child", 0.7},
+                                                   {"drinking_water_adult", 1.0},
+                                                   {"soil_ingestion_child", 200},
+                                                   {"soil_ingestion_adult", 100},
+                                                   {"air_intake_child", 7.5},
+                                                   {"air_intake_adult", 14.5},
+                                                   {"averaging_time_cancer", 27740},
+                                                   {"averaging_time_noncancer", 2190},
+                                                   {"soil_allocation_factor", 0.2},
+                                                   {"water_allocation_factor", 0.2},
+                                                   {"skin_surface_adherence_child", 0.2},
+                                                   {"skin_surface_adherence_adult", 0.07},
+                                                   {"exposed_skin_fraction_child", 0.36},
+                                                   {"exposed_skin_fraction_adult", 0.32},
+                                                   {"height_child", 113.15},
+                                                   {"height_adult", 161.5},
+                                                   {"dermal_events_per_day", 1},
+                                                   {"oral_absorption_factor", 1},
+                                                   {"pm10", 0.119},
+                                                   {"particle_retention_fraction", 0.75},
+                                                   {"indoor_particle_fraction", 0.8},
+                                                   {"outdoor_particle_fraction", 0.5},
+                                                   {"building_mixing_height", 3.0},
+                                                   {"air_exchange_rate", 0.5},
+                                                   {"crack_fraction", 0.0005},
+                                                   {"foundation_thickness", 0.35},
+                                                   {"crack_water_content", 0.12},
+                                                   {"crack_air_content", 0.26},
+                                                   {"vadose_total_porosity", 0.43},
+                                                   {"vadose_water_content", 0.2},
+                                                   {"vadose_air_content", 0.23},
+                                                   {"capillary_fringe_thickness", 0.05},
+                                                   {"capillary_water_content", 0.342},
+                                                   {"capillary_air_content", 0.038},
+                                                   {"soil_bulk_density", 1.5},
+                                                   {"soil_organic_carbon", 0.005},
+                                                   {"depth_to_groundwater", 3.0},
+                                                   {"depth_to_subsurface_soil", 1.0},
+                                                   {"wind_speed", 2.0},
+                                                   {"mixing_zone_height", 2.0},
+                                                   {"source_width", 40.0}};
+  for (const auto& [name, value] : values)
+    set.set(name, {value, "", "test", "test"});
+  return set;
+}
+
+Chemical chemical(double henry, double air, double water, double koc, double sfo, double iur,
+                  double rfdo, double rfc) {
+  Chemical c;
+  c.henry = henry;
+  c.air_diffusion = air;
+  c.water_diffusion = water;
+  c.koc = koc;
+  c.oral_slope_factor = sfo;
+  c.inhalation_unit_risk = iur;
+  c.oral_reference_dose = rfdo;
+  c.inhalation_reference_concentration = rfc;
+  c.gi_absorption = 1.0;
+  c.dermal_absorption = 0.1;
+  return c;
+}
+
+struct Expected {
+  Pathway pathway;
+  double cancer_risk, hazard_quotient; ///< per 1 mg/L or 1 mg/kg
+};
+
+void expect_pathways(const Chemical& c, const Expected* expected, std::size_t count) {
+  const auto exposure = first_class();
+  for (std::size_t n = 0; n < count; ++n) {
+    const auto risk = unit_risk(expected[n].pathway, c, exposure);
+    const char* name = pathway_name(expected[n].pathway);
+    EXPECT_NEAR(risk.cancer_risk, expected[n].cancer_risk, 1e-12 * expected[n].cancer_risk) << name;
+    EXPECT_NEAR(risk.hazard_quotient, expected[n].hazard_quotient,
+                1e-12 * expected[n].hazard_quotient)
+        << name;
+  }
+}
+
+TEST(RiskPathways, CarcinogenMatchesHandCalculation) {
+  // Benzene-like: H 0.2269, Da 0.08953 cm2/s, Dw 1.03e-5 cm2/s, Koc 145.8 L/kg, SFo 0.055,
+  // IUR 7.8e-6, RfDo 0.004, RfC 0.03.
+  const auto c = chemical(0.2269, 0.08953, 1.03e-5, 145.8, 0.055, 7.8e-6, 0.004, 0.03);
+  const Expected expected[] = {
+      {Pathway::groundwater_ingestion, 4.212929219661068e-04, 4.370005707762557e+01},
+      {Pathway::indoor_vapour, 1.305823188377770e-06, 1.038702966518917e-01},
+      {Pathway::outdoor_vapour, 4.765704022005352e-08, 3.790827846576756e-03},
+      {Pathway::soil_indoor_vapour, 1.508996916814524e-06, 1.200315316739270e-01},
+      {Pathway::soil_outdoor_vapour, 7.636837444848528e-07, 6.074639950789493e-02},
+      {Pathway::soil_ingestion, 7.032075758954506e-08, 1.248573059360730e-02},
+      {Pathway::soil_dermal, 2.248998901828233e-08, 3.555945102606935e-03},
+      {Pathway::soil_particulates, 2.164430638011445e-10, 1.721672998715753e-05}};
+  expect_pathways(c, expected, std::size(expected));
+  const auto vf = volatilization_factors(c, first_class());
+  EXPECT_NEAR(vf.groundwater_indoor, 5.205059178093946e-04, 1e-16);
+  EXPECT_NEAR(vf.groundwater_outdoor, 5.698881367844566e-05, 1e-17);
+  EXPECT_NEAR(vf.soil_indoor, 6.014917120087665e-04, 1e-16);
+  EXPECT_NEAR(vf.soil_outdoor, 9.132214342885623e-04, 1e-16);
+}
+
+TEST(RiskPathways, NonCarcinogenMatchesHandCalculation) {
+  // Toluene-like: no slope factor or unit risk (NaN: no cancer risk), RfDo 0.08, RfC 5.
+  const double none = std::nan("");
+  const auto c = chemical(0.2715, 0.0778, 9.204e-6, 233.9, none, none, 0.08, 5.0);
+  const Expected expected[] = {{Pathway::groundwater_ingestion, 0.0, 2.185002853881278e+00},
+                               {Pathway::indoor_vapour, 0.0, 6.467440754935592e-04},
+                               {Pathway::outdoor_vapour, 0.0, 2.248645717727234e-05},
+                               {Pathway::soil_indoor_vapour, 0.0, 4.996829380254506e-04},
+                               {Pathway::soil_outdoor_vapour, 0.0, 2.528731734104675e-04},
+                               {Pathway::soil_ingestion, 0.0, 6.242865296803652e-04},
+                               {Pathway::soil_dermal, 0.0, 1.777972551303467e-04},
+                               {Pathway::soil_particulates, 0.0, 1.033003799229452e-07}};
+  expect_pathways(c, expected, std::size(expected));
+}
+
+TEST(RiskPathways, InverseTimesForwardIsTheTarget) {
+  const auto c = chemical(0.2269, 0.08953, 1.03e-5, 145.8, 0.055, 7.8e-6, 0.004, 0.03);
+  const auto exposure = first_class();
+  for (int p = 0; p <= static_cast<int>(Pathway::soil_outdoor_vapour); ++p) {
+    const auto unit = unit_risk(static_cast<Pathway>(p), c, exposure);
+    const double rbc = risk_based_concentration(unit, 1e-6, 1.0);
+    // The governing (smaller) of the two control values reaches its target exactly.
+    const double cr = rbc * unit.cancer_risk, hq = rbc * unit.hazard_quotient;
+    const bool cancer_governs = cr / 1e-6 >= hq;
+    EXPECT_NEAR(cancer_governs ? cr / 1e-6 : hq, 1.0, 1e-12)
+        << pathway_name(static_cast<Pathway>(p));
+    EXPECT_LE(std::max(cr / 1e-6, hq), 1.0 + 1e-12);
+  }
+}
+
+// RSL user's guide, resident tapwater, ingestion only:
+// SL_c = TR ATc / (EF SFo IFW_adj), IFW_adj = EDc IRWc/BWc + (ED - EDc) IRWa/BWa, and the child
+// non-cancer SL_n = THQ RfDo BWc (365 EDc) / (EF EDc IRWc), with data/exposure.csv's us-epa
+// resident values (ED 26, EDc 6, EF 350, ATc 25550, IRWc 0.78, IRWa 2.5, BWc 15, BWa 80) and
+// data/chemicals.csv's SFo and RfDo (benzene 0.055 and 0.004; PCE 0.0021 and 0.006):
+//   IFW_adj = 6 x 0.78 / 15 + 20 x 2.5 / 80 = 0.937 L/kg
+//   benzene SL_c = 1e-6 x 25550 / (350 x 0.055 x 0.937) = 1.4165130e-3 mg/L,
+//           SL_n = 0.004 x 15 x 2190 / (350 x 6 x 0.78) = 8.021978e-2 mg/L
+//   PCE     SL_c = 1e-6 x 25550 / (350 x 0.0021 x 0.937) = 3.7099151e-2 mg/L,
+//           SL_n = 0.006 x 15 x 2190 / (350 x 6 x 0.78) = 1.2032967e-1 mg/L
+TEST(RiskPathways, UsEpaTapwaterIngestionScreeningLevels) {
+  const auto chemicals = read_chemicals(read_csv_table(data_table_path("chemicals.csv")));
+  const auto exposure =
+      read_exposure_set(read_csv_table(data_table_path("exposure.csv")), "us-epa", "resident");
+  const double ifw = 6 * 0.78 / 15 + 20 * 2.5 / 80;
+  const struct {
+    const char* name;
+    double sfo, rfdo;
+  } cases[] = {{"benzene", 0.055, 0.004}, {"PCE", 0.0021, 0.006}};
+  for (const auto& c : cases) {
+    const Chemical* chemical = find_chemical(chemicals, c.name);
+    ASSERT_NE(chemical, nullptr) << c.name;
+    const auto unit = unit_risk(Pathway::groundwater_ingestion, *chemical, exposure);
+    const double cancer_level = 1e-6 * 25550 / (350 * c.sfo * ifw);
+    const double noncancer_level = c.rfdo * 15 * 2190 / (350 * 6 * 0.78);
+    EXPECT_NEAR(1e-6 / unit.cancer_risk / cancer_level, 1.0, 1e-6) << c.name;
+    EXPECT_NEAR(1.0 / unit.hazard_quotient / noncancer_level, 1.0, 1e-6) << c.name;
+    EXPECT_NEAR(risk_based_concentration(unit, 1e-6, 1.0), std::min(cancer_level, noncancer_level),
+                1e-6 * cancer_level)
+        << c.name;
+  }
+  EXPECT_NEAR(1e-6 * 25550 / (350 * 0.055 * ifw), 1.4165130e-3, 1e-10);
+  EXPECT_NEAR(1e-6 * 25550 / (350 * 0.0021 * ifw), 3.7099151e-2, 1e-9);
+}
+
+// CR(t) = 1e-4 exp(-k t) with k = ln 2 / 500 d crosses 1e-6 at t* = 500 log2(100) = 3321.93 d;
+// with outputs every 100 d the time to target is the first output at or after t*: 3400 d.
+TEST(RiskCompliance, TimeToTargetOfADecayingSeries) {
+  std::vector<double> times, cancer, hazard;
+  std::vector<bool> met;
+  const double k = std::log(2.0) / 500.0;
+  for (int n = 0; n <= 60; ++n) {
+    times.push_back(100.0 * n);
+    cancer.push_back(1e-4 * std::exp(-k * times.back()));
+    hazard.push_back(0.5);
+    met.push_back(true);
+  }
+  const auto result = compliance(times, cancer, hazard, met, 1e-6, 1.0);
+  const double crossing = std::log(100.0) / k;
+  EXPECT_GE(result.time_to_target, crossing);
+  EXPECT_LT(result.time_to_target - crossing, 100.0);
+  EXPECT_EQ(result.time_to_target, 3400.0);
+  EXPECT_EQ(result.max_cancer_risk, 1e-4);
+  EXPECT_EQ(result.time_of_max, 0.0);
+  // Exceeding on [0, 3300] fully and half of (3300, 3400]: 3350 d.
+  EXPECT_NEAR(result.years_exceeding, 3350.0 / 365.25, 1e-12);
+  // A standard exceeded at the last output: the target is never reached.
+  met.back() = false;
+  EXPECT_TRUE(std::isnan(compliance(times, cancer, hazard, met, 1e-6, 1.0).time_to_target));
+}
+
+} // namespace
+} // namespace terrafate
