@@ -9,6 +9,7 @@
 
 #include "terrafate/app/cli.hpp"
 #include "terrafate/app/deck.hpp"
+#include "terrafate/app/ensemble.hpp"
 #include "terrafate/app/observations.hpp"
 #include "terrafate/app/simulation.hpp"
 #include "terrafate/core/petsc.hpp"
@@ -32,6 +33,11 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   run->add_option("DECK", command.deck, "Input deck (YAML)")->required();
   run->add_option("-o,--output", command.output_folder,
                   "Output folder (default: <deck name>_results)");
+  int ranks_per_run = 1;
+  run->add_option("--ranks-per-run", ranks_per_run,
+                  "Ensembles: MPI ranks per realization (the ranks must be a multiple of it; "
+                  "default 1: as many realizations at once as ranks)")
+      ->check(CLI::PositiveNumber);
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
 
@@ -50,6 +56,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
 
   const terrafate::Deck deck = terrafate::read_deck(command.deck);
   if (validate->parsed()) {
+    if (const auto ensemble = deck.root.find("ensemble"))
+      terrafate::read_ensemble_spec(*ensemble, deck);
     const terrafate::Model model(PETSC_COMM_WORLD, deck);
     const terrafate::PointSampler sampler(model.grid, deck.observation_points);
     if (root)
@@ -64,7 +72,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                               ? std::filesystem::path(command.deck.stem().string() + "_results")
                               : command.output_folder;
   options.petsc_arguments.assign(arguments.petsc.begin() + 1, arguments.petsc.end());
-  terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
+  if (deck.root.has("ensemble"))
+    terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+  else
+    terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
   return terrafate::kExitOk;
 }
 

@@ -8,11 +8,11 @@
 
 namespace terrafate {
 
-Progress::Progress(MPI_Comm comm, double end_time)
+Progress::Progress(MPI_Comm comm, double end_time, bool quiet)
     : end_time_(end_time), start_(std::chrono::steady_clock::now()), last_draw_(start_) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  enabled_ = rank == 0;
+  enabled_ = rank == 0 && !quiet;
   // mpirun gives rank 0 a pseudo-terminal even when its own output is a pipe or a file, so the
   // live line is kept for direct (single-process) runs on a terminal.
   const bool launched_by_mpirun =

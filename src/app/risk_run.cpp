@@ -160,6 +160,9 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
 
   // Plume: extent above the standard, mass per phase, spatial moments of the dissolved mass.
   const std::array<int, 3> cells{grid.cells(0), grid.cells(1), grid.cells(2)};
+  const std::array<double, 3> middle{0.5 * (grid.lower(0) + grid.upper(0)),
+                                     0.5 * (grid.lower(1) + grid.upper(1)),
+                                     0.5 * (grid.lower(2) + grid.upper(2))};
   for (std::size_t s = 0; s < species_count; ++s) {
     const double standard = spec_.species[s].groundwater_standard;
     std::vector<int> above_column(static_cast<std::size_t>(cells[0]) * cells[1], 0);
@@ -177,11 +180,13 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
             above_column[static_cast<std::size_t>(j) * cells[0] + i] = 1;
           }
           const double mass = model_.materials.porosity(n) * volume * value;
+          // Moments about the grid's middle (less cancellation in the variance).
           const auto center = grid.cell_center(i, j, k);
           sums[1] += mass;
           for (int d = 0; d < 3; ++d) {
-            sums[2 + d] += mass * center[d];
-            sums[5 + d] += mass * center[d] * center[d];
+            const double x = center[d] - middle[d];
+            sums[2 + d] += mass * x;
+            sums[5 + d] += mass * x * x;
           }
         }
     TF_PETSC_CHECK(VecRestoreArrayRead(transport.concentration(s), &c));
@@ -195,10 +200,10 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
           area += grid.width(0, i) * grid.width(1, j);
     double center[3], spread[3];
     for (int d = 0; d < 3; ++d) {
-      center[d] = sums[1] > 0.0 ? sums[2 + d] / sums[1] : std::nan("");
-      spread[d] = sums[1] > 0.0
-                      ? std::sqrt(std::max(0.0, sums[5 + d] / sums[1] - center[d] * center[d]))
-                      : std::nan("");
+      const double mean = sums[2 + d] / sums[1];
+      center[d] = sums[1] > 0.0 ? middle[d] + mean : std::nan("");
+      spread[d] = sums[1] > 0.0 ? std::sqrt(std::max(0.0, sums[5 + d] / sums[1] - mean * mean))
+                                : std::nan("");
     }
     const auto& b = balances[s];
     plume_table_.add(

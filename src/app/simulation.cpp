@@ -13,6 +13,7 @@
 #include "terrafate/app/progress.hpp"
 #include "terrafate/app/risk_run.hpp"
 #include "terrafate/app/table_writer.hpp"
+#include "terrafate/core/random.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/io/atomic_file.hpp"
@@ -98,9 +99,18 @@ std::vector<double> stress_periods(const FlowSpec& flow, double end) {
 
 } // namespace
 
-Model::Model(MPI_Comm comm, const Deck& deck)
+Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityField>& fields)
     : grid(comm, deck.grid), materials(grid, deck.materials, hdf5_loader(grid)),
       flow(read_flow_spec(deck.root.at("flow"), grid)) {
+  for (const auto& field : fields) {
+    const GaussianField gaussian({grid.centers(0), grid.centers(1), grid.centers(2)},
+                                 field.correlation_length, field.seed, field.stream);
+    auto factors = gaussian.block({grid.owned_begin(0), grid.owned_begin(1), grid.owned_begin(2)},
+                                  {grid.owned_count(0), grid.owned_count(1), grid.owned_count(2)});
+    for (auto& factor : factors)
+      factor = std::pow(10.0, field.log10_std * factor);
+    materials.multiply_conductivity(field.material, factors);
+  }
   if (const auto node = deck.root.find("transport"))
     transport = read_transport_spec(*node, grid, flow, deck.materials);
   if (const auto node = deck.root.find("soil")) {
@@ -439,7 +449,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   const bool root = rank == 0;
 
   const auto setup_start = Clock::now();
-  Model model(comm, deck);
+  Model model(comm, deck, options.fields);
   const PointSampler sampler(model.grid, deck.observation_points);
   FlowSolver flow(model.grid, model.materials, model.flow);
   std::unique_ptr<TransportSolver> transport;
@@ -506,7 +516,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     soil_standards = gb36600_values(read_csv_table(data_table_path("standards.csv")), land_class,
                                     model.transport->species);
     for (std::size_t s = 0; s < soil_standards.size(); ++s)
-      if (root && !soil_standards[s].listed)
+      if (root && !options.quiet && !soil_standards[s].listed)
         fmt::print("terrafate: note: no GB 36600-2018 {} land value for species '{}' (chemical "
                    "'{}') in {}: soil_standards.csv leaves it out\n",
                    land_class == 1 ? "first class" : "second class",
@@ -550,7 +560,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   std::unique_ptr<RiskRun> risk;
   if (model.risk) {
     for (const auto& species : model.risk->species)
-      if (root && !species.chemical)
+      if (root && !options.quiet && !species.chemical)
         fmt::print("terrafate: warning: species '{}' matches no chemical of {} (give "
                    "chemical: a name, abbreviation or CAS number): no risk is computed for it\n",
                    species.name, data_table_path("chemicals.csv").string());
@@ -558,7 +568,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   }
 
   const auto& time = deck.time;
-  Progress progress(comm, time.end);
+  Progress progress(comm, time.end, options.quiet);
   double output_seconds = 0.0;
   double max_closure = 0.0;
 
@@ -891,10 +901,11 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         transport ? transport->nonlinear_iterations() : 0, retries, transport_seconds,
         max_mass_closure);
     io::write_file_atomically(folder / "run_summary.json", summary);
-    fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
-               "{:.2f} s\nresults in {}\n",
-               step, stats.solves, stats.total_iterations, max_closure, seconds_since(run_start),
-               std::filesystem::absolute(folder).string());
+    if (!options.quiet)
+      fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
+                 "{:.2f} s\nresults in {}\n",
+                 step, stats.solves, stats.total_iterations, max_closure, seconds_since(run_start),
+                 std::filesystem::absolute(folder).string());
   }
 }
 

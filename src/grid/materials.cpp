@@ -178,4 +178,12 @@ long Materials::override_in_region(const Grid& grid, const Region& region,
   return changed;
 }
 
+void Materials::multiply_conductivity(int material, const std::vector<double>& factors) {
+  for (std::size_t n = 0; n < material_.size(); ++n)
+    if (material_[n] == material)
+      for (std::size_t axis = 0; axis < 3; ++axis)
+        conductivity_owned_[3 * n + axis] *= factors[n];
+  update_conductivity_local();
+}
+
 } // namespace terrafate

@@ -10,7 +10,8 @@ namespace terrafate {
 
 class Progress {
 public:
-  Progress(MPI_Comm comm, double end_time);
+  /// `quiet`: print nothing (an ensemble member).
+  Progress(MPI_Comm comm, double end_time, bool quiet = false);
   /// After each time step.
   void step(double time, long step);
   /// After each output time.

@@ -1,5 +1,7 @@
 #pragma once
 // The run driver: builds the model from a deck, steps through time and writes the outputs.
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -18,11 +20,20 @@
 
 namespace terrafate {
 
+/// A random conductivity field of one material (an ensemble realization): K is multiplied by
+/// 10^(log10_std g) with g the GaussianField of the given correlation lengths and stream.
+struct ConductivityField {
+  int material = 0;
+  double log10_std = 0.0;
+  std::array<double, 3> correlation_length{}; ///< [m]
+  std::uint64_t seed = 0, stream = 0;
+};
+
 /// The distributed model built from a deck: grid, materials, flow, transport and soil input.
 /// Building it completes the validation of everything that needs the grid (positions, regions, HDF5
 /// fields).
 struct Model {
-  Model(MPI_Comm comm, const Deck& deck);
+  Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityField>& fields = {});
   Grid grid;
   Materials materials;
   FlowSpec flow;
@@ -35,6 +46,8 @@ struct Model {
 struct RunOptions {
   std::filesystem::path output_folder;
   std::vector<std::string> petsc_arguments; ///< recorded as provenance
+  bool quiet = false;                       ///< no progress or summary lines (ensemble members)
+  std::vector<ConductivityField> fields;    ///< random conductivity fields (ensemble members)
 };
 
 /// Collective: runs the deck and writes every output into options.output_folder.

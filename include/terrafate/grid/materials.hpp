@@ -95,6 +95,10 @@ public:
   long override_in_region(const Grid& grid, const Region& region,
                           std::optional<double> conductivity, std::optional<double> porosity);
 
+  /// Multiplies the conductivity of the owned cells of material `material` by `factors` (one
+  /// per owned cell, x fastest; other cells' entries are ignored): a random field.
+  void multiply_conductivity(int material, const std::vector<double>& factors);
+
 private:
   void update_conductivity_local();
 

@@ -1,0 +1,50 @@
+#pragma once
+// Uncertainty ensembles (deck key `ensemble:`): independent forward runs of the deck with
+// sampled parameters, run concurrently on MPI sub-communicators, and the quantiles of their
+// risk trajectories.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+
+#include "terrafate/app/deck.hpp"
+#include "terrafate/app/simulation.hpp"
+
+namespace terrafate {
+
+/// One uncertain parameter: a scalar of the deck drawn from a distribution, or a random
+/// conductivity field of a material.
+struct EnsembleParameter {
+  enum class Kind { normal, lognormal, uniform, field };
+  Kind kind = Kind::normal;
+  std::string path;               ///< as written in the deck, e.g. transport.species.PCE.decay.rate
+  std::vector<std::string> parts; ///< path components
+  double a = 0.0, b = 0.0;        ///< normal: mean, std; lognormal: median, gsd; uniform: low, high
+  int material = -1;              ///< field: index into the deck's materials
+  double log10_std = 0.0;         ///< field
+  std::array<double, 3> correlation_length{}; ///< [m] field
+};
+
+struct EnsembleSpec {
+  int realizations = 0;
+  std::uint64_t seed = 0;
+  std::vector<EnsembleParameter> parameters;
+};
+
+/// Reads `ensemble:` and checks every path against the deck.
+EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck);
+
+/// The value of scalar parameter p in realization r (a pure function of seed, p and r).
+double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization);
+
+/// The deck text of realization r: the sampled values written in place, without `ensemble:`.
+std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization);
+
+/// Collective over `world`: runs every realization of the deck's ensemble on sub-communicators
+/// of `ranks_per_run` ranks into options.output_folder/realizations/NNNN, then writes
+/// ensemble.csv (the sampled values and status of each realization) and risk_quantiles.csv.
+void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run);
+
+} // namespace terrafate

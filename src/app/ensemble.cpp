@@ -1,0 +1,281 @@
+#include "terrafate/app/ensemble.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/random.hpp"
+#include "terrafate/io/atomic_file.hpp"
+
+namespace terrafate {
+
+namespace {
+/// Stream of the random conductivity field of parameter p in realization r (distinct from the
+/// scalar parameters' streams, which are p).
+std::uint64_t field_stream(std::size_t p, int realization) {
+  return (std::uint64_t{1} << 63) | (static_cast<std::uint64_t>(p) << 32) |
+         static_cast<std::uint64_t>(realization);
+}
+
+/// The node at `parts` in `root`: map keys, and in sequences the element whose `name` is the
+/// part; an undefined node when there is none. (yaml-cpp's Node::operator= assigns contents:
+/// reset() rebinds.)
+YAML::Node resolve(YAML::Node root, const std::vector<std::string>& parts) {
+  YAML::Node node;
+  node.reset(root);
+  for (const auto& part : parts) {
+    YAML::Node next(YAML::NodeType::Undefined);
+    if (node.IsMap() && node[part]) {
+      next.reset(node[part]);
+    } else if (node.IsSequence()) {
+      for (std::size_t n = 0; n < node.size(); ++n)
+        if (node[n].IsMap() && node[n]["name"] && node[n]["name"].IsScalar() &&
+            node[n]["name"].as<std::string>() == part)
+          next.reset(node[n]);
+    }
+    if (!next.IsDefined()) return next;
+    node.reset(next);
+  }
+  return node;
+}
+
+/// MPI communicator freed when it goes out of scope.
+class CommHandle {
+public:
+  explicit CommHandle(MPI_Comm comm) : comm_(comm) {}
+  CommHandle(const CommHandle&) = delete;
+  CommHandle& operator=(const CommHandle&) = delete;
+  ~CommHandle() { MPI_Comm_free(&comm_); }
+  MPI_Comm get() const { return comm_; }
+
+private:
+  MPI_Comm comm_;
+};
+} // namespace
+
+EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck) {
+  node.expect_keys({"realizations", "seed", "parameters"});
+  EnsembleSpec spec;
+  spec.realizations = static_cast<int>(node.at("realizations").as_integer(1, 100000));
+  spec.seed = static_cast<std::uint64_t>(node.at("seed").as_integer(0, 9007199254740991L));
+  if (!deck.root.has("risk"))
+    throw node.error("an ensemble gives the uncertainty of the risk: it needs a risk: section");
+  const YAML::Node root = YAML::Load(deck.text);
+  for (const auto& entry : node.at("parameters").elements()) {
+    entry.expect_keys(
+        {"path", "distribution", "median", "gsd", "mean", "std", "min", "max", "field"});
+    EnsembleParameter parameter;
+    parameter.path = entry.string("path");
+    std::stringstream stream(parameter.path);
+    for (std::string part; std::getline(stream, part, '.');)
+      parameter.parts.push_back(part);
+    if (parameter.parts.empty() || parameter.parts[0] == "ensemble")
+      throw entry.at("path").error("the path must name a value of the deck");
+    if (const auto field = entry.find("field")) {
+      if (entry.has("distribution")) throw field->error("give a distribution or a field, not both");
+      field->expect_keys({"type", "log10_std", "correlation_length"});
+      field->at("type").as_choice({"gaussian"});
+      parameter.kind = EnsembleParameter::Kind::field;
+      if (parameter.parts.size() != 3 || parameter.parts[0] != "materials" ||
+          parameter.parts[2] != "hydraulic_conductivity")
+        throw entry.at("path").error(
+            "a random field applies to materials.<material>.hydraulic_conductivity");
+      for (std::size_t m = 0; m < deck.materials.size(); ++m)
+        if (deck.materials[m].name == parameter.parts[1]) parameter.material = static_cast<int>(m);
+      if (parameter.material < 0)
+        throw entry.at("path").error(fmt::format("no material named '{}'", parameter.parts[1]));
+      parameter.log10_std = field->quantity("log10_std", "1", Range::positive());
+      parameter.correlation_length =
+          field->at("correlation_length").as_vector<3>("m", Range::positive());
+    } else {
+      const YAML::Node target = resolve(root, parameter.parts);
+      if (!target.IsDefined() || !target.IsScalar())
+        throw entry.at("path").error(fmt::format(
+            "'{}' names no single value of the deck (a list element is chosen by its name)",
+            parameter.path));
+      const std::string kind =
+          entry.at("distribution").as_choice({"normal", "lognormal", "uniform"});
+      if (kind == "lognormal") {
+        entry.expect_keys({"path", "distribution", "median", "gsd"});
+        parameter.kind = EnsembleParameter::Kind::lognormal;
+        parameter.a = entry.quantity("median", "1", Range::positive());
+        parameter.b = entry.quantity("gsd", "1", Range{1.0, 1.0e6, false, false});
+      } else if (kind == "normal") {
+        entry.expect_keys({"path", "distribution", "mean", "std"});
+        parameter.kind = EnsembleParameter::Kind::normal;
+        parameter.a = entry.quantity("mean", "1");
+        parameter.b = entry.quantity("std", "1", Range::non_negative());
+      } else {
+        entry.expect_keys({"path", "distribution", "min", "max"});
+        parameter.kind = EnsembleParameter::Kind::uniform;
+        parameter.a = entry.quantity("min", "1");
+        parameter.b = entry.quantity("max", "1");
+        if (!(parameter.b > parameter.a)) throw entry.at("max").error("max must exceed min");
+      }
+    }
+    spec.parameters.push_back(parameter);
+  }
+  if (spec.parameters.empty()) throw node.at("parameters").error("at least one parameter");
+  return spec;
+}
+
+double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization) {
+  const auto& parameter = spec.parameters[p];
+  const auto r = static_cast<std::uint64_t>(realization);
+  switch (parameter.kind) {
+  case EnsembleParameter::Kind::normal:
+    return parameter.a + parameter.b * random_normal(spec.seed, p, r);
+  case EnsembleParameter::Kind::lognormal:
+    return parameter.a * std::pow(parameter.b, random_normal(spec.seed, p, r));
+  case EnsembleParameter::Kind::uniform:
+    return parameter.a + (parameter.b - parameter.a) * random_uniform(spec.seed, p, r);
+  case EnsembleParameter::Kind::field:
+    break;
+  }
+  return std::nan("");
+}
+
+std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization) {
+  YAML::Node root = YAML::Load(deck.text);
+  root.remove("ensemble");
+  for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+    if (spec.parameters[p].kind == EnsembleParameter::Kind::field) continue;
+    YAML::Node target = resolve(root, spec.parameters[p].parts);
+    target = fmt::format("{:.17g}", sample_parameter(spec, p, realization));
+  }
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run) {
+  const EnsembleSpec spec = read_ensemble_spec(deck.root.at("ensemble"), deck);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(world, &rank);
+  MPI_Comm_size(world, &size);
+  if (ranks_per_run < 1 || size % ranks_per_run != 0)
+    throw InputError(fmt::format("--ranks-per-run {} must divide the number of ranks ({})",
+                                 ranks_per_run, size));
+  const int groups = size / ranks_per_run;
+  const int group = rank / ranks_per_run;
+  MPI_Comm split = MPI_COMM_NULL;
+  MPI_Comm_split(world, group, rank, &split);
+  const CommHandle comm(split);
+  int group_rank = 0;
+  MPI_Comm_rank(comm.get(), &group_rank);
+  const bool root = rank == 0;
+
+  // The base deck must build on every group (the same on every rank, so errors are uniform).
+  const auto base = read_deck_text(realization_deck_text(deck, spec, 0), deck.path);
+  { const Model model(comm.get(), base); }
+
+  const auto& folder = options.output_folder;
+  const auto members = folder / "realizations";
+  int created = 1;
+  if (root) {
+    std::error_code ec;
+    std::filesystem::create_directories(members, ec);
+    created = ec ? 0 : 1;
+  }
+  MPI_Bcast(&created, 1, MPI_INT, 0, world);
+  if (!created) throw InputError(fmt::format("cannot create the folder {}", members.string()));
+  if (root)
+    fmt::print("terrafate: ensemble of {} realizations on {} group(s) of {} rank(s)\n",
+               spec.realizations, groups, ranks_per_run);
+
+  for (int r = group; r < spec.realizations; r += groups) {
+    RunOptions member = options;
+    member.output_folder = members / fmt::format("{:04d}", r);
+    member.quiet = true;
+    member.fields.clear();
+    for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+      const auto& parameter = spec.parameters[p];
+      if (parameter.kind != EnsembleParameter::Kind::field) continue;
+      member.fields.push_back({parameter.material, parameter.log10_std,
+                               parameter.correlation_length, spec.seed, field_stream(p, r)});
+    }
+    std::string status = "ok";
+    try {
+      run_simulation(comm.get(), read_deck_text(realization_deck_text(deck, spec, r), deck.path),
+                     member);
+    } catch (const InputError& e) {
+      status = fmt::format("input error: {}", e.what());
+    } catch (const NumericalError& e) {
+      status = fmt::format("numerical error: {}", e.what());
+    }
+    if (group_rank == 0) {
+      std::filesystem::create_directories(member.output_folder);
+      io::write_file_atomically(member.output_folder / "status.txt", status + "\n");
+    }
+    if (root)
+      fmt::print("terrafate: realization {} of {}: {}\n", r + 1, spec.realizations,
+                 status.substr(0, 200));
+  }
+  MPI_Barrier(world);
+  if (!root) return;
+
+  // ensemble.csv: the sampled values and the status of every realization.
+  std::string table = "realization,status";
+  for (const auto& parameter : spec.parameters)
+    if (parameter.kind != EnsembleParameter::Kind::field) table += "," + parameter.path;
+  table += "\n";
+  std::vector<int> succeeded;
+  for (int r = 0; r < spec.realizations; ++r) {
+    std::ifstream file(members / fmt::format("{:04d}", r) / "status.txt");
+    std::string status;
+    std::getline(file, status);
+    const bool ok = status == "ok";
+    if (ok) succeeded.push_back(r);
+    table += fmt::format("{},{}", r, ok ? "ok" : "failed");
+    for (std::size_t p = 0; p < spec.parameters.size(); ++p)
+      if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
+        table += fmt::format(",{:.17g}", sample_parameter(spec, p, r));
+    table += "\n";
+  }
+  io::write_file_atomically(folder / "ensemble.csv", table);
+
+  // risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
+  // and hazard index over the realizations that succeeded, and the fraction of them that met
+  // the target by that time (time_to_target <= time).
+  std::map<std::pair<double, std::string>, std::array<std::vector<double>, 2>> values;
+  std::map<std::string, std::vector<double>> reached; // per receptor: time_to_target per member
+  for (const int r : succeeded) {
+    const auto out = members / fmt::format("{:04d}", r);
+    const auto risk = read_csv_table(out / "risk.csv");
+    for (const auto& row : risk.rows)
+      if (row[risk.column("species")] == "all") {
+        auto& entry = values[{std::stod(row[risk.column("time")]), row[risk.column("receptor")]}];
+        entry[0].push_back(std::stod(row[risk.column("cancer_risk")]));
+        entry[1].push_back(std::stod(row[risk.column("hazard_quotient")]));
+      }
+    const auto compliance = read_csv_table(out / "compliance.csv");
+    for (const auto& row : compliance.rows)
+      reached[row[compliance.column("receptor")]].push_back(
+          std::stod(row[compliance.column("time_to_target")]));
+  }
+  std::string quantiles = "time,receptor,realizations,cancer_risk_p5,cancer_risk_p50,"
+                          "cancer_risk_p95,hazard_index_p5,hazard_index_p50,hazard_index_p95,"
+                          "probability_target_met\n";
+  for (const auto& [key, entry] : values) {
+    const auto& times = reached[key.second];
+    double met = 0.0;
+    for (const double t : times)
+      if (!std::isnan(t) && t <= key.first) met += 1.0;
+    quantiles +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", key.first, key.second, entry[0].size(),
+                    sample_quantile(entry[0], 0.05), sample_quantile(entry[0], 0.5),
+                    sample_quantile(entry[0], 0.95), sample_quantile(entry[1], 0.05),
+                    sample_quantile(entry[1], 0.5), sample_quantile(entry[1], 0.95),
+                    met / static_cast<double>(times.size()));
+  }
+  io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
+  fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
+             spec.realizations, (folder / "risk_quantiles.csv").string());
+}
+
+} // namespace terrafate
