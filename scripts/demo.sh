@@ -12,4 +12,4 @@ echo
 echo "Demo results are in $(pwd)/$out:"
 echo "  results.h5 + results.xmf (open the .xmf in ParaView), vtk/fields.pvd,"
 echo "  observations.csv, budget.csv, mass_balance.csv, soil.csv, leaching.csv,"
-echo "  soil_standards.csv, run_summary.json"
+echo "  soil_standards.csv, risk.csv, compliance.csv, plume.csv, run_summary.json"
