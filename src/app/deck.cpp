@@ -151,9 +151,13 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
     }
   }
   if (const auto output = root.find("output")) {
-    output->expect_keys({"hdf5", "vtk"});
+    output->expect_keys({"hdf5", "vtk", "checkpoint"});
     deck.output.hdf5 = output->bool_or("hdf5", true);
     deck.output.vtk = output->bool_or("vtk", true);
+    if (const auto checkpoint = output->find("checkpoint")) {
+      checkpoint->expect_keys({"every"});
+      deck.output.checkpoint_every = checkpoint->quantity("every", "d", Range::positive());
+    }
   }
   return deck;
 }

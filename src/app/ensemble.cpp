@@ -176,14 +176,8 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
 
   const auto& folder = options.output_folder;
   const auto members = folder / "realizations";
-  int created = 1;
-  if (root) {
-    std::error_code ec;
-    std::filesystem::create_directories(members, ec);
-    created = ec ? 0 : 1;
-  }
-  MPI_Bcast(&created, 1, MPI_INT, 0, world);
-  if (!created) throw InputError(fmt::format("cannot create the folder {}", members.string()));
+  prepare_output_folder(world, folder, options.overwrite);
+  prepare_output_folder(world, members, true);
   if (root)
     fmt::print("terrafate: ensemble of {} realizations on {} group(s) of {} rank(s)\n",
                spec.realizations, groups, ranks_per_run);
@@ -192,6 +186,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     RunOptions member = options;
     member.output_folder = members / fmt::format("{:04d}", r);
     member.quiet = true;
+    member.overwrite = true; // its own folder, inside the ensemble's
     member.fields.clear();
     for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
       const auto& parameter = spec.parameters[p];

@@ -1,5 +1,6 @@
 // terrafate: contaminant fate and transport in groundwater. Entry point and exit-code policy:
-// 0 success, 2 invalid input, 3 numerical failure, 1 anything else; messages on rank 0.
+// 0 success, 2 invalid input, 3 numerical failure, 75 stopped by a signal after a checkpoint,
+// 1 anything else; messages on rank 0.
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -33,6 +34,16 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   run->add_option("DECK", command.deck, "Input deck (YAML)")->required();
   run->add_option("-o,--output", command.output_folder,
                   "Output folder (default: <deck name>_results)");
+  std::filesystem::path restart;
+  run->add_option("--restart", restart, "Continue from a checkpoint (OUTDIR/checkpoints/*.h5)")
+      ->check(CLI::ExistingFile);
+  double checkpoint_minutes = 0.0;
+  run->add_option("--checkpoint-every-minutes", checkpoint_minutes,
+                  "Write a checkpoint every N minutes of wall clock")
+      ->check(CLI::PositiveNumber);
+  bool overwrite = false;
+  run->add_flag("--overwrite", overwrite,
+                "Write into an existing, non-empty output folder (replacing terrafate's files)");
   int ranks_per_run = 1;
   run->add_option("--ranks-per-run", ranks_per_run,
                   "Ensembles: MPI ranks per realization (the ranks must be a multiple of it; "
@@ -72,6 +83,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                               ? std::filesystem::path(command.deck.stem().string() + "_results")
                               : command.output_folder;
   options.petsc_arguments.assign(arguments.petsc.begin() + 1, arguments.petsc.end());
+  options.overwrite = overwrite;
+  options.restart = restart;
+  options.checkpoint_minutes = checkpoint_minutes;
+  terrafate::install_stop_signal_handlers();
   if (deck.root.has("ensemble"))
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run);
   else
@@ -95,6 +110,9 @@ int main(int argc, char** argv) {
       // Input is read identically on every rank, so every rank throws; rank 0 reports.
       if (rank == 0) std::cerr << "terrafate: input error: " << e.what() << "\n";
       status = terrafate::kExitInput;
+    } catch (const terrafate::RunInterrupted& e) {
+      if (rank == 0) std::cerr << "terrafate: " << e.what() << "\n";
+      status = terrafate::kExitInterrupted;
     } catch (const terrafate::NumericalError& e) {
       if (rank == 0) std::cerr << "terrafate: numerical error: " << e.what() << "\n";
       status = terrafate::kExitNumerical;

@@ -216,6 +216,41 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
   plume_table_.flush();
 }
 
+void RiskRun::save_state(StateRecord& record) const {
+  record.values["risk/times"] = times_;
+  std::vector<double> cancer, hazard, met;
+  for (std::size_t r = 0; r < cancer_.size(); ++r) {
+    cancer.insert(cancer.end(), cancer_[r].begin(), cancer_[r].end());
+    hazard.insert(hazard.end(), hazard_[r].begin(), hazard_[r].end());
+    for (const bool value : met_[r])
+      met.push_back(value ? 1.0 : 0.0);
+  }
+  record.values["risk/cancer"] = cancer;
+  record.values["risk/hazard"] = hazard;
+  record.values["risk/met"] = met;
+  record.texts["tables/risk"] = risk_table_.text();
+  record.texts["tables/plume"] = plume_table_.text();
+}
+
+void RiskRun::load_state(const StateRecord& record) {
+  times_ = record.value("risk/times");
+  const auto& cancer = record.value("risk/cancer");
+  const auto& hazard = record.value("risk/hazard");
+  const auto& met = record.value("risk/met");
+  const std::size_t count = times_.size();
+  for (std::size_t r = 0; r < cancer_.size(); ++r) {
+    cancer_[r].assign(cancer.begin() + static_cast<long>(r * count),
+                      cancer.begin() + static_cast<long>((r + 1) * count));
+    hazard_[r].assign(hazard.begin() + static_cast<long>(r * count),
+                      hazard.begin() + static_cast<long>((r + 1) * count));
+    met_[r].clear();
+    for (std::size_t n = 0; n < count; ++n)
+      met_[r].push_back(met.at(r * count + n) != 0.0);
+  }
+  risk_table_.set_text(record.texts.at("tables/risk"));
+  plume_table_.set_text(record.texts.at("tables/plume"));
+}
+
 void RiskRun::finish() {
   if (!root_) return;
   std::string text = "receptor,time_to_target,max_cancer_risk,time_of_max,max_hazard_index,"

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -18,6 +20,7 @@
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/io/cell_field_hdf5.hpp"
+#include "terrafate/io/checkpoint_hdf5.hpp"
 #include "terrafate/io/results_hdf5.hpp"
 #include "terrafate/io/vtk_series.hpp"
 #include "terrafate/soil/soil_columns.hpp"
@@ -28,6 +31,10 @@ namespace terrafate {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+volatile std::sig_atomic_t g_stop_requested = 0;
+extern "C" void request_stop(int) {
+  g_stop_requested = 1;
+}
 /// Retries of a failed transport step (each with a quarter of the previous step).
 constexpr int kMaxStepRetries = 4;
 double seconds_since(Clock::time_point start) {
@@ -74,6 +81,40 @@ std::string csv_field(const std::string& text) {
   for (const char c : text)
     quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+/// The copy of results.h5 that goes with checkpoint `checkpoint` (x.h5 -> x_results.h5).
+std::filesystem::path results_snapshot_path(const std::filesystem::path& checkpoint) {
+  std::filesystem::path path = checkpoint;
+  path.replace_filename(checkpoint.stem().string() + "_results.h5");
+  return path;
+}
+
+/// A JSON string literal.
+std::string json_string(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    if (c == '\n') {
+      quoted += "\\n";
+      continue;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) {
+      quoted += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+      continue;
+    }
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+/// OUTDIR/provenance.json: what produced the folder's outputs.
+std::string provenance_json(const std::map<std::string, std::string>& provenance) {
+  std::string text = "{\n";
+  for (const auto& [name, value] : provenance)
+    text += fmt::format("  {}: {}{}\n", json_string(name), json_string(value),
+                        name == provenance.rbegin()->first ? "" : ",");
+  return text + "}\n";
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -393,6 +434,27 @@ public:
     return ledger.csv();
   }
 
+  /// The ledger so far and the one-off events done, for a checkpoint.
+  void save_state(StateRecord& record) const {
+    record.texts["remediation/ledger"] = ledger_.csv();
+    std::vector<double> done, injected;
+    for (std::size_t a = 0; a < actions_.size(); ++a) {
+      done.push_back(done_[a] ? 1.0 : 0.0);
+      injected.push_back(static_cast<double>(injected_[a].size()));
+    }
+    record.values["remediation/done"] = done;
+    record.values["remediation/injected"] = injected;
+  }
+  void load_state(const StateRecord& record) {
+    ledger_ = Ledger::from_csv(record.texts.at("remediation/ledger"));
+    const auto& done = record.value("remediation/done");
+    const auto& injected = record.value("remediation/injected");
+    for (std::size_t a = 0; a < actions_.size(); ++a) {
+      done_[a] = done.at(a) != 0.0;
+      injected_[a].assign(static_cast<std::size_t>(injected.at(a)), true);
+    }
+  }
+
 private:
   static constexpr double kDaysPerYear = 365.25;
 
@@ -420,6 +482,27 @@ private:
   Ledger ledger_;
 };
 
+void prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool overwrite) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int state = 0; // 0 ready, 1 exists and holds files, 2 cannot create
+  if (rank == 0) {
+    std::error_code ec;
+    if (!overwrite && std::filesystem::exists(folder, ec) && !std::filesystem::is_empty(folder, ec))
+      state = 1;
+    else if (std::filesystem::create_directories(folder, ec); ec)
+      state = 2;
+  }
+  MPI_Bcast(&state, 1, MPI_INT, 0, comm);
+  if (state == 1)
+    throw InputError(fmt::format("the output folder {} exists and is not empty: give --overwrite "
+                                 "to write into it (files terrafate does not write are left "
+                                 "alone) or choose another folder with -o",
+                                 folder.string()));
+  if (state == 2)
+    throw InputError(fmt::format("cannot create the output folder {}", folder.string()));
+}
+
 /// Advances transport over [t, t + length] [d] with the flow field it holds; a failed step is
 /// undone and done again as four quarter steps, recursively, down to kMaxStepRetries levels.
 void advance_transport_span(TransportSolver& transport, double t, double length, int depth,
@@ -439,6 +522,11 @@ void advance_transport_span(TransportSolver& transport, double t, double length,
   for (int quarter = 0; quarter < 4; ++quarter)
     advance_transport_span(transport, t + quarter * 0.25 * length, 0.25 * length, depth + 1, saved,
                            retries);
+}
+
+void install_stop_signal_handlers() {
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGINT, request_stop);
 }
 
 void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) {
@@ -469,15 +557,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   const double model_setup_seconds = seconds_since(setup_start);
 
   const auto& folder = options.output_folder;
-  int created = 1;
-  if (root) {
-    std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
-    created = ec ? 0 : 1;
-  }
-  MPI_Bcast(&created, 1, MPI_INT, 0, comm);
-  if (!created)
-    throw InputError(fmt::format("cannot create the output folder {}", folder.string()));
+  prepare_output_folder(comm, folder, options.overwrite);
 
   const std::map<std::string, std::string> provenance{
       {"program", "terrafate"},
@@ -489,15 +569,40 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       {"deck", deck.text},
       {"petsc_options", join(options.petsc_arguments)}};
 
+  // A restart: the checkpoint's state, which must come from the same deck.
+  const std::array<int, 3> grid_cells{model.grid.cells(0), model.grid.cells(1),
+                                      model.grid.cells(2)};
+  std::unique_ptr<StateRecord> resume;
+  if (!options.restart.empty()) {
+    try {
+      resume = std::make_unique<StateRecord>(
+          io::read_checkpoint(comm, options.restart, grid_cells, local_block(model.grid)));
+    } catch (const std::runtime_error& e) {
+      throw InputError(fmt::format("--restart: {}", e.what()));
+    }
+    if (resume->texts.at("deck") != deck.text)
+      throw InputError(fmt::format("--restart: {} was written for another deck (the deck text "
+                                   "differs from the one it records)",
+                                   options.restart.string()));
+  }
   io::GridCoordinates coordinates{{model.grid.nodes(0), model.grid.nodes(1), model.grid.nodes(2)}};
   std::unique_ptr<io::ResultsHdf5Writer> hdf5;
-  if (deck.output.hdf5)
+  if (deck.output.hdf5 && resume)
+    hdf5 = std::make_unique<io::ResultsHdf5Writer>(
+        comm, folder / "results.h5", coordinates, local_block(model.grid),
+        results_snapshot_path(options.restart), resume->texts.at("hdf5_outputs"));
+  else if (deck.output.hdf5)
     hdf5 = std::make_unique<io::ResultsHdf5Writer>(comm, folder / "results.h5", coordinates,
                                                    local_block(model.grid), provenance);
   std::unique_ptr<io::VtkSeriesWriter> vtk;
-  if (deck.output.vtk)
+  if (deck.output.vtk) {
     vtk = std::make_unique<io::VtkSeriesWriter>(comm, folder / "vtk", coordinates,
                                                 local_block(model.grid));
+    if (resume)
+      vtk->resume(resume->value("vtk_steps"),
+                  std::filesystem::path(resume->texts.at("output_folder")) / "vtk");
+  }
+  if (root) io::write_file_atomically(folder / "provenance.json", provenance_json(provenance));
   TableWriter observations(folder / "observations.csv", "time,location,variable,value,unit", root);
   TableWriter budget_table(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
   TableWriter mass_table(folder / "mass_balance.csv",
@@ -723,6 +828,111 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   double transport_seconds = 0.0;     // in TransportSolver::advance (steps, retries included)
   TransportSolver::State saved_state; // reused every step
   SoilColumns::State saved_soil;
+
+  // Checkpoints: every output.checkpoint.every simulated days, every --checkpoint-every-minutes
+  // of wall clock, and on SIGTERM/SIGINT, at the end of a step; the last two are kept.
+  const auto checkpoint_folder = folder / "checkpoints";
+  const std::pair<TableWriter*, const char*> tables[] = {
+      {&observations, "observations"},      {&budget_table, "budget"},
+      {&mass_table, "mass_balance"},        {&napl_table, "napl"},
+      {&discharge_table, "mass_discharge"}, {&soil_table, "soil"},
+      {&leaching_table, "leaching"},        {&standards_table, "soil_standards"}};
+  const double checkpoint_every = deck.output.checkpoint_every;
+  double next_checkpoint_time =
+      checkpoint_every > 0.0 ? checkpoint_every : std::numeric_limits<double>::infinity();
+  long checkpoint_index = 0;
+  auto last_checkpoint_wall = Clock::now();
+  std::vector<std::filesystem::path> checkpoints_written;
+  auto save_checkpoint = [&](std::size_t period, double t, double dt, bool recovering,
+                             double step_cap) {
+    StateRecord record;
+    flow.save_state(record);
+    if (transport) transport->save_state(record);
+    if (soil) soil->save_state(record);
+    remediation.save_state(record);
+    if (risk) risk->save_state(record);
+    for (const auto& [table, name] : tables)
+      record.texts[std::string("tables/") + name] = table->text();
+    record.texts["deck"] = deck.text;
+    record.texts["output_folder"] = std::filesystem::absolute(folder).string();
+    const auto path = checkpoint_folder / fmt::format("checkpoint_{:06d}.h5", ++checkpoint_index);
+    record.values["loop"] = {static_cast<double>(period),
+                             t,
+                             dt,
+                             recovering ? 1.0 : 0.0,
+                             step_cap,
+                             static_cast<double>(step),
+                             static_cast<double>(next_output),
+                             max_closure,
+                             max_mass_closure,
+                             static_cast<double>(retries),
+                             static_cast<double>(checkpoint_index),
+                             next_checkpoint_time};
+    if (hdf5) {
+      hdf5->snapshot(results_snapshot_path(path));
+      record.texts["hdf5_outputs"] = hdf5->record();
+    }
+    if (vtk) record.values["vtk_steps"] = vtk->step_times();
+    try {
+      io::write_checkpoint(comm, path, grid_cells, local_block(model.grid), record);
+    } catch (const std::runtime_error& e) {
+      throw InputError(fmt::format("cannot write the checkpoint: {}", e.what()));
+    }
+    checkpoints_written.push_back(path);
+    if (checkpoints_written.size() > 2) {
+      if (root) {
+        std::error_code ignored;
+        std::filesystem::remove(checkpoints_written.front(), ignored);
+        std::filesystem::remove(results_snapshot_path(checkpoints_written.front()), ignored);
+      }
+      checkpoints_written.erase(checkpoints_written.begin());
+    }
+    return path;
+  };
+  auto checkpoint_after_step = [&](std::size_t period, double t, double dt, bool recovering,
+                                   double step_cap) {
+    int flags[2] = {g_stop_requested ? 1 : 0, t >= next_checkpoint_time ? 1 : 0};
+    if (root && options.checkpoint_minutes > 0.0 &&
+        seconds_since(last_checkpoint_wall) >= 60.0 * options.checkpoint_minutes)
+      flags[1] = 1;
+    MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, comm);
+    if (!flags[0] && !flags[1]) return;
+    if (t >= next_checkpoint_time)
+      next_checkpoint_time = (std::floor(t / checkpoint_every) + 1.0) * checkpoint_every;
+    const auto path = save_checkpoint(period, t, dt, recovering, step_cap);
+    last_checkpoint_wall = Clock::now();
+    if (flags[0])
+      throw RunInterrupted(fmt::format("stopped by a signal at t = {} d after writing {}; "
+                                       "continue with --restart {}",
+                                       t, path.string(), path.string()));
+  };
+
+  // A restart continues the loop where the checkpoint was taken.
+  bool resuming = resume != nullptr;
+  std::size_t resume_period = 0;
+  double resume_t = 0.0, resume_dt = 0.0, resume_step_cap = 0.0;
+  bool resume_recovering = false;
+  if (resuming) {
+    flow.load_state(*resume);
+    if (soil) soil->load_state(*resume);
+    remediation.load_state(*resume);
+    if (risk) risk->load_state(*resume);
+    for (const auto& [table, name] : tables)
+      table->set_text(resume->texts.at(std::string("tables/") + name));
+    const auto& loop = resume->value("loop");
+    resume_period = static_cast<std::size_t>(loop.at(0));
+    resume_t = loop.at(1);
+    resume_dt = loop.at(2);
+    resume_recovering = loop.at(3) != 0.0;
+    resume_step_cap = loop.at(4);
+    step = static_cast<long>(loop.at(5));
+    next_output = static_cast<std::size_t>(loop.at(6));
+    max_closure = loop.at(7);
+    max_mass_closure = loop.at(8);
+    retries = static_cast<long>(loop.at(9));
+    checkpoint_index = static_cast<long>(loop.at(10));
+    next_checkpoint_time = loop.at(11);
+  }
   if (transport && !model.flow.transient) {
     // Steady flow per stress period; transport steps hit every period change, source window
     // and output time exactly.
@@ -733,22 +943,24 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     for (const double t : remediation.breakpoints())
       if (t > 0.0 && t < time.end) breaks.insert(t);
     breaks.insert(outputs.begin(), outputs.end());
-    if (next_output < outputs.size() && outputs[next_output] == 0.0) {
+    if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0) {
       flow.solve_steady(periods[0], periods[1]);
       write_outputs(outputs[next_output++], step);
     }
-    for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
+    for (std::size_t p = resuming ? resume_period : 0; p + 1 < periods.size(); ++p) {
       const double begin = periods[p];
       const double end = periods[p + 1];
-      flow.solve_steady(begin, end);
+      if (!resuming) flow.solve_steady(begin, end); // a restart has the period's flow
       max_closure = std::max(max_closure, flow.budget().relative_closure);
       transport->set_flow(flow, begin, end);
       flow.release_solver(); // steady until the next period: free the multigrid hierarchy
-      double t = begin;
-      double dt = time.initial_step;
+      if (resuming) transport->load_state(*resume);
+      double t = resuming ? resume_t : begin;
+      double dt = resuming ? resume_dt : time.initial_step;
       // After a cut step the step doubles back, but stays below half of the smallest failed one.
-      bool recovering = false;
-      double step_cap = time.max_step;
+      bool recovering = resuming && resume_recovering;
+      double step_cap = resuming ? resume_step_cap : time.max_step;
+      resuming = false;
       while (t < end) {
         const double t_next = std::min(t + dt, *breaks.upper_bound(t));
         double step_length = t_next - t;
@@ -793,6 +1005,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
             std::min(dt * (recovering ? std::max(2.0, time.step_multiplier) : time.step_multiplier),
                      step_cap);
         if (dt == step_cap) recovering = false;
+        checkpoint_after_step(p, t, dt, recovering, step_cap);
       }
     }
   } else if (!model.flow.transient) {
@@ -810,12 +1023,15 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   } else {
     // Transient flow; transport, if any, advances over each flow step with the flow at its end
     // (and the water released from storage during it), in quarter steps when a step fails.
-    std::size_t period = 0;
-    if (model.flow.initial_steady) {
+    std::size_t period = resuming ? resume_period : 0;
+    if (resuming) {
+      // The checkpoint's head.
+    } else if (model.flow.initial_steady) {
       flow.solve_steady(periods[0], periods[1]);
       max_closure = std::max(max_closure, flow.budget().relative_closure);
-    } else
+    } else {
       flow.set_uniform_head(model.flow.initial_head);
+    }
     std::set<double> breaks(periods.begin(), periods.end());
     if (transport) {
       transport->set_flow(flow, periods[0], periods[1]);
@@ -825,10 +1041,12 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       for (const double t : remediation.breakpoints())
         if (t > 0.0 && t < time.end) breaks.insert(t);
     }
-    if (next_output < outputs.size() && outputs[next_output] == 0.0)
+    if (resuming && transport) transport->load_state(*resume);
+    if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0)
       write_outputs(outputs[next_output++], step);
-    double t = 0.0;
-    double dt = time.initial_step;
+    double t = resuming ? resume_t : 0.0;
+    double dt = resuming ? resume_dt : time.initial_step;
+    resuming = false;
     while (t < time.end) {
       while (period + 1 < periods.size() && periods[period + 1] <= t) {
         ++period;
@@ -858,6 +1076,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       while (next_output < outputs.size() && outputs[next_output] <= t)
         write_outputs(outputs[next_output++], step);
       dt = std::min(dt * time.step_multiplier, time.max_step);
+      checkpoint_after_step(period, t, dt, false, 0.0);
     }
   }
   const double solve_seconds = seconds_since(solve_start) - output_seconds;

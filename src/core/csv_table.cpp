@@ -22,8 +22,10 @@ CsvTable read_csv_table(const std::filesystem::path& path) {
   if (!file) throw InputError(fmt::format("cannot read the data table {}", path.string()));
   std::stringstream buffer;
   buffer << file.rdbuf();
-  const std::string text = buffer.str();
+  return parse_csv_table(buffer.str(), path);
+}
 
+CsvTable parse_csv_table(const std::string& text, const std::filesystem::path& path) {
   CsvTable table;
   table.path = path;
   std::vector<std::string> record;

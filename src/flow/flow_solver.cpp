@@ -311,6 +311,44 @@ void FlowSolver::solve_steady(double period_begin, double period_end) {
   compute_budget(period_begin, period_end, 0.0);
 }
 
+void FlowSolver::save_state(StateRecord& record) const {
+  for (const auto& [name, vector] :
+       {std::pair{"flow/head", head_.get()}, std::pair{"flow/head_old", head_old_.get()}}) {
+    const PetscScalar* values = nullptr;
+    PetscInt size = 0;
+    TF_PETSC_CHECK(VecGetLocalSize(vector, &size));
+    TF_PETSC_CHECK(VecGetArrayRead(vector, &values));
+    record.cells[name].assign(values, values + size);
+    TF_PETSC_CHECK(VecRestoreArrayRead(vector, &values));
+  }
+  record.values["flow/last_solve"] = {period_begin_, period_end_, last_dt_};
+  record.values["flow/stats"] = {static_cast<double>(stats_.iterations), stats_.setup_seconds,
+                                 stats_.solve_seconds, static_cast<double>(stats_.solves),
+                                 static_cast<double>(stats_.total_iterations)};
+}
+
+void FlowSolver::load_state(const StateRecord& record) {
+  for (const auto& [name, vector] :
+       {std::pair{"flow/head", head_.get()}, std::pair{"flow/head_old", head_old_.get()}}) {
+    const auto& source = record.cells.at(name);
+    PetscScalar* values = nullptr;
+    TF_PETSC_CHECK(VecGetArray(vector, &values));
+    std::copy(source.begin(), source.end(), values);
+    TF_PETSC_CHECK(VecRestoreArray(vector, &values));
+  }
+  const auto& last = record.value("flow/last_solve");
+  period_begin_ = last.at(0);
+  period_end_ = last.at(1);
+  last_dt_ = last.at(2);
+  const auto& stats = record.value("flow/stats");
+  stats_.iterations = static_cast<int>(stats.at(0));
+  stats_.setup_seconds = stats.at(1);
+  stats_.solve_seconds = stats.at(2);
+  stats_.solves = static_cast<long>(stats.at(3));
+  stats_.total_iterations = static_cast<long>(stats.at(4));
+  compute_budget(period_begin_, period_end_, last_dt_);
+}
+
 void FlowSolver::advance(double period_begin, double period_end, double dt) {
   TF_PETSC_CHECK(VecCopy(head_, head_old_));
   assemble_rhs(period_begin, period_end, dt);

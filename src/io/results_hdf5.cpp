@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <sstream>
+
 #include <fmt/format.h>
 #include <hdf5.h>
 
@@ -308,6 +310,77 @@ ResultsHdf5Writer::ResultsHdf5Writer(MPI_Comm comm, std::filesystem::path final_
     impl.write_grid();
     create_group(impl.file.get(), "/outputs", impl.label("/outputs"));
   });
+}
+
+ResultsHdf5Writer::ResultsHdf5Writer(MPI_Comm comm, std::filesystem::path final_path,
+                                     GridCoordinates coordinates, LocalBlock block,
+                                     const std::filesystem::path& snapshot,
+                                     const std::string& record)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& impl = *impl_;
+  impl.comm = comm;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  impl.is_root = rank == 0;
+  impl.final_path = std::move(final_path);
+  impl.partial_path = impl.final_path;
+  impl.partial_path += ".partial";
+  impl.coordinates = std::move(coordinates);
+  impl.block = block;
+  detail::run_agreeing_on_errors(comm, [&] {
+    detail::silence_hdf5_error_printing();
+    if (impl.is_root)
+      std::filesystem::copy_file(snapshot, impl.partial_path,
+                                 std::filesystem::copy_options::overwrite_existing);
+  });
+  detail::run_agreeing_on_errors(comm, [&] {
+    const std::string what = "reopening HDF5 file " + impl.partial_path.string();
+    Hdf5Handle access = owned(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+    check(H5Pset_fapl_mpio(access.get(), comm, MPI_INFO_NULL), what);
+    impl.file =
+        owned(H5Fopen(impl.partial_path.c_str(), H5F_ACC_RDWR, access.get()), H5Fclose, what);
+    impl.collective_transfer = owned(H5Pcreate(H5P_DATASET_XFER), H5Pclose, what);
+    check(H5Pset_dxpl_mpio(impl.collective_transfer.get(), H5FD_MPIO_COLLECTIVE), what);
+  });
+  std::istringstream lines(record);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    WrittenOutput output;
+    words >> output.time;
+    for (std::string field; words >> field;) {
+      const auto colon = field.rfind(':');
+      output.fields.push_back({field.substr(0, colon), std::stoi(field.substr(colon + 1))});
+    }
+    impl.outputs.push_back(std::move(output));
+  }
+}
+
+void ResultsHdf5Writer::snapshot(const std::filesystem::path& path) const {
+  const Impl& impl = *impl_;
+  detail::run_agreeing_on_errors(impl.comm, [&] {
+    check(H5Fflush(impl.file.get(), H5F_SCOPE_GLOBAL), "flushing " + impl.partial_path.string());
+  });
+  MPI_Barrier(impl.comm);
+  detail::run_agreeing_on_errors(impl.comm, [&] {
+    if (!impl.is_root) return;
+    std::filesystem::create_directories(path.parent_path());
+    std::filesystem::path partial = path;
+    partial += ".partial";
+    std::filesystem::copy_file(impl.partial_path, partial,
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::rename(partial, path);
+  });
+}
+
+std::string ResultsHdf5Writer::record() const {
+  std::string text;
+  for (const auto& output : impl_->outputs) {
+    text += fmt::format("{}", output.time);
+    for (const auto& field : output.fields)
+      text += fmt::format(" {}:{}", field.name, field.components);
+    text += "\n";
+  }
+  return text;
 }
 
 // Without finish() the handles close the file (ignoring errors) and it keeps its .partial name.

@@ -149,6 +149,28 @@ VtkSeriesWriter::VtkSeriesWriter(MPI_Comm comm, std::filesystem::path directory,
 
 VtkSeriesWriter::~VtkSeriesWriter() = default;
 
+const std::vector<double>& VtkSeriesWriter::step_times() const {
+  return impl_->step_times;
+}
+
+void VtkSeriesWriter::resume(const std::vector<double>& step_times,
+                             const std::filesystem::path& source) {
+  Impl& impl = *impl_;
+  detail::run_agreeing_on_errors(impl.comm, [&] {
+    if (impl.rank != 0) return;
+    std::error_code same;
+    if (!std::filesystem::equivalent(source, impl.directory, same))
+      for (std::size_t index = 0; index < step_times.size(); ++index) {
+        const auto target = impl.directory / step_name(index);
+        std::filesystem::remove_all(target);
+        std::filesystem::copy(source / step_name(index), target,
+                              std::filesystem::copy_options::recursive);
+      }
+    write_file_atomically(impl.directory / "fields.pvd", pvd_document(step_times));
+  });
+  impl.step_times = step_times;
+}
+
 void VtkSeriesWriter::write_output(double time, const std::vector<FieldView>& fields) {
   Impl& impl = *impl_;
   detail::run_agreeing_on_errors(impl.comm, [&] { detail::check_fields(fields, impl.block); });

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/csv_table.hpp"
+
 namespace terrafate {
 
 namespace {
@@ -430,6 +432,15 @@ std::string Ledger::csv() const {
     text += fmt::format("{},{},{},{},{},{}\n", entry.action, entry.item, entry.quantity, entry.unit,
                         entry.start, entry.end);
   return text;
+}
+
+Ledger Ledger::from_csv(const std::string& text) {
+  const CsvTable table = parse_csv_table(text, "ledger");
+  Ledger ledger;
+  for (const auto& row : table.rows)
+    ledger.entries_.push_back(
+        {row[0], row[1], row[3], std::stod(row[2]), std::stod(row[4]), std::stod(row[5])});
+  return ledger;
 }
 
 double lifting_energy(double volume, double lift, double efficiency) {

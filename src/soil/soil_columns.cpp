@@ -471,6 +471,85 @@ double SoilColumns::water_content(int i, int j, int l) const {
   return -1.0;
 }
 
+namespace {
+constexpr double SoilBalance::*kSoilBalanceFields[] = {
+    &SoilBalance::stored,  &SoilBalance::initial,     &SoilBalance::decayed, &SoilBalance::produced,
+    &SoilBalance::leached, &SoilBalance::volatilized, &SoilBalance::removed};
+} // namespace
+
+void SoilColumns::save_state(StateRecord& record) const {
+  // Per column: i, j, infiltration, water contents, concentrations, last step's fluxes.
+  std::vector<double> mine;
+  for (const auto& column : columns_) {
+    mine.push_back(column.i);
+    mine.push_back(column.j);
+    mine.push_back(column.infiltration);
+    mine.insert(mine.end(), column.theta.begin(), column.theta.end());
+    for (const auto& values : column.concentration)
+      mine.insert(mine.end(), values.begin(), values.end());
+    mine.insert(mine.end(), column.leached.begin(), column.leached.end());
+    mine.insert(mine.end(), column.volatilized.begin(), column.volatilized.end());
+  }
+  int ranks = 1, rank = 0;
+  MPI_Comm_size(grid_.comm(), &ranks);
+  MPI_Comm_rank(grid_.comm(), &rank);
+  int count = static_cast<int>(mine.size());
+  std::vector<int> counts(static_cast<std::size_t>(ranks)), offsets(counts.size(), 0);
+  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, grid_.comm());
+  for (std::size_t r = 1; r < counts.size(); ++r)
+    offsets[r] = offsets[r - 1] + counts[r - 1];
+  std::vector<double> all(rank == 0 ? static_cast<std::size_t>(offsets.back() + counts.back()) : 0);
+  MPI_Gatherv(mine.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(), MPI_DOUBLE,
+              0, grid_.comm());
+  record.values["soil/columns"] = all;
+  record.values["soil/last_step"] = {last_step_};
+  std::vector<double> balances;
+  for (const auto& balance : balances_)
+    for (const auto field : kSoilBalanceFields)
+      balances.push_back(balance.*field);
+  record.per_rank["soil/balances"] = balances;
+  std::vector<double> extracted;
+  for (const auto& row : extracted_)
+    extracted.insert(extracted.end(), row.begin(), row.end());
+  record.per_rank["soil/extracted"] = extracted;
+}
+
+void SoilColumns::load_state(const StateRecord& record) {
+  const auto& all = record.value("soil/columns");
+  const std::size_t species = transport_.species.size();
+  const std::size_t layers = soil_.layers.size();
+  const std::size_t cells = static_cast<std::size_t>(soil_.cells);
+  const std::size_t length = 3 + layers + species * cells + 2 * species;
+  for (std::size_t start = 0; start + length <= all.size(); start += length) {
+    const int i = static_cast<int>(all[start]), j = static_cast<int>(all[start + 1]);
+    for (auto& column : columns_) {
+      if (column.i != i || column.j != j) continue;
+      std::size_t n = start + 2;
+      column.infiltration = all[n++];
+      for (auto& theta : column.theta)
+        theta = all[n++];
+      for (auto& values : column.concentration)
+        for (auto& value : values)
+          value = all[n++];
+      for (auto& value : column.leached)
+        value = all[n++];
+      for (auto& value : column.volatilized)
+        value = all[n++];
+    }
+  }
+  last_step_ = record.scalar("soil/last_step");
+  const auto& balances = record.per_rank.at("soil/balances");
+  std::size_t n = 0;
+  for (auto& balance : balances_)
+    for (const auto field : kSoilBalanceFields)
+      balance.*field = balances.at(n++);
+  const auto& extracted = record.per_rank.at("soil/extracted");
+  n = 0;
+  for (auto& row : extracted_)
+    for (auto& value : row)
+      value = extracted.at(n++);
+}
+
 void SoilColumns::save(State& state) const {
   state.columns = columns_;
   state.balances = balances_;

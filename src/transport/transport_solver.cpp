@@ -1391,20 +1391,103 @@ void TransportSolver::set_loading(const std::vector<long>& cells,
   loading_rates_ = rates;
 }
 
+namespace {
+/// The fields of a SpeciesBalance kept by checkpoints, in order.
+constexpr double SpeciesBalance::*kBalanceFields[] = {
+    &SpeciesBalance::dissolved,      &SpeciesBalance::sorbed,   &SpeciesBalance::immobile,
+    &SpeciesBalance::inflow,         &SpeciesBalance::outflow,  &SpeciesBalance::sources,
+    &SpeciesBalance::decayed,        &SpeciesBalance::produced, &SpeciesBalance::removed,
+    &SpeciesBalance::initial_stored, &SpeciesBalance::loaded};
+
+std::vector<double> owned_values(Vec vector) {
+  const PetscScalar* values = nullptr;
+  PetscInt size = 0;
+  TF_PETSC_CHECK(VecGetLocalSize(vector, &size));
+  TF_PETSC_CHECK(VecGetArrayRead(vector, &values));
+  std::vector<double> copy(values, values + size);
+  TF_PETSC_CHECK(VecRestoreArrayRead(vector, &values));
+  return copy;
+}
+
+void set_owned_values(Vec vector, const std::vector<double>& values) {
+  PetscScalar* target = nullptr;
+  TF_PETSC_CHECK(VecGetArray(vector, &target));
+  std::copy(values.begin(), values.end(), target);
+  TF_PETSC_CHECK(VecRestoreArray(vector, &target));
+}
+
+std::vector<double> flatten(const std::vector<std::vector<double>>& table) {
+  std::vector<double> flat;
+  for (const auto& row : table)
+    flat.insert(flat.end(), row.begin(), row.end());
+  return flat;
+}
+
+void unflatten(const std::vector<double>& flat, std::vector<std::vector<double>>& table) {
+  std::size_t n = 0;
+  for (auto& row : table)
+    for (auto& value : row)
+      value = flat.at(n++);
+}
+} // namespace
+
+void TransportSolver::save_state(StateRecord& record) const {
+  for (std::size_t s = 0; s < concentration_.size(); ++s) {
+    const std::string prefix = fmt::format("transport/{}/", s);
+    record.cells[prefix + "mobile"] = owned_values(concentration_[s]);
+    record.cells[prefix + "previous"] = owned_values(previous_[s]);
+    record.cells[prefix + "immobile"] = immobile_[s];
+  }
+  record.values["transport/older_dt"] = older_dt_;
+  record.values["transport/napl_mass"] = napl_mass_;
+  record.values["transport/napl_dissolution"] = napl_dissolution_;
+  record.values["transport/well_concentration"] = flatten(well_concentration_);
+  record.values["transport/counters"] = {static_cast<double>(linear_iterations_),
+                                         static_cast<double>(tvd_sweeps_),
+                                         static_cast<double>(nonlinear_iterations_)};
+  std::vector<double> balances;
+  for (const auto& balance : local_balance_)
+    for (const auto field : kBalanceFields)
+      balances.push_back(balance.*field);
+  record.per_rank["transport/balances"] = balances;
+  record.per_rank["transport/zone_decayed"] = flatten(zone_decayed_);
+  record.per_rank["transport/oxidized"] = flatten(oxidized_);
+}
+
+void TransportSolver::load_state(const StateRecord& record) {
+  for (std::size_t s = 0; s < concentration_.size(); ++s) {
+    const std::string prefix = fmt::format("transport/{}/", s);
+    set_owned_values(concentration_[s], record.cells.at(prefix + "mobile"));
+    set_owned_values(previous_[s], record.cells.at(prefix + "previous"));
+    immobile_[s] = record.cells.at(prefix + "immobile");
+  }
+  older_dt_ = record.value("transport/older_dt");
+  napl_mass_ = record.value("transport/napl_mass");
+  napl_dissolution_ = record.value("transport/napl_dissolution");
+  unflatten(record.value("transport/well_concentration"), well_concentration_);
+  const auto& counters = record.value("transport/counters");
+  linear_iterations_ = static_cast<long>(counters.at(0));
+  tvd_sweeps_ = static_cast<long>(counters.at(1));
+  nonlinear_iterations_ = static_cast<long>(counters.at(2));
+  const auto& balances = record.per_rank.at("transport/balances");
+  std::size_t n = 0;
+  for (auto& balance : local_balance_)
+    for (const auto field : kBalanceFields)
+      balance.*field = balances.at(n++);
+  unflatten(record.per_rank.at("transport/zone_decayed"), zone_decayed_);
+  unflatten(record.per_rank.at("transport/oxidized"), oxidized_);
+}
+
 std::vector<SpeciesBalance> TransportSolver::balances() const {
   std::vector<SpeciesBalance> total = local_balance_;
   for (auto& balance : total) {
-    double* fields[] = {&balance.dissolved,      &balance.sorbed,   &balance.immobile,
-                        &balance.inflow,         &balance.outflow,  &balance.sources,
-                        &balance.decayed,        &balance.produced, &balance.removed,
-                        &balance.initial_stored, &balance.loaded};
-    double values[std::size(fields)];
-    for (std::size_t f = 0; f < std::size(fields); ++f)
-      values[f] = *fields[f];
-    MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(std::size(fields)), MPI_DOUBLE, MPI_SUM,
-                  grid_.comm());
-    for (std::size_t f = 0; f < std::size(fields); ++f)
-      *fields[f] = values[f];
+    double values[std::size(kBalanceFields)];
+    for (std::size_t f = 0; f < std::size(kBalanceFields); ++f)
+      values[f] = balance.*kBalanceFields[f];
+    MPI_Allreduce(MPI_IN_PLACE, values, static_cast<int>(std::size(kBalanceFields)), MPI_DOUBLE,
+                  MPI_SUM, grid_.comm());
+    for (std::size_t f = 0; f < std::size(kBalanceFields); ++f)
+      balance.*kBalanceFields[f] = values[f];
   }
   return total;
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""The command line contract: --version, --help, usage errors, a missing deck, validate, and a
+"""The command line contract: --version, --help, usage errors, a missing deck, validate, the
+refusal to write into an existing output folder without --overwrite, and a
 numerical failure (the flow solver limited to one iteration) with their exit codes and messages.
 Usage: check_exit_codes.py TERRAFATE DECK WORKDIR MPIEXEC
 """
 import os
+import shutil
 import subprocess
 import sys
 
@@ -23,7 +25,9 @@ def check(name, command, expected_status, expected_text, stream="stderr"):
 
 def main():
     terrafate, deck, workdir, mpiexec = sys.argv[1:5]
-    os.makedirs(workdir, exist_ok=True)
+    if os.path.exists(workdir):
+        shutil.rmtree(workdir)
+    os.makedirs(workdir)
     check("version", [terrafate, "--version"], 0, "terrafate 0.", "stdout")
     check("help", [terrafate, "--help"], 0, "validate", "stdout")
     check("no subcommand", [terrafate], 2, "subcommand")
@@ -35,6 +39,16 @@ def main():
     check("petsc options", [terrafate, "run", "-log_view", deck, "-o", os.path.join(workdir, "ok"),
                             "-flow_pc_type", "hypre", "-flow_ksp_monitor"], 0, "results in",
           "stdout")
+    # An existing, non-empty output folder is refused without --overwrite; with it, terrafate's
+    # files are replaced and other files are left alone.
+    ok = os.path.join(workdir, "ok")
+    with open(os.path.join(ok, "notes.txt"), "w") as f:
+        f.write("the user's own file\n")
+    check("existing output folder", [terrafate, "run", deck, "-o", ok], 2, "--overwrite")
+    check("--overwrite", [terrafate, "run", deck, "-o", ok, "--overwrite"], 0, "results in",
+          "stdout")
+    if not os.path.exists(os.path.join(ok, "notes.txt")):
+        failures.append("--overwrite deleted a file terrafate did not write")
     text = check("numerical failure at 2 ranks",
                  [mpiexec, "--oversubscribe", "-n", "2", terrafate, "run", deck, "-o",
                   os.path.join(workdir, "fail"), "-flow_ksp_max_it", "1"], 3,

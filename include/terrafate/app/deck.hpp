@@ -38,6 +38,7 @@ struct ObservationPlaneSpec {
 struct OutputSpec {
   bool hdf5 = true;
   bool vtk = true;
+  double checkpoint_every = 0.0; ///< [d] simulated time between checkpoints (0: none)
 };
 
 /// Everything in the deck that does not need the distributed grid to be read.

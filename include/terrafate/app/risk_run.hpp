@@ -25,6 +25,9 @@ public:
               const std::vector<SpeciesBalance>& balances);
   /// compliance.csv from the trajectories so far (rank 0 writes).
   void finish();
+  /// The trajectories and tables so far (rank 0's), for a checkpoint.
+  void save_state(StateRecord& record) const;
+  void load_state(const StateRecord& record);
 
 private:
   const Model& model_;

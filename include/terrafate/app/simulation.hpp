@@ -47,8 +47,19 @@ struct RunOptions {
   std::filesystem::path output_folder;
   std::vector<std::string> petsc_arguments; ///< recorded as provenance
   bool quiet = false;                       ///< no progress or summary lines (ensemble members)
+  bool overwrite = false;                   ///< write into an existing, non-empty output folder
   std::vector<ConductivityField> fields;    ///< random conductivity fields (ensemble members)
+  std::filesystem::path restart;            ///< checkpoint to continue from (empty: none)
+  double checkpoint_minutes = 0.0;          ///< [min] wall clock between checkpoints (0: none)
 };
+
+/// Makes SIGTERM and SIGINT request a checkpoint and a stop at the end of the current step
+/// (run_simulation then throws RunInterrupted).
+void install_stop_signal_handlers();
+
+/// Collective: creates `folder`; throws InputError when it exists with files in it and
+/// `overwrite` is false, or cannot be created.
+void prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool overwrite);
 
 /// Collective: runs the deck and writes every output into options.output_folder.
 void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options);

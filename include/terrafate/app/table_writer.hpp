@@ -18,6 +18,9 @@ public:
   void flush() {
     if (active_) io::write_file_atomically(path_, text_);
   }
+  /// The table so far (header and rows), and restoring it from a checkpoint.
+  const std::string& text() const { return text_; }
+  void set_text(std::string text) { text_ = std::move(text); }
 
 private:
   std::filesystem::path path_;

@@ -22,6 +22,9 @@ struct CsvTable {
 /// open or a row's field count differs from the header's.
 CsvTable read_csv_table(const std::filesystem::path& path);
 
+/// Parses CSV text; `path` names it in messages.
+CsvTable parse_csv_table(const std::string& text, const std::filesystem::path& path);
+
 /// The path of data table `name` (e.g. "standards.csv"): in the folder named by the environment
 /// variable TERRAFATE_DATA_DIR when set, else in the data folder configured at build time.
 std::filesystem::path data_table_path(std::string_view name);

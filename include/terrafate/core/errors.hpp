@@ -42,7 +42,20 @@ private:
   int code_;
 };
 
-/// Exit codes of the terrafate executable.
-enum ExitCode : int { kExitOk = 0, kExitOther = 1, kExitInput = 2, kExitNumerical = 3 };
+/// A run stopped by SIGTERM or SIGINT after writing a checkpoint.
+class RunInterrupted : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Exit codes of the terrafate executable; 75 (EX_TEMPFAIL): stopped by a signal after writing
+/// a checkpoint, to be restarted.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitOther = 1,
+  kExitInput = 2,
+  kExitNumerical = 3,
+  kExitInterrupted = 75
+};
 
 } // namespace terrafate

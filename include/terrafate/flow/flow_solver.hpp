@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "terrafate/core/petsc.hpp"
+#include "terrafate/core/state_record.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/materials.hpp"
 
@@ -69,6 +70,11 @@ public:
   /// transport). The next solve sets them up again.
   void release_solver();
 
+  /// The state a checkpoint keeps: head (and the previous step's), the last solve's period and
+  /// step, the solve counters.
+  void save_state(StateRecord& record) const;
+  /// Restores it and recomputes the water budget of the last solve.
+  void load_state(const StateRecord& record);
   /// Darcy flux at owned cell centres [m/d], 3 components per cell, x fastest.
   std::vector<double> cell_darcy_flux() const;
   /// Boundary and well flows of the owned cells for the current head, with the wells of the

@@ -31,6 +31,16 @@ public:
   ResultsHdf5Writer(const ResultsHdf5Writer&) = delete;
   ResultsHdf5Writer& operator=(const ResultsHdf5Writer&) = delete;
 
+  /// Collective: continues the file of an interrupted run from `snapshot` (a copy of it taken by
+  /// snapshot()) holding the outputs described by `record` (see record()).
+  ResultsHdf5Writer(MPI_Comm comm, std::filesystem::path final_path, GridCoordinates coordinates,
+                    LocalBlock block, const std::filesystem::path& snapshot,
+                    const std::string& record);
+  /// Collective: copies the file as written so far (every output is flushed) to `path`
+  /// (atomically), for a checkpoint.
+  void snapshot(const std::filesystem::path& path) const;
+  /// The outputs written so far (times and fields), for resuming: a line per output.
+  std::string record() const;
   /// Collective: writes every field at simulated `time` [d].
   void write_output(double time, const std::vector<FieldView>& fields);
   /// Collective: closes the file, writes the XDMF sidecar, renames both to their final names.

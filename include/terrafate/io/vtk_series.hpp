@@ -24,6 +24,11 @@ public:
 
   /// Collective: writes one step with every field at simulated `time` [d].
   void write_output(double time, const std::vector<FieldView>& fields);
+  /// Simulated time of each step written so far [d].
+  const std::vector<double>& step_times() const;
+  /// Collective: continues a series whose first steps (times `step_times`) were written into
+  /// `source` (this writer's directory, or another run's, whose step folders are copied).
+  void resume(const std::vector<double>& step_times, const std::filesystem::path& source);
 
 private:
   struct Impl;

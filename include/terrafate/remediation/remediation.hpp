@@ -99,6 +99,8 @@ public:
            const std::string& unit, double start, double end);
   /// `action,item,quantity,unit,start,end` and a row per entry, in the order first added.
   std::string csv() const;
+  /// The ledger that csv() wrote (a checkpoint's); quantities round-trip exactly.
+  static Ledger from_csv(const std::string& text);
 
 private:
   struct Entry {

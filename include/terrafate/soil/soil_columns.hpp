@@ -33,6 +33,7 @@
 // the interface.
 #include <vector>
 
+#include "terrafate/core/state_record.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/soil/soil_spec.hpp"
@@ -97,6 +98,10 @@ public:
     std::vector<std::vector<int>> extraction_cells; ///< per extraction: its cells here
     std::vector<double> leached, volatilized;       ///< [g] per species, last step
   };
+  /// Collective: the columns' state for a checkpoint (gathered on rank 0, so a run may restart
+  /// on another number of ranks) and the balances so far.
+  void save_state(StateRecord& record) const;
+  void load_state(const StateRecord& record);
   /// Everything a step changes, for retrying a failed groundwater step.
   struct State {
     std::vector<Column> columns;

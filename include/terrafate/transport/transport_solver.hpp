@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "terrafate/core/petsc.hpp"
+#include "terrafate/core/state_record.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/grid/materials.hpp"
 #include "terrafate/transport/transport_spec.hpp"
@@ -90,6 +91,11 @@ public:
     std::vector<double> napl_mass;
     std::vector<std::vector<double>> zone_decayed, oxidized;
   };
+  /// Collective: the state a checkpoint keeps (concentrations in both domains, the predictor,
+  /// NAPL masses, well concentrations, the balances so far) into `record`.
+  void save_state(StateRecord& record) const;
+  /// Restores a checkpoint's state (after set_flow of the period it was taken in).
+  void load_state(const StateRecord& record);
   /// Copies the state into `state` (reusing its storage from the previous step).
   void save(State& state) const;
   void restore(const State& state);
