@@ -933,151 +933,158 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     checkpoint_index = static_cast<long>(loop.at(10));
     next_checkpoint_time = loop.at(11);
   }
-  if (transport && !model.flow.transient) {
-    // Steady flow per stress period; transport steps hit every period change, source window
-    // and output time exactly.
-    std::set<double> breaks(periods.begin(), periods.end());
-    for (const auto& source : model.transport->sources)
-      for (double t : {source.start, source.end})
-        if (t > 0.0 && t < time.end) breaks.insert(t);
-    for (const double t : remediation.breakpoints())
-      if (t > 0.0 && t < time.end) breaks.insert(t);
-    breaks.insert(outputs.begin(), outputs.end());
-    if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0) {
-      flow.solve_steady(periods[0], periods[1]);
-      write_outputs(outputs[next_output++], step);
-    }
-    for (std::size_t p = resuming ? resume_period : 0; p + 1 < periods.size(); ++p) {
-      const double begin = periods[p];
-      const double end = periods[p + 1];
-      if (!resuming) flow.solve_steady(begin, end); // a restart has the period's flow
-      max_closure = std::max(max_closure, flow.budget().relative_closure);
-      transport->set_flow(flow, begin, end);
-      flow.release_solver(); // steady until the next period: free the multigrid hierarchy
-      if (resuming) transport->load_state(*resume);
-      double t = resuming ? resume_t : begin;
-      double dt = resuming ? resume_dt : time.initial_step;
-      // After a cut step the step doubles back, but stays below half of the smallest failed one.
-      bool recovering = resuming && resume_recovering;
-      double step_cap = resuming ? resume_step_cap : time.max_step;
-      resuming = false;
-      while (t < end) {
-        const double t_next = std::min(t + dt, *breaks.upper_bound(t));
-        double step_length = t_next - t;
-        // A failed step is undone and retried with a quarter of the step, a few times.
-        remediation.before_step(t, *transport);
-        transport->save(saved_state);
-        if (soil) soil->save(saved_soil);
-        for (int retry = 0;; ++retry) {
-          if (soil) {
-            // The soil columns over the same step; their leachate is the groundwater's loading.
-            if (retry > 0) soil->restore(saved_soil);
-            soil->advance(t, step_length);
-            transport->set_loading(soil->loading_cells(), soil->loading_rates());
-          }
-          const auto step_start = Clock::now();
-          try {
-            transport->advance(t, step_length);
-            transport_seconds += seconds_since(step_start);
-            break;
-          } catch (const NumericalError& e) {
-            transport_seconds += seconds_since(step_start);
-            transport->restore(saved_state);
-            if (retry == kMaxStepRetries)
-              throw NumericalError(fmt::format("transport step from t = {} d failed after {} "
-                                               "retries down to a step of {} d: {}",
-                                               t, retry, step_length, e.what()));
-            step_cap = std::min(step_cap, 0.5 * step_length);
-            step_length *= 0.25;
-            dt = step_length;
-            recovering = true;
-            ++retries;
-          }
-        }
-        remediation.after_step(t, step_length, flow, model.flow, transport.get());
-        // Land exactly on breakpoints (output times) unless the step was cut.
-        t = step_length == t_next - t ? t_next : t + step_length;
-        ++step;
-        progress.step(t, step);
-        while (next_output < outputs.size() && outputs[next_output] <= t)
-          write_outputs(outputs[next_output++], step);
-        dt =
-            std::min(dt * (recovering ? std::max(2.0, time.step_multiplier) : time.step_multiplier),
-                     step_cap);
-        if (dt == step_cap) recovering = false;
-        checkpoint_after_step(p, t, dt, recovering, step_cap);
-      }
-    }
-  } else if (!model.flow.transient) {
-    // Steady flow: one solve per stress period.
-    for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
-      const double begin = periods[p];
-      const double end = periods[p + 1];
-      flow.solve_steady(begin, end);
-      max_closure = std::max(max_closure, flow.budget().relative_closure);
-      ++step;
-      // As in transient runs, an output at a period boundary shows the period that ends there.
-      while (next_output < outputs.size() && outputs[next_output] <= end)
-        write_outputs(outputs[next_output++], step);
-    }
-  } else {
-    // Transient flow; transport, if any, advances over each flow step with the flow at its end
-    // (and the water released from storage during it), in quarter steps when a step fails.
-    std::size_t period = resuming ? resume_period : 0;
-    if (resuming) {
-      // The checkpoint's head.
-    } else if (model.flow.initial_steady) {
-      flow.solve_steady(periods[0], periods[1]);
-      max_closure = std::max(max_closure, flow.budget().relative_closure);
-    } else {
-      flow.set_uniform_head(model.flow.initial_head);
-    }
-    std::set<double> breaks(periods.begin(), periods.end());
-    if (transport) {
-      transport->set_flow(flow, periods[0], periods[1]);
+  // A numerical failure ends the run (exit 3), but keeps what is complete: the outputs written so
+  // far (results.h5 is closed under its final name) and the checkpoints.
+  try {
+    if (transport && !model.flow.transient) {
+      // Steady flow per stress period; transport steps hit every period change, source window
+      // and output time exactly.
+      std::set<double> breaks(periods.begin(), periods.end());
       for (const auto& source : model.transport->sources)
         for (double t : {source.start, source.end})
           if (t > 0.0 && t < time.end) breaks.insert(t);
       for (const double t : remediation.breakpoints())
         if (t > 0.0 && t < time.end) breaks.insert(t);
-    }
-    if (resuming && transport) transport->load_state(*resume);
-    if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0)
-      write_outputs(outputs[next_output++], step);
-    double t = resuming ? resume_t : 0.0;
-    double dt = resuming ? resume_dt : time.initial_step;
-    resuming = false;
-    while (t < time.end) {
-      while (period + 1 < periods.size() && periods[period + 1] <= t) {
-        ++period;
-        dt = time.initial_step; // a new stress period restarts the step sequence
-      }
-      double t_next = std::min(t + dt, *breaks.upper_bound(t));
-      if (next_output < outputs.size()) t_next = std::min(t_next, outputs[next_output]);
-      flow.advance(periods[period], periods[period + 1], t_next - t);
-      max_closure = std::max(max_closure, flow.budget().relative_closure);
-      if (transport) {
-        transport->set_flow(flow, periods[period], periods[period + 1]);
-        remediation.before_step(t, *transport);
-        if (soil) {
-          // The leachate over the flow step loads the groundwater at a constant rate, also
-          // through the quarter steps of a retry.
-          soil->advance(t, t_next - t);
-          transport->set_loading(soil->loading_cells(), soil->loading_rates());
-        }
-        const auto step_start = Clock::now();
-        advance_transport_span(*transport, t, t_next - t, 0, saved_state, retries);
-        transport_seconds += seconds_since(step_start);
-        remediation.after_step(t, t_next - t, flow, model.flow, transport.get());
-      }
-      t = t_next;
-      ++step;
-      progress.step(t, step);
-      while (next_output < outputs.size() && outputs[next_output] <= t)
+      breaks.insert(outputs.begin(), outputs.end());
+      if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0) {
+        flow.solve_steady(periods[0], periods[1]);
         write_outputs(outputs[next_output++], step);
-      dt = std::min(dt * time.step_multiplier, time.max_step);
-      checkpoint_after_step(period, t, dt, false, 0.0);
+      }
+      for (std::size_t p = resuming ? resume_period : 0; p + 1 < periods.size(); ++p) {
+        const double begin = periods[p];
+        const double end = periods[p + 1];
+        if (!resuming) flow.solve_steady(begin, end); // a restart has the period's flow
+        max_closure = std::max(max_closure, flow.budget().relative_closure);
+        transport->set_flow(flow, begin, end);
+        flow.release_solver(); // steady until the next period: free the multigrid hierarchy
+        if (resuming) transport->load_state(*resume);
+        double t = resuming ? resume_t : begin;
+        double dt = resuming ? resume_dt : time.initial_step;
+        // After a cut step the step doubles back, but stays below half of the smallest failed one.
+        bool recovering = resuming && resume_recovering;
+        double step_cap = resuming ? resume_step_cap : time.max_step;
+        resuming = false;
+        while (t < end) {
+          const double t_next = std::min(t + dt, *breaks.upper_bound(t));
+          double step_length = t_next - t;
+          // A failed step is undone and retried with a quarter of the step, a few times.
+          remediation.before_step(t, *transport);
+          transport->save(saved_state);
+          if (soil) soil->save(saved_soil);
+          for (int retry = 0;; ++retry) {
+            if (soil) {
+              // The soil columns over the same step; their leachate is the groundwater's loading.
+              if (retry > 0) soil->restore(saved_soil);
+              soil->advance(t, step_length);
+              transport->set_loading(soil->loading_cells(), soil->loading_rates());
+            }
+            const auto step_start = Clock::now();
+            try {
+              transport->advance(t, step_length);
+              transport_seconds += seconds_since(step_start);
+              break;
+            } catch (const NumericalError& e) {
+              transport_seconds += seconds_since(step_start);
+              transport->restore(saved_state);
+              if (retry == kMaxStepRetries)
+                throw NumericalError(fmt::format("transport step from t = {} d failed after {} "
+                                                 "retries down to a step of {} d: {}",
+                                                 t, retry, step_length, e.what()));
+              step_cap = std::min(step_cap, 0.5 * step_length);
+              step_length *= 0.25;
+              dt = step_length;
+              recovering = true;
+              ++retries;
+            }
+          }
+          remediation.after_step(t, step_length, flow, model.flow, transport.get());
+          // Land exactly on breakpoints (output times) unless the step was cut.
+          t = step_length == t_next - t ? t_next : t + step_length;
+          ++step;
+          progress.step(t, step);
+          while (next_output < outputs.size() && outputs[next_output] <= t)
+            write_outputs(outputs[next_output++], step);
+          dt = std::min(
+              dt * (recovering ? std::max(2.0, time.step_multiplier) : time.step_multiplier),
+              step_cap);
+          if (dt == step_cap) recovering = false;
+          checkpoint_after_step(p, t, dt, recovering, step_cap);
+        }
+      }
+    } else if (!model.flow.transient) {
+      // Steady flow: one solve per stress period.
+      for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
+        const double begin = periods[p];
+        const double end = periods[p + 1];
+        flow.solve_steady(begin, end);
+        max_closure = std::max(max_closure, flow.budget().relative_closure);
+        ++step;
+        // As in transient runs, an output at a period boundary shows the period that ends there.
+        while (next_output < outputs.size() && outputs[next_output] <= end)
+          write_outputs(outputs[next_output++], step);
+      }
+    } else {
+      // Transient flow; transport, if any, advances over each flow step with the flow at its end
+      // (and the water released from storage during it), in quarter steps when a step fails.
+      std::size_t period = resuming ? resume_period : 0;
+      if (resuming) {
+        // The checkpoint's head.
+      } else if (model.flow.initial_steady) {
+        flow.solve_steady(periods[0], periods[1]);
+        max_closure = std::max(max_closure, flow.budget().relative_closure);
+      } else {
+        flow.set_uniform_head(model.flow.initial_head);
+      }
+      std::set<double> breaks(periods.begin(), periods.end());
+      if (transport) {
+        transport->set_flow(flow, periods[0], periods[1]);
+        for (const auto& source : model.transport->sources)
+          for (double t : {source.start, source.end})
+            if (t > 0.0 && t < time.end) breaks.insert(t);
+        for (const double t : remediation.breakpoints())
+          if (t > 0.0 && t < time.end) breaks.insert(t);
+      }
+      if (resuming && transport) transport->load_state(*resume);
+      if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0)
+        write_outputs(outputs[next_output++], step);
+      double t = resuming ? resume_t : 0.0;
+      double dt = resuming ? resume_dt : time.initial_step;
+      resuming = false;
+      while (t < time.end) {
+        while (period + 1 < periods.size() && periods[period + 1] <= t) {
+          ++period;
+          dt = time.initial_step; // a new stress period restarts the step sequence
+        }
+        double t_next = std::min(t + dt, *breaks.upper_bound(t));
+        if (next_output < outputs.size()) t_next = std::min(t_next, outputs[next_output]);
+        flow.advance(periods[period], periods[period + 1], t_next - t);
+        max_closure = std::max(max_closure, flow.budget().relative_closure);
+        if (transport) {
+          transport->set_flow(flow, periods[period], periods[period + 1]);
+          remediation.before_step(t, *transport);
+          if (soil) {
+            // The leachate over the flow step loads the groundwater at a constant rate, also
+            // through the quarter steps of a retry.
+            soil->advance(t, t_next - t);
+            transport->set_loading(soil->loading_cells(), soil->loading_rates());
+          }
+          const auto step_start = Clock::now();
+          advance_transport_span(*transport, t, t_next - t, 0, saved_state, retries);
+          transport_seconds += seconds_since(step_start);
+          remediation.after_step(t, t_next - t, flow, model.flow, transport.get());
+        }
+        t = t_next;
+        ++step;
+        progress.step(t, step);
+        while (next_output < outputs.size() && outputs[next_output] <= t)
+          write_outputs(outputs[next_output++], step);
+        dt = std::min(dt * time.step_multiplier, time.max_step);
+        checkpoint_after_step(period, t, dt, false, 0.0);
+      }
     }
+  } catch (const NumericalError&) {
+    if (hdf5) hdf5->finish();
+    throw;
   }
   const double solve_seconds = seconds_since(solve_start) - output_seconds;
   progress.finish();

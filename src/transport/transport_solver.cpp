@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -1066,16 +1067,51 @@ void TransportSolver::solve(std::size_t s) {
   linear_iterations_ += iterations;
   KSPConvergedReason reason;
   TF_PETSC_CHECK(KSPGetConvergedReason(ksp, &reason));
-  if (reason < 0)
+  if (reason < 0) {
+    // Where the equations are least satisfied: the largest |b - A x|.
+    TF_PETSC_CHECK(MatMult(operator_[s], concentration_[s], residual_));
+    TF_PETSC_CHECK(VecAYPX(residual_, -1.0, rhs_));
     throw NumericalError(fmt::format("the transport solver did not converge for species '{}' "
-                                     "({} after {} iterations)",
+                                     "({} after {} iterations; largest residual at {})",
                                      spec_.species[s].name, KSPConvergedReasons[reason],
-                                     iterations));
+                                     iterations, worst_cell(residual_)));
+  }
   PetscReal norm = 0.0;
   TF_PETSC_CHECK(VecNorm(concentration_[s], NORM_INFINITY, &norm));
   if (!std::isfinite(norm))
-    throw NumericalError(
-        fmt::format("the concentration of species '{}' is not finite", spec_.species[s].name));
+    throw NumericalError(fmt::format("the concentration of species '{}' is not finite at {}",
+                                     spec_.species[s].name, worst_cell(concentration_[s])));
+}
+
+std::string TransportSolver::worst_cell(Vec values) const {
+  // Per rank: the owned cell with a non-finite value (first), else the largest magnitude.
+  const PetscScalar* v = nullptr;
+  TF_PETSC_CHECK(VecGetArrayRead(values, &v));
+  struct {
+    double score;
+    int rank;
+  } local{-1.0, 0}, best{};
+  int cell[3] = {0, 0, 0};
+  MPI_Comm_rank(grid_.comm(), &local.rank);
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const double value = v[grid_.owned_index(i, j, k)];
+        const double score = std::isfinite(value) ? std::abs(value)
+                                                  : std::numeric_limits<double>::max();
+        if (score > local.score) {
+          local.score = score;
+          cell[0] = i;
+          cell[1] = j;
+          cell[2] = k;
+        }
+      }
+  TF_PETSC_CHECK(VecRestoreArrayRead(values, &v));
+  MPI_Allreduce(&local, &best, 1, MPI_DOUBLE_INT, MPI_MAXLOC, grid_.comm());
+  MPI_Bcast(cell, 3, MPI_INT, best.rank, grid_.comm());
+  const auto center = grid_.cell_center(cell[0], cell[1], cell[2]);
+  return fmt::format("cell (i, j, k) = ({}, {}, {}), centre ({}, {}, {}) m", cell[0], cell[1],
+                     cell[2], center[0], center[1], center[2]);
 }
 
 void TransportSolver::advance(double time, double step) {
@@ -1132,8 +1168,10 @@ void TransportSolver::advance(double time, double step) {
       if (nonlinear && iteration + 1 >= nonlinear_max_iterations_ && !converged)
         throw NumericalError(fmt::format(
             "the nonlinear (sorption or zero-order decay) iterations of species '{}' did not "
-            "converge in {} iterations (last change {:.3g} mg/L, -transport_nonlinear_rtol {:g})",
-            spec_.species[s].name, iteration + 1, change, nonlinear_tolerance_));
+            "converge in {} iterations (last change {:.3g} mg/L, -transport_nonlinear_rtol {:g}; "
+            "largest change at {})",
+            spec_.species[s].name, iteration + 1, change, nonlinear_tolerance_,
+            worst_cell(iterate_)));
     }
     if (has_immobile_) update_immobile(s, dt);
     account(s, time, dt);

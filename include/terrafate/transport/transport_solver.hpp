@@ -37,6 +37,7 @@
 // with options prefix "transport_" (GMRES + ILU/block Jacobi), residual reduced to 1e-10 of the
 // right-hand side (-transport_ksp_rtol).
 #include <array>
+#include <string>
 #include <vector>
 
 #include "terrafate/core/petsc.hpp"
@@ -194,6 +195,9 @@ private:
   double dispersion_conductance(PetscScalar**** dispersion, std::size_t s, int i, int j, int k,
                                 int axis) const;
   void solve(std::size_t s);
+  /// Collective: the owned cell (grid indices and centre) holding a non-finite value of
+  /// `values`, else the largest magnitude, for error messages.
+  std::string worst_cell(Vec values) const;
   void account(std::size_t s, double time, double dt);
   /// Per unit volume of cell n: the immobile domain's storage capacity (theta_im + sorbed share)
   /// [-], first-order loss [1/d], exchange rate [1/d], and capacity/dt + exchange + loss [1/d].
