@@ -10,6 +10,7 @@ PACKAGES=(
   libvtk9-dev python3-vtk9
   libgtest-dev libgmock-dev libyaml-cpp-dev libudunits2-dev libcli11-dev libfmt-dev libspdlog-dev
   python3-numpy python3-h5py
+  clang-14 libclang-rt-14-dev valgrind
 )
 
 missing=()
