@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the serial tests under valgrind memcheck: the plain C++ unit tests, and a serial
-# terrafate run of a small deck with soil, transport, remediation and risk (a checkpoint and a
+# Runs the serial tests under valgrind memcheck: the unit tests (plain C++, and the flow and
+# I/O tests on one rank), and a serial terrafate run of a small deck with soil, transport, remediation and risk (a checkpoint and a
 # restart from it included). Fails on any memcheck error or definite leak; the suppressions are
 # Open MPI's own (openmpi-valgrind.supp) and tests/sanitizers/valgrind.supp for the one-time
 # allocations of the libraries (MPI, PETSc, HDF5, VTK), never for terrafate's code.
@@ -15,9 +15,12 @@ memcheck=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
           --show-leak-kinds=definite --errors-for-leak-kinds=definite
           --suppressions=/usr/share/openmpi/openmpi-valgrind.supp
           --suppressions=tests/sanitizers/valgrind.supp --gen-suppressions=all)
-for test in test_unit test_soil_unit test_risk; do
+for test in test_unit test_soil_unit test_risk test_flow test_io; do
   echo "== $test"
-  "${memcheck[@]}" "$build/bin/$test" > "$work/$test.log" 2>&1 || { cat "$work/$test.log"; exit 1; }
+  arguments=()
+  [ "$test" = test_io ] && arguments=(--output-dir="$work/io")
+  "${memcheck[@]}" "$build/bin/$test" "${arguments[@]}" > "$work/$test.log" 2>&1 ||
+    { tail -60 "$work/$test.log"; exit 1; }
   grep -E "ERROR SUMMARY|definitely lost" "$work/$test.log" || true
 done
 sed -e 's/max_step: 4/max_step: 100/' -e 's/every: 200/every: 1000/' \

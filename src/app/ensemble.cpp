@@ -187,6 +187,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     member.output_folder = members / fmt::format("{:04d}", r);
     member.quiet = true;
     member.overwrite = true; // its own folder, inside the ensemble's
+    member.restart.clear();
     member.fields.clear();
     for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
       const auto& parameter = spec.parameters[p];

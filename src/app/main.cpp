@@ -87,6 +87,9 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
   terrafate::install_stop_signal_handlers();
+  if (deck.root.has("ensemble") && !restart.empty())
+    throw terrafate::InputError("--restart continues a single run; an ensemble's realizations "
+                                "are rerun");
   if (deck.root.has("ensemble"))
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run);
   else

@@ -192,6 +192,19 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
         throw entry.at("pathways").error("soil pathways need simulated soil: a soil: section");
     }
   }
+  if (const auto node = deck.root.find("carbon")) {
+    carbon = read_carbon_spec(*node, read_csv_table(data_table_path("emission_factors.csv")));
+    // Every factor the actions will need must be known before the run.
+    std::vector<LedgerLine> expected;
+    for (const auto& action : remediation)
+      for (const auto& [item, unit] : emitting_items(action))
+        expected.push_back({action.name, action.type_name, item, 1.0, unit});
+    try {
+      footprint(expected, *carbon);
+    } catch (const InputError& e) {
+      throw node->error(e.what());
+    }
+  }
   for (const auto& well : flow.wells)
     if (well.start >= deck.time.end && deck.time.end > 0.0)
       throw InputError(well.key_path, well.where,
@@ -501,6 +514,42 @@ void prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, b
                                  folder.string()));
   if (state == 2)
     throw InputError(fmt::format("cannot create the output folder {}", folder.string()));
+}
+
+/// OUTDIR/carbon.csv (a row per emitting ledger item) and carbon_summary.csv (per phase and in
+/// all) from the run's ledger.
+void write_footprint(const std::filesystem::path& folder, const Model& model,
+                     const Ledger& ledger) {
+  std::vector<LedgerLine> lines;
+  for (const auto& entry : ledger.entries()) {
+    std::string type;
+    for (const auto& action : model.remediation)
+      if (action.name == entry.action) type = action.type_name;
+    lines.push_back({entry.action, type, entry.item, entry.quantity, entry.unit});
+  }
+  const auto items = footprint(lines, *model.carbon);
+  std::string text = "action,item,phase,quantity,unit,factor_key,factor_kgco2e_per_unit,tco2e,"
+                     "cost,factor_source,factor_status\n";
+  double phases[4] = {}, costs[4] = {}, total = 0.0, cost_total = 0.0;
+  for (const auto& item : items) {
+    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(item.ledger.action),
+                        csv_field(item.ledger.item), phase_name(item.phase), item.ledger.quantity,
+                        item.ledger.unit, item.factor_key, item.factor.value, item.tco2e,
+                        std::isnan(item.cost) ? std::string("nan") : fmt::format("{}", item.cost),
+                        csv_field(item.factor.source), csv_field(item.factor.status));
+    phases[static_cast<int>(item.phase)] += item.tco2e;
+    total += item.tco2e;
+    if (!std::isnan(item.cost)) {
+      costs[static_cast<int>(item.phase)] += item.cost;
+      cost_total += item.cost;
+    }
+  }
+  io::write_file_atomically(folder / "carbon.csv", text);
+  std::string summary = fmt::format("phase,tco2e,cost_{}\n", model.carbon->currency);
+  for (int p = 0; p < 4; ++p)
+    summary += fmt::format("{},{},{}\n", phase_name(static_cast<Phase>(p)), phases[p], costs[p]);
+  summary += fmt::format("total,{},{}\n", total, cost_total);
+  io::write_file_atomically(folder / "carbon_summary.csv", summary);
 }
 
 /// Advances transport over [t, t + length] [d] with the flow field it holds; a failed step is
@@ -1089,6 +1138,10 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   const double solve_seconds = seconds_since(solve_start) - output_seconds;
   progress.finish();
   write_ledger(time.end);
+  if (model.carbon && root)
+    write_footprint(folder, model, Ledger::from_csv(remediation.csv(time.end, transport.get())));
+  else if (model.carbon)
+    remediation.csv(time.end, transport.get()); // collective
   if (risk) risk->finish();
   if (hdf5) hdf5->finish();
 

@@ -1073,8 +1073,8 @@ void TransportSolver::solve(std::size_t s) {
     TF_PETSC_CHECK(VecAYPX(residual_, -1.0, rhs_));
     throw NumericalError(fmt::format("the transport solver did not converge for species '{}' "
                                      "({} after {} iterations; largest residual at {})",
-                                     spec_.species[s].name, KSPConvergedReasons[reason],
-                                     iterations, worst_cell(residual_)));
+                                     spec_.species[s].name, KSPConvergedReasons[reason], iterations,
+                                     worst_cell(residual_)));
   }
   PetscReal norm = 0.0;
   TF_PETSC_CHECK(VecNorm(concentration_[s], NORM_INFINITY, &norm));
@@ -1097,8 +1097,8 @@ std::string TransportSolver::worst_cell(Vec values) const {
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         const double value = v[grid_.owned_index(i, j, k)];
-        const double score = std::isfinite(value) ? std::abs(value)
-                                                  : std::numeric_limits<double>::max();
+        const double score =
+            std::isfinite(value) ? std::abs(value) : std::numeric_limits<double>::max();
         if (score > local.score) {
           local.score = score;
           cell[0] = i;

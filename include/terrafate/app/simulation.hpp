@@ -10,6 +10,7 @@
 #include <mpi.h>
 
 #include "terrafate/app/deck.hpp"
+#include "terrafate/carbon/carbon.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
@@ -41,6 +42,7 @@ struct Model {
   std::optional<SoilSpec> soil;
   std::vector<RemediationAction> remediation;
   std::optional<RiskSpec> risk;
+  std::optional<CarbonSpec> carbon;
 };
 
 struct RunOptions {

@@ -102,13 +102,19 @@ public:
   /// The ledger that csv() wrote (a checkpoint's); quantities round-trip exactly.
   static Ledger from_csv(const std::string& text);
 
-private:
   struct Entry {
     std::string action, item, unit;
     double quantity = 0.0, start = 0.0, end = 0.0;
   };
+  const std::vector<Entry>& entries() const { return entries_; }
+
+private:
   std::vector<Entry> entries_;
 };
+
+/// The ledger items (name, unit) action `action` writes that carry emissions, with quantity 1:
+/// for checking, before a run, that every emission factor the run will need is known.
+std::vector<std::pair<std::string, std::string>> emitting_items(const RemediationAction& action);
 
 /// [kWh] energy to lift `volume` [m3] of water through `lift` [m] with a pump of `efficiency`:
 /// rho g V H / efficiency, rho = 1000 kg/m3, g = 9.80665 m/s2.
