@@ -11,7 +11,7 @@ namespace terrafate {
 namespace {
 /// Sections of the product that this version does not simulate yet: a clear refusal instead
 /// of an "unknown key" suggestion.
-constexpr std::string_view kUnsupportedSections[] = {"strategies", "design_space", "objective"};
+constexpr std::string_view kUnsupportedSections[] = {"design_space"};
 
 /// `stepped`: the run advances in time steps (transient flow or transport).
 TimeSpec read_time(const ConfigNode& node, bool stepped) {
@@ -119,10 +119,13 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
           std::string(section), root.key_where(section),
           fmt::format(
               "the '{}' section is not supported by this version of terrafate (groundwater flow, "
-              "transport, soil, remediation, risk, ensembles and carbon only); remove it",
+              "transport, soil, remediation, risk, ensembles, carbon and explicit strategies "
+              "only); "
+              "remove it",
               section));
   root.expect_keys({"title", "grid", "materials", "flow", "transport", "remediation", "soil",
-                    "risk", "ensemble", "carbon", "time", "observations", "output"});
+                    "risk", "ensemble", "carbon", "strategies", "objective", "time", "observations",
+                    "output"});
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";

@@ -12,6 +12,7 @@
 #include "terrafate/app/deck.hpp"
 #include "terrafate/app/ensemble.hpp"
 #include "terrafate/app/observations.hpp"
+#include "terrafate/app/optimize.hpp"
 #include "terrafate/app/simulation.hpp"
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/version.hpp"
@@ -49,6 +50,19 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                   "Ensembles: MPI ranks per realization (the ranks must be a multiple of it; "
                   "default 1: as many realizations at once as ranks)")
       ->check(CLI::PositiveNumber);
+  std::string strategy;
+  run->add_option("--strategy", strategy,
+                  "Simulate one strategy of the deck's strategies: alone (its actions only)");
+  auto* optimize = app.add_subcommand(
+      "optimize", "Evaluate the deck's strategies and recommend the lowest-carbon compliant one");
+  optimize->add_option("DECK", command.deck, "Input deck (YAML)")->required();
+  optimize->add_option("-o,--output", command.output_folder,
+                       "Output folder (default: <deck name>_optimize)");
+  optimize->add_flag("--overwrite", overwrite, "Write into an existing, non-empty output folder");
+  optimize
+      ->add_option("--ranks-per-run", ranks_per_run,
+                   "MPI ranks per evaluation (the ranks must be a multiple of it)")
+      ->check(CLI::PositiveNumber);
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
 
@@ -66,6 +80,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   }
 
   const terrafate::Deck deck = terrafate::read_deck(command.deck);
+  const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective");
+  if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
   if (validate->parsed()) {
     if (const auto ensemble = deck.root.find("ensemble"))
       terrafate::read_ensemble_spec(*ensemble, deck);
@@ -79,9 +95,11 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     return terrafate::kExitOk;
   }
   terrafate::RunOptions options;
-  options.output_folder = command.output_folder.empty()
-                              ? std::filesystem::path(command.deck.stem().string() + "_results")
-                              : command.output_folder;
+  options.output_folder =
+      command.output_folder.empty()
+          ? std::filesystem::path(command.deck.stem().string() +
+                                  (optimize->parsed() ? "_optimize" : "_results"))
+          : command.output_folder;
   options.petsc_arguments.assign(arguments.petsc.begin() + 1, arguments.petsc.end());
   options.overwrite = overwrite;
   options.restart = restart;
@@ -90,10 +108,21 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   if (deck.root.has("ensemble") && !restart.empty())
     throw terrafate::InputError("--restart continues a single run; an ensemble's realizations "
                                 "are rerun");
-  if (deck.root.has("ensemble"))
+  if (optimize->parsed()) {
+    if (!has_strategies)
+      throw terrafate::InputError(fmt::format(
+          "{}: optimize needs strategies: and objective: sections", command.deck.string()));
+    terrafate::run_optimize(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+  } else if (!strategy.empty()) {
+    if (!has_strategies)
+      throw terrafate::InputError(
+          fmt::format("--strategy: {} has no strategies: section", command.deck.string()));
+    terrafate::run_strategy(PETSC_COMM_WORLD, deck, strategy, options);
+  } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run);
-  else
+  } else {
     terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
+  }
   return terrafate::kExitOk;
 }
 

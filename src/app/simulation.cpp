@@ -32,6 +32,8 @@ namespace terrafate {
 namespace {
 using Clock = std::chrono::steady_clock;
 volatile std::sig_atomic_t g_stop_requested = 0;
+/// Thrown (and caught in run_simulation) when a shared history reaches its stop time.
+struct StopForBranching {};
 extern "C" void request_stop(int) {
   g_stop_requested = 1;
 }
@@ -629,7 +631,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     } catch (const std::runtime_error& e) {
       throw InputError(fmt::format("--restart: {}", e.what()));
     }
-    if (resume->texts.at("deck") != deck.text)
+    if (!options.branch && resume->texts.at("deck") != deck.text)
       throw InputError(fmt::format("--restart: {} was written for another deck (the deck text "
                                    "differs from the one it records)",
                                    options.restart.string()));
@@ -893,7 +895,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   auto last_checkpoint_wall = Clock::now();
   std::vector<std::filesystem::path> checkpoints_written;
   auto save_checkpoint = [&](std::size_t period, double t, double dt, bool recovering,
-                             double step_cap) {
+                             double step_cap, std::filesystem::path path = {}) {
     StateRecord record;
     flow.save_state(record);
     if (transport) transport->save_state(record);
@@ -904,7 +906,9 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
       record.texts[std::string("tables/") + name] = table->text();
     record.texts["deck"] = deck.text;
     record.texts["output_folder"] = std::filesystem::absolute(folder).string();
-    const auto path = checkpoint_folder / fmt::format("checkpoint_{:06d}.h5", ++checkpoint_index);
+    const bool numbered = path.empty();
+    if (numbered)
+      path = checkpoint_folder / fmt::format("checkpoint_{:06d}.h5", ++checkpoint_index);
     record.values["loop"] = {static_cast<double>(period),
                              t,
                              dt,
@@ -927,7 +931,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     } catch (const std::runtime_error& e) {
       throw InputError(fmt::format("cannot write the checkpoint: {}", e.what()));
     }
-    checkpoints_written.push_back(path);
+    if (numbered) checkpoints_written.push_back(path);
     if (checkpoints_written.size() > 2) {
       if (root) {
         std::error_code ignored;
@@ -940,6 +944,10 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   };
   auto checkpoint_after_step = [&](std::size_t period, double t, double dt, bool recovering,
                                    double step_cap) {
+    if (t >= options.stop_at) {
+      save_checkpoint(period, t, dt, recovering, step_cap, options.stop_checkpoint);
+      throw StopForBranching{};
+    }
     int flags[2] = {g_stop_requested ? 1 : 0, t >= next_checkpoint_time ? 1 : 0};
     if (root && options.checkpoint_minutes > 0.0 &&
         seconds_since(last_checkpoint_wall) >= 60.0 * options.checkpoint_minutes)
@@ -963,8 +971,8 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   bool resume_recovering = false;
   if (resuming) {
     flow.load_state(*resume);
-    if (soil) soil->load_state(*resume);
-    remediation.load_state(*resume);
+    if (soil) soil->load_state(*resume, options.branch);
+    if (!options.branch) remediation.load_state(*resume); // a branch's actions start afresh
     if (risk) risk->load_state(*resume);
     for (const auto& [table, name] : tables)
       table->set_text(resume->texts.at(std::string("tables/") + name));
@@ -994,6 +1002,8 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
           if (t > 0.0 && t < time.end) breaks.insert(t);
       for (const double t : remediation.breakpoints())
         if (t > 0.0 && t < time.end) breaks.insert(t);
+      for (const double t : options.breakpoints)
+        if (t > 0.0 && t < time.end) breaks.insert(t);
       breaks.insert(outputs.begin(), outputs.end());
       if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0) {
         flow.solve_steady(periods[0], periods[1]);
@@ -1006,7 +1016,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         max_closure = std::max(max_closure, flow.budget().relative_closure);
         transport->set_flow(flow, begin, end);
         flow.release_solver(); // steady until the next period: free the multigrid hierarchy
-        if (resuming) transport->load_state(*resume);
+        if (resuming) transport->load_state(*resume, options.branch);
         double t = resuming ? resume_t : begin;
         double dt = resuming ? resume_dt : time.initial_step;
         // After a cut step the step doubles back, but stays below half of the smallest failed one.
@@ -1092,8 +1102,10 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
             if (t > 0.0 && t < time.end) breaks.insert(t);
         for (const double t : remediation.breakpoints())
           if (t > 0.0 && t < time.end) breaks.insert(t);
+        for (const double t : options.breakpoints)
+          if (t > 0.0 && t < time.end) breaks.insert(t);
       }
-      if (resuming && transport) transport->load_state(*resume);
+      if (resuming && transport) transport->load_state(*resume, options.branch);
       if (!resuming && next_output < outputs.size() && outputs[next_output] == 0.0)
         write_outputs(outputs[next_output++], step);
       double t = resuming ? resume_t : 0.0;
@@ -1134,6 +1146,8 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   } catch (const NumericalError&) {
     if (hdf5) hdf5->finish();
     throw;
+  } catch (const StopForBranching&) {
+    return; // a shared history: its checkpoint is what the strategies continue
   }
   const double solve_seconds = seconds_since(solve_start) - output_seconds;
   progress.finish();

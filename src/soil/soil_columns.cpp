@@ -514,7 +514,7 @@ void SoilColumns::save_state(StateRecord& record) const {
   record.per_rank["soil/extracted"] = extracted;
 }
 
-void SoilColumns::load_state(const StateRecord& record) {
+void SoilColumns::load_state(const StateRecord& record, bool branch) {
   const auto& all = record.value("soil/columns");
   const std::size_t species = transport_.species.size();
   const std::size_t layers = soil_.layers.size();
@@ -543,6 +543,7 @@ void SoilColumns::load_state(const StateRecord& record) {
   for (auto& balance : balances_)
     for (const auto field : kSoilBalanceFields)
       balance.*field = balances.at(n++);
+  if (branch) return; // the run's own extractions start afresh
   const auto& extracted = record.per_rank.at("soil/extracted");
   n = 0;
   for (auto& row : extracted_)

@@ -1492,7 +1492,7 @@ void TransportSolver::save_state(StateRecord& record) const {
   record.per_rank["transport/oxidized"] = flatten(oxidized_);
 }
 
-void TransportSolver::load_state(const StateRecord& record) {
+void TransportSolver::load_state(const StateRecord& record, bool branch) {
   for (std::size_t s = 0; s < concentration_.size(); ++s) {
     const std::string prefix = fmt::format("transport/{}/", s);
     set_owned_values(concentration_[s], record.cells.at(prefix + "mobile"));
@@ -1502,7 +1502,17 @@ void TransportSolver::load_state(const StateRecord& record) {
   older_dt_ = record.value("transport/older_dt");
   napl_mass_ = record.value("transport/napl_mass");
   napl_dissolution_ = record.value("transport/napl_dissolution");
-  unflatten(record.value("transport/well_concentration"), well_concentration_);
+  if (branch) {
+    // The deck's own wells come first; the actions' wells (after them) start afresh.
+    const auto& saved = record.value("transport/well_concentration");
+    const std::size_t species = well_concentration_.size();
+    const std::size_t wells = species > 0 ? saved.size() / species : 0;
+    for (std::size_t s = 0; s < species; ++s)
+      for (std::size_t w = 0; w < std::min(wells, well_concentration_[s].size()); ++w)
+        well_concentration_[s][w] = saved[s * wells + w];
+  } else {
+    unflatten(record.value("transport/well_concentration"), well_concentration_);
+  }
   const auto& counters = record.value("transport/counters");
   linear_iterations_ = static_cast<long>(counters.at(0));
   tvd_sweeps_ = static_cast<long>(counters.at(1));
@@ -1512,8 +1522,10 @@ void TransportSolver::load_state(const StateRecord& record) {
   for (auto& balance : local_balance_)
     for (const auto field : kBalanceFields)
       balance.*field = balances.at(n++);
-  unflatten(record.per_rank.at("transport/zone_decayed"), zone_decayed_);
-  unflatten(record.per_rank.at("transport/oxidized"), oxidized_);
+  if (!branch) {
+    unflatten(record.per_rank.at("transport/zone_decayed"), zone_decayed_);
+    unflatten(record.per_rank.at("transport/oxidized"), oxidized_);
+  }
 }
 
 std::vector<SpeciesBalance> TransportSolver::balances() const {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +53,17 @@ struct RunOptions {
   bool overwrite = false;                   ///< write into an existing, non-empty output folder
   std::vector<ConductivityField> fields;    ///< random conductivity fields (ensemble members)
   std::filesystem::path restart;            ///< checkpoint to continue from (empty: none)
-  double checkpoint_minutes = 0.0;          ///< [min] wall clock between checkpoints (0: none)
+  /// The restart branches a strategy from a shared history written with another set of
+  /// remediation actions (all starting at or after the checkpoint): the deck may differ, and
+  /// the actions' state starts afresh.
+  bool branch = false;
+  /// [d] extra times the steps must land on (a strategy's branch time).
+  std::vector<double> breakpoints;
+  /// [d] stop at the end of the step reaching this time, after writing a checkpoint to
+  /// `stop_checkpoint` (a shared history); infinity: run to the end.
+  double stop_at = std::numeric_limits<double>::infinity();
+  std::filesystem::path stop_checkpoint;
+  double checkpoint_minutes = 0.0; ///< [min] wall clock between checkpoints (0: none)
 };
 
 /// Makes SIGTERM and SIGINT request a checkpoint and a stop at the end of the current step

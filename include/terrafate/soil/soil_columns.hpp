@@ -101,7 +101,8 @@ public:
   /// Collective: the columns' state for a checkpoint (gathered on rank 0, so a run may restart
   /// on another number of ranks) and the balances so far.
   void save_state(StateRecord& record) const;
-  void load_state(const StateRecord& record);
+  /// `branch`: a shared history without this run's vapour extractions.
+  void load_state(const StateRecord& record, bool branch = false);
   /// Everything a step changes, for retrying a failed groundwater step.
   struct State {
     std::vector<Column> columns;

@@ -95,8 +95,10 @@ public:
   /// Collective: the state a checkpoint keeps (concentrations in both domains, the predictor,
   /// NAPL masses, well concentrations, the balances so far) into `record`.
   void save_state(StateRecord& record) const;
-  /// Restores a checkpoint's state (after set_flow of the period it was taken in).
-  void load_state(const StateRecord& record);
+  /// Restores a checkpoint's state (after set_flow of the period it was taken in). `branch`: the
+  /// checkpoint is a shared history written without this run's remediation actions (wells,
+  /// zones and oxidations of its own start afresh).
+  void load_state(const StateRecord& record, bool branch = false);
   /// Copies the state into `state` (reusing its storage from the previous step).
   void save(State& state) const;
   void restore(const State& state);
