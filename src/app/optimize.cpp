@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -11,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/version.hpp"
 #include "terrafate/io/atomic_file.hpp"
 
 namespace terrafate {
@@ -422,6 +424,8 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     summary = why;
   }
   json += fmt::format("  \"feasible\": {},\n  \"evaluated\": {},\n", feasible.size(), count);
+  json += fmt::format("  \"deadline\": {},\n  \"horizon\": {},\n  \"target_cancer_risk\": {},\n",
+                      spec.objective.deadline, spec.objective.horizon, target_risk);
   json += fmt::format("  \"shared_history_days\": {},\n  \"shared_history_seconds\": {:.3f},\n",
                       branching ? spec.branch_time : 0.0, history_seconds);
   json += fmt::format("  \"evaluation_seconds\": {:.3f},\n", evaluation_seconds);
@@ -449,6 +453,24 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
       "in strategies/<name>/; strategies.csv, pareto.csv and recommendation.json hold the "
       "numbers. Plots: `python3 scripts/plot_strategies.py {}`.\n",
       branching ? spec.branch_time : 0.0, history_seconds, folder.string());
+  // The plots, made from the files above (matplotlib); the report shows those that exist.
+  const auto plotter =
+      std::filesystem::path(kDataDirectory).parent_path() / "scripts" / "plot_strategies.py";
+  const bool plotted =
+      std::filesystem::exists(plotter) &&
+      std::system(fmt::format("/usr/bin/python3 '{}' '{}' > '{}' 2>&1", plotter.string(),
+                              folder.string(), (folder / "plots.log").string())
+                      .c_str()) == 0;
+  if (plotted) {
+    report += "\n## Plots\n\n";
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+      if (entry.path().extension() == ".png")
+        report += fmt::format("![{}]({})\n\n", entry.path().stem().string(),
+                              entry.path().filename().string());
+  } else {
+    report += "\n(No plots: scripts/plot_strategies.py or matplotlib is not available; see "
+              "plots.log.)\n";
+  }
   io::write_file_atomically(folder / "report.md", report);
   fmt::print("terrafate: {}\nresults in {}\n", summary, std::filesystem::absolute(folder).string());
 }
