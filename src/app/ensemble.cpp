@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "terrafate/app/run_groups.hpp"
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
@@ -44,18 +45,6 @@ YAML::Node resolve(YAML::Node root, const std::vector<std::string>& parts) {
   return node;
 }
 
-/// MPI communicator freed when it goes out of scope.
-class CommHandle {
-public:
-  explicit CommHandle(MPI_Comm comm) : comm_(comm) {}
-  CommHandle(const CommHandle&) = delete;
-  CommHandle& operator=(const CommHandle&) = delete;
-  ~CommHandle() { MPI_Comm_free(&comm_); }
-  MPI_Comm get() const { return comm_; }
-
-private:
-  MPI_Comm comm_;
-};
 } // namespace
 
 EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck) {
@@ -155,24 +144,15 @@ std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, in
 
 void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run) {
   const EnsembleSpec spec = read_ensemble_spec(deck.root.at("ensemble"), deck);
-  int rank = 0, size = 1;
-  MPI_Comm_rank(world, &rank);
-  MPI_Comm_size(world, &size);
-  if (ranks_per_run < 1 || size % ranks_per_run != 0)
-    throw InputError(fmt::format("--ranks-per-run {} must divide the number of ranks ({})",
-                                 ranks_per_run, size));
-  const int groups = size / ranks_per_run;
-  const int group = rank / ranks_per_run;
-  MPI_Comm split = MPI_COMM_NULL;
-  MPI_Comm_split(world, group, rank, &split);
-  const CommHandle comm(split);
-  int group_rank = 0;
-  MPI_Comm_rank(comm.get(), &group_rank);
-  const bool root = rank == 0;
+  const RunGroups run_groups(world, ranks_per_run);
+  const MPI_Comm comm = run_groups.comm();
+  const int groups = run_groups.groups();
+  const int group = run_groups.group();
+  const bool root = run_groups.world_root();
 
   // The base deck must build on every group (the same on every rank, so errors are uniform).
   const auto base = read_deck_text(realization_deck_text(deck, spec, 0), deck.path);
-  { const Model model(comm.get(), base); }
+  { const Model model(comm, base); }
 
   const auto& folder = options.output_folder;
   const auto members = folder / "realizations";
@@ -197,17 +177,13 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     }
     std::string status = "ok";
     try {
-      run_simulation(comm.get(), read_deck_text(realization_deck_text(deck, spec, r), deck.path),
-                     member);
+      run_simulation(comm, read_deck_text(realization_deck_text(deck, spec, r), deck.path), member);
     } catch (const InputError& e) {
       status = fmt::format("input error: {}", e.what());
     } catch (const NumericalError& e) {
       status = fmt::format("numerical error: {}", e.what());
     }
-    if (group_rank == 0) {
-      std::filesystem::create_directories(member.output_folder);
-      io::write_file_atomically(member.output_folder / "status.txt", status + "\n");
-    }
+    if (run_groups.group_root()) write_run_status(member.output_folder, status);
     if (root)
       fmt::print("terrafate: realization {} of {}: {}\n", r + 1, spec.realizations,
                  status.substr(0, 200));
@@ -222,9 +198,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   table += "\n";
   std::vector<int> succeeded;
   for (int r = 0; r < spec.realizations; ++r) {
-    std::ifstream file(members / fmt::format("{:04d}", r) / "status.txt");
-    std::string status;
-    std::getline(file, status);
+    const std::string status = read_run_status(members / fmt::format("{:04d}", r));
     const bool ok = status == "ok";
     if (ok) succeeded.push_back(r);
     table += fmt::format("{},{}", r, ok ? "ok" : "failed");

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "terrafate/app/run_groups.hpp"
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/io/atomic_file.hpp"
@@ -44,19 +45,6 @@ ActionType parse_type(const std::string& type) {
   return types.at(type);
 }
 
-/// MPI communicator freed when it goes out of scope.
-class CommHandle {
-public:
-  explicit CommHandle(MPI_Comm comm) : comm_(comm) {}
-  CommHandle(const CommHandle&) = delete;
-  CommHandle& operator=(const CommHandle&) = delete;
-  ~CommHandle() { MPI_Comm_free(&comm_); }
-  MPI_Comm get() const { return comm_; }
-
-private:
-  MPI_Comm comm_;
-};
-
 /// What an evaluated strategy achieved, from its output folder.
 struct Evaluation {
   std::string name;
@@ -81,8 +69,7 @@ Evaluation evaluate(const std::filesystem::path& out, const StrategySpec& strate
   Evaluation result;
   result.name = strategy.name;
   result.level = level;
-  std::ifstream status_file(out / "status.txt");
-  std::getline(status_file, result.status);
+  result.status = read_run_status(out);
   result.ok = result.status == "ok";
   if (!result.ok) return result;
   const auto compliance = read_csv_table(out / "compliance.csv");
@@ -248,27 +235,18 @@ void run_strategy(MPI_Comm comm, const Deck& deck, const std::string& name,
 
 void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run) {
   const auto spec = read_optimization_spec(deck);
-  int rank = 0, size = 1;
-  MPI_Comm_rank(world, &rank);
-  MPI_Comm_size(world, &size);
-  if (ranks_per_run < 1 || size % ranks_per_run != 0)
-    throw InputError(fmt::format("--ranks-per-run {} must divide the number of ranks ({})",
-                                 ranks_per_run, size));
-  const int groups = size / ranks_per_run;
-  const int group = rank / ranks_per_run;
-  MPI_Comm split = MPI_COMM_NULL;
-  MPI_Comm_split(world, group, rank, &split);
-  const CommHandle comm(split);
-  int group_rank = 0;
-  MPI_Comm_rank(comm.get(), &group_rank);
-  const bool root = rank == 0;
+  const RunGroups run_groups(world, ranks_per_run);
+  const MPI_Comm comm = run_groups.comm();
+  const int groups = run_groups.groups();
+  const int group = run_groups.group();
+  const bool root = run_groups.world_root();
   const auto& folder = options.output_folder;
   prepare_output_folder(world, folder, options.overwrite);
   // Every strategy's deck must build (the same on all ranks, so errors are uniform).
   std::vector<Deck> decks;
   for (const auto& strategy : spec.strategies) {
     decks.push_back(read_deck_text(strategy_deck_text(deck, spec, strategy.actions), deck.path));
-    const Model model(comm.get(), decks.back());
+    const Model model(comm, decks.back());
   }
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -288,8 +266,7 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
       base.breakpoints = {spec.branch_time};
       base.stop_at = spec.branch_time;
       base.stop_checkpoint = branch;
-      run_simulation(comm.get(), read_deck_text(strategy_deck_text(deck, spec, {}), deck.path),
-                     base);
+      run_simulation(comm, read_deck_text(strategy_deck_text(deck, spec, {}), deck.path), base);
     }
     MPI_Barrier(world);
     history_seconds = elapsed();
@@ -312,16 +289,13 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     }
     std::string status = "ok";
     try {
-      run_simulation(comm.get(), decks[s], run);
+      run_simulation(comm, decks[s], run);
     } catch (const InputError& e) {
       status = fmt::format("input error: {}", e.what());
     } catch (const NumericalError& e) {
       status = fmt::format("numerical error: {}", e.what());
     }
-    if (group_rank == 0) {
-      std::filesystem::create_directories(run.output_folder);
-      io::write_file_atomically(run.output_folder / "status.txt", status + "\n");
-    }
+    if (run_groups.group_root()) write_run_status(run.output_folder, status);
     if (root) {
       const double done = static_cast<double>(s + 1);
       fmt::print("terrafate: evaluation {} of {} ({}): {}; {:.1f} s, ETA {:.0f} s\n", s + 1, count,
