@@ -249,6 +249,8 @@ void RiskRun::load_state(const StateRecord& record) {
   }
   risk_table_.set_text(record.texts.at("tables/risk"));
   plume_table_.set_text(record.texts.at("tables/plume"));
+  risk_table_.flush();
+  plume_table_.flush();
 }
 
 void RiskRun::finish() {

@@ -974,8 +974,11 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
     if (soil) soil->load_state(*resume, options.branch);
     if (!options.branch) remediation.load_state(*resume); // a branch's actions start afresh
     if (risk) risk->load_state(*resume);
-    for (const auto& [table, name] : tables)
+    // The tables so far, written at once (a restart may have no output left to write).
+    for (const auto& [table, name] : tables) {
       table->set_text(resume->texts.at(std::string("tables/") + name));
+      table->flush();
+    }
     const auto& loop = resume->value("loop");
     resume_period = static_cast<std::size_t>(loop.at(0));
     resume_t = loop.at(1);

@@ -16,7 +16,8 @@ runs:
 4. a 1-rank checkpoint restarted on 2 ranks: every number within 1e-12 of the largest value of
    its column in the uninterrupted 1-rank run (linear solves to 1e-14 for this comparison);
 5. SIGTERM: the run writes a checkpoint, exits with status 75 naming it, and the restart from it
-   again gives the uninterrupted results.
+   again gives the uninterrupted results;
+6. --checkpoint-every-minutes alone writes checkpoints, and a restart from one gives them too.
 """
 import csv
 import glob
@@ -195,6 +196,21 @@ def main():
     resumed = os.path.join(workdir, "sigterm_restarted")
     run(command(terrafate, mpiexec, 1, deck, resumed, "--restart", checkpoint))
     compare_identical(full[1], resumed, "after SIGTERM", failures)
+
+    # Wall-clock checkpoints alone (the deck's simulated-time ones removed).
+    wall_deck = os.path.join(workdir, "wall_clock.yaml")
+    with open(wall_deck, "w") as f:
+        f.write(open(deck).read().replace("  checkpoint: {every: 200}\n", ""))
+    wall = os.path.join(workdir, "wall_clock")
+    run(command(terrafate, mpiexec, 1, wall_deck, wall, "--checkpoint-every-minutes", "0.005"))
+    checkpoint = newest_checkpoint(wall)
+    print(f"--checkpoint-every-minutes 0.005: newest {checkpoint and os.path.basename(checkpoint)}")
+    if checkpoint is None:
+        failures.append("no wall-clock checkpoint was written")
+    else:
+        resumed = os.path.join(workdir, "wall_clock_restarted")
+        run(command(terrafate, mpiexec, 1, wall_deck, resumed, "--restart", checkpoint))
+        compare_identical(full[1], resumed, "from a wall-clock checkpoint", failures)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))
     print("PASS")
