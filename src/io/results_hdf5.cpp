@@ -244,6 +244,20 @@ struct ResultsHdf5Writer::Impl {
     return fmt::format("{} in {}", object_path, partial_path.string());
   }
 
+  /// The writer's communicator, names and layout.
+  void set_up(MPI_Comm communicator, std::filesystem::path path, GridCoordinates grid,
+              LocalBlock owned) {
+    comm = communicator;
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    is_root = rank == 0;
+    final_path = std::move(path);
+    partial_path = final_path;
+    partial_path += ".partial";
+    coordinates = std::move(grid);
+    block = owned;
+  }
+
   void create_file() {
     const std::string what = "creating HDF5 file " + partial_path.string();
     Hdf5Handle access = owned(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
@@ -284,15 +298,7 @@ ResultsHdf5Writer::ResultsHdf5Writer(MPI_Comm comm, std::filesystem::path final_
                                      const std::map<std::string, std::string>& provenance)
     : impl_(std::make_unique<Impl>()) {
   Impl& impl = *impl_;
-  impl.comm = comm;
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  impl.is_root = rank == 0;
-  impl.final_path = std::move(final_path);
-  impl.partial_path = impl.final_path;
-  impl.partial_path += ".partial";
-  impl.coordinates = std::move(coordinates);
-  impl.block = block;
+  impl.set_up(comm, std::move(final_path), std::move(coordinates), block);
 
   detail::run_agreeing_on_errors(comm, [&] {
     detail::silence_hdf5_error_printing();
@@ -318,15 +324,7 @@ ResultsHdf5Writer::ResultsHdf5Writer(MPI_Comm comm, std::filesystem::path final_
                                      const std::string& record)
     : impl_(std::make_unique<Impl>()) {
   Impl& impl = *impl_;
-  impl.comm = comm;
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  impl.is_root = rank == 0;
-  impl.final_path = std::move(final_path);
-  impl.partial_path = impl.final_path;
-  impl.partial_path += ".partial";
-  impl.coordinates = std::move(coordinates);
-  impl.block = block;
+  impl.set_up(comm, std::move(final_path), std::move(coordinates), block);
   detail::run_agreeing_on_errors(comm, [&] {
     detail::silence_hdf5_error_printing();
     if (impl.is_root)
