@@ -993,12 +993,7 @@ double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
     TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
     TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(dispersion_dm_, dispersion_local_, &dispersion));
     int begin[3], end[3];
-    for (int d = 0; d < 3; ++d) {
-      begin[d] = grid_.owned_begin(d);
-      end[d] = grid_.owned_end(d);
-    }
-    begin[axis] = lower;
-    end[axis] = lower + 1;
+    plane_cells(axis, lower, begin, end);
     for (int k = begin[2]; k < end[2]; ++k)
       for (int j = begin[1]; j < end[1]; ++j)
         for (int i = begin[0]; i < end[0]; ++i) {
@@ -1023,6 +1018,15 @@ double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
   return discharge;
 }
 
+void TransportSolver::plane_cells(int axis, int lower, int* begin, int* end) const {
+  for (int d = 0; d < 3; ++d) {
+    begin[d] = grid_.owned_begin(d);
+    end[d] = grid_.owned_end(d);
+  }
+  begin[axis] = lower;
+  end[axis] = lower + 1;
+}
+
 double TransportSolver::plane_water_flow(int axis, int face) const {
   double flow_sum = 0.0;
   const int lower = face - 1;
@@ -1030,12 +1034,7 @@ double TransportSolver::plane_water_flow(int axis, int face) const {
     PetscScalar**** faces = nullptr;
     TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
     int begin[3], end[3];
-    for (int d = 0; d < 3; ++d) {
-      begin[d] = grid_.owned_begin(d);
-      end[d] = grid_.owned_end(d);
-    }
-    begin[axis] = lower;
-    end[axis] = lower + 1;
+    plane_cells(axis, lower, begin, end);
     for (int k = begin[2]; k < end[2]; ++k)
       for (int j = begin[1]; j < end[1]; ++j)
         for (int i = begin[0]; i < end[0]; ++i)

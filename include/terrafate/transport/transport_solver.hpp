@@ -197,6 +197,8 @@ private:
   double dispersion_conductance(PetscScalar**** dispersion, std::size_t s, int i, int j, int k,
                                 int axis) const;
   void solve(std::size_t s);
+  /// The owned cells [begin, end) of the layer `lower` along `axis` (the lower side of a plane).
+  void plane_cells(int axis, int lower, int* begin, int* end) const;
   /// Collective: the owned cell (grid indices and centre) holding a non-finite value of
   /// `values`, else the largest magnitude, for error messages.
   std::string worst_cell(Vec values) const;
