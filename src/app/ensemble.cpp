@@ -1,6 +1,8 @@
 #include "terrafate/app/ensemble.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -142,53 +144,101 @@ std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, in
   return std::string(out.c_str()) + "\n";
 }
 
-void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run) {
+void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run,
+                  const EnsemblePart& part) {
   const EnsembleSpec spec = read_ensemble_spec(deck.root.at("ensemble"), deck);
+  const int first = part.first;
+  const int end = part.end < 0 ? spec.realizations : std::min(part.end, spec.realizations);
+  if (!part.gather && (first < 0 || first >= spec.realizations || part.end == 0 || first >= end))
+    throw InputError(fmt::format("--realizations {}:{}: the ensemble has {} realizations (0 to {}); "
+                                 "give A:B with 0 <= A < B and A < {}",
+                                 part.first, part.end, spec.realizations, spec.realizations - 1,
+                                 spec.realizations));
+  const bool whole = !part.gather && first == 0 && end == spec.realizations;
   const RunGroups run_groups(world, ranks_per_run);
   const MPI_Comm comm = run_groups.comm();
   const int groups = run_groups.groups();
   const int group = run_groups.group();
   const bool root = run_groups.world_root();
-
-  // The base deck must build on every group (the same on every rank, so errors are uniform).
-  const auto base = read_deck_text(realization_deck_text(deck, spec, 0), deck.path);
-  { const Model model(comm, base); }
-
   const auto& folder = options.output_folder;
   const auto members = folder / "realizations";
-  prepare_output_folder(world, folder, options.overwrite);
-  prepare_output_folder(world, members, true);
-  if (root)
-    fmt::print("terrafate: ensemble of {} realizations on {} group(s) of {} rank(s)\n",
-               spec.realizations, groups, ranks_per_run);
 
-  for (int r = group; r < spec.realizations; r += groups) {
-    RunOptions member = options;
-    member.output_folder = members / fmt::format("{:04d}", r);
-    member.quiet = true;
-    member.overwrite = true; // its own folder, inside the ensemble's
-    member.restart.clear();
-    member.fields.clear();
-    for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
-      const auto& parameter = spec.parameters[p];
-      if (parameter.kind != EnsembleParameter::Kind::field) continue;
-      member.fields.push_back({parameter.material, parameter.log10_std,
-                               parameter.correlation_length, spec.seed, field_stream(p, r)});
-    }
-    std::string status = "ok";
-    try {
-      run_simulation(comm, read_deck_text(realization_deck_text(deck, spec, r), deck.path), member);
-    } catch (const InputError& e) {
-      status = fmt::format("input error: {}", e.what());
-    } catch (const NumericalError& e) {
-      status = fmt::format("numerical error: {}", e.what());
-    }
-    if (run_groups.group_root()) write_run_status(member.output_folder, status);
+  if (part.gather) {
+    // Every realization must have run (its status written, "ok" or the failure).
+    std::string missing;
+    int count = 0;
     if (root)
-      fmt::print("terrafate: realization {} of {}: {}\n", r + 1, spec.realizations,
-                 status.substr(0, 200));
+      for (int r = 0; r < spec.realizations; ++r)
+        if (!std::filesystem::exists(members / fmt::format("{:04d}", r) / "status.txt")) {
+          if (++count <= 20) missing += fmt::format("{}{}", count > 1 ? ", " : "", r);
+        }
+    MPI_Bcast(&count, 1, MPI_INT, 0, world);
+    if (count > 0)
+      throw InputError(fmt::format(
+          "--gather: {} of the {} realizations have not run to the end in {} (no "
+          "realizations/NNNN/status.txt): {}{}; run them with --realizations A:B",
+          count, spec.realizations, members.string(), missing, count > 20 ? ", ..." : ""));
+  } else {
+    // The base deck must build on every group (the same on every rank, so errors are uniform).
+    const auto base = read_deck_text(realization_deck_text(deck, spec, 0), deck.path);
+    { const Model model(comm, base); }
+
+    // A part shares the folder with the other parts (job-array tasks): it writes its own
+    // realizations only, and removes a summary that no longer describes the folder.
+    prepare_output_folder(world, folder, options.overwrite || !whole);
+    prepare_output_folder(world, members, true);
+    if (root && !whole) {
+      std::error_code ignored;
+      std::filesystem::remove(folder / "ensemble.csv", ignored);
+      std::filesystem::remove(folder / "risk_quantiles.csv", ignored);
+    }
+    if (root)
+      fmt::print("terrafate: ensemble of {} realizations{} on {} group(s) of {} rank(s)\n",
+                 spec.realizations,
+                 whole ? "" : fmt::format(" (this part: {} to {})", first, end - 1), groups,
+                 ranks_per_run);
+
+    for (int r = first + group; r < end; r += groups) {
+      RunOptions member = options;
+      member.output_folder = members / fmt::format("{:04d}", r);
+      member.quiet = true;
+      member.overwrite = true; // its own folder, inside the ensemble's
+      member.restart.clear();
+      member.fields.clear();
+      for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+        const auto& parameter = spec.parameters[p];
+        if (parameter.kind != EnsembleParameter::Kind::field) continue;
+        member.fields.push_back({parameter.material, parameter.log10_std,
+                                 parameter.correlation_length, spec.seed, field_stream(p, r)});
+      }
+      if (run_groups.group_root()) { // a status from an earlier run no longer applies
+        std::error_code ignored;
+        std::filesystem::remove(member.output_folder / "status.txt", ignored);
+      }
+      std::string status = "ok";
+      try {
+        run_simulation(comm, read_deck_text(realization_deck_text(deck, spec, r), deck.path),
+                       member);
+      } catch (const InputError& e) {
+        status = fmt::format("input error: {}", e.what());
+      } catch (const NumericalError& e) {
+        status = fmt::format("numerical error: {}", e.what());
+      }
+      if (run_groups.group_root()) write_run_status(member.output_folder, status);
+      if (root)
+        fmt::print("terrafate: realization {} of {}: {}\n", r + 1, spec.realizations,
+                   status.substr(0, 200));
+    }
+    MPI_Barrier(world);
+    if (!whole) {
+      if (root)
+        fmt::print("terrafate: realizations {} to {} done; when every part has run, "
+                   "`terrafate run {} -o {} --gather` writes ensemble.csv and "
+                   "risk_quantiles.csv\n",
+                   first, end - 1, deck.path.string(), folder.string());
+      return;
+    }
   }
-  MPI_Barrier(world);
   if (!root) return;
 
   // ensemble.csv: the sampled values and the status of every realization.

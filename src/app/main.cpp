@@ -21,6 +21,25 @@ namespace {
 
 using terrafate::CommandLine;
 
+/// `--realizations A:B` (empty: the whole ensemble) and `--gather`.
+terrafate::EnsemblePart ensemble_part(const std::string& range, bool gather) {
+  terrafate::EnsemblePart part;
+  part.gather = gather;
+  if (range.empty()) return part;
+  const auto colon = range.find(':');
+  const auto digits = [](const std::string& text) {
+    return !text.empty() && text.size() <= 9 &&
+           text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (colon == std::string::npos || !digits(range.substr(0, colon)) ||
+      !digits(range.substr(colon + 1)))
+    throw terrafate::InputError(fmt::format(
+        "--realizations {}: give A:B, the realizations A to B-1 (numbered from 0)", range));
+  part.first = std::stoi(range.substr(0, colon));
+  part.end = std::stoi(range.substr(colon + 1));
+  return part;
+}
+
 int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArguments& arguments) {
   const bool root = session.rank() == 0;
   CLI::App app{"terrafate: contaminant fate and transport in groundwater and soil, coupled to "
@@ -50,6 +69,15 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                   "Ensembles: MPI ranks per realization (the ranks must be a multiple of it; "
                   "default 1: as many realizations at once as ranks)")
       ->check(CLI::PositiveNumber);
+  std::string realizations;
+  run->add_option("--realizations", realizations,
+                  "Ensembles: run realizations A to B-1 only (A:B; job-array tasks), into OUTDIR "
+                  "whether or not it holds files, without the summary");
+  bool gather = false;
+  run->add_flag("--gather", gather,
+                "Ensembles: run nothing; write ensemble.csv and risk_quantiles.csv from the "
+                "realizations in OUTDIR (after --realizations parts)")
+      ->excludes("--realizations");
   std::string strategy;
   run->add_option("--strategy", strategy,
                   "Simulate one strategy of the deck's strategies: alone (its actions only)");
@@ -83,15 +111,17 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective");
   if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
   if (validate->parsed()) {
+    std::string ensemble_note;
     if (const auto ensemble = deck.root.find("ensemble"))
-      terrafate::read_ensemble_spec(*ensemble, deck);
+      ensemble_note = fmt::format(", an ensemble of {} realizations",
+                                  terrafate::read_ensemble_spec(*ensemble, deck).realizations);
     const terrafate::Model model(PETSC_COMM_WORLD, deck);
     const terrafate::PointSampler sampler(model.grid, deck.observation_points);
     if (root)
-      fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} boundaries)\n",
+      fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} boundaries{})\n",
                  command.deck.string(), model.grid.cells(0), model.grid.cells(1),
                  model.grid.cells(2), model.grid.total_cells(), deck.materials.size(),
-                 model.flow.wells.size(), model.flow.boundaries.size());
+                 model.flow.wells.size(), model.flow.boundaries.size(), ensemble_note);
     return terrafate::kExitOk;
   }
   terrafate::RunOptions options;
@@ -105,6 +135,11 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
   terrafate::install_stop_signal_handlers();
+  if ((!realizations.empty() || gather) && (!deck.root.has("ensemble") || optimize->parsed() ||
+                                             !strategy.empty()))
+    throw terrafate::InputError(fmt::format("{}: --realizations and --gather apply to a run of "
+                                            "an ensemble (a deck with an ensemble: section)",
+                                            command.deck.string()));
   if (deck.root.has("ensemble") && !restart.empty())
     throw terrafate::InputError("--restart continues a single run; an ensemble's realizations "
                                 "are rerun");
@@ -119,7 +154,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
           fmt::format("--strategy: {} has no strategies: section", command.deck.string()));
     terrafate::run_strategy(PETSC_COMM_WORLD, deck, strategy, options);
   } else if (deck.root.has("ensemble")) {
-    terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+    terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
+                            ensemble_part(realizations, gather));
   } else {
     terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
   }

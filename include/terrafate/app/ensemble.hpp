@@ -42,9 +42,21 @@ double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization
 /// The deck text of realization r: the sampled values written in place, without `ensemble:`.
 std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization);
 
+/// Which part of an ensemble a run does (`--realizations A:B`, `--gather`): job-array tasks each
+/// run a range of realizations into one shared folder, and a last step gathers them.
+struct EnsemblePart {
+  int first = 0; ///< realizations first .. end - 1
+  int end = -1;  ///< -1: to the last; an end beyond the ensemble's size is cut to it
+  bool gather = false; ///< run nothing: summarize the realizations already in the folder
+};
+
 /// Collective over `world`: runs every realization of the deck's ensemble on sub-communicators
 /// of `ranks_per_run` ranks into options.output_folder/realizations/NNNN, then writes
 /// ensemble.csv (the sampled values and status of each realization) and risk_quantiles.csv.
-void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run);
+/// A part that is not the whole ensemble runs its range only, into the folder whether or not it
+/// holds files (removing a previous summary), and writes no summary; `gather` writes the summary
+/// from the folder (an InputError names the realizations without a status).
+void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run,
+                  const EnsemblePart& part = {});
 
 } // namespace terrafate
