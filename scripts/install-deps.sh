@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libyaml-cpp-dev libudunits2-dev libcli11-dev libfmt-dev libspdlog-dev
   python3-numpy python3-h5py python3-matplotlib
   clang-14 libclang-rt-14-dev valgrind
+  slurm-wlm libpmix-dev time # cluster/: the one-node Slurm test (srun --mpi=pmix), scaling memory
 )
 
 missing=()
