@@ -73,13 +73,14 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widt
   ownership_[2].assign(lz, lz + ranks_z);
 }
 
-DmHandle Grid::create_compatible_dm(int dof, DMDAStencilType stencil, int stencil_width) const {
+DmHandle Grid::create_compatible_dm(int dof, DMDAStencilType stencil, int stencil_width,
+                                    DMBoundaryType boundary) const {
   DmHandle dm;
   TF_PETSC_CHECK(DMDACreate3d(
-      comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, stencil, cells(0), cells(1),
-      cells(2), static_cast<PetscInt>(ownership_[0].size()),
-      static_cast<PetscInt>(ownership_[1].size()), static_cast<PetscInt>(ownership_[2].size()), dof,
-      stencil_width, ownership_[0].data(), ownership_[1].data(), ownership_[2].data(), dm.out()));
+      comm_, boundary, boundary, boundary, stencil, cells(0), cells(1), cells(2),
+      static_cast<PetscInt>(ownership_[0].size()), static_cast<PetscInt>(ownership_[1].size()),
+      static_cast<PetscInt>(ownership_[2].size()), dof, stencil_width, ownership_[0].data(),
+      ownership_[1].data(), ownership_[2].data(), dm.out()));
   TF_PETSC_CHECK(DMSetUp(dm));
   return dm;
 }

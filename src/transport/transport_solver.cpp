@@ -56,7 +56,6 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   dispersion_dm_ = grid.create_compatible_dm(7, DMDA_STENCIL_STAR, 1);
   TF_PETSC_CHECK(DMCreateLocalVector(face_dm_, face_flows_local_.out()));
   TF_PETSC_CHECK(DMCreateLocalVector(dispersion_dm_, dispersion_local_.out()));
-  TF_PETSC_CHECK(DMCreateGlobalVector(wide_dm_, wide_global_.out()));
   TF_PETSC_CHECK(DMCreateLocalVector(wide_dm_, wide_local_.out()));
 
   // Sorbing species need a bulk density (and foc for Koc) in every cell.
@@ -87,6 +86,8 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   full_operator_.resize(count);
   held_rows_.resize(count);
   operator_.resize(count);
+  stencil_.resize(count);
+  ksp_stencil_.assign(count, -1);
   assembled_dt_.assign(count, -1.0);
   assembled_fixed_.resize(count);
   local_balance_.resize(count);
@@ -192,6 +193,10 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   TF_PETSC_CHECK(
       PetscOptionsGetBool(nullptr, "transport_", "-dispersion_cross_terms", &cross, &given));
   allow_cross_terms_ = cross == PETSC_TRUE;
+  PetscBool matrix_free = PETSC_TRUE, pc_given = PETSC_FALSE;
+  TF_PETSC_CHECK(PetscOptionsGetBool(nullptr, "transport_", "-matrix_free", &matrix_free, &given));
+  TF_PETSC_CHECK(PetscOptionsHasName(nullptr, "transport_", "-pc_type", &pc_given));
+  matrix_free_ = matrix_free == PETSC_TRUE && pc_given == PETSC_FALSE;
   TF_PETSC_CHECK(
       PetscOptionsGetReal(nullptr, "transport_", "-nonlinear_rtol", &nonlinear_tolerance_, &given));
   PetscInt iterations = nonlinear_max_iterations_;
@@ -639,12 +644,39 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
   const bool nonlinear = spec_.species[s].nonlinear();
   // Linear species: the operator is assembled in place and its held rows are kept aside (for
   // the mass the held cells take) before they become identity rows.
+  const bool stencil = matrix_free_ && !nonlinear && !cross_terms_;
   MatHandle& full = nonlinear ? base_operator_[s] : operator_[s];
-  if (!full) {
-    TF_PETSC_CHECK(DMCreateMatrix(cross_terms_ ? box_dm_.get() : grid_.dm(), full.out()));
-    TF_PETSC_CHECK(MatSetOption(full, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
+  if (stencil) {
+    operator_[s] = MatHandle();
+    if (!stencil_[s]) stencil_[s] = std::make_unique<StencilOperator>(grid_);
+    stencil_[s]->zero();
+  } else {
+    stencil_[s].reset();
+    if (!full) {
+      TF_PETSC_CHECK(DMCreateMatrix(cross_terms_ ? box_dm_.get() : grid_.dm(), full.out()));
+      TF_PETSC_CHECK(MatSetOption(full, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
+    }
+    TF_PETSC_CHECK(MatZeroEntries(full));
   }
-  TF_PETSC_CHECK(MatZeroEntries(full));
+  // Stencil operator: the row's coefficients go to the arrays of their stencil points.
+  auto add_row = [&](long n, const MatStencil& row, int count, const MatStencil* columns,
+                     const PetscScalar* values) {
+    if (!stencil) {
+      TF_PETSC_CHECK(MatSetValuesStencil(full, 1, &row, count, columns, values, ADD_VALUES));
+      return;
+    }
+    for (int m = 0; m < count; ++m) {
+      const int di = columns[m].i - row.i, dj = columns[m].j - row.j, dk = columns[m].k - row.k;
+      const auto point = di < 0   ? StencilOperator::west
+                         : di > 0 ? StencilOperator::east
+                         : dj < 0 ? StencilOperator::south
+                         : dj > 0 ? StencilOperator::north
+                         : dk < 0 ? StencilOperator::down
+                         : dk > 0 ? StencilOperator::up
+                                  : StencilOperator::center;
+      stencil_[s]->coefficients(point)[static_cast<std::size_t>(n)] += values[m];
+    }
+  };
   PetscScalar**** faces = nullptr;
   PetscScalar**** dispersion = nullptr;
   TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(face_dm_, face_flows_local_, &faces));
@@ -702,7 +734,7 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
           }
         columns[0] = row;
         values[0] = diagonal;
-        TF_PETSC_CHECK(MatSetValuesStencil(full, 1, &row, count, columns, values, ADD_VALUES));
+        add_row(n, row, count, columns, values);
       }
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(face_dm_, face_flows_local_, &faces));
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(dispersion_dm_, dispersion_local_, &dispersion));
@@ -711,10 +743,12 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
     if (flow.inflow >= 0.0) continue;
     MatStencil row{flow.k, flow.j, flow.i, 0};
     PetscScalar value = -flow.inflow;
-    TF_PETSC_CHECK(MatSetValuesStencil(full, 1, &row, 1, &row, &value, ADD_VALUES));
+    add_row(grid_.owned_index(flow.i, flow.j, flow.k), row, 1, &row, &value);
   }
-  TF_PETSC_CHECK(MatAssemblyBegin(full, MAT_FINAL_ASSEMBLY));
-  TF_PETSC_CHECK(MatAssemblyEnd(full, MAT_FINAL_ASSEMBLY));
+  if (!stencil) {
+    TF_PETSC_CHECK(MatAssemblyBegin(full, MAT_FINAL_ASSEMBLY));
+    TF_PETSC_CHECK(MatAssemblyEnd(full, MAT_FINAL_ASSEMBLY));
+  }
 
   // Fixed-concentration cells: identity rows in the operator that is solved.
   std::vector<int> active;
@@ -748,6 +782,42 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
       TF_PETSC_CHECK(MatDuplicate(full, MAT_COPY_VALUES, operator_[s].out()));
       TF_PETSC_CHECK(MatSetOption(operator_[s], MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
     }
+  } else if (stencil) {
+    // The held rows' entries, as (index in the width-2 ghosted vector, coefficient).
+    PetscInt wide_begin[3], wide_size[3];
+    TF_PETSC_CHECK(DMDAGetGhostCorners(wide_dm_, &wide_begin[0], &wide_begin[1], &wide_begin[2],
+                                       &wide_size[0], &wide_size[1], &wide_size[2]));
+    const long wide_stride[3] = {1, wide_size[0], static_cast<long>(wide_size[0]) * wide_size[1]};
+    constexpr StencilOperator::Point kNeighbours[3][2] = {
+        {StencilOperator::west, StencilOperator::east},
+        {StencilOperator::south, StencilOperator::north},
+        {StencilOperator::down, StencilOperator::up}};
+    auto& held = held_rows_[s];
+    held.assign(rows.size(), {});
+    std::vector<long> owned_rows(rows.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const long n = rows[r] - first_row;
+      owned_rows[r] = n;
+      const int nx = grid_.owned_count(0), ny = grid_.owned_count(1);
+      const int index[3] = {grid_.owned_begin(0) + static_cast<int>(n % nx),
+                            grid_.owned_begin(1) + static_cast<int>(n / nx % ny),
+                            grid_.owned_begin(2) + static_cast<int>(n / nx / ny)};
+      const long wide = (index[2] - wide_begin[2]) * wide_stride[2] +
+                        (index[1] - wide_begin[1]) * wide_stride[1] + (index[0] - wide_begin[0]);
+      const auto& op = *stencil_[s];
+      held[r].push_back({static_cast<PetscInt>(wide),
+                         op.coefficients(StencilOperator::center)[static_cast<std::size_t>(n)]});
+      for (int axis = 0; axis < 3; ++axis)
+        for (int side = 0; side < 2; ++side) {
+          const double value =
+              op.coefficients(kNeighbours[axis][side])[static_cast<std::size_t>(n)];
+          if (value != 0.0)
+            held[r].push_back(
+                {static_cast<PetscInt>(wide + (side == 0 ? -1 : 1) * wide_stride[axis]), value});
+        }
+    }
+    stencil_[s]->set_identity_rows(owned_rows);
+    stencil_[s]->factor();
   } else {
     ISLocalToGlobalMapping mapping = nullptr;
     TF_PETSC_CHECK(DMGetLocalToGlobalMapping(wide_dm_, &mapping));
@@ -898,8 +968,8 @@ double TransportSolver::dispersion_conductance(PetscScalar**** dispersion, std::
 }
 
 void TransportSolver::update_wide(std::size_t s) {
-  TF_PETSC_CHECK(VecCopy(concentration_[s], wide_global_));
-  TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, wide_global_, INSERT_VALUES, wide_local_));
+  // The species' global vector has the layout of wide_dm_'s (the grid's distribution).
+  TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, concentration_[s], INSERT_VALUES, wide_local_));
 }
 
 void TransportSolver::compute_tvd_correction(std::size_t s) {
@@ -1059,7 +1129,23 @@ void TransportSolver::solve(std::size_t s) {
   TF_PETSC_CHECK(VecAssemblyBegin(rhs_));
   TF_PETSC_CHECK(VecAssemblyEnd(rhs_));
   KSP ksp = ksps_[s];
-  TF_PETSC_CHECK(KSPSetOperators(ksp, operator_[s], operator_[s]));
+  const int stencil = uses_stencil(s) ? 1 : 0;
+  if (ksp_stencil_[s] != stencil) {
+    PC pc = nullptr;
+    TF_PETSC_CHECK(KSPGetPC(ksp, &pc));
+    if (stencil == 1) {
+      stencil_[s]->set_preconditioner(pc);
+    } else {
+      // PETSc's default for an assembled operator, then the options database.
+      int ranks = 1;
+      MPI_Comm_size(grid_.comm(), &ranks);
+      TF_PETSC_CHECK(PCSetType(pc, ranks == 1 ? PCILU : PCBJACOBI));
+      TF_PETSC_CHECK(PCSetFromOptions(pc));
+    }
+    ksp_stencil_[s] = stencil;
+  }
+  const Mat matrix = solve_operator(s);
+  TF_PETSC_CHECK(KSPSetOperators(ksp, matrix, matrix));
   TF_PETSC_CHECK(KSPSolve(ksp, rhs_, concentration_[s]));
   PetscInt iterations = 0;
   TF_PETSC_CHECK(KSPGetIterationNumber(ksp, &iterations));
@@ -1068,7 +1154,7 @@ void TransportSolver::solve(std::size_t s) {
   TF_PETSC_CHECK(KSPGetConvergedReason(ksp, &reason));
   if (reason < 0) {
     // Where the equations are least satisfied: the largest |b - A x|.
-    TF_PETSC_CHECK(MatMult(operator_[s], concentration_[s], residual_));
+    TF_PETSC_CHECK(MatMult(matrix, concentration_[s], residual_));
     TF_PETSC_CHECK(VecAYPX(residual_, -1.0, rhs_));
     throw NumericalError(fmt::format("the transport solver did not converge for species '{}' "
                                      "({} after {} iterations; largest residual at {})",
@@ -1080,6 +1166,14 @@ void TransportSolver::solve(std::size_t s) {
   if (!std::isfinite(norm))
     throw NumericalError(fmt::format("the concentration of species '{}' is not finite at {}",
                                      spec_.species[s].name, worst_cell(concentration_[s])));
+}
+
+bool TransportSolver::uses_stencil(std::size_t s) const {
+  return static_cast<bool>(stencil_[s]);
+}
+
+Mat TransportSolver::solve_operator(std::size_t s) const {
+  return uses_stencil(s) ? stencil_[s]->matrix() : operator_[s].get();
 }
 
 std::string TransportSolver::worst_cell(Vec values) const {
@@ -1121,7 +1215,7 @@ void TransportSolver::advance(double time, double step) {
     // that the operator and the predictor are reused.
     const double dt = std::abs(step - older_dt_[s]) <= 1.0e-12 * step ? older_dt_[s] : step;
     const bool nonlinear = spec_.species[s].nonlinear();
-    TF_PETSC_CHECK(VecCopy(previous_[s], older_[s]));
+    std::swap(older_[s], previous_[s]); // the old start of step becomes the older one
     TF_PETSC_CHECK(VecCopy(concentration_[s], previous_[s]));
     // Initial guess: linear extrapolation from the last two steps when they had this length.
     if (older_dt_[s] == dt) TF_PETSC_CHECK(VecAXPBY(concentration_[s], -1.0, 2.0, older_[s]));
@@ -1139,8 +1233,10 @@ void TransportSolver::advance(double time, double step) {
     int sweeps = 0;
     for (int iteration = 0;; ++iteration) {
       if (refresh_tvd) compute_tvd_correction(s);
-      TF_PETSC_CHECK(VecCopy(rhs_base_, rhs_full_));
-      if (spec_.tvd) TF_PETSC_CHECK(VecAXPY(rhs_full_, 1.0, tvd_rhs_));
+      if (spec_.tvd)
+        TF_PETSC_CHECK(VecWAXPY(rhs_full_, 1.0, tvd_rhs_, rhs_base_));
+      else
+        TF_PETSC_CHECK(VecCopy(rhs_base_, rhs_full_));
       if (nonlinear) linearize(s, dt);
       // Whether a further iteration may follow (which needs the change this one makes).
       const bool may_iterate = nonlinear || (refresh_tvd && sweeps < tvd_max_sweeps_);

@@ -28,8 +28,10 @@ public:
   MPI_Comm comm() const { return comm_; }
   /// The scalar DMDA (one value per cell).
   DM dm() const { return dm_.get(); }
-  /// A new DMDA with `dof` values per cell, the same distribution, and the given stencil.
-  DmHandle create_compatible_dm(int dof, DMDAStencilType stencil, int stencil_width) const;
+  /// A new DMDA with `dof` values per cell, the same distribution, and the given stencil;
+  /// DM_BOUNDARY_GHOSTED gives its local vectors a ghost layer outside the domain too.
+  DmHandle create_compatible_dm(int dof, DMDAStencilType stencil, int stencil_width,
+                                DMBoundaryType boundary = DM_BOUNDARY_NONE) const;
 
   int cells(int axis) const { return static_cast<int>(widths_[axis].size()); }
   long total_cells() const { return static_cast<long>(cells(0)) * cells(1) * cells(2); }

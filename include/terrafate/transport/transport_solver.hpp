@@ -37,6 +37,7 @@
 // with options prefix "transport_" (GMRES + ILU/block Jacobi), residual reduced to 1e-10 of the
 // right-hand side (-transport_ksp_rtol).
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@
 #include "terrafate/core/state_record.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/grid/materials.hpp"
+#include "terrafate/transport/stencil_operator.hpp"
 #include "terrafate/transport/transport_spec.hpp"
 
 namespace terrafate {
@@ -243,7 +245,7 @@ private:
   bool cross_terms_ = false;         ///< the operators carry the cross terms
   VecHandle face_flows_local_;
   VecHandle dispersion_local_;
-  VecHandle wide_global_, wide_local_;
+  VecHandle wide_local_;
   std::vector<ExternalFlow> external_;
   /// [m3/d] per owned cell: water released from elastic storage (transient flow), which
   /// enters (or, negative, leaves) the mobile water at the cell's concentration.
@@ -287,6 +289,18 @@ private:
   /// the ghosted width-2 local vector, coefficient).
   std::vector<std::vector<std::vector<std::pair<PetscInt, double>>>> held_rows_;
   std::vector<MatHandle> operator_;
+  /// Linear species on the 7-point stencil (unless -transport_matrix_free 0 or a
+  /// -transport_pc_type is given): the operator as coefficient arrays, applied matrix-free with
+  /// its DILU preconditioner, in place of operator_.
+  std::vector<std::unique_ptr<StencilOperator>> stencil_;
+  bool matrix_free_ = true;
+  /// Per species: whether its KSP is set up for the stencil operator (1), the assembled one (0),
+  /// or not yet (-1).
+  std::vector<int> ksp_stencil_;
+  /// Whether species s is solved with its stencil operator (decided at assembly).
+  bool uses_stencil(std::size_t s) const;
+  /// The operator species s is solved with.
+  Mat solve_operator(std::size_t s) const;
   std::vector<double> assembled_dt_;
   std::vector<std::vector<int>> assembled_fixed_; ///< active fixed sources at assembly
   VecHandle rhs_base_, rhs_full_, rhs_, residual_, tvd_rhs_, diagonal_;

@@ -1,0 +1,136 @@
+// Google Benchmark micro-benchmarks of the transport solver's hot kernels on the 200 x 100 x 10
+// plume grid: the 7-point operator applied matrix-free (StencilOperator) and as PETSc's AIJ
+// matrix, and their ILU(0) preconditioners (DILU on the coefficient arrays; PCILU on the AIJ
+// matrix). Bytes are the arrays each call must stream from memory at least once, so
+// bytes_per_second is the achieved bandwidth (compare with about 21 GB/s, one core's triad).
+// Run: build/bin/bench_stencil_kernels (one rank; PETSc options after "--").
+#include <benchmark/benchmark.h>
+
+#include <petscksp.h>
+
+#include "terrafate/core/petsc.hpp"
+#include "terrafate/grid/grid.hpp"
+#include "terrafate/transport/stencil_operator.hpp"
+
+namespace {
+using terrafate::StencilOperator;
+
+/// The plume benchmark's grid: 500 x 250 x 20 m in 200 x 100 x 10 cells.
+terrafate::GridSpec plume_grid_spec() {
+  terrafate::GridSpec spec;
+  spec.widths = {std::vector<double>(200, 2.5), std::vector<double>(100, 2.5),
+                 std::vector<double>(10, 2.0)};
+  return spec;
+}
+
+/// An advection-dispersion operator like the plume's: upwind flow along +x, dispersion on
+/// every face, storage on the diagonal (an M-matrix; coefficients [m3/d]).
+struct PlumeOperator {
+  terrafate::Grid grid{PETSC_COMM_WORLD, plume_grid_spec()};
+  StencilOperator stencil{grid};
+  terrafate::MatHandle aij;
+  terrafate::VecHandle x, y;
+
+  PlumeOperator() {
+    const int nx = grid.cells(0), ny = grid.cells(1), nz = grid.cells(2);
+    const double flow = 0.94, dispersion[3] = {2.1, 0.4, 0.16}, storage = 41.0;
+    TF_PETSC_CHECK(DMCreateMatrix(grid.dm(), aij.out()));
+    for (int k = 0; k < nz; ++k)
+      for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+          const long n = grid.owned_index(i, j, k);
+          const int index[3] = {i, j, k}, size[3] = {nx, ny, nz};
+          double diagonal = storage;
+          MatStencil row{k, j, i, 0}, columns[7];
+          PetscScalar values[7];
+          int count = 1;
+          for (int axis = 0; axis < 3; ++axis)
+            for (int side = 0; side < 2; ++side) {
+              if ((side == 0 && index[axis] == 0) || (side == 1 && index[axis] + 1 == size[axis]))
+                continue;
+              double off = -dispersion[axis];
+              diagonal += dispersion[axis];
+              if (axis == 0 && side == 1) diagonal += flow; // outflow at the cell's value
+              if (axis == 0 && side == 0) off -= flow;      // inflow from upstream
+              const auto point = static_cast<StencilOperator::Point>(1 + 2 * axis + side);
+              stencil.coefficients(point)[static_cast<std::size_t>(n)] = off;
+              columns[count] = row;
+              (axis == 0   ? columns[count].i
+               : axis == 1 ? columns[count].j
+                           : columns[count].k) += side == 0 ? -1 : 1;
+              values[count++] = off;
+            }
+          stencil.coefficients(StencilOperator::center)[static_cast<std::size_t>(n)] = diagonal;
+          columns[0] = row;
+          values[0] = diagonal;
+          TF_PETSC_CHECK(MatSetValuesStencil(aij, 1, &row, count, columns, values, INSERT_VALUES));
+        }
+    TF_PETSC_CHECK(MatAssemblyBegin(aij, MAT_FINAL_ASSEMBLY));
+    TF_PETSC_CHECK(MatAssemblyEnd(aij, MAT_FINAL_ASSEMBLY));
+    stencil.factor();
+    TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), x.out()));
+    TF_PETSC_CHECK(VecDuplicate(x, y.out()));
+    TF_PETSC_CHECK(VecSet(x, 1.0));
+  }
+};
+
+PlumeOperator* the_operator = nullptr; ///< made in main, inside the PETSc session
+
+PlumeOperator& plume_operator() {
+  return *the_operator;
+}
+
+constexpr double kCells = 200.0 * 100.0 * 10.0;
+
+void stencil_multiply(benchmark::State& state) {
+  auto& op = plume_operator();
+  for (auto _ : state)
+    TF_PETSC_CHECK(op.stencil.multiply(op.x, op.y));
+  // 7 coefficients, x and y.
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kCells * 9 * 8));
+}
+BENCHMARK(stencil_multiply)->Unit(benchmark::kMillisecond);
+
+void aij_multiply(benchmark::State& state) {
+  auto& op = plume_operator();
+  for (auto _ : state)
+    TF_PETSC_CHECK(MatMult(op.aij, op.x, op.y));
+  // AIJ: 7 values (8 B) and column indices (4 B) per row, row pointer, x and y.
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kCells * (7 * 12 + 4 + 16)));
+}
+BENCHMARK(aij_multiply)->Unit(benchmark::kMillisecond);
+
+void stencil_dilu(benchmark::State& state) {
+  auto& op = plume_operator();
+  for (auto _ : state)
+    TF_PETSC_CHECK(op.stencil.precondition(op.x, op.y));
+  // Forward: r, 2 couplings, 1/D, w/D, y; backward: 2 couplings, 1/D, e/D, y (read and write),
+  // z.
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kCells * 13 * 8));
+}
+BENCHMARK(stencil_dilu)->Unit(benchmark::kMillisecond);
+
+void aij_ilu0(benchmark::State& state) {
+  auto& op = plume_operator();
+  terrafate::PetscHandle<PC, PCDestroy> pc;
+  TF_PETSC_CHECK(PCCreate(PETSC_COMM_WORLD, pc.out()));
+  TF_PETSC_CHECK(PCSetType(pc, PCILU));
+  TF_PETSC_CHECK(PCSetOperators(pc, op.aij, op.aij));
+  TF_PETSC_CHECK(PCSetUp(pc));
+  for (auto _ : state)
+    TF_PETSC_CHECK(PCApply(pc, op.x, op.y));
+  // The factor: 7 values and indices per row and the row pointers, r and z.
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kCells * (7 * 12 + 8 + 16)));
+}
+BENCHMARK(aij_ilu0)->Unit(benchmark::kMillisecond);
+} // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  const terrafate::PetscSession session({argv[0]});
+  PlumeOperator op;
+  the_operator = &op;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,76 @@
+#pragma once
+// A 7-point cell-centred operator on the grid's DMDA, held as one coefficient array per stencil
+// point (structure of arrays) and applied matrix-free through a MATSHELL, with a rank-local DILU
+// preconditioner. For a 7-point stencil in natural (x-fastest) ordering ILU(0) fills in only on
+// the diagonal, so ILU(0) is exactly DILU: M = (D + L) D^-1 (D + U) with L and U the operator's
+// own off-diagonals and D the pivots.
+//
+// Why hand-written rather than PETSc's AIJ matrix with PCILU: the structure is known, so the
+// operator needs 56 bytes per cell (AIJ: 8 per value and 4 per column index, about 92) and so
+// does the factor, stored as the inverse pivots and the couplings divided by them (PCILU: a
+// second AIJ matrix); the loops run on unit-stride arrays without index indirection, and each
+// sweep is multiply-adds only (benchmarks/RESULTS.md has the measurements). Used for linear
+// species on the 7-point stencil; nonlinear species and the 19-point stencil of the
+// cross-dispersion terms keep the assembled AIJ path (TransportSolver).
+#include <array>
+#include <vector>
+
+#include "terrafate/core/petsc.hpp"
+#include "terrafate/grid/grid.hpp"
+
+namespace terrafate {
+
+class StencilOperator {
+public:
+  /// Stencil points: the cell, then its neighbours at -x, +x, -y, +y, -z, +z.
+  enum Point { center, west, east, south, north, down, up };
+  static constexpr int kPoints = 7;
+
+  /// Collective over the grid's communicator.
+  explicit StencilOperator(const Grid& grid);
+  StencilOperator(const StencilOperator&) = delete;
+  StencilOperator& operator=(const StencilOperator&) = delete;
+
+  /// Coefficient of point `point` in the equation of each owned cell (x fastest) [as the
+  /// equation's units, g/d per mg/L for transport].
+  std::vector<double>& coefficients(Point point) { return coefficients_[point]; }
+  const std::vector<double>& coefficients(Point point) const { return coefficients_[point]; }
+  /// Sets every coefficient to zero.
+  void zero();
+  /// Makes the equations of the owned cells `rows` (owned positions) identity rows.
+  void set_identity_rows(const std::vector<long>& rows);
+  /// Computes the DILU pivots of the rank's block; NumericalError on a pivot that is not
+  /// positive and finite (the operator is then not an M-matrix).
+  void factor();
+
+  /// The operator as a PETSc matrix (a MATSHELL over these arrays).
+  Mat matrix() const { return shell_.get(); }
+  /// Makes `pc` apply the DILU preconditioner of this operator (which must outlive the PC's use).
+  void set_preconditioner(PC pc);
+
+  /// y = A x (global vectors of the grid's DM).
+  PetscErrorCode multiply(Vec x, Vec y) const noexcept;
+  /// y = A x on one rank, from x's own array (the domain's boundary rows need no ghosts).
+  PetscErrorCode multiply_single_rank(Vec x, Vec y) const noexcept;
+  /// z = M^-1 r.
+  PetscErrorCode precondition(Vec r, Vec z) const noexcept;
+
+private:
+  const Grid& grid_;
+  DmHandle ghosted_dm_; ///< the grid's layout, one ghost layer on every side (DM_BOUNDARY_GHOSTED)
+  VecHandle x_ghosted_; ///< multiply, several ranks: the argument with its ghosts (0 outside)
+  std::array<std::vector<double>, kPoints> coefficients_;
+  /// The DILU factor per owned cell: at `center` the inverse pivot 1/D, at the neighbours the
+  /// couplings divided by the pivot (w/D, e/D, ...), which keep each sweep to multiply-adds.
+  std::array<std::vector<double>, kPoints> factor_;
+  std::vector<double> zero_row_; ///< the values of a row outside the block (block Jacobi)
+  bool single_rank_ = false;     ///< no ghost exchange: multiply() reads its argument directly
+  MatHandle shell_;
+  std::array<long, 3> ghost_stride_{}; ///< strides of the ghosted arrays along x, y, z
+  long first_ghosted_ = 0;             ///< ghosted position of the first owned cell
+  /// y[i] for the cells i of one x row (first owned position n0) of `count` cells: reads x
+  /// through `xr` at the row's first cell, with neighbours at -+1, -+gy, -+gz.
+  void multiply_row(long n0, int count, const double* xr, long gy, long gz, double* yr) const;
+};
+
+} // namespace terrafate
