@@ -9,6 +9,7 @@ PACKAGES=(
   petsc-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
   libvtk9-dev python3-vtk9
   libgtest-dev libgmock-dev libyaml-cpp-dev libudunits2-dev libcli11-dev libfmt-dev libspdlog-dev
+  libpagmo-dev libnlopt-cxx-dev
   libbenchmark-dev # benchmarks/: the kernels' micro-benchmarks
   python3-numpy python3-h5py python3-matplotlib
   clang-14 libclang-rt-14-dev valgrind
