@@ -9,10 +9,6 @@
 namespace terrafate {
 
 namespace {
-/// Sections of the product that this version does not simulate yet: a clear refusal instead
-/// of an "unknown key" suggestion.
-constexpr std::string_view kUnsupportedSections[] = {"design_space"};
-
 /// `stepped`: the run advances in time steps (transient flow or transport).
 TimeSpec read_time(const ConfigNode& node, bool stepped) {
   node.expect_keys({"end", "max_step", "initial_step", "step_multiplier", "output_times"});
@@ -113,19 +109,9 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
             .observation_planes = {},
             .output = {}};
   const ConfigNode& root = deck.root;
-  for (const auto section : kUnsupportedSections)
-    if (root.has(section))
-      throw InputError(
-          std::string(section), root.key_where(section),
-          fmt::format(
-              "the '{}' section is not supported by this version of terrafate (groundwater flow, "
-              "transport, soil, remediation, risk, ensembles, carbon and explicit strategies "
-              "only); "
-              "remove it",
-              section));
   root.expect_keys({"title", "grid", "materials", "flow", "transport", "remediation", "soil",
-                    "risk", "ensemble", "carbon", "strategies", "objective", "time", "observations",
-                    "output"});
+                    "risk", "ensemble", "carbon", "strategies", "objective", "design_space",
+                    "optimizer", "time", "observations", "output"});
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";

@@ -144,6 +144,17 @@ std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, in
   return std::string(out.c_str()) + "\n";
 }
 
+std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int realization) {
+  std::vector<ConductivityField> fields;
+  for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+    const auto& parameter = spec.parameters[p];
+    if (parameter.kind == EnsembleParameter::Kind::field)
+      fields.push_back({parameter.material, parameter.log10_std, parameter.correlation_length,
+                        spec.seed, field_stream(p, realization)});
+  }
+  return fields;
+}
+
 void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run,
                   const EnsemblePart& part) {
   const EnsembleSpec spec = read_ensemble_spec(deck.root.at("ensemble"), deck);

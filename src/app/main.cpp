@@ -108,7 +108,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   }
 
   const terrafate::Deck deck = terrafate::read_deck(command.deck);
-  const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective");
+  const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective") ||
+                              deck.root.has("design_space") || deck.root.has("optimizer");
   if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
   if (validate->parsed()) {
     std::string ensemble_note;

@@ -42,6 +42,9 @@ double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization
 /// The deck text of realization r: the sampled values written in place, without `ensemble:`.
 std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization);
 
+/// The random conductivity fields of realization r (its field parameters' streams).
+std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int realization);
+
 /// Which part of an ensemble a run does (`--realizations A:B`, `--gather`): job-array tasks each
 /// run a range of realizations into one shared folder, and a last step gathers them.
 struct EnsemblePart {
