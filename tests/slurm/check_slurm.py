@@ -40,6 +40,7 @@ from slurm_cluster import SlurmCluster, slurm_available  # noqa: E402
 
 SKIP = 77
 failures = []
+WORKDIR = [None]
 
 
 def check(condition, message):
@@ -50,7 +51,9 @@ def check(condition, message):
 
 
 def run(args, env=None, expect=0, timeout=300):
-    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    # From the work folder: Slurm's default log files land in the submitting folder.
+    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout,
+                            cwd=WORKDIR[0])
     if result.returncode != expect:
         raise RuntimeError(f"{' '.join(args)} exited {result.returncode} (expected {expect})\n"
                            f"{result.stdout}\n{result.stderr}")
@@ -142,6 +145,7 @@ def main():
         shutil.rmtree(workdir)
     os.makedirs(workdir)
     workdir = os.path.abspath(workdir)
+    WORKDIR[0] = workdir
 
     # The references, outside Slurm.
     mpi_env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
@@ -219,6 +223,8 @@ def main():
             check(0 < t < 2000, f"stopped at t = {t} d: not part-way")
             print(f"SIGTERM: job {first} stopped at t = {t} d after a checkpoint")
         if len(jobs) == 2:
+            check(os.path.exists(os.path.join(workdir, f"slurm-terrafate-{jobs[1]}.out")),
+                  f"job {jobs[1]}'s Slurm log is not in the folder the chain runs in")
             second = [line for line in journal.splitlines() if f"job {jobs[1]}:" in line]
             check(any("--restart" in line and "checkpoint_" in line for line in second),
                   f"job {jobs[1]} did not restart from a checkpoint: {second}")
