@@ -40,6 +40,32 @@ terrafate::EnsemblePart ensemble_part(const std::string& range, bool gather) {
   return part;
 }
 
+/// Every deck: validated as `terrafate validate` does, with a schema recorder installed; the
+/// union of the valid decks' records goes to stdout, the skipped decks' errors to stderr.
+int print_schema(const std::vector<std::filesystem::path>& decks, bool root) {
+  terrafate::SchemaRecorder all;
+  for (const auto& path : decks) {
+    terrafate::SchemaRecorder recorder;
+    terrafate::set_schema_recorder(&recorder);
+    try {
+      const terrafate::Deck deck = terrafate::read_deck(path);
+      if (deck.root.has("strategies") || deck.root.has("objective") ||
+          deck.root.has("design_space") || deck.root.has("optimizer"))
+        terrafate::read_optimization_spec(deck);
+      if (const auto ensemble = deck.root.find("ensemble"))
+        terrafate::read_ensemble_spec(*ensemble, deck);
+      const terrafate::Model model(PETSC_COMM_WORLD, deck);
+      const terrafate::PointSampler sampler(model.grid, deck.observation_points);
+      all.merge(recorder);
+    } catch (const terrafate::InputError& e) {
+      if (root) std::cerr << "terrafate schema: skipped " << path.string() << ": " << e.what() << "\n";
+    }
+    terrafate::set_schema_recorder(nullptr);
+  }
+  if (root) std::cout << all.to_json();
+  return terrafate::kExitOk;
+}
+
 int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArguments& arguments) {
   const bool root = session.rank() == 0;
   CLI::App app{"terrafate: contaminant fate and transport in groundwater and soil, coupled to "
@@ -93,6 +119,12 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
       ->check(CLI::PositiveNumber);
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
+  auto* schema = app.add_subcommand(
+      "schema", "Print, as JSON, the keys, types, units, ranges and defaults the deck readers "
+                "accept, recorded while validating the given decks (docs/deck-reference.md)");
+  std::vector<std::filesystem::path> schema_decks;
+  schema->add_option("DECKS", schema_decks, "Input decks (YAML); invalid ones are skipped")
+      ->required();
 
   std::vector<std::string> cli_arguments(arguments.cli.rbegin(), arguments.cli.rend() - 1);
   std::ostringstream out, err;
@@ -107,6 +139,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     return code == 0 ? terrafate::kExitOk : terrafate::kExitInput;
   }
 
+  if (schema->parsed()) return print_schema(schema_decks, root);
   const terrafate::Deck deck = terrafate::read_deck(command.deck);
   const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective") ||
                               deck.root.has("design_space") || deck.root.has("optimizer");

@@ -10,6 +10,143 @@
 
 namespace terrafate {
 
+namespace {
+SchemaRecorder* g_schema_recorder = nullptr; // recording off unless a recorder is installed
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value) {
+  return std::isfinite(value) ? fmt::format("{}", value) : std::string("null");
+}
+
+std::string json_range(const Range& range) {
+  return fmt::format(R"({{"low":{},"high":{},"low_open":{},"high_open":{}}})",
+                     json_number(range.low), json_number(range.high), range.low_open,
+                     range.high_open);
+}
+
+std::string json_unit(std::string_view unit) {
+  return json_string(unit.empty() || unit == "1" ? std::string_view("1") : unit);
+}
+} // namespace
+
+SchemaRecorder* set_schema_recorder(SchemaRecorder* recorder) {
+  std::swap(recorder, g_schema_recorder);
+  return recorder;
+}
+
+void SchemaRecorder::allowed(const Parse& parse, const std::string& path,
+                             std::initializer_list<std::string_view> keys,
+                             const YAML::Node& node) {
+  allowed_.emplace_back(parse, path, std::vector<std::string>(keys.begin(), keys.end()));
+  // A map with a scalar `type:` below the top level is one variant of its path.
+  const bool top_level = path.find_first_of(".[") == std::string::npos;
+  if (!top_level && node.IsMap() && node["type"].IsDefined() && node["type"].IsScalar())
+    variants_[{parse, path}] = node["type"].Scalar();
+}
+
+void SchemaRecorder::read(const Parse& parse, const std::string& path, const std::string& json) {
+  reads_.emplace_back(parse, path, json);
+}
+
+void SchemaRecorder::free_keys(const Parse& parse, const std::string& path) {
+  free_maps_.insert({parse, path});
+}
+
+void SchemaRecorder::merge(const SchemaRecorder& other) {
+  variants_.insert(other.variants_.begin(), other.variants_.end());
+  free_maps_.insert(other.free_maps_.begin(), other.free_maps_.end());
+  allowed_.insert(allowed_.end(), other.allowed_.begin(), other.allowed_.end());
+  reads_.insert(reads_.end(), other.reads_.begin(), other.reads_.end());
+}
+
+std::string SchemaRecorder::normalize(const Parse& parse, const std::string& path) const {
+  std::string raw, out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      raw += path.substr(i, close - i + 1);
+      const auto variant = variants_.find({parse, raw});
+      out += variant == variants_.end() ? "[]" : "[" + variant->second + "]";
+      i = close + 1;
+      continue;
+    }
+    if (path[i] == '.') ++i;
+    const std::size_t end = std::min(path.find_first_of(".[", i), path.size());
+    const bool free_entry = free_maps_.count({parse, raw}) > 0;
+    const std::string name = path.substr(i, end - i);
+    if (!raw.empty()) {
+      raw += '.';
+      out += '.';
+    }
+    raw += name;
+    out += free_entry ? "<key>" : name;
+    if (const auto variant = variants_.find({parse, raw}); variant != variants_.end())
+      out += "(" + variant->second + ")";
+    i = end;
+  }
+  return out;
+}
+
+std::string SchemaRecorder::to_json() const {
+  struct Entry {
+    std::set<std::string> allowed;
+    bool has_allowed = false;
+    bool free_keys = false;
+    std::set<std::string> reads;
+  };
+  std::map<std::string, Entry> paths;
+  for (const auto& [parse, path, keys] : allowed_) {
+    auto& entry = paths[normalize(parse, path)];
+    entry.has_allowed = true;
+    entry.allowed.insert(keys.begin(), keys.end());
+  }
+  for (const auto& [parse, path] : free_maps_)
+    paths[normalize(parse, path)].free_keys = true;
+  for (const auto& [parse, path, json] : reads_)
+    paths[normalize(parse, path)].reads.insert(json);
+  std::string out = "{\"paths\": {";
+  bool first_path = true;
+  for (const auto& [path, entry] : paths) {
+    out += fmt::format("{}\n  {}: {{", first_path ? "" : ",", json_string(path));
+    first_path = false;
+    std::vector<std::string> fields;
+    if (entry.has_allowed) {
+      std::string keys;
+      for (const auto& key : entry.allowed)
+        keys += (keys.empty() ? "" : ", ") + json_string(key);
+      fields.push_back(fmt::format("\"allowed\": [{}]", keys));
+    }
+    if (entry.free_keys) fields.push_back("\"free_keys\": true");
+    std::string reads;
+    for (const auto& read : entry.reads)
+      reads += (reads.empty() ? "" : ", ") + read;
+    fields.push_back(fmt::format("\"reads\": [{}]", reads));
+    for (std::size_t f = 0; f < fields.size(); ++f)
+      out += (f ? ", " : "") + fields[f];
+    out += "}";
+  }
+  return out + "\n}}\n";
+}
+
+void ConfigNode::record(const std::string& path, const std::string& json) const {
+  g_schema_recorder->read(file_, path, json);
+}
+
 bool Range::contains(double value) const {
   if (!std::isfinite(value)) return false;
   if (low_open ? value <= low : value < low) return false;
@@ -113,6 +250,7 @@ std::optional<std::string> closest_key(std::string_view key,
 }
 
 void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
+  if (g_schema_recorder) g_schema_recorder->allowed(file_, key_path_, allowed, node_);
   if (!node_.IsMap()) throw error("expected a mapping of keys");
   std::map<std::string, int> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
@@ -154,6 +292,7 @@ ConfigNode ConfigNode::at(std::string_view key) const {
 }
 
 std::vector<ConfigNode> ConfigNode::elements() const {
+  if (g_schema_recorder) record(key_path_, R"({"kind":"list"})");
   if (!node_.IsSequence()) throw error("expected a list");
   std::vector<ConfigNode> result;
   result.reserve(node_.size());
@@ -164,6 +303,10 @@ std::vector<ConfigNode> ConfigNode::elements() const {
 }
 
 std::vector<std::string> ConfigNode::keys() const {
+  if (g_schema_recorder) {
+    g_schema_recorder->free_keys(file_, key_path_);
+    record(key_path_, R"({"kind":"map"})");
+  }
   if (!node_.IsMap()) throw error("expected a map (key: value, ...)");
   std::vector<std::string> result;
   for (const auto& entry : node_)
@@ -172,6 +315,9 @@ std::vector<std::string> ConfigNode::keys() const {
 }
 
 double ConfigNode::as_quantity(std::string_view base_unit, const Range& range) const {
+  if (g_schema_recorder)
+    record(key_path_, fmt::format(R"({{"kind":"quantity","unit":{},"range":{}}})",
+                                  json_unit(base_unit), json_range(range)));
   if (!node_.IsScalar()) throw error("expected a number (optionally with a unit, \"10 m/d\")");
   const bool dimensionless = base_unit.empty() || base_unit == "1";
   double value = 0.0;
@@ -188,11 +334,13 @@ double ConfigNode::as_quantity(std::string_view base_unit, const Range& range) c
 }
 
 std::string ConfigNode::as_string() const {
+  if (g_schema_recorder) record(key_path_, R"({"kind":"string"})");
   if (!node_.IsScalar()) throw error("expected a text value");
   return node_.Scalar();
 }
 
 bool ConfigNode::as_bool() const {
+  if (g_schema_recorder) record(key_path_, R"({"kind":"bool"})");
   if (!node_.IsScalar()) throw error("expected true or false");
   bool value = false;
   if (!YAML::convert<bool>::decode(node_, value)) throw error("expected true or false");
@@ -200,6 +348,10 @@ bool ConfigNode::as_bool() const {
 }
 
 long ConfigNode::as_integer(long low, long high) const {
+  if (g_schema_recorder)
+    record(key_path_, fmt::format(R"({{"kind":"integer","range":{}}})",
+                                  json_range(Range{static_cast<double>(low),
+                                                   static_cast<double>(high)})));
   if (!node_.IsScalar()) throw error("expected an integer");
   const std::string& text = node_.Scalar();
   long value = 0;
@@ -216,6 +368,12 @@ long ConfigNode::as_integer(long low, long high) const {
 }
 
 std::string ConfigNode::as_choice(std::initializer_list<std::string_view> choices) const {
+  if (g_schema_recorder) {
+    std::string list;
+    for (auto choice : choices)
+      list += (list.empty() ? "" : ",") + json_string(choice);
+    record(key_path_, fmt::format(R"({{"kind":"choice","choices":[{}]}})", list));
+  }
   const std::string value = as_string();
   if (std::find(choices.begin(), choices.end(), value) != choices.end()) return value;
   std::string message = fmt::format("'{}' is not one of: {}", value, join_keys(choices));
@@ -227,6 +385,12 @@ std::string ConfigNode::as_choice(std::initializer_list<std::string_view> choice
 std::vector<double> ConfigNode::as_quantity_list(std::string_view base_unit, const Range& range,
                                                  std::size_t min_count,
                                                  std::size_t max_count) const {
+  if (g_schema_recorder)
+    record(key_path_,
+           fmt::format(R"({{"kind":"quantity_list","unit":{},"range":{},"min_count":{},"max_count":{}}})",
+                       json_unit(base_unit), json_range(range), min_count,
+                       max_count == static_cast<std::size_t>(-1) ? std::string("null")
+                                                                 : fmt::format("{}", max_count)));
   if (!node_.IsSequence()) {
     if (min_count == max_count)
       throw error(fmt::format("expected a list of {} numbers", min_count));
@@ -247,16 +411,25 @@ std::vector<double> ConfigNode::as_quantity_list(std::string_view base_unit, con
 
 double ConfigNode::quantity_or(std::string_view key, double fallback, std::string_view base_unit,
                                const Range& range) const {
+  if (g_schema_recorder)
+    record(child_path(key),
+           fmt::format(R"({{"kind":"quantity","unit":{},"range":{},"default":{}}})",
+                       json_unit(base_unit), json_range(range), json_string(fmt::format("{}", fallback))));
   const auto child = find(key);
   return child ? child->as_quantity(base_unit, range) : fallback;
 }
 
 std::string ConfigNode::string_or(std::string_view key, const std::string& fallback) const {
+  if (g_schema_recorder)
+    record(child_path(key),
+           fmt::format(R"({{"kind":"string","default":{}}})", json_string(fallback)));
   const auto child = find(key);
   return child ? child->as_string() : fallback;
 }
 
 bool ConfigNode::bool_or(std::string_view key, bool fallback) const {
+  if (g_schema_recorder)
+    record(child_path(key), fmt::format(R"({{"kind":"bool","default":"{}"}})", fallback));
   const auto child = find(key);
   return child ? child->as_bool() : fallback;
 }

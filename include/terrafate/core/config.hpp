@@ -5,10 +5,13 @@
 #include <array>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -34,6 +37,44 @@ struct Range {
   bool contains(double value) const;
   std::string describe() const;
 };
+
+class ConfigNode;
+
+/// An opt-in record of what the deck readers accept, for the generated deck reference
+/// (`terrafate schema`, docs/deck-reference.md). Off by default: with no recorder installed the
+/// readers behave exactly as without it. While one is installed (set_schema_recorder), every
+/// expect_keys call records the keys allowed at its key path and every typed read records the
+/// type, base unit, range, choices and default of the value read (or, for quantity_or,
+/// string_or and bool_or, of the value that would be read). Paths are normalized when written:
+/// sequence indices become `[]`, or `[T]` for an element map with a scalar `type: T`; a nested
+/// map with a `type: T` gets `(T)`; the entries of a map read by keys() (names chosen by the
+/// user: species, land uses, factor keys) become `<key>`. Not thread-safe (the readers run on
+/// one thread).
+class SchemaRecorder {
+public:
+  /// The union over every deck read while recording, as JSON:
+  /// {"paths": {PATH: {"allowed": [...], "free_keys": true, "reads": [{"kind": ..., ...}]}}}.
+  std::string to_json() const;
+  /// Adds what `other` recorded (decks read with their own recorder, kept when valid).
+  void merge(const SchemaRecorder& other);
+
+private:
+  friend class ConfigNode;
+  using Parse = std::shared_ptr<const std::string>; // one load of a deck (kept alive here)
+  void allowed(const Parse& parse, const std::string& path,
+               std::initializer_list<std::string_view> keys, const YAML::Node& node);
+  void read(const Parse& parse, const std::string& path, const std::string& json);
+  void free_keys(const Parse& parse, const std::string& path);
+  std::string normalize(const Parse& parse, const std::string& path) const;
+
+  std::map<std::pair<Parse, std::string>, std::string> variants_; // raw path -> type value
+  std::set<std::pair<Parse, std::string>> free_maps_;
+  std::vector<std::tuple<Parse, std::string, std::vector<std::string>>> allowed_;
+  std::vector<std::tuple<Parse, std::string, std::string>> reads_;
+};
+
+/// Installs `recorder` (nullptr: recording off, the default); returns the previous one.
+SchemaRecorder* set_schema_recorder(SchemaRecorder* recorder);
 
 /// One node of a deck, with the context needed for error messages.
 class ConfigNode {
@@ -102,6 +143,8 @@ public:
   bool bool_or(std::string_view key, bool fallback) const;
 
 private:
+  friend class SchemaRecorder;
+  void record(const std::string& path, const std::string& json) const;
   YAML::Node node_;
   std::string key_path_;
   std::shared_ptr<const std::string> file_;
