@@ -1,5 +1,9 @@
 #include "terrafate/flow/flow_solver.hpp"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -110,8 +114,6 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
     well_cells_.push_back(std::move(cells));
   }
 
-  TF_PETSC_CHECK(DMCreateMatrix(grid.dm(), matrix_.out()));
-  TF_PETSC_CHECK(MatSetOption(matrix_, MAT_SPD, PETSC_TRUE));
   TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), head_.out()));
   TF_PETSC_CHECK(VecDuplicate(head_, head_old_.out()));
   TF_PETSC_CHECK(VecDuplicate(head_, rhs_.out()));
@@ -167,6 +169,10 @@ VecHandle FlowSolver::ghosted_head() const {
 }
 
 void FlowSolver::assemble_operator(double dt) {
+  if (!matrix_) {
+    TF_PETSC_CHECK(DMCreateMatrix(grid_.dm(), matrix_.out()));
+    TF_PETSC_CHECK(MatSetOption(matrix_, MAT_SPD, PETSC_TRUE));
+  }
   TF_PETSC_CHECK(MatZeroEntries(matrix_));
   PetscScalar**** conductivity = nullptr;
   TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(materials_.conductivity_dm(),
@@ -301,6 +307,12 @@ void FlowSolver::solve(double dt) {
 
 void FlowSolver::release_solver() {
   TF_PETSC_CHECK(KSPReset(ksp_));
+  matrix_.reset();
+#ifdef __GLIBC__
+  // The hierarchy was many medium-sized blocks on the heap: hand the freed pages back to the
+  // system, so that the transport that follows does not add to them in the peak RSS.
+  malloc_trim(0);
+#endif
   assembled_dt_ = -1.0;
   preconditioner_dt_ = -1.0;
 }

@@ -38,28 +38,30 @@ StencilOperator::StencilOperator(const Grid& grid) : grid_(grid) {
     TF_PETSC_CHECK(PetscLogEventRegister("StencilMult", id, &multiply_event));
     TF_PETSC_CHECK(PetscLogEventRegister("StencilDILU", id, &precondition_event));
   }
-  ghosted_dm_ = grid.create_compatible_dm(1, DMDA_STENCIL_STAR, 1, DM_BOUNDARY_GHOSTED);
-  TF_PETSC_CHECK(DMCreateLocalVector(ghosted_dm_, x_ghosted_.out()));
-  TF_PETSC_CHECK(VecSet(x_ghosted_, 0.0));
-  PetscInt begin[3], size[3];
-  TF_PETSC_CHECK(DMDAGetGhostCorners(ghosted_dm_, &begin[0], &begin[1], &begin[2], &size[0],
-                                     &size[1], &size[2]));
-  ghost_stride_ = {1, size[0], static_cast<long>(size[0]) * size[1]};
-  first_ghosted_ = (grid.owned_begin(2) - begin[2]) * ghost_stride_[2] +
-                   (grid.owned_begin(1) - begin[1]) * ghost_stride_[1] +
-                   (grid.owned_begin(0) - begin[0]);
+  int ranks = 1;
+  MPI_Comm_size(grid.comm(), &ranks);
+  single_rank_ = ranks == 1;
+  if (!single_rank_) {
+    ghosted_dm_ = grid.create_compatible_dm(1, DMDA_STENCIL_STAR, 1, DM_BOUNDARY_GHOSTED);
+    TF_PETSC_CHECK(DMCreateLocalVector(ghosted_dm_, x_ghosted_.out()));
+    TF_PETSC_CHECK(VecSet(x_ghosted_, 0.0));
+    PetscInt begin[3], size[3];
+    TF_PETSC_CHECK(DMDAGetGhostCorners(ghosted_dm_, &begin[0], &begin[1], &begin[2], &size[0],
+                                       &size[1], &size[2]));
+    ghost_stride_ = {1, size[0], static_cast<long>(size[0]) * size[1]};
+    first_ghosted_ = (grid.owned_begin(2) - begin[2]) * ghost_stride_[2] +
+                     (grid.owned_begin(1) - begin[1]) * ghost_stride_[1] +
+                     (grid.owned_begin(0) - begin[0]);
+  }
   const auto owned = static_cast<std::size_t>(grid.owned_cells());
   for (auto& values : coefficients_)
     values.assign(owned, 0.0);
   for (auto& values : factor_)
     values.assign(owned, 0.0);
   zero_row_.assign(static_cast<std::size_t>(grid.owned_count(0)), 0.0);
-  int ranks = 1;
-  MPI_Comm_size(grid.comm(), &ranks);
-  single_rank_ = ranks == 1;
-  TF_PETSC_CHECK(MatCreateShell(
-      grid.comm(), static_cast<PetscInt>(owned), static_cast<PetscInt>(owned), grid.total_cells(),
-      grid.total_cells(), const_cast<StencilOperator*>(this), shell_.out()));
+  TF_PETSC_CHECK(MatCreateShell(grid.comm(), static_cast<PetscInt>(owned),
+                                static_cast<PetscInt>(owned), grid.total_cells(),
+                                grid.total_cells(), this, shell_.out()));
   TF_PETSC_CHECK(
       MatShellSetOperation(shell_, MATOP_MULT, reinterpret_cast<void (*)(void)>(shell_multiply)));
 }

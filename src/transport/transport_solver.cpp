@@ -119,7 +119,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
     }
   }
   TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), rhs_full_.out()));
-  for (VecHandle* vector : {&rhs_base_, &rhs_, &residual_, &tvd_rhs_, &iterate_})
+  for (VecHandle* vector : {&rhs_base_, &rhs_, &tvd_rhs_})
     TF_PETSC_CHECK(VecDuplicate(rhs_full_, vector->out()));
   if (std::any_of(spec.species.begin(), spec.species.end(),
                   [](const auto& species) { return species.nonlinear(); }))
@@ -179,6 +179,8 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
     TF_PETSC_CHECK(KSPCreate(grid.comm(), ksp.out()));
     TF_PETSC_CHECK(KSPSetOptionsPrefix(ksp, "transport_"));
     TF_PETSC_CHECK(KSPSetType(ksp, KSPGMRES));
+    // Restart after 10 directions: a step needs about 5, and each direction kept is a vector.
+    TF_PETSC_CHECK(KSPGMRESSetRestart(ksp, 10));
     TF_PETSC_CHECK(KSPSetPCSide(ksp, PC_RIGHT));
     TF_PETSC_CHECK(KSPSetTolerances(ksp, 1.0e-10, 1.0e-50, 1.0e30, 1000));
     TF_PETSC_CHECK(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
@@ -1154,7 +1156,7 @@ void TransportSolver::solve(std::size_t s) {
   TF_PETSC_CHECK(KSPGetConvergedReason(ksp, &reason));
   if (reason < 0) {
     // Where the equations are least satisfied: the largest |b - A x|.
-    TF_PETSC_CHECK(MatMult(matrix, concentration_[s], residual_));
+    TF_PETSC_CHECK(MatMult(matrix, concentration_[s], work_vector(residual_)));
     TF_PETSC_CHECK(VecAYPX(residual_, -1.0, rhs_));
     throw NumericalError(fmt::format("the transport solver did not converge for species '{}' "
                                      "({} after {} iterations; largest residual at {})",
@@ -1166,6 +1168,11 @@ void TransportSolver::solve(std::size_t s) {
   if (!std::isfinite(norm))
     throw NumericalError(fmt::format("the concentration of species '{}' is not finite at {}",
                                      spec_.species[s].name, worst_cell(concentration_[s])));
+}
+
+Vec TransportSolver::work_vector(VecHandle& vector) {
+  if (!vector) TF_PETSC_CHECK(VecDuplicate(rhs_full_, vector.out()));
+  return vector;
 }
 
 bool TransportSolver::uses_stencil(std::size_t s) const {
@@ -1240,7 +1247,7 @@ void TransportSolver::advance(double time, double step) {
       if (nonlinear) linearize(s, dt);
       // Whether a further iteration may follow (which needs the change this one makes).
       const bool may_iterate = nonlinear || (refresh_tvd && sweeps < tvd_max_sweeps_);
-      if (may_iterate) TF_PETSC_CHECK(VecCopy(concentration_[s], iterate_));
+      if (may_iterate) TF_PETSC_CHECK(VecCopy(concentration_[s], work_vector(iterate_)));
       solve(s);
       PetscReal change = 0.0, size = 0.0;
       if (may_iterate) {
@@ -1386,7 +1393,7 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
     TF_PETSC_CHECK(VecGetOwnershipRange(rhs_full_, &first_row, nullptr));
     std::vector<double> residual(fixed_rows_[s].size());
     if (spec_.species[s].nonlinear()) {
-      TF_PETSC_CHECK(MatMult(full_operator_[s], concentration_[s], residual_));
+      TF_PETSC_CHECK(MatMult(full_operator_[s], concentration_[s], work_vector(residual_)));
       TF_PETSC_CHECK(VecAXPY(residual_, -1.0, rhs_full_));
       const PetscScalar* r = nullptr;
       TF_PETSC_CHECK(VecGetArrayRead(residual_, &r));

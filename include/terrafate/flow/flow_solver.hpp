@@ -65,9 +65,9 @@ public:
   const FlowSolveStats& stats() const { return stats_; }
   /// The linear solver (options prefix "flow_").
   KSP ksp() const { return ksp_.get(); }
-  /// Frees the preconditioner (the multigrid hierarchy) and the solver's work vectors, keeping
-  /// the head and the budget: for when the flow will not be solved again soon (steady flow under
-  /// transport). The next solve sets them up again.
+  /// Frees the operator, the preconditioner (the multigrid hierarchy) and the solver's work
+  /// vectors, keeping the head and the budget: for when the flow will not be solved again soon
+  /// (steady flow under transport). The next solve sets them up again.
   void release_solver();
 
   /// The state a checkpoint keeps: head (and the previous step's), the last solve's period and

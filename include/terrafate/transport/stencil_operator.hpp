@@ -57,7 +57,8 @@ public:
 
 private:
   const Grid& grid_;
-  DmHandle ghosted_dm_; ///< the grid's layout, one ghost layer on every side (DM_BOUNDARY_GHOSTED)
+  /// Several ranks: the grid's layout with one ghost layer on every side (DM_BOUNDARY_GHOSTED).
+  DmHandle ghosted_dm_;
   VecHandle x_ghosted_; ///< multiply, several ranks: the argument with its ghosts (0 outside)
   std::array<std::vector<double>, kPoints> coefficients_;
   /// The DILU factor per owned cell: at `center` the inverse pivot 1/D, at the neighbours the

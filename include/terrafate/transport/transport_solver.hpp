@@ -301,16 +301,19 @@ private:
   bool uses_stencil(std::size_t s) const;
   /// The operator species s is solved with.
   Mat solve_operator(std::size_t s) const;
+  /// Collective: `vector`, made on first use (work vectors that only some runs need).
+  Vec work_vector(VecHandle& vector);
   std::vector<double> assembled_dt_;
   std::vector<std::vector<int>> assembled_fixed_; ///< active fixed sources at assembly
-  VecHandle rhs_base_, rhs_full_, rhs_, residual_, tvd_rhs_, diagonal_;
+  VecHandle rhs_base_, rhs_full_, rhs_, tvd_rhs_, diagonal_;
+  VecHandle residual_;          ///< made on first use (work_vector)
   std::vector<KspHandle> ksps_; ///< per species
   std::vector<SpeciesBalance> local_balance_;
   std::vector<std::vector<PetscInt>> fixed_rows_; ///< per species: global rows of fixed cells
   std::vector<std::vector<int>> fixed_sources_;   ///< per species: source of each row
   std::vector<double> napl_mass_;                 ///< [g] per source: NAPL mass left (napl sources)
   std::vector<double> napl_dissolution_; ///< [g/d] per source: dissolution in the last step
-  VecHandle iterate_;                    ///< the previous iterate (TVD sweep, Newton)
+  VecHandle iterate_; ///< the previous iterate (TVD sweep, Newton), made on first use
   int tvd_max_sweeps_ = 0;
   PetscReal tvd_tolerance_ = 1.0e-6;
   PetscReal nonlinear_tolerance_ = 1.0e-10;
