@@ -67,7 +67,7 @@ struct PlumeOperator {
         }
     TF_PETSC_CHECK(MatAssemblyBegin(aij, MAT_FINAL_ASSEMBLY));
     TF_PETSC_CHECK(MatAssemblyEnd(aij, MAT_FINAL_ASSEMBLY));
-    stencil.factor();
+    stencil.factor(0.0); // ILU(0), as PCILU (the relaxation changes the values, not the cost)
     TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), x.out()));
     TF_PETSC_CHECK(VecDuplicate(x, y.out()));
     TF_PETSC_CHECK(VecSet(x, 1.0));

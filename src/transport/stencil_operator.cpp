@@ -79,7 +79,7 @@ void StencilOperator::set_identity_rows(const std::vector<long>& rows) {
   }
 }
 
-void StencilOperator::factor() {
+void StencilOperator::factor(double relaxation) {
   const int nx = grid_.owned_count(0), ny = grid_.owned_count(1), nz = grid_.owned_count(2);
   const long sy = nx, sz = static_cast<long>(nx) * ny;
   const double *c = coefficients_[center].data(), *w = coefficients_[west].data(),
@@ -93,9 +93,20 @@ void StencilOperator::factor() {
       for (int i = 0; i < nx; ++i) {
         const long n = k * sz + j * sy + i;
         double pivot = c[n];
-        if (i > 0) pivot -= w[n] * e[n - 1] * inverse[n - 1];
-        if (j > 0) pivot -= s[n] * no[n - sy] * inverse[n - sy];
-        if (k > 0) pivot -= d[n] * u[n - sz] * inverse[n - sz];
+        // The upper couplings of an earlier neighbour m that do not land on this row: the
+        // fill-in ILU(0) drops, added back to the pivot with weight `relaxation`.
+        auto dropped = [&](long m, bool east_in, bool north_in, bool up_in) {
+          return (east_in ? e[m] : 0.0) + (north_in ? no[m] : 0.0) + (up_in ? u[m] : 0.0);
+        };
+        if (i > 0)
+          pivot -= w[n] * inverse[n - 1] *
+                   (e[n - 1] + relaxation * dropped(n - 1, false, j + 1 < ny, k + 1 < nz));
+        if (j > 0)
+          pivot -= s[n] * inverse[n - sy] *
+                   (no[n - sy] + relaxation * dropped(n - sy, i + 1 < nx, false, k + 1 < nz));
+        if (k > 0)
+          pivot -= d[n] * inverse[n - sz] *
+                   (u[n - sz] + relaxation * dropped(n - sz, i + 1 < nx, j + 1 < ny, false));
         if (!(pivot > 0.0 && std::isfinite(pivot)) && bad < 0) bad = n;
         inverse[n] = 1.0 / pivot;
       }

@@ -200,6 +200,12 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   TF_PETSC_CHECK(PetscOptionsHasName(nullptr, "transport_", "-pc_type", &pc_given));
   matrix_free_ = matrix_free == PETSC_TRUE && pc_given == PETSC_FALSE;
   TF_PETSC_CHECK(
+      PetscOptionsGetReal(nullptr, "transport_", "-dilu_relaxation", &dilu_relaxation_, &given));
+  if (!(dilu_relaxation_ >= 0.0 && dilu_relaxation_ <= 1.0))
+    throw InputError(fmt::format("-transport_dilu_relaxation must lie in [0, 1] (0: ILU(0), 1: "
+                                 "modified ILU(0)); got {}",
+                                 dilu_relaxation_));
+  TF_PETSC_CHECK(
       PetscOptionsGetReal(nullptr, "transport_", "-nonlinear_rtol", &nonlinear_tolerance_, &given));
   PetscInt iterations = nonlinear_max_iterations_;
   TF_PETSC_CHECK(
@@ -819,7 +825,7 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
         }
     }
     stencil_[s]->set_identity_rows(owned_rows);
-    stencil_[s]->factor();
+    stencil_[s]->factor(dilu_relaxation_);
   } else {
     ISLocalToGlobalMapping mapping = nullptr;
     TF_PETSC_CHECK(DMGetLocalToGlobalMapping(wide_dm_, &mapping));

@@ -1,9 +1,11 @@
 #pragma once
 // A 7-point cell-centred operator on the grid's DMDA, held as one coefficient array per stencil
 // point (structure of arrays) and applied matrix-free through a MATSHELL, with a rank-local DILU
-// preconditioner. For a 7-point stencil in natural (x-fastest) ordering ILU(0) fills in only on
-// the diagonal, so ILU(0) is exactly DILU: M = (D + L) D^-1 (D + U) with L and U the operator's
-// own off-diagonals and D the pivots.
+// preconditioner M = (D + L) D^-1 (D + U), L and U the operator's own off-diagonals and D the
+// pivots. For a 7-point stencil in natural (x-fastest) ordering that is ILU(0) exactly (its
+// fill-in falls outside the pattern, except on the diagonal), or, with the dropped fill-in added
+// back to the pivots, relaxed modified ILU(0) (Axelsson; Saad, Iterative Methods, 10.3.5), which
+// on the plume benchmark needs about a quarter fewer Krylov iterations (benchmarks/RESULTS.md).
 //
 // Why hand-written rather than PETSc's AIJ matrix with PCILU: the structure is known, so the
 // operator needs 56 bytes per cell (AIJ: 8 per value and 4 per column index, about 92) and so
@@ -39,9 +41,11 @@ public:
   void zero();
   /// Makes the equations of the owned cells `rows` (owned positions) identity rows.
   void set_identity_rows(const std::vector<long>& rows);
-  /// Computes the DILU pivots of the rank's block; NumericalError on a pivot that is not
-  /// positive and finite (the operator is then not an M-matrix).
-  void factor();
+  /// Computes the pivots of the rank's block: ILU(0) (`relaxation` 0) or relaxed modified
+  /// ILU(0), which adds `relaxation` times the fill-in ILU(0) drops back to the pivots (1: row
+  /// sums of the factor equal the operator's). NumericalError on a pivot that is not positive
+  /// and finite.
+  void factor(double relaxation);
 
   /// The operator as a PETSc matrix (a MATSHELL over these arrays).
   Mat matrix() const { return shell_.get(); }

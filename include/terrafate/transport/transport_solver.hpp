@@ -294,6 +294,8 @@ private:
   /// its DILU preconditioner, in place of operator_.
   std::vector<std::unique_ptr<StencilOperator>> stencil_;
   bool matrix_free_ = true;
+  /// -transport_dilu_relaxation: the share of ILU(0)'s dropped fill-in returned to the pivots.
+  double dilu_relaxation_ = 0.95;
   /// Per species: whether its KSP is set up for the stencil operator (1), the assembled one (0),
   /// or not yet (-1).
   std::vector<int> ksp_stencil_;
