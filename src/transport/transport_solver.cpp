@@ -21,7 +21,13 @@ inline double tvd_transfer(double flow, double far, double upstream, double down
                            double ratio, double factor) {
   const double a = ratio * (upstream - far), jump = downstream - upstream;
   const double product = a * jump;
-  return product > 0.0 ? flow * factor * 2.0 * product / (a + jump) : 0.0;
+  // Without branches (the sign of the product is data, and mispredicted it costs more than the
+  // division): with a and jump of one sign, 2 a j / (a + j) = sign(j) 2 |a j| / (|a| + |j|); the
+  // smallest normal number keeps the divisor from 0 where both vanish (and is absorbed
+  // otherwise); product + |product| is 2 max(product, 0), exactly.
+  const double magnitude = (product + std::fabs(product)) /
+                           (std::fabs(a) + std::fabs(jump) + std::numeric_limits<double>::min());
+  return flow * factor * std::copysign(magnitude, jump);
 }
 
 /// Below this concentration [mg/L] zero-order decay tapers linearly to zero, and a Freundlich
@@ -555,10 +561,20 @@ void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, doub
     TF_PETSC_CHECK(DMGlobalToLocal(face_dm_, global, INSERT_VALUES, face_flows_local_));
   }
   compute_dispersion(flow.cell_darcy_flux());
+  // Face flows below 1e-8 of the largest get the upwind term only, no TVD correction. They are
+  // round-off of the flow solution (converged to 1e-12, it leaves flows of about 2e-9 of the
+  // largest across a uniform gradient, on axes without flow) or physically negligible, and an
+  // axis with only such faces is skipped: on the plume benchmark that saves two thirds of the
+  // TVD work.
+  double largest = 0.0;
+  for (const double face_flow : faces)
+    largest = std::max(largest, std::abs(face_flow));
+  MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+  tvd_flow_floor_ = 1.0e-8 * largest;
   for (int axis = 0; axis < 3; ++axis) {
     int flowing = 0;
     for (std::size_t n = 0; n < faces.size() / 3; ++n)
-      if (faces[3 * n + static_cast<std::size_t>(axis)] != 0.0) flowing = 1;
+      if (std::abs(faces[3 * n + static_cast<std::size_t>(axis)]) > tvd_flow_floor_) flowing = 1;
     MPI_Allreduce(MPI_IN_PLACE, &flowing, 1, MPI_INT, MPI_MAX, grid_.comm());
     axis_has_flow_[axis] = flowing != 0;
   }
@@ -955,6 +971,7 @@ double TransportSolver::tvd_face_transfer(const PetscScalar* const* const* c, do
   const int index[3] = {i, j, k};
   const auto& face = tvd_faces_[axis][static_cast<std::size_t>(index[axis])];
   const int di = kOffset[axis][0], dj = kOffset[axis][1], dk = kOffset[axis][2];
+  if (std::abs(flow) <= tvd_flow_floor_) return 0.0; // as compute_tvd_correction
   if (flow > 0.0 && face.ratio_forward > 0.0)
     return tvd_transfer(flow, c[k - dk][j - dj][i - di], c[k][j][i], c[k + dk][j + dj][i + di],
                         face.ratio_forward, face.factor_forward);
@@ -1039,7 +1056,7 @@ void TransportSolver::compute_tvd_correction(std::size_t s) {
           const int position = axis == 0 ? i : axis == 1 ? j : k;
           if (position + 1 < cells) {
             const double flow = flows[3 * f + axis];
-            if (flow != 0.0) {
+            if (std::abs(flow) > tvd_flow_floor_) {
               const double t = transfer(flow, w, position);
               b[n] -= t;
               if (position + 1 < end[axis]) b[n + bs] += t;
@@ -1047,7 +1064,7 @@ void TransportSolver::compute_tvd_correction(std::size_t s) {
           }
           if (position == begin[axis] && position > 0) {
             const double flow = flows[3 * (f - fs) + axis];
-            if (flow != 0.0) b[n] += transfer(flow, w - ws, position - 1);
+            if (std::abs(flow) > tvd_flow_floor_) b[n] += transfer(flow, w - ws, position - 1);
           }
         }
       }

@@ -259,8 +259,10 @@ private:
     double ratio_forward = 0.0, factor_forward = 0.0, ratio_backward = 0.0, factor_backward = 0.0;
   };
   std::array<std::vector<TvdFace>, 3> tvd_faces_;
-  std::array<bool, 3> axis_has_flow_{true, true, true}; ///< some face flow along the axis is not 0
-  std::vector<double> cell_volume_;                     ///< [m3] per owned cell
+  /// Some face flow along the axis exceeds tvd_flow_floor_.
+  std::array<bool, 3> axis_has_flow_{true, true, true};
+  double tvd_flow_floor_ = 0.0;     ///< [m3/d] faces with |flow| up to this get no TVD correction
+  std::vector<double> cell_volume_; ///< [m3] per owned cell
   /// Per species and owned cell: dissolved and sorbed first-order rates [1/d] and zero-order
   /// rate [mg/L/d] (the material's, or an active reaction zone's).
   std::vector<std::vector<std::array<double, 3>>> rates_;
