@@ -10,7 +10,8 @@ Cases (the same decks, references and tolerances as the ctest checks named in th
   * MODFLOW 6 problem 2 = MT3DMS problem 3 (inputs/verification/mf6_p2_mt3dms_p03.yaml) against
     MODFLOW 6 TVD;
   * a third-type inlet column with retardation and decay (tests/transport/ogata_banks.yaml)
-    against van Genuchten & Alves (1982), third-type inlet.
+    against van Genuchten & Alves (1982), third-type inlet;
+  * a steady four-member decay chain (tests/transport/decay_chain.yaml) against its closed form.
 The analytical solutions are tests/transport/analytic.py (the ones the tests use). Runs take
 about a minute on 2 cores.
 """
@@ -29,7 +30,7 @@ import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "transport"))
-from analytic import first_type, third_type  # noqa: E402
+from analytic import SteadyChain, first_type, third_type  # noqa: E402
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "mf6" / "results"
 FIGURES = ROOT / "docs" / "verification"
@@ -183,6 +184,48 @@ def case_ogata_banks(terrafate, work):
     return text
 
 
+def case_decay_chain(terrafate, work):
+    import h5py
+    deck = ROOT / "tests" / "transport" / "decay_chain.yaml"
+    out = work / "decay_chain"
+    run(terrafate, deck, out)
+    chain = SteadyChain(0.5, 0.25, [0.01, 0.005, 0.002, 0.001], [0.8, 0.7, 0.6])
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    rows = []
+    with h5py.File(out / "results.h5", "r") as h5:
+        x = h5["grid/x_centers"][:]
+        last = h5["outputs"][sorted(h5["outputs"].keys())[-1]]
+        t = float(last.attrs["time"])
+        inside = x <= 290.0
+        for n, name in enumerate("ABCD"):
+            c = last[name][0, 0, :]
+            exact = np.array([chain(n, xi) for xi in x])
+            scale = exact[inside].max()
+            checked = inside & (exact > 1e-3 * scale)
+            rows.append((name, np.max(np.abs(c - exact)[checked]) / scale))
+            line, = ax.plot(x, c, "-", label=f"terrafate {name}")
+            ax.plot(x[::6], exact[::6], "o", ms=3, mfc="none", color=line.get_color())
+    ax.plot([], [], "o", ms=3, mfc="none", color="k", label="analytical")
+    ax.set_xlabel("x [m]")
+    ax.set_ylabel("C [mg/L]")
+    ax.set_title(f"Steady decay chain A -> B -> C -> D ({t:g} d)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    figure = FIGURES / "decay_chain.png"
+    fig.savefig(figure, dpi=100)
+    plt.close(fig)
+    text = ["## Steady four-member decay chain", "",
+            "A -> B -> C -> D in uniform 1-D flow, v = 0.5 m/d, D = 0.25 m2/d, k = 0.01, 0.005, "
+            "0.002, 0.001 /d, yields 0.8, 0.7, 0.6, inlet held at C_A = 1. Deck: "
+            "`tests/transport/decay_chain.yaml`; test: `transport_decay_chain` "
+            "(tests/transport/check_decay_chain.py; the closed form is analytic.SteadyChain).", "",
+            f"![terrafate vs the steady closed form](verification/{figure.name})", "",
+            "| species | max abs(terrafate - analytical) / max C, x <= 290 m |", "|---|---|"]
+    text += [f"| {name} | {e:.2e} |" for name, e in rows]
+    text += ["", f"Test tolerance: 0.02. Largest mass-balance closure: {closure(out):.1e}.", ""]
+    return text
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--terrafate", required=True)
@@ -206,6 +249,7 @@ def main():
     text += case_p1(terrafate, work, "upstream")
     text += case_p2(terrafate, work)
     text += case_ogata_banks(terrafate, work)
+    text += case_decay_chain(terrafate, work)
     (ROOT / "docs" / "verification.md").write_text("\n".join(text))
     print("wrote docs/verification.md and docs/verification/*.png")
 
