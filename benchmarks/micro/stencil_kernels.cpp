@@ -104,9 +104,9 @@ void stencil_dilu(benchmark::State& state) {
   auto& op = plume_operator();
   for (auto _ : state)
     TF_PETSC_CHECK(op.stencil.precondition(op.x, op.y));
-  // Forward: r, 2 couplings, 1/D, w/D, y; backward: 2 couplings, 1/D, e/D, y (read and write),
-  // z.
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kCells * 13 * 8));
+  // Forward: r, z written (8 B each) and 1/D, s/D, d/D, w/D (4 B each, single precision);
+  // backward: z read and written, n/D, u/D, e/D.
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kCells * (32 + 28)));
 }
 BENCHMARK(stencil_dilu)->Unit(benchmark::kMillisecond);
 

@@ -57,7 +57,7 @@ StencilOperator::StencilOperator(const Grid& grid) : grid_(grid) {
   for (auto& values : coefficients_)
     values.assign(owned, 0.0);
   for (auto& values : factor_)
-    values.assign(owned, 0.0);
+    values.assign(owned, 0.0F);
   zero_row_.assign(static_cast<std::size_t>(grid.owned_count(0)), 0.0);
   TF_PETSC_CHECK(MatCreateShell(grid.comm(), static_cast<PetscInt>(owned),
                                 static_cast<PetscInt>(owned), grid.total_cells(),
@@ -86,7 +86,9 @@ void StencilOperator::factor(double relaxation) {
                *e = coefficients_[east].data(), *s = coefficients_[south].data(),
                *no = coefficients_[north].data(), *d = coefficients_[down].data(),
                *u = coefficients_[up].data();
-  double* inverse = factor_[center].data();
+  // The pivots in double precision; the factor is stored in single precision (below).
+  std::vector<double> inverse_pivots(coefficients_[center].size());
+  double* inverse = inverse_pivots.data();
   long bad = -1;
   for (int k = 0; k < nz; ++k)
     for (int j = 0; j < ny; ++j)
@@ -110,10 +112,12 @@ void StencilOperator::factor(double relaxation) {
         if (!(pivot > 0.0 && std::isfinite(pivot)) && bad < 0) bad = n;
         inverse[n] = 1.0 / pivot;
       }
-  // The couplings scaled by the inverse pivots, as the sweeps use them.
+  // The inverse pivots, and the couplings scaled by them as the sweeps use them.
+  for (std::size_t n = 0; n < inverse_pivots.size(); ++n)
+    factor_[center][n] = static_cast<float>(inverse[n]);
   for (int point = west; point <= up; ++point)
     for (std::size_t n = 0; n < factor_[point].size(); ++n)
-      factor_[point][n] = coefficients_[point][n] * inverse[n];
+      factor_[point][n] = static_cast<float>(coefficients_[point][n] * inverse[n]);
   int failed = bad >= 0 ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, grid_.comm());
   if (failed != 0)
@@ -212,6 +216,35 @@ PetscErrorCode StencilOperator::multiply_single_rank(Vec x, Vec y) const noexcep
   return 0;
 }
 
+namespace {
+/// In place, for m = 0 .. count - 1: v[m] -= a[m] v[m - 1] (v[-1] = 0), the positions m taken
+/// `step` apart (1: forward along x, -1: backward). Four cells at a time: within a block,
+/// v[m] = q[m] + b[m] p with p the value before the block, so the chain from block to block is
+/// one multiply-add per four cells (the q and b of the next block do not wait for it); about 10 %
+/// faster sweeps than the plain recurrence (benchmarks/micro).
+void solve_recurrence(double* v, const float* a, int count, int step) {
+  double before = 0.0;
+  int m = 0;
+  for (; m + 4 <= count; m += 4) {
+    const long i0 = static_cast<long>(m) * step, i1 = i0 + step, i2 = i1 + step, i3 = i2 + step;
+    const double q0 = v[i0], q1 = v[i1] - a[i1] * q0, q2 = v[i2] - a[i2] * q1,
+                 q3 = v[i3] - a[i3] * q2;
+    const double b0 = -static_cast<double>(a[i0]), b1 = -a[i1] * b0, b2 = -a[i2] * b1,
+                 b3 = -a[i3] * b2;
+    v[i0] = q0 + b0 * before;
+    v[i1] = q1 + b1 * before;
+    v[i2] = q2 + b2 * before;
+    before = q3 + b3 * before;
+    v[i3] = before;
+  }
+  for (; m < count; ++m) {
+    const long i = static_cast<long>(m) * step;
+    before = v[i] - a[i] * before;
+    v[i] = before;
+  }
+}
+} // namespace
+
 PetscErrorCode StencilOperator::precondition(Vec r, Vec z) const noexcept {
   TF_PETSC_RETURN_ON_ERROR(PetscLogEventBegin(precondition_event, 0, 0, 0, 0));
   const PetscScalar* residual = nullptr;
@@ -220,9 +253,9 @@ PetscErrorCode StencilOperator::precondition(Vec r, Vec z) const noexcept {
   TF_PETSC_RETURN_ON_ERROR(VecGetArray(z, &result));
   const int nx = grid_.owned_count(0), ny = grid_.owned_count(1), nz = grid_.owned_count(2);
   const long sy = nx, sz = static_cast<long>(nx) * ny;
-  const double* inverse = factor_[center].data();
-  const double *w = factor_[west].data(), *e = factor_[east].data(), *s = factor_[south].data(),
-               *no = factor_[north].data(), *d = factor_[down].data(), *u = factor_[up].data();
+  const float* inverse = factor_[center].data();
+  const float *w = factor_[west].data(), *e = factor_[east].data(), *s = factor_[south].data(),
+              *no = factor_[north].data(), *d = factor_[down].data(), *u = factor_[up].data();
   // Rows of the block's neighbours outside it (block Jacobi): zero.
   const double* zero = zero_row_.data();
   // (D + L) y = r: y_i = r_i / D_i - (s/D)_i y_south - (d/D)_i y_down - (w/D)_i y_(i-1); the
@@ -237,11 +270,7 @@ PetscErrorCode StencilOperator::precondition(Vec r, Vec z) const noexcept {
         const long n = n0 + i;
         y[i] = residual[n] * inverse[n] - s[n] * y_south[i] - d[n] * y_down[i];
       }
-      double previous = 0.0;
-      for (int i = 0; i < nx; ++i) {
-        previous = y[i] - w[n0 + i] * previous;
-        y[i] = previous;
-      }
+      solve_recurrence(y, w + n0, nx, 1);
     }
   // (I + D^-1 U) x = y, backwards, in place.
   for (int k = nz - 1; k >= 0; --k)
@@ -254,11 +283,7 @@ PetscErrorCode StencilOperator::precondition(Vec r, Vec z) const noexcept {
         const long n = n0 + i;
         x[i] -= no[n] * x_north[i] + u[n] * x_up[i];
       }
-      double next = 0.0;
-      for (int i = nx - 1; i >= 0; --i) {
-        next = x[i] - e[n0 + i] * next;
-        x[i] = next;
-      }
+      solve_recurrence(x + nx - 1, e + n0 + nx - 1, nx, -1);
     }
   TF_PETSC_RETURN_ON_ERROR(VecRestoreArray(z, &result));
   TF_PETSC_RETURN_ON_ERROR(VecRestoreArrayRead(r, &residual));

@@ -62,7 +62,10 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   dispersion_dm_ = grid.create_compatible_dm(7, DMDA_STENCIL_STAR, 1);
   TF_PETSC_CHECK(DMCreateLocalVector(face_dm_, face_flows_local_.out()));
   TF_PETSC_CHECK(DMCreateLocalVector(dispersion_dm_, dispersion_local_.out()));
-  TF_PETSC_CHECK(DMCreateLocalVector(wide_dm_, wide_local_.out()));
+  int ranks = 1;
+  MPI_Comm_size(grid.comm(), &ranks);
+  single_rank_ = ranks == 1;
+  if (!single_rank_) TF_PETSC_CHECK(DMCreateLocalVector(wide_dm_, wide_local_.out()));
 
   // Sorbing species need a bulk density (and foc for Koc) in every cell.
   for (long n = 0; n < grid.owned_cells(); ++n)
@@ -992,19 +995,22 @@ double TransportSolver::dispersion_conductance(PetscScalar**** dispersion, std::
                           dispersion[nk][nj][ni][axis] + diffusion * dispersion[nk][nj][ni][3]);
 }
 
-void TransportSolver::update_wide(std::size_t s) {
+Vec TransportSolver::update_wide(std::size_t s) {
+  // On one rank the width-2 ghosted layout is the global one (no ghosts outside the domain).
+  if (single_rank_) return concentration_[s];
   // The species' global vector has the layout of wide_dm_'s (the grid's distribution).
   TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, concentration_[s], INSERT_VALUES, wide_local_));
+  return wide_local_;
 }
 
 void TransportSolver::compute_tvd_correction(std::size_t s) {
-  update_wide(s);
+  const Vec wide = update_wide(s);
   TF_PETSC_CHECK(VecSet(tvd_rhs_, 0.0));
   // Flat arrays: the width-2 ghosted concentrations, the width-1 ghosted face flows (3 per
   // cell) and the owned right-hand side, with their strides along each axis.
   const PetscScalar *c = nullptr, *flows = nullptr;
   PetscScalar* b = nullptr;
-  TF_PETSC_CHECK(VecGetArrayRead(wide_local_, &c));
+  TF_PETSC_CHECK(VecGetArrayRead(wide, &c));
   TF_PETSC_CHECK(VecGetArrayRead(face_flows_local_, &flows));
   TF_PETSC_CHECK(VecGetArray(tvd_rhs_, &b));
   PetscInt wide_begin[3], wide_size[3], face_begin[3], face_size[3];
@@ -1071,17 +1077,17 @@ void TransportSolver::compute_tvd_correction(std::size_t s) {
   }
   TF_PETSC_CHECK(VecRestoreArray(tvd_rhs_, &b));
   TF_PETSC_CHECK(VecRestoreArrayRead(face_flows_local_, &flows));
-  TF_PETSC_CHECK(VecRestoreArrayRead(wide_local_, &c));
+  TF_PETSC_CHECK(VecRestoreArrayRead(wide, &c));
 }
 
 double TransportSolver::plane_discharge(std::size_t s, int axis, int face) {
   // Face `face` lies between cells face - 1 and face along `axis`; the rank owning the lower
   // cell counts it.
-  update_wide(s);
+  const Vec wide_values = update_wide(s);
   double discharge = 0.0;
   const int lower = face - 1;
   if (lower >= grid_.owned_begin(axis) && lower < grid_.owned_end(axis)) {
-    DmdaArrayRead<const PetscScalar***> wide(wide_dm_, wide_local_);
+    DmdaArrayRead<const PetscScalar***> wide(wide_dm_, wide_values);
     const auto* c = wide.get();
     PetscScalar**** faces = nullptr;
     PetscScalar**** dispersion = nullptr;
@@ -1425,9 +1431,9 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
       TF_PETSC_CHECK(VecRestoreArrayRead(residual_, &r));
     } else {
       // (A C - b) of the held rows, from their saved entries and the ghosted concentrations.
-      update_wide(s);
+      const Vec wide_values = update_wide(s);
       const PetscScalar *wide = nullptr, *b = nullptr;
-      TF_PETSC_CHECK(VecGetArrayRead(wide_local_, &wide));
+      TF_PETSC_CHECK(VecGetArrayRead(wide_values, &wide));
       TF_PETSC_CHECK(VecGetArrayRead(rhs_full_, &b));
       for (std::size_t n = 0; n < residual.size(); ++n) {
         double value = -b[fixed_rows_[s][n] - first_row];
@@ -1436,7 +1442,7 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
         residual[n] = value;
       }
       TF_PETSC_CHECK(VecRestoreArrayRead(rhs_full_, &b));
-      TF_PETSC_CHECK(VecRestoreArrayRead(wide_local_, &wide));
+      TF_PETSC_CHECK(VecRestoreArrayRead(wide_values, &wide));
     }
     for (std::size_t n = 0; n < residual.size(); ++n) {
       const double mass = residual[n] * dt;

@@ -8,10 +8,10 @@
 // on the plume benchmark needs about a quarter fewer Krylov iterations (benchmarks/RESULTS.md).
 //
 // Why hand-written rather than PETSc's AIJ matrix with PCILU: the structure is known, so the
-// operator needs 56 bytes per cell (AIJ: 8 per value and 4 per column index, about 92) and so
-// does the factor, stored as the inverse pivots and the couplings divided by them (PCILU: a
-// second AIJ matrix); the loops run on unit-stride arrays without index indirection, and each
-// sweep is multiply-adds only (benchmarks/RESULTS.md has the measurements). Used for linear
+// operator needs 56 bytes per cell (AIJ: 8 per value and 4 per column index, about 92) and the
+// factor 28, stored in single precision as the inverse pivots and the couplings divided by them
+// (PCILU: a second AIJ matrix); the loops run on unit-stride arrays without index indirection, and
+// each sweep is multiply-adds only (benchmarks/RESULTS.md has the measurements). Used for linear
 // species on the 7-point stencil; nonlinear species and the 19-point stencil of the
 // cross-dispersion terms keep the assembled AIJ path (TransportSolver).
 #include <array>
@@ -66,8 +66,10 @@ private:
   VecHandle x_ghosted_; ///< multiply, several ranks: the argument with its ghosts (0 outside)
   std::array<std::vector<double>, kPoints> coefficients_;
   /// The DILU factor per owned cell: at `center` the inverse pivot 1/D, at the neighbours the
-  /// couplings divided by the pivot (w/D, e/D, ...), which keep each sweep to multiply-adds.
-  std::array<std::vector<double>, kPoints> factor_;
+  /// couplings divided by the pivot (w/D, e/D, ...), which keep each sweep to multiply-adds. In
+  /// single precision: a preconditioner needs no more (GMRES's residual is the operator's, in
+  /// double), and the sweeps stream half the bytes.
+  std::array<std::vector<float>, kPoints> factor_;
   std::vector<double> zero_row_; ///< the values of a row outside the block (block Jacobi)
   bool single_rank_ = false;     ///< no ghost exchange: multiply() reads its argument directly
   MatHandle shell_;

@@ -189,8 +189,9 @@ private:
                               double dt) const;
   /// Whether source n holds its cells over [time, time + dt] (a NAPL source until exhausted).
   bool holds_cells(std::size_t n, double time, double dt) const;
-  /// Copies species s into the width-2 ghosted vector.
-  void update_wide(std::size_t s);
+  /// The vector to read species s from in the width-2 ghosted layout: on several ranks
+  /// wide_local_, updated; on one rank, where that layout is the global one, the species' own.
+  Vec update_wide(std::size_t s);
   /// [g/d] TVD correction to the upwind advective transfer in the +axis direction through the
   /// face between cell (i, j, k) and its +axis neighbour, for face flow `flow` [m3/d].
   double tvd_face_transfer(const PetscScalar* const* const* c, double flow, int i, int j, int k,
@@ -245,7 +246,8 @@ private:
   bool cross_terms_ = false;         ///< the operators carry the cross terms
   VecHandle face_flows_local_;
   VecHandle dispersion_local_;
-  VecHandle wide_local_;
+  VecHandle wide_local_; ///< several ranks only
+  bool single_rank_ = false;
   std::vector<ExternalFlow> external_;
   /// [m3/d] per owned cell: water released from elastic storage (transient flow), which
   /// enters (or, negative, leaves) the mobile water at the cell's concentration.
