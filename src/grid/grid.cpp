@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -54,9 +55,30 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widt
     for (std::size_t c = 0; c < widths.size(); ++c)
       centers_[axis][c] = 0.5 * (nodes[c] + nodes[c + 1]);
   }
+  // Ranks along each axis: -grid_processors_x/_y/_z, PETSc's choice for the others. (Cutting
+  // across the main flow rather than along it keeps each rank's block preconditioner of the
+  // transport whole along the flow lines: benchmarks/RESULTS.md.)
+  PetscInt processors[3] = {PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE};
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  PetscInt fixed = 1;
+  for (int axis = 0; axis < 3; ++axis) {
+    const std::string option = std::string("-grid_processors_") + "xyz"[axis];
+    PetscBool given = PETSC_FALSE;
+    TF_PETSC_CHECK(PetscOptionsGetInt(nullptr, nullptr, option.c_str(), &processors[axis], &given));
+    if (!given) continue;
+    if (processors[axis] < 1 || processors[axis] > cells(axis))
+      throw InputError(fmt::format("{} {}: must be between 1 and the {} cells along that axis",
+                                   option, processors[axis], cells(axis)));
+    fixed *= processors[axis];
+  }
+  if (ranks % fixed != 0)
+    throw InputError(fmt::format("-grid_processors_x/_y/_z: {} ranks do not divide into {} along "
+                                 "the given axes",
+                                 ranks, fixed));
   TF_PETSC_CHECK(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE,
-                              DMDA_STENCIL_STAR, cells(0), cells(1), cells(2), PETSC_DECIDE,
-                              PETSC_DECIDE, PETSC_DECIDE, 1, 1, nullptr, nullptr, nullptr,
+                              DMDA_STENCIL_STAR, cells(0), cells(1), cells(2), processors[0],
+                              processors[1], processors[2], 1, 1, nullptr, nullptr, nullptr,
                               dm_.out()));
   TF_PETSC_CHECK(DMSetUp(dm_));
   PetscInt xs, ys, zs, xm, ym, zm;

@@ -55,6 +55,25 @@ def main():
                  "flow solver did not converge")
     if text.count("numerical error") != 1:
         failures.append("numerical failure message printed once")
+    # The rank layout: an impossible one is refused; one chosen along x gives the observations
+    # of the one-rank run.
+    check("impossible rank layout", [mpiexec, "--oversubscribe", "-n", "2", terrafate, "run", deck,
+                                     "-o", os.path.join(workdir, "layout_bad"),
+                                     "-grid_processors_x", "3"], 2, "-grid_processors")
+    check("rank layout along x", [mpiexec, "--oversubscribe", "-n", "2", terrafate, "run", deck,
+                                  "-o", os.path.join(workdir, "layout_x"), "-grid_processors_y",
+                                  "1", "-grid_processors_z", "1"], 0, "results in", "stdout")
+    def observations(folder):
+        with open(os.path.join(folder, "observations.csv")) as f:
+            rows = [line.strip().split(",") for line in f][1:]
+        return {tuple(row[:3]): float(row[3]) for row in rows}
+    serial, split = observations(ok), observations(os.path.join(workdir, "layout_x"))
+    worst = max(abs(split[key] - value) / max(abs(value), 1e-30) for key, value in serial.items()
+                if abs(value) > 1e-12)
+    print(f"{'PASS' if worst < 1e-8 and serial.keys() == split.keys() else 'FAIL'} rank layout "
+          f"along x vs one rank: largest relative difference {worst:.2e} (tolerance 1e-8)")
+    if not (worst < 1e-8 and serial.keys() == split.keys()):
+        failures.append("rank layout along x vs one rank")
     if failures:
         sys.exit(f"FAIL: {', '.join(failures)}")
     print("PASS")
