@@ -1027,7 +1027,10 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
         double step_cap = resuming ? resume_step_cap : time.max_step;
         resuming = false;
         while (t < end) {
-          const double t_next = std::min(t + dt, *breaks.upper_bound(t));
+          // A step that would stop short of the next break by round-off (30.416... d steps to
+          // 7300 d, say) runs to the break instead of leaving a step of 1e-12 d after it.
+          const double next_break = *breaks.upper_bound(t);
+          const double t_next = t + dt >= next_break - 1.0e-9 * dt ? next_break : t + dt;
           double step_length = t_next - t;
           // A failed step is undone and retried with a quarter of the step, a few times.
           remediation.before_step(t, *transport);
