@@ -42,6 +42,7 @@ from analytic import SteadyChain, first_type, line_source_steady, third_type  # 
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "mf6" / "results"
 FIGURES = ROOT / "docs" / "verification"
+
 DPI = 100
 
 
@@ -176,10 +177,7 @@ def case_p2(tests):
     ax.set_xlabel("MODFLOW 6 TVD [mg/L]")
     ax.set_ylabel("terrafate [mg/L]")
     ax.set_title("MT3DMS problem 3 (100, 200, 365 d)")
-    fig.tight_layout()
-    figure = FIGURES / "mf6_p2.png"
-    fig.savefig(figure, dpi=100)
-    plt.close(fig)
+    figure = FIGURES / save(fig, "mf6_p2.png")
     text = ["## MODFLOW 6 problem 2 (MT3DMS problem 3)", "",
             "2-D uniform flow, a well injecting 1 m3/d at 1000 mg/L, aL = 10 m, aT = 3 m. Deck: "
             "`inputs/verification/mf6_p2_mt3dms_p03.yaml`; test: `transport_mf6_p2_tvd` "
@@ -222,10 +220,7 @@ def case_ogata_banks(tests):
     ax.set_ylabel("C / C0")
     ax.set_title("Third-type inlet, R = 1.5, decay")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    figure = FIGURES / "ogata_banks.png"
-    fig.savefig(figure, dpi=100)
-    plt.close(fig)
+    figure = FIGURES / save(fig, "ogata_banks.png")
     text = ["## Column with a flux (third-type) inlet, retardation and decay", "",
             "v = 0.5 m/d, D = 0.25 m2/d, R = 1.5, mu = 0.0025 /d. Deck: "
             "`tests/transport/ogata_banks.yaml`; test: `transport_ogata_banks` "
@@ -261,10 +256,7 @@ def case_decay_chain(tests):
     ax.set_ylabel("C [mg/L]")
     ax.set_title(f"Steady decay chain A -> B -> C -> D ({t:g} d)")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    figure = FIGURES / "decay_chain.png"
-    fig.savefig(figure, dpi=100)
-    plt.close(fig)
+    figure = FIGURES / save(fig, "decay_chain.png")
     text = ["## Steady four-member decay chain", "",
             "A -> B -> C -> D in uniform 1-D flow, v = 0.5 m/d, D = 0.25 m2/d, k = 0.01, 0.005, "
             "0.002, 0.001 /d, yields 0.8, 0.7, 0.6, inlet held at C_A = 1. Deck: "
