@@ -866,9 +866,6 @@ def case_ensemble(tests):
 
 
 NOT_PLOTTED = [
-    ("`flow_np1`, `flow_np2` (tests/flow/test_flow_analytic.cpp)",
-     "recharge between fixed heads, layered column, Theis: a C++ gtest that asserts in memory "
-     "and writes no outputs to read back"),
     ("`transport_analytic`", "checks the closed forms themselves (no terrafate run)"),
     ("`transport_ranks_agreement`, `transport_one_sided_source_np2`, `soil_ranks_agreement`, "
      "`remediation_ranks_agreement`, `risk_ensemble_ranks`, `io_output_np*`",
@@ -886,6 +883,72 @@ NOT_PLOTTED = [
 ]
 
 
+def case_flow(tests):
+    folder = need(tests / "flow_analytic", *(tests / "flow_analytic" / f"{name}.csv" for name in
+                                             ("recharge_50", "recharge_100", "recharge_200",
+                                              "layered", "theis")))
+
+    def table(name):
+        with open(folder / f"{name}.csv", newline="") as f:
+            rows = list(csv.DictReader(f))
+        return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
+
+    fig, axes = plt.subplots(1, 3, figsize=(9.6, 3.2))
+    recharge = {cells: table(f"recharge_{cells}") for cells in (50, 100, 200)}
+    errors = {cells: np.max(np.abs(r["head_m"] - r["exact_m"])) for cells, r in recharge.items()}
+    medium = recharge[100]
+    axes[0].plot(medium["x_m"], medium["head_m"], "-", label="terrafate, 100 cells")
+    axes[0].plot(medium["x_m"][::5], medium["exact_m"][::5], "o", ms=3, mfc="none",
+                 color="k", label="analytic")
+    axes[0].set_xlabel("x [m]")
+    axes[0].set_ylabel("head [m]")
+    axes[0].set_title("Recharge between fixed heads", fontsize=9)
+    axes[0].legend(fontsize=7)
+    layered = table("layered")
+    axes[1].plot(layered["head_m"], layered["z_m"], "-", label="terrafate")
+    axes[1].plot(layered["exact_m"], layered["z_m"], "o", ms=3, mfc="none", color="k",
+                 label="analytic")
+    axes[1].set_xlabel("head [m]")
+    axes[1].set_ylabel("z [m]")
+    axes[1].set_title("Layered column (K 1, 10, 0.1, 5 m/d)", fontsize=9)
+    axes[1].legend(fontsize=7)
+    theis = table("theis")
+    for time in sorted(set(theis["time_d"])):
+        at = theis["time_d"] == time
+        line, = axes[2].plot(theis["radius_m"][at], theis["drawdown_m"][at], "-",
+                             label=f"terrafate {time:g} d")
+        axes[2].plot(theis["radius_m"][at], theis["theis_m"][at], "o", ms=3, mfc="none",
+                     color=line.get_color())
+    axes[2].plot([], [], "o", ms=3, mfc="none", color="k", label="Theis")
+    axes[2].set_xscale("log")
+    axes[2].set_xlabel("r [m]")
+    axes[2].set_ylabel("drawdown [m]")
+    axes[2].set_title("Theis well, Q = 500 m3/d", fontsize=9)
+    axes[2].legend(fontsize=7)
+    figure = save(fig, "flow_analytic.png")
+    layered_error = np.max(np.abs(layered["head_m"] - layered["exact_m"])) / 20.0
+    theis_error = np.max(np.abs(theis["drawdown_m"] - theis["theis_m"]) / theis["theis_m"])
+    rows = [(f"recharge parabola, {cells} cells", f"max abs error {e(errors[cells])} m", "")
+            for cells in (50, 100, 200)]
+    rows.append(("recharge parabola, observed order", f"{math.log2(errors[50] / errors[100]):.3f}, "
+                 f"{math.log2(errors[100] / errors[200]):.3f}", "2 +- 0.1; 100 cells < 2e-4 m"))
+    rows.append(("layered column", f"max abs error / 20 m: {e(layered_error)}", "1e-10"))
+    rows.append(("Theis, r = 10-100 m, t = 1 and 10 d", f"max rel. error {theis_error:.4f}",
+                 "0.02"))
+    return section(
+        "Groundwater flow: recharge, a layered column and the Theis well",
+        "Steady recharge (0.5 mm/d) on a 1000 m strip between heads of 10 and 5 m (T = 50 m2/d; "
+        "analytic parabola), steady vertical flow through four layers (piecewise linear head, "
+        "harmonic flux), and transient drawdown around a well in a confined aquifer (T = 100 "
+        "m2/d, S = 1e-3; the Theis solution with W(u) to machine precision, on a telescoping "
+        "grid, BoomerAMG). Decks in tests/flow/test_flow_analytic.cpp, which writes these "
+        "tables on its one-rank run; test: `flow_np1` (and `flow_np2`, the same checks on 2 "
+        "ranks).",
+        figure, "terrafate heads and drawdowns vs the analytic solutions",
+        ["case", "error", "test tolerance"], rows,
+        "The flow budgets close to 1e-10 or better in all three cases (asserted by the tests).")
+
+
 def version(tests):
     """'terrafate VERSION (git COMMIT)' from the provenance.json of the outputs read."""
     seen = set()
@@ -897,6 +960,7 @@ def version(tests):
 
 
 CASES = [
+    ("flow_np1", case_flow),
     ("transport_mf6_p1_tvd", lambda t: case_p1(t, "tvd")),
     ("transport_mf6_p1_upstream", lambda t: case_p1(t, "upstream")),
     ("transport_mf6_p2_tvd", case_p2),

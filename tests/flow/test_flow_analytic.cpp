@@ -2,6 +2,8 @@
 // layered column (piecewise linear head, harmonic-mean flux) and the Theis well. Runs at 1 and
 // 2 ranks; each rank checks the cells it owns.
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <numbers>
 
 #include <fmt/format.h>
@@ -19,6 +21,45 @@ double max_over_ranks(double value) {
   MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
   return value;
 }
+
+/// On the one-rank run only (on several each rank holds part of the grid): `text` as
+/// flow_analytic/<file> in the working folder (ctest's build/tests), for the verification report
+/// (scripts/make_verification_report.py) and the exported decks
+/// (scripts/export_verification_decks.py). Whether it was opened.
+bool open_verification_file(std::ofstream& file, const std::string& name) {
+  int ranks = 1;
+  MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
+  if (ranks != 1) return false;
+  std::filesystem::create_directories("flow_analytic");
+  file.open("flow_analytic/" + name);
+  return true;
+}
+
+/// The deck a case runs, as flow_analytic/<name>.yaml (one-rank run).
+void write_verification_deck(const std::string& name, const std::string& text) {
+  std::ofstream file;
+  if (open_verification_file(file, name + ".yaml")) file << text;
+}
+
+/// The one-rank run's comparison, as flow_analytic/<name>.csv.
+class VerificationTable {
+public:
+  VerificationTable(const std::string& name, const std::string& header) {
+    if (open_verification_file(file_, name + ".csv")) file_ << header << "\n";
+  }
+  void row(std::initializer_list<double> values) {
+    if (!file_.is_open()) return;
+    const char* separator = "";
+    for (const double value : values) {
+      file_ << separator << fmt::format("{:.17g}", value);
+      separator = ",";
+    }
+    file_ << "\n";
+  }
+
+private:
+  std::ofstream file_;
+};
 
 /// Owned head values with their cell indices.
 template <typename F> void for_owned_heads(const Grid& grid, Vec head, F&& visit) {
@@ -47,17 +88,20 @@ flow:
 
 /// Max |h - analytic| over the cell centres for the recharge case on `cells` cells.
 double recharge_error(int cells, double* closure) {
+  write_verification_deck(fmt::format("recharge_{}", cells), recharge_deck(cells));
   const Deck deck = read_deck_text(recharge_deck(cells), "recharge.yaml");
   const Model model(PETSC_COMM_WORLD, deck);
   FlowSolver flow(model.grid, model.materials, model.flow);
   flow.solve_steady(0.0, 0.0);
   const double length = 1000.0, transmissivity = 50.0, recharge = 5.0e-4;
   double error = 0.0;
+  VerificationTable table(fmt::format("recharge_{}", cells), "x_m,head_m,exact_m");
   for_owned_heads(model.grid, flow.head(), [&](int i, int, int, double h) {
     const double x = model.grid.center(0, i);
     const double exact =
         10.0 - 5.0 * x / length + recharge * x * (length - x) / (2.0 * transmissivity);
     error = std::max(error, std::abs(h - exact));
+    table.row({x, h, exact});
   });
   *closure = flow.budget().relative_closure;
   return max_over_ranks(error);
@@ -84,7 +128,7 @@ TEST(FlowAnalytic, RechargeBetweenFixedHeadsIsSecondOrder) {
 
 TEST(FlowAnalytic, LayeredColumnIsExact) {
   // Vertical flow through four layers of K = 1, 10, 0.1, 5 m/d (5, 2, 3, 4 cells of 1 m).
-  const Deck deck = read_deck_text(R"(
+  const std::string text = R"(
 grid: {size: [2, 3, 14], cells: [1, 1, 14]}
 materials:
   - {name: l1, region: all, hydraulic_conductivity: [3, 3, 1], porosity: 0.3}
@@ -96,8 +140,9 @@ flow:
   boundaries:
     - {face: zmin, type: head, head: 10}
     - {face: zmax, type: head, head: 20}
-)",
-                                   "layered.yaml");
+)";
+  write_verification_deck("layered", text);
+  const Deck deck = read_deck_text(text, "layered.yaml");
   const Model model(PETSC_COMM_WORLD, deck);
   FlowSolver flow(model.grid, model.materials, model.flow);
   flow.solve_steady(0.0, 0.0);
@@ -119,8 +164,10 @@ flow:
     return h;
   };
   double error = 0.0;
+  VerificationTable table("layered", "z_m,head_m,exact_m");
   for_owned_heads(model.grid, flow.head(), [&](int, int, int k, double h) {
     error = std::max(error, std::abs(h - exact_head(model.grid.center(2, k))) / 20.0);
+    table.row({model.grid.center(2, k), h, exact_head(model.grid.center(2, k))});
   });
   error = max_over_ranks(error);
   EXPECT_LT(error, 1e-10);
@@ -216,6 +263,7 @@ observations:
     - {{name: r100, position: [0, -100, 5]}}
 )",
                                        -extent, widths);
+  write_verification_deck("theis", text);
   const Deck deck = read_deck_text(text, "theis.yaml");
   const Model model(PETSC_COMM_WORLD, deck);
   const PointSampler sampler(model.grid, deck.observation_points);
@@ -228,6 +276,7 @@ observations:
   const double radii[4] = {10, 20, 50, 100};
   const double transmissivity = 100.0, storativity = 1.0e-3, rate = 500.0;
   double t = 0.0, dt = 1.0e-5, worst = 0.0, closure = 0.0;
+  VerificationTable table("theis", "time_d,radius_m,drawdown_m,theis_m");
   for (double check_time : {1.0, 10.0}) {
     while (t < check_time - 1e-12) {
       const double step = std::min(dt, check_time - t);
@@ -247,6 +296,7 @@ observations:
         worst = std::max(worst, relative);
         std::printf("Theis t = %g d r = %g m: numerical %.5f m, analytic %.5f m, rel. err %.4f\n",
                     t, radii[p], -drawdown[p], theis, relative);
+        table.row({t, radii[p], -drawdown[p], theis});
         EXPECT_LT(relative, 0.02) << "t = " << t << " r = " << radii[p];
       }
   }
