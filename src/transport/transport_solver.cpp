@@ -141,6 +141,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
         cell_volume_[static_cast<std::size_t>(grid.owned_index(i, j, k))] =
             grid.cell_volume(i, j, k);
   product_zone_.assign(cell_volume_.size(), -1);
+  production_rate_.assign(count, 0.0);
   zone_decayed_.assign(spec.zones.size(), std::vector<double>(count, 0.0));
   oxidized_.assign(spec.oxidations.size(), std::vector<double>(count, 0.0));
   extracted_.assign(count, std::vector<double>(flow_spec.wells.size(), 0.0));
@@ -553,6 +554,8 @@ void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, doub
   period_end_ = period_end;
   external_ = flow.external_flows(period_begin, period_end);
   storage_release_ = flow.storage_release();
+  storage_released_ = std::any_of(storage_release_.begin(), storage_release_.end(),
+                                  [](double rate) { return rate != 0.0; });
   const auto faces = flow.face_flows();
   {
     VecHandle global;
@@ -888,6 +891,7 @@ void TransportSolver::build_rhs_base(std::size_t s, double time, double dt) {
               (im.capacity / dt * immobile_[s][n] + immobile_production(s, static_cast<long>(n))) /
               im.denominator;
     // Production by parents (already advanced to the new time).
+    double produced = 0.0;
     const auto is_daughter = [&](const auto& reaction) {
       return reaction.daughter == static_cast<int>(s);
     };
@@ -897,9 +901,12 @@ void TransportSolver::build_rhs_base(std::size_t s, double time, double dt) {
           return std::any_of(products.begin(), products.end(), is_daughter);
         })) {
       const auto& production = mobile_production(s);
-      for (std::size_t n = 0; n < owned; ++n)
+      for (std::size_t n = 0; n < owned; ++n) {
         b[n] += production[n];
+        produced += production[n];
+      }
     }
+    production_rate_[s] = produced;
     if (!loading_rates_.empty())
       for (std::size_t n = 0; n < loading_cells_.size(); ++n)
         b[loading_cells_[n]] += loading_rates_[s][n];
@@ -1336,22 +1343,34 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
     TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &values));
     const bool nonlinear_sorption = spec_.species[s].isotherm != Isotherm::linear;
     const bool zero_order = spec_.species[s].zero_order;
-    for (long n = 0; n < grid_.owned_cells(); ++n) {
-      const double volume = cell_volume_[static_cast<std::size_t>(n)];
-      const double value = values[n];
-      dissolved += materials_.porosity(n) * volume * value;
-      if (nonlinear_sorption) {
-        double slope = 0.0;
-        sorbed += materials_.bulk_density(n) * volume * isotherm(s, value, slope);
-      } else {
-        sorbed +=
-            (storage_[s][static_cast<std::size_t>(n)] - materials_.porosity(n) * volume) * value;
+    if (!nonlinear_sorption && !zero_order && !storage_released_) {
+      // The common case (linear sorption, first-order decay, no elastic storage) on the arrays:
+      // the same sums as the general loop below, without its per-cell branches and calls.
+      const double *storage = storage_[s].data(), *loss = first_order_[s].data(),
+                   *volume = cell_volume_.data();
+      for (long n = 0; n < grid_.owned_cells(); ++n) {
+        const double pore_volume = materials_.porosity(n) * volume[n];
+        dissolved += pore_volume * values[n];
+        sorbed += (storage[n] - pore_volume) * values[n];
+        decayed += loss[n] * values[n] * dt;
       }
-      decayed += first_order_loss(s, n, value) * dt;
-      if (zero_order) decayed += zero_order_loss(s, n, value) * dt;
-      const double water = storage_release_[static_cast<std::size_t>(n)] * value * dt;
-      (water > 0.0 ? released : stored) += std::abs(water);
-    }
+    } else
+      for (long n = 0; n < grid_.owned_cells(); ++n) {
+        const double volume = cell_volume_[static_cast<std::size_t>(n)];
+        const double value = values[n];
+        dissolved += materials_.porosity(n) * volume * value;
+        if (nonlinear_sorption) {
+          double slope = 0.0;
+          sorbed += materials_.bulk_density(n) * volume * isotherm(s, value, slope);
+        } else {
+          sorbed +=
+              (storage_[s][static_cast<std::size_t>(n)] - materials_.porosity(n) * volume) * value;
+        }
+        decayed += first_order_loss(s, n, value) * dt;
+        if (zero_order) decayed += zero_order_loss(s, n, value) * dt;
+        const double water = storage_release_[static_cast<std::size_t>(n)] * value * dt;
+        (water > 0.0 ? released : stored) += std::abs(water);
+      }
     TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &values));
   }
   if (dt > 0.0 && !active_zones_.empty()) {
@@ -1385,8 +1404,7 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
   balance.immobile = immobile;
   if (dt == 0.0) return;
   balance.decayed += decayed;
-  for (const double rate : mobile_production(s))
-    produced += rate * dt;
+  produced += production_rate_[s] * dt;
   balance.produced += produced;
   balance.inflow += released;
   balance.outflow += stored;
@@ -1473,13 +1491,20 @@ const std::vector<double>& TransportSolver::mobile_production(std::size_t s) {
     const auto parent_species = static_cast<std::size_t>(reaction.parent);
     const PetscScalar* parent = nullptr;
     TF_PETSC_CHECK(VecGetArrayRead(concentration_[parent_species], &parent));
-    for (long n = 0; n < grid_.owned_cells(); ++n) {
-      const int in = product_zone_[static_cast<std::size_t>(n)];
-      const bool counts = zone < 0 ? in < 0 || !zone_takes(in, reaction.parent) : in == zone;
-      if (counts)
-        production_[static_cast<std::size_t>(n)] +=
-            reaction.yield * first_order_loss(parent_species, n, parent[n]);
-    }
+    if (zone < 0 && active_zones_.empty() &&
+        spec_.species[parent_species].isotherm == Isotherm::linear) {
+      // No zone takes the parent's decay and its loss is linear: first_order_loss() on arrays.
+      const double* loss = first_order_[parent_species].data();
+      for (std::size_t n = 0; n < production_.size(); ++n)
+        production_[n] += reaction.yield * (loss[n] * parent[n]);
+    } else
+      for (long n = 0; n < grid_.owned_cells(); ++n) {
+        const int in = product_zone_[static_cast<std::size_t>(n)];
+        const bool counts = zone < 0 ? in < 0 || !zone_takes(in, reaction.parent) : in == zone;
+        if (counts)
+          production_[static_cast<std::size_t>(n)] +=
+              reaction.yield * first_order_loss(parent_species, n, parent[n]);
+      }
     TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[parent_species], &parent));
   };
   for (const auto& reaction : spec_.reactions)

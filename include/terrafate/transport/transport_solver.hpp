@@ -252,6 +252,7 @@ private:
   /// [m3/d] per owned cell: water released from elastic storage (transient flow), which
   /// enters (or, negative, leaves) the mobile water at the cell's concentration.
   std::vector<double> storage_release_;
+  bool storage_released_ = false; ///< some owned cell has a non-zero storage_release_
   double period_begin_ = 0.0, period_end_ = 0.0;
   /// Per axis and interior face f (between cells f and f + 1): TVD geometry for flow in the +axis
   /// direction (upstream cell f) and in the -axis direction (upstream cell f + 1): the ratio of
@@ -324,7 +325,9 @@ private:
   PetscReal tvd_tolerance_ = 1.0e-6;
   PetscReal nonlinear_tolerance_ = 1.0e-10;
   int nonlinear_max_iterations_ = 50;
-  std::vector<double> production_;                 ///< buffer of mobile_production()
+  std::vector<double> production_; ///< buffer of mobile_production()
+  /// [g/d] per species: the owned cells' mobile production in the current step (build_rhs_base)
+  std::vector<double> production_rate_;
   std::vector<long> loading_cells_;                ///< set_loading()
   std::vector<std::vector<double>> loading_rates_; ///< [g/d] per species and loading cell
   long linear_iterations_ = 0;
