@@ -18,7 +18,9 @@ sources=(tests/fuzz/fuzz_deck.cpp src/app/deck.cpp src/core/config.cpp src/core/
 objects=()
 for source in "${sources[@]}"; do
   object="$build/$(basename "${source%.cpp}").o"
-  if [ ! -f "$object" ] || [ "$source_dir/$source" -nt "$object" ]; then
+  # Rebuilt when the source or any project header is newer than the object.
+  if [ ! -f "$object" ] || [ "$source_dir/$source" -nt "$object" ] ||
+     [ -n "$(find "$source_dir/include" -name '*.hpp' -newer "$object" -print -quit)" ]; then
     "$cxx" "${flags[@]}" -c "$source_dir/$source" -o "$object"
   fi
   objects+=("$object")
