@@ -11,6 +11,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libyaml-cpp-dev libudunits2-dev libcli11-dev libfmt-dev libspdlog-dev
   libpagmo-dev libnlopt-cxx-dev
   libbenchmark-dev # benchmarks/: the kernels' micro-benchmarks
+  # OpenBLAS (single-threaded: one rank per core) in place of the reference BLAS that petsc-dev
+  # pulls in: PETSc's vector dots, norms and updates (GMRES) about 10 % faster per run
+  libopenblas0-serial
   python3-numpy python3-h5py python3-matplotlib
   clang-14 libclang-rt-14-dev valgrind
   slurm-wlm libpmix-dev time # cluster/: the one-node Slurm test (srun --mpi=pmix), scaling memory
