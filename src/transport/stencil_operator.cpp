@@ -38,27 +38,15 @@ StencilOperator::StencilOperator(const Grid& grid) : grid_(grid) {
     TF_PETSC_CHECK(PetscLogEventRegister("StencilMult", id, &multiply_event));
     TF_PETSC_CHECK(PetscLogEventRegister("StencilDILU", id, &precondition_event));
   }
-  int ranks = 1;
-  MPI_Comm_size(grid.comm(), &ranks);
-  single_rank_ = ranks == 1;
-  if (!single_rank_) {
-    ghosted_dm_ = grid.create_compatible_dm(1, DMDA_STENCIL_STAR, 1, DM_BOUNDARY_GHOSTED);
-    TF_PETSC_CHECK(DMCreateLocalVector(ghosted_dm_, x_ghosted_.out()));
-    TF_PETSC_CHECK(VecSet(x_ghosted_, 0.0));
-    PetscInt begin[3], size[3];
-    TF_PETSC_CHECK(DMDAGetGhostCorners(ghosted_dm_, &begin[0], &begin[1], &begin[2], &size[0],
-                                       &size[1], &size[2]));
-    ghost_stride_ = {1, size[0], static_cast<long>(size[0]) * size[1]};
-    first_ghosted_ = (grid.owned_begin(2) - begin[2]) * ghost_stride_[2] +
-                     (grid.owned_begin(1) - begin[1]) * ghost_stride_[1] +
-                     (grid.owned_begin(0) - begin[0]);
-  }
   const auto owned = static_cast<std::size_t>(grid.owned_cells());
+  make_halo();
   for (auto& values : coefficients_)
     values.assign(owned, 0.0);
   for (auto& values : factor_)
     values.assign(owned, 0.0F);
-  zero_row_.assign(static_cast<std::size_t>(grid.owned_count(0)), 0.0);
+  zero_row_.assign(static_cast<std::size_t>(
+                       std::max({grid.owned_count(0), grid.owned_count(1), grid.owned_count(2)})),
+                   0.0);
   TF_PETSC_CHECK(MatCreateShell(grid.comm(), static_cast<PetscInt>(owned),
                                 static_cast<PetscInt>(owned), grid.total_cells(),
                                 grid.total_cells(), this, shell_.out()));
@@ -137,80 +125,114 @@ void StencilOperator::set_preconditioner(PC pc) {
   TF_PETSC_CHECK(PCShellSetName(pc, "DILU (= ILU(0)) of the 7-point transport operator"));
 }
 
-void StencilOperator::multiply_row(long n0, int count, const double* __restrict xr, long gy,
-                                   long gz, double* __restrict yr) const {
+void StencilOperator::make_halo() {
+  const int nx = grid_.owned_count(0), ny = grid_.owned_count(1);
+  // The faces' ghost cells (i, j, k), face by face in the order of Point, each in the order its
+  // rows are read (along its first axis fastest).
+  std::vector<std::array<int, 3>> cells;
+  for (int face = 0; face < 6; ++face) {
+    const int axis = face / 2;
+    const bool low = face % 2 == 0;
+    halo_offset_[face] = -1;
+    if (low ? grid_.owned_begin(axis) == 0 : grid_.owned_end(axis) == grid_.cells(axis)) continue;
+    halo_offset_[face] = static_cast<long>(cells.size());
+    const int across = low ? grid_.owned_begin(axis) - 1 : grid_.owned_end(axis);
+    const int a = axis == 0 ? 1 : 0, b = axis == 2 ? 1 : 2; // the face's axes, a fastest
+    for (int q = 0; q < grid_.owned_count(b); ++q)
+      for (int p = 0; p < grid_.owned_count(a); ++p) {
+        std::array<int, 3> cell{};
+        cell[axis] = across;
+        cell[a] = grid_.owned_begin(a) + p;
+        cell[b] = grid_.owned_begin(b) + q;
+        cells.push_back(cell);
+      }
+  }
+  halo_sizes_ = {ny, nx, nx}; // the row length of the x, y and z faces' halo rows
+  if (cells.empty()) return;  // one rank: no neighbours
+  // Their indices in the global vectors, through a DM with one layer of ghosts.
+  const DmHandle ghosted = grid_.create_compatible_dm(1, DMDA_STENCIL_STAR, 1, DM_BOUNDARY_NONE);
+  PetscInt begin[3], size[3];
+  TF_PETSC_CHECK(
+      DMDAGetGhostCorners(ghosted, &begin[0], &begin[1], &begin[2], &size[0], &size[1], &size[2]));
+  std::vector<PetscInt> indices(cells.size());
+  for (std::size_t n = 0; n < cells.size(); ++n)
+    indices[n] = static_cast<PetscInt>(
+        (static_cast<long>(cells[n][2] - begin[2]) * size[1] + (cells[n][1] - begin[1])) * size[0] +
+        (cells[n][0] - begin[0]));
+  ISLocalToGlobalMapping mapping = nullptr; // owned by the DM
+  TF_PETSC_CHECK(DMGetLocalToGlobalMapping(ghosted, &mapping));
+  TF_PETSC_CHECK(ISLocalToGlobalMappingApply(mapping, static_cast<PetscInt>(indices.size()),
+                                             indices.data(), indices.data()));
+  PetscHandle<IS, ISDestroy> from;
+  TF_PETSC_CHECK(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(indices.size()),
+                                 indices.data(), PETSC_COPY_VALUES, from.out()));
+  TF_PETSC_CHECK(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(cells.size()), halo_.out()));
+  VecHandle global;
+  TF_PETSC_CHECK(DMCreateGlobalVector(ghosted, global.out()));
+  TF_PETSC_CHECK(VecScatterCreate(global, from, halo_, nullptr, halo_scatter_.out()));
+}
+
+void StencilOperator::multiply_row(long n0, int first, int last, const double* __restrict xr,
+                                   const double* xs, const double* xn, const double* xd,
+                                   const double* xu, double* __restrict yr) const {
   const double *c = coefficients_[center].data() + n0, *w = coefficients_[west].data() + n0,
                *e = coefficients_[east].data() + n0, *s = coefficients_[south].data() + n0,
                *no = coefficients_[north].data() + n0, *d = coefficients_[down].data() + n0,
                *u = coefficients_[up].data() + n0;
-  for (int i = 0; i < count; ++i)
-    yr[i] = c[i] * xr[i] + w[i] * xr[i - 1] + e[i] * xr[i + 1] + s[i] * xr[i - gy] +
-            no[i] * xr[i + gy] + d[i] * xr[i - gz] + u[i] * xr[i + gz];
+  for (int i = first; i < last; ++i)
+    yr[i] = c[i] * xr[i] + w[i] * xr[i - 1] + e[i] * xr[i + 1] + s[i] * xs[i] + no[i] * xn[i] +
+            d[i] * xd[i] + u[i] * xu[i];
 }
 
 PetscErrorCode StencilOperator::multiply(Vec x, Vec y) const noexcept {
-  if (single_rank_) return multiply_single_rank(x, y);
   TF_PETSC_RETURN_ON_ERROR(PetscLogEventBegin(multiply_event, 0, 0, 0, 0));
-  TF_PETSC_RETURN_ON_ERROR(DMGlobalToLocalBegin(ghosted_dm_, x, INSERT_VALUES, x_ghosted_));
-  TF_PETSC_RETURN_ON_ERROR(DMGlobalToLocalEnd(ghosted_dm_, x, INSERT_VALUES, x_ghosted_));
-  const PetscScalar* ghosted = nullptr;
-  PetscScalar* result = nullptr;
-  TF_PETSC_RETURN_ON_ERROR(VecGetArrayRead(x_ghosted_, &ghosted));
-  TF_PETSC_RETURN_ON_ERROR(VecGetArray(y, &result));
-  const int nx = grid_.owned_count(0), ny = grid_.owned_count(1), nz = grid_.owned_count(2);
-  const long gy = ghost_stride_[1], gz = ghost_stride_[2];
-  for (int k = 0; k < nz; ++k)
-    for (int j = 0; j < ny; ++j) {
-      const long n0 = (static_cast<long>(k) * ny + j) * nx;
-      multiply_row(n0, nx, ghosted + first_ghosted_ + k * gz + j * gy, gy, gz, result + n0);
-    }
-  TF_PETSC_RETURN_ON_ERROR(VecRestoreArray(y, &result));
-  TF_PETSC_RETURN_ON_ERROR(VecRestoreArrayRead(x_ghosted_, &ghosted));
-  TF_PETSC_RETURN_ON_ERROR(PetscLogFlops(13.0 * static_cast<double>(grid_.owned_cells())));
-  TF_PETSC_RETURN_ON_ERROR(PetscLogEventEnd(multiply_event, 0, 0, 0, 0));
-  return 0;
-}
-
-PetscErrorCode StencilOperator::multiply_single_rank(Vec x, Vec y) const noexcept {
-  TF_PETSC_RETURN_ON_ERROR(PetscLogEventBegin(multiply_event, 0, 0, 0, 0));
+  const PetscScalar* halo = nullptr;
+  if (halo_scatter_) {
+    TF_PETSC_RETURN_ON_ERROR(
+        VecScatterBegin(halo_scatter_, x, halo_, INSERT_VALUES, SCATTER_FORWARD));
+    TF_PETSC_RETURN_ON_ERROR(
+        VecScatterEnd(halo_scatter_, x, halo_, INSERT_VALUES, SCATTER_FORWARD));
+    TF_PETSC_RETURN_ON_ERROR(VecGetArrayRead(halo_, &halo));
+  }
   const PetscScalar* argument = nullptr;
   PetscScalar* result = nullptr;
   TF_PETSC_RETURN_ON_ERROR(VecGetArrayRead(x, &argument));
   TF_PETSC_RETURN_ON_ERROR(VecGetArray(y, &result));
   const int nx = grid_.owned_count(0), ny = grid_.owned_count(1), nz = grid_.owned_count(2);
-  const long gy = nx, gz = static_cast<long>(nx) * ny;
+  const long sy = nx, sz = static_cast<long>(nx) * ny;
+  const double* zero = zero_row_.data();
+  // The row of face `face` (a Point from west to up) at position `row` along its second axis: the
+  // neighbour rank's values (halo), or zeros on the domain's boundary (zero coefficients there).
+  const auto face_row = [&](int face, long row) -> const double* {
+    const long offset = halo_offset_[face - 1];
+    return offset < 0 ? zero : halo + offset + row * halo_sizes_[(face - 1) / 2];
+  };
   const double *c = coefficients_[center].data(), *w = coefficients_[west].data(),
                *e = coefficients_[east].data(), *s = coefficients_[south].data(),
                *no = coefficients_[north].data(), *d = coefficients_[down].data(),
                *u = coefficients_[up].data();
   for (int k = 0; k < nz; ++k)
     for (int j = 0; j < ny; ++j) {
-      const long n0 = (static_cast<long>(k) * ny + j) * nx;
-      if (k > 0 && k + 1 < nz && j > 0 && j + 1 < ny && nx > 2) {
-        // Interior row: its first and last cells' x neighbours outside the domain have zero
-        // coefficients, so only the cells in between use the row kernel.
-        multiply_row(n0 + 1, nx - 2, argument + n0 + 1, gy, gz, result + n0 + 1);
-        for (const long n : {n0, n0 + nx - 1})
-          result[n] = c[n] * argument[n] + (n > n0 ? w[n] * argument[n - 1] : 0.0) +
-                      (n < n0 + nx - 1 ? e[n] * argument[n + 1] : 0.0) + s[n] * argument[n - gy] +
-                      no[n] * argument[n + gy] + d[n] * argument[n - gz] + u[n] * argument[n + gz];
-        continue;
-      }
-      // A row on the domain's boundary: each neighbour only where it exists.
-      for (int i = 0; i < nx; ++i) {
+      const long n0 = k * sz + j * sy;
+      const double* xr = argument + n0;
+      const double* xs = j > 0 ? xr - sy : face_row(south, k);
+      const double* xn = j + 1 < ny ? xr + sy : face_row(north, k);
+      const double* xd = k > 0 ? xr - sz : face_row(down, j);
+      const double* xu = k + 1 < nz ? xr + sz : face_row(up, j);
+      multiply_row(n0, 1, nx - 1, xr, xs, xn, xd, xu, result + n0);
+      // The row's end cells, whose neighbours along x may lie beyond the block.
+      const double xw = face_row(west, k)[j], xe = face_row(east, k)[j];
+      for (const int i : {0, nx - 1}) {
         const long n = n0 + i;
-        double value = c[n] * argument[n];
-        if (i > 0) value += w[n] * argument[n - 1];
-        if (i + 1 < nx) value += e[n] * argument[n + 1];
-        if (j > 0) value += s[n] * argument[n - gy];
-        if (j + 1 < ny) value += no[n] * argument[n + gy];
-        if (k > 0) value += d[n] * argument[n - gz];
-        if (k + 1 < nz) value += u[n] * argument[n + gz];
-        result[n] = value;
+        result[n] = c[n] * xr[i] + w[n] * (i > 0 ? xr[i - 1] : xw) +
+                    e[n] * (i + 1 < nx ? xr[i + 1] : xe) + s[n] * xs[i] + no[n] * xn[i] +
+                    d[n] * xd[i] + u[n] * xu[i];
+        if (nx == 1) break;
       }
     }
   TF_PETSC_RETURN_ON_ERROR(VecRestoreArray(y, &result));
   TF_PETSC_RETURN_ON_ERROR(VecRestoreArrayRead(x, &argument));
+  if (halo) TF_PETSC_RETURN_ON_ERROR(VecRestoreArrayRead(halo_, &halo));
   TF_PETSC_RETURN_ON_ERROR(PetscLogFlops(13.0 * static_cast<double>(grid_.owned_cells())));
   TF_PETSC_RETURN_ON_ERROR(PetscLogEventEnd(multiply_event, 0, 0, 0, 0));
   return 0;

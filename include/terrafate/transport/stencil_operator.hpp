@@ -52,32 +52,38 @@ public:
   /// Makes `pc` apply the DILU preconditioner of this operator (which must outlive the PC's use).
   void set_preconditioner(PC pc);
 
-  /// y = A x (global vectors of the grid's DM).
+  /// y = A x (global vectors of the grid's DM). Several ranks: the values of the neighbour
+  /// ranks' cells across the block's faces are gathered first (only those, not a ghosted copy of
+  /// the whole vector).
   PetscErrorCode multiply(Vec x, Vec y) const noexcept;
-  /// y = A x on one rank, from x's own array (the domain's boundary rows need no ghosts).
-  PetscErrorCode multiply_single_rank(Vec x, Vec y) const noexcept;
   /// z = M^-1 r.
   PetscErrorCode precondition(Vec r, Vec z) const noexcept;
 
 private:
   const Grid& grid_;
-  /// Several ranks: the grid's layout with one ghost layer on every side (DM_BOUNDARY_GHOSTED).
-  DmHandle ghosted_dm_;
-  VecHandle x_ghosted_; ///< multiply, several ranks: the argument with its ghosts (0 outside)
+  /// The values of the neighbour ranks' cells across the block's faces (several ranks), face
+  /// after face (west, east, south, north, down, up), each in rows along its first axis.
+  VecHandle halo_;
+  PetscHandle<VecScatter, VecScatterDestroy> halo_scatter_; ///< global vector -> halo_
+  std::array<long, 6> halo_offset_{}; ///< per face: its first value in halo_, -1: domain boundary
+  std::array<long, 3> halo_sizes_{};  ///< per axis: the length of its faces' rows
   std::array<std::vector<double>, kPoints> coefficients_;
   /// The DILU factor per owned cell: at `center` the inverse pivot 1/D, at the neighbours the
   /// couplings divided by the pivot (w/D, e/D, ...), which keep each sweep to multiply-adds. In
   /// single precision: a preconditioner needs no more (GMRES's residual is the operator's, in
   /// double), and the sweeps stream half the bytes.
   std::array<std::vector<float>, kPoints> factor_;
-  std::vector<double> zero_row_; ///< the values of a row outside the block (block Jacobi)
-  bool single_rank_ = false;     ///< no ghost exchange: multiply() reads its argument directly
+  /// Zeros: a row outside the block (block Jacobi; the domain's boundary, where the coefficients
+  /// are zero), as long as the block's longest axis.
+  std::vector<double> zero_row_;
   MatHandle shell_;
-  std::array<long, 3> ghost_stride_{}; ///< strides of the ghosted arrays along x, y, z
-  long first_ghosted_ = 0;             ///< ghosted position of the first owned cell
-  /// y[i] for the cells i of one x row (first owned position n0) of `count` cells: reads x
-  /// through `xr` at the row's first cell, with neighbours at -+1, -+gy, -+gz.
-  void multiply_row(long n0, int count, const double* xr, long gy, long gz, double* yr) const;
+  /// Makes halo_ and its scatter (nothing on one rank).
+  void make_halo();
+  /// y[i] for the cells i = first .. last - 1 of one x row (first owned position n0), from the
+  /// row's values xr (neighbours along x at i -+ 1) and the rows behind and ahead of it along y
+  /// (xs, xn) and z (xd, xu).
+  void multiply_row(long n0, int first, int last, const double* xr, const double* xs,
+                    const double* xn, const double* xd, const double* xu, double* yr) const;
 };
 
 } // namespace terrafate
