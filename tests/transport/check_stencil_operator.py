@@ -4,7 +4,8 @@ heterogeneous sorbing materials, TVD, a decay chain, held (fixed-concentration) 
 source, an injection and an extraction well (ranks_agreement_transport.yaml, without the
 cross-dispersion terms, which need the 19-point assembled path).
 
-Runs, each at 1 and 2 ranks:
+Runs, each at 1 rank, 2 ranks (PETSc's layout) and 8 ranks (2 x 2 x 2, so that a block has
+neighbour ranks across faces of all three axes, whose values the stencil operator gathers):
   assembled  -transport_matrix_free 0 (AIJ matrix, PCILU; block Jacobi + ILU on 2 ranks)
   dilu0      the stencil operator with -transport_dilu_relaxation 0 (DILU = ILU(0))
   default    the stencil operator with relaxed modified ILU(0) (relaxation 0.95)
@@ -30,8 +31,12 @@ COMMON = ["-transport_dispersion_cross_terms", "false"]
 failures = []
 
 
+LAYOUTS = {1: [], 2: [], 8: ["-grid_processors_x", "2", "-grid_processors_y", "2",
+                             "-grid_processors_z", "2"]}
+
+
 def run(terrafate, deck, out, mpiexec, ranks, options):
-    command = [terrafate, "run", deck, "-o", out] + COMMON + options
+    command = [terrafate, "run", deck, "-o", out] + COMMON + LAYOUTS[ranks] + options
     if ranks > 1:
         command = [mpiexec, "--oversubscribe", "-n", str(ranks)] + command
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -52,7 +57,7 @@ def main():
     if os.path.exists(workdir):
         shutil.rmtree(workdir)
     os.makedirs(workdir)
-    for ranks in (1, 2):
+    for ranks in LAYOUTS:
         results = {mode: run(terrafate, deck, os.path.join(workdir, f"{mode}_np{ranks}"), mpiexec,
                              ranks, options) for mode, options in MODES.items()}
         reference = results["assembled"][1]
