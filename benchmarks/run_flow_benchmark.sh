@@ -2,17 +2,11 @@
 # Steady 3-D heterogeneous flow benchmark (1,000,000 cells): builds Release, runs the case at 1
 # and 2 ranks with the default preconditioner (GAMG) and with BoomerAMG, and prints a table.
 # Usage: benchmarks/run_flow_benchmark.sh [RANKS...]   (default: 1 2)
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-./scripts/build.sh >/dev/null
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-work="${BENCH_WORKDIR:-$(mktemp -d)}"
-mkdir -p "$work"
+# shellcheck source=benchmarks/setup.sh
+source "$(dirname "$0")/setup.sh" "$@"
 cp benchmarks/flow/steady_1m.yaml "$work/"
 [ -f "$work/k_100x100x100.h5" ] ||
   /usr/bin/python3 benchmarks/flow/make_k_field.py "$work/k_100x100x100.h5" 100 100 100 >/dev/null
-ranks_list=("${@:-1 2}")
 # Solver configurations: the default (CG + GAMG, rtol 1e-12), BoomerAMG, and BoomerAMG at the
 # engineering tolerance rtol 1e-8.
 declare -A solvers=(
@@ -21,7 +15,7 @@ declare -A solvers=(
   [hypre_1e-8]="-flow_pc_type hypre -flow_ksp_rtol 1e-8"
 )
 printf '%-6s %-11s %10s %10s %10s %6s %12s %10s %8s\n' ranks solver cells setup_s solve_s its cells_per_s wall_s rss_MB
-for ranks in ${ranks_list[*]}; do
+for ranks in "${ranks_list[@]}"; do
   for pc in gamg hypre hypre_1e-8; do
     out="$work/out_${pc}_np${ranks}"
     rm -rf "$out"

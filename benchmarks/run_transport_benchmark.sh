@@ -7,14 +7,8 @@
 # Usage: [CASES="plume_200k chain_200k"] [BENCH_WORKDIR=dir] benchmarks/run_transport_benchmark.sh [RANKS...]
 #   RANKS default "1 2". A CASES entry may also be the path of a deck (*.yaml), named after its
 #   file: a shortened copy, for instance, to try the script out.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-./scripts/build.sh >/dev/null
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-work="${BENCH_WORKDIR:-$(mktemp -d)}"
-mkdir -p "$work"
-if [ $# -gt 0 ]; then ranks_list=("$@"); else ranks_list=(1 2); fi
+# shellcheck source=benchmarks/setup.sh
+source "$(dirname "$0")/setup.sh" "$@"
 cases="${CASES:-plume_200k chain_200k}"
 
 printf '%-11s %5s %8s %7s %5s %8s %8s %11s %9s %6s %14s %8s %13s %10s\n' case ranks cells species \

@@ -8,14 +8,8 @@
 # also checks that the last strip's plume equals the first's (the strips are identical problems),
 # which catches a rank that solved something else.
 # Usage: [BENCH_WORKDIR=dir] benchmarks/run_weak_scaling.sh [RANKS...]   (default: 1 2)
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-./scripts/build.sh >/dev/null
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-work="${BENCH_WORKDIR:-$(mktemp -d)}"
-mkdir -p "$work"
-if [ $# -gt 0 ]; then ranks_list=("$@"); else ranks_list=(1 2); fi
+# shellcheck source=benchmarks/setup.sh
+source "$(dirname "$0")/setup.sh" "$@"
 
 # The deck for N strips (the plume_200k.yaml case, its source and points repeated per strip).
 write_deck() {
