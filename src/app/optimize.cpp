@@ -131,10 +131,10 @@ ConfigNode action_entry(const Deck& deck, const std::string& name) {
 }
 
 /// Reads one design_space entry against the deck.
-optimize::DesignParameter read_design_parameter(const ConfigNode& entry, const Deck& deck,
+search::DesignParameter read_design_parameter(const ConfigNode& entry, const Deck& deck,
                                                 double horizon) {
   entry.expect_keys({"action", "parameter", "range", "choices"});
-  optimize::DesignParameter parameter;
+  search::DesignParameter parameter;
   parameter.action = entry.string("action");
   const std::string type = deck.root.has("remediation") ? action_type(deck, parameter.action) : "";
   if (type.empty())
@@ -194,9 +194,9 @@ optimize::DesignParameter read_design_parameter(const ConfigNode& entry, const D
 }
 
 /// Reads `optimizer:` (the search settings; `strategy` is read by the caller).
-optimize::SearchSettings read_search_settings(const ConfigNode& node) {
+search::SearchSettings read_search_settings(const ConfigNode& node) {
   node.expect_keys({"population", "generations", "seed", "refinement", "strategy"});
-  optimize::SearchSettings settings;
+  search::SearchSettings settings;
   if (node.has("population")) {
     settings.population = static_cast<unsigned>(node.at("population").as_integer(8, 10000));
     if (settings.population % 4 != 0)
@@ -355,8 +355,8 @@ Evaluation aggregate(const std::vector<Evaluation>& members, double confidence) 
 }
 
 /// The search's view of an evaluation.
-optimize::DesignFitness fitness_of(const Evaluation& e, const ObjectiveSpec& objective) {
-  optimize::DesignFitness f;
+search::DesignFitness fitness_of(const Evaluation& e, const ObjectiveSpec& objective) {
+  search::DesignFitness f;
   f.objectives = {e.tco2e, e.time_to_target, e.cost};
   f.minimized = objective.minimize == "cost" ? e.cost : e.tco2e;
   f.feasible = e.ok && e.feasible;
@@ -476,7 +476,7 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
 
   const auto optimizer = deck.root.find("optimizer");
   if (const auto design = deck.root.find("design_space")) {
-    std::vector<optimize::DesignParameter> parameters;
+    std::vector<search::DesignParameter> parameters;
     const auto entries = design->elements();
     for (const auto& entry : entries) {
       parameters.push_back(read_design_parameter(entry, deck, spec.objective.horizon));
@@ -517,7 +517,7 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
         spec.branch_time =
             std::min(spec.branch_time,
                      p.discrete ? *std::min_element(p.choices.begin(), p.choices.end()) : p.low);
-    spec.design_space = optimize::DesignSpace(std::move(parameters));
+    spec.design_space = search::DesignSpace(std::move(parameters));
     if (optimizer) spec.search = read_search_settings(*optimizer);
   } else if (optimizer) {
     throw optimizer->error("optimizer: sets the design-space search: the deck has no "
@@ -832,7 +832,7 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     }
     return best;
   };
-  const optimize::BatchEvaluator evaluate_designs =
+  const search::BatchEvaluator evaluate_designs =
       [&](const std::vector<std::vector<double>>& batch) {
         std::vector<Candidate> fresh;
         std::vector<std::size_t> index(batch.size());
@@ -857,7 +857,7 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
           results.push_back(std::move(e));
         for (const auto& [x, at] : pending)
           cache[x] = at;
-        std::vector<optimize::DesignFitness> fitness;
+        std::vector<search::DesignFitness> fitness;
         for (const std::size_t i : index)
           fitness.push_back(fitness_of(results[i], spec.objective));
         if (root) {
@@ -877,12 +877,12 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
       };
   std::string refined_from;
   if (searching) {
-    optimize::nsga2_search(space, spec.search, evaluate_designs);
+    search::nsga2_search(space, spec.search, evaluate_designs);
     // Every rank holds the same search numbers, so every rank picks the same start.
     if (const auto* best = best_feasible_design()) {
       refined_from = best->name;
       const auto x = space.encode(best->values);
-      refinement_evaluations = optimize::refine(space, spec.search, x, evaluate_designs);
+      refinement_evaluations = search::refine(space, spec.search, x, evaluate_designs);
     }
   }
   const double evaluation_seconds = elapsed() - history_seconds;
@@ -929,7 +929,7 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   for (const auto* a : feasible)
     points.push_back({a->tco2e, a->time_to_target, a->cost});
   std::string pareto = "name,level,tco2e,time_to_target,cost\n";
-  for (const std::size_t i : optimize::non_dominated(points))
+  for (const std::size_t i : search::non_dominated(points))
     pareto += fmt::format("{},{},{},{},{}\n", feasible[i]->name, level_name(feasible[i]->level),
                           feasible[i]->tco2e, json_number(feasible[i]->time_to_target),
                           feasible[i]->cost);

@@ -6,14 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include "terrafate/optimize/design.hpp"
-#include "terrafate/optimize/search.hpp"
+#include "terrafate/search/design.hpp"
+#include "terrafate/search/search.hpp"
 
-using terrafate::optimize::DesignFitness;
-using terrafate::optimize::DesignParameter;
-using terrafate::optimize::DesignSpace;
-using terrafate::optimize::dominates;
-using terrafate::optimize::non_dominated;
+using terrafate::search::DesignFitness;
+using terrafate::search::DesignParameter;
+using terrafate::search::DesignSpace;
+using terrafate::search::dominates;
+using terrafate::search::non_dominated;
 
 namespace {
 DesignSpace mixed_space() {
@@ -74,12 +74,12 @@ TEST(Pareto, NonDominatedSetByHand) {
 TEST(Search, PenaltyKeepsFeasibleAhead) {
   DesignFitness infeasible;
   infeasible.violation = 0.5;
-  const auto f = terrafate::optimize::penalized_objectives(infeasible);
+  const auto f = terrafate::search::penalized_objectives(infeasible);
   EXPECT_DOUBLE_EQ(f[0], 1.5e12);
   DesignFitness feasible;
   feasible.feasible = true;
   feasible.objectives = {3, 4, 5};
-  EXPECT_EQ(terrafate::optimize::penalized_objectives(feasible), (std::vector<double>{3, 4, 5}));
+  EXPECT_EQ(terrafate::search::penalized_objectives(feasible), (std::vector<double>{3, 4, 5}));
 }
 
 TEST(Search, Nsga2FindsTheTradeOffOfSchafferN1) {
@@ -87,7 +87,7 @@ TEST(Search, Nsga2FindsTheTradeOffOfSchafferN1) {
   // x > 3 are infeasible (violation x - 3).
   const DesignSpace space({{"a", "x", "1", false, -10.0, 10.0, {}}});
   int batches = 0;
-  const terrafate::optimize::BatchEvaluator evaluate =
+  const terrafate::search::BatchEvaluator evaluate =
       [&](const std::vector<std::vector<double>>& xs) {
         ++batches;
         std::vector<DesignFitness> out;
@@ -100,7 +100,7 @@ TEST(Search, Nsga2FindsTheTradeOffOfSchafferN1) {
         }
         return out;
       };
-  const auto population = terrafate::optimize::nsga2_search(space, {16, 30, 7, 0}, evaluate);
+  const auto population = terrafate::search::nsga2_search(space, {16, 30, 7, 0}, evaluate);
   EXPECT_EQ(batches, 31); // the initial population and one batch per generation
   ASSERT_EQ(population.size(), 16u);
   for (const auto& x : population) {
@@ -112,7 +112,7 @@ TEST(Search, Nsga2FindsTheTradeOffOfSchafferN1) {
 TEST(Search, CobylaFindsTheConstraintBoundary) {
   // Minimize |x| subject to x <= -1.25 (compliance needs at least 1.25 of extraction), from -3.
   const DesignSpace space({{"pt", "rate", "m3/d", false, -4.0, -0.5, {}}});
-  const terrafate::optimize::BatchEvaluator evaluate =
+  const terrafate::search::BatchEvaluator evaluate =
       [&](const std::vector<std::vector<double>>& xs) {
         std::vector<DesignFitness> out;
         for (const auto& x : xs) {
@@ -125,13 +125,13 @@ TEST(Search, CobylaFindsTheConstraintBoundary) {
         return out;
       };
   double best = -4.0;
-  const terrafate::optimize::BatchEvaluator tracking =
+  const terrafate::search::BatchEvaluator tracking =
       [&](const std::vector<std::vector<double>>& xs) {
         const auto out = evaluate(xs);
         if (out[0].feasible) best = std::max(best, xs[0][0]);
         return out;
       };
-  const unsigned used = terrafate::optimize::refine(space, {16, 1, 1, 30}, {-3.0}, tracking);
+  const unsigned used = terrafate::search::refine(space, {16, 1, 1, 30}, {-3.0}, tracking);
   EXPECT_LE(used, 30u);
   EXPECT_NEAR(best, -1.25, 1e-3);
 }

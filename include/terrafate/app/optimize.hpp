@@ -24,8 +24,8 @@
 #include "terrafate/app/deck.hpp"
 #include "terrafate/app/ensemble.hpp"
 #include "terrafate/app/simulation.hpp"
-#include "terrafate/optimize/design.hpp"
-#include "terrafate/optimize/search.hpp"
+#include "terrafate/search/design.hpp"
+#include "terrafate/search/search.hpp"
 
 namespace terrafate {
 
@@ -56,9 +56,9 @@ struct OptimizationSpec {
   /// the strategies and the design space's start values: the history before it is the same for
   /// every strategy and design.
   double branch_time = 0.0;
-  optimize::DesignSpace design_space; ///< no parameters: no design search
+  search::DesignSpace design_space; ///< no parameters: no design search
   std::size_t base_strategy = 0;      ///< index into strategies: the one the designs vary
-  optimize::SearchSettings search;
+  search::SearchSettings search;
   std::optional<EnsembleSpec> ensemble;
 };
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace terrafate::optimize {
+namespace terrafate::search {
 
 /// One parameter the optimizer varies: a continuous range or a list of discrete choices, in the
 /// parameter's base unit (e.g. d for start and end, m3/d for a pumping rate).
@@ -56,4 +56,4 @@ bool dominates(const std::vector<double>& a, const std::vector<double>& b);
 /// Indices (ascending) of the points that no other point dominates. Equal points are all kept.
 std::vector<std::size_t> non_dominated(const std::vector<std::vector<double>>& points);
 
-} // namespace terrafate::optimize
+} // namespace terrafate::search

@@ -1,11 +1,11 @@
-#include "terrafate/optimize/design.hpp"
+#include "terrafate/search/design.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
-namespace terrafate::optimize {
+namespace terrafate::search {
 
 DesignSpace::DesignSpace(std::vector<DesignParameter> parameters)
     : parameters_(std::move(parameters)) {
@@ -106,4 +106,4 @@ std::vector<std::size_t> non_dominated(const std::vector<std::vector<double>>& p
   return front;
 }
 
-} // namespace terrafate::optimize
+} // namespace terrafate::search

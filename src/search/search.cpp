@@ -1,4 +1,4 @@
-#include "terrafate/optimize/search.hpp"
+#include "terrafate/search/search.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <pagmo/population.hpp>
 #include <pagmo/problem.hpp>
 
-namespace terrafate::optimize {
+namespace terrafate::search {
 
 namespace {
 /// pagmo user-defined problem: three objectives, the discrete parameters as its integer part,
@@ -130,4 +130,4 @@ unsigned refine(const DesignSpace& space, const SearchSettings& settings,
   return state.evaluations;
 }
 
-} // namespace terrafate::optimize
+} // namespace terrafate::search

@@ -8,9 +8,9 @@
 #include <functional>
 #include <vector>
 
-#include "terrafate/optimize/design.hpp"
+#include "terrafate/search/design.hpp"
 
-namespace terrafate::optimize {
+namespace terrafate::search {
 
 /// Search settings (deck section `optimizer:`).
 struct SearchSettings {
@@ -56,4 +56,4 @@ std::vector<std::vector<double>> nsga2_search(const DesignSpace& space,
 unsigned refine(const DesignSpace& space, const SearchSettings& settings,
                 const std::vector<double>& start, const BatchEvaluator& evaluate);
 
-} // namespace terrafate::optimize
+} // namespace terrafate::search
