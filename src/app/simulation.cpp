@@ -13,7 +13,7 @@
 
 #include "terrafate/app/observations.hpp"
 #include "terrafate/app/progress.hpp"
-#include "terrafate/app/risk_run.hpp"
+#include "terrafate/run/risk_run.hpp"
 #include "terrafate/app/table_writer.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/core/version.hpp"

@@ -1,4 +1,4 @@
-#include "terrafate/app/risk_run.hpp"
+#include "terrafate/run/risk_run.hpp"
 
 #include <algorithm>
 #include <cmath>
