@@ -9,11 +9,11 @@
 #include <fmt/format.h>
 
 #include "terrafate/app/cli.hpp"
-#include "terrafate/app/deck.hpp"
-#include "terrafate/app/ensemble.hpp"
-#include "terrafate/app/observations.hpp"
-#include "terrafate/app/optimize.hpp"
-#include "terrafate/app/simulation.hpp"
+#include "terrafate/run/deck.hpp"
+#include "terrafate/studies/ensemble.hpp"
+#include "terrafate/run/observations.hpp"
+#include "terrafate/studies/optimize.hpp"
+#include "terrafate/run/simulation.hpp"
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/version.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "terrafate/app/deck.hpp"
+#include "terrafate/run/deck.hpp"
 #include "terrafate/core/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

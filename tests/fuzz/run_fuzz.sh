@@ -13,7 +13,7 @@ cxx=${CLANGXX:-clang++}
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -DOMPI_SKIP_MPICXX=1 -I"$source_dir/include" $(pkg-config --cflags PETSc yaml-cpp fmt)
        -I/usr/include/udunits2 $(mpicxx --showme:compile))
-sources=(tests/fuzz/fuzz_deck.cpp src/app/deck.cpp src/core/config.cpp src/core/errors.cpp
+sources=(tests/fuzz/fuzz_deck.cpp src/run/deck.cpp src/core/config.cpp src/core/errors.cpp
          src/core/units.cpp src/grid/grid.cpp src/grid/materials.cpp)
 objects=()
 for source in "${sources[@]}"; do

@@ -7,9 +7,9 @@
 #include <memory>
 #include <vector>
 
-#include "terrafate/app/observations.hpp"
-#include "terrafate/app/simulation.hpp"
-#include "terrafate/app/table_writer.hpp"
+#include "terrafate/run/observations.hpp"
+#include "terrafate/run/simulation.hpp"
+#include "terrafate/run/table_writer.hpp"
 #include "terrafate/soil/soil_columns.hpp"
 #include "terrafate/transport/transport_solver.hpp"
 

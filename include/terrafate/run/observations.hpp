@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "terrafate/app/deck.hpp"
+#include "terrafate/run/deck.hpp"
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/grid/grid.hpp"
 

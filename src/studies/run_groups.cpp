@@ -1,4 +1,4 @@
-#include "terrafate/app/run_groups.hpp"
+#include "terrafate/studies/run_groups.hpp"
 
 #include <fstream>
 

@@ -1,4 +1,4 @@
-#include "terrafate/app/deck.hpp"
+#include "terrafate/run/deck.hpp"
 
 #include <algorithm>
 #include <fstream>

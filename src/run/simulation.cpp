@@ -1,4 +1,4 @@
-#include "terrafate/app/simulation.hpp"
+#include "terrafate/run/simulation.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "terrafate/app/observations.hpp"
-#include "terrafate/app/progress.hpp"
+#include "terrafate/run/observations.hpp"
+#include "terrafate/run/progress.hpp"
 #include "terrafate/run/risk_run.hpp"
-#include "terrafate/app/table_writer.hpp"
+#include "terrafate/run/table_writer.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/flow/flow_solver.hpp"

@@ -10,7 +10,7 @@
 
 #include <mpi.h>
 
-#include "terrafate/app/deck.hpp"
+#include "terrafate/run/deck.hpp"
 #include "terrafate/carbon/carbon.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"

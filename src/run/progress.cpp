@@ -1,4 +1,4 @@
-#include "terrafate/app/progress.hpp"
+#include "terrafate/run/progress.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -21,9 +21,9 @@
 
 #include <mpi.h>
 
-#include "terrafate/app/deck.hpp"
-#include "terrafate/app/ensemble.hpp"
-#include "terrafate/app/simulation.hpp"
+#include "terrafate/run/deck.hpp"
+#include "terrafate/studies/ensemble.hpp"
+#include "terrafate/run/simulation.hpp"
 #include "terrafate/search/design.hpp"
 #include "terrafate/search/search.hpp"
 

@@ -1,4 +1,4 @@
-#include "terrafate/app/optimize.hpp"
+#include "terrafate/studies/optimize.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "terrafate/app/run_groups.hpp"
+#include "terrafate/studies/run_groups.hpp"
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/io/atomic_file.hpp"

@@ -1,4 +1,4 @@
-#include "terrafate/app/ensemble.hpp"
+#include "terrafate/studies/ensemble.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "terrafate/app/run_groups.hpp"
+#include "terrafate/studies/run_groups.hpp"
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"

@@ -9,8 +9,8 @@
 
 #include <mpi.h>
 
-#include "terrafate/app/deck.hpp"
-#include "terrafate/app/simulation.hpp"
+#include "terrafate/run/deck.hpp"
+#include "terrafate/run/simulation.hpp"
 
 namespace terrafate {
 

@@ -1,4 +1,4 @@
-#include "terrafate/app/observations.hpp"
+#include "terrafate/run/observations.hpp"
 
 #include <algorithm>
 
