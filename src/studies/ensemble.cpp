@@ -10,10 +10,10 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "terrafate/studies/run_groups.hpp"
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
+#include "terrafate/studies/run_groups.hpp"
 
 namespace terrafate {
 
@@ -161,10 +161,10 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const int first = part.first;
   const int end = part.end < 0 ? spec.realizations : std::min(part.end, spec.realizations);
   if (!part.gather && (first < 0 || first >= spec.realizations || part.end == 0 || first >= end))
-    throw InputError(fmt::format("--realizations {}:{}: the ensemble has {} realizations (0 to {}); "
-                                 "give A:B with 0 <= A < B and A < {}",
-                                 part.first, part.end, spec.realizations, spec.realizations - 1,
-                                 spec.realizations));
+    throw InputError(fmt::format(
+        "--realizations {}:{}: the ensemble has {} realizations (0 to {}); "
+        "give A:B with 0 <= A < B and A < {}",
+        part.first, part.end, spec.realizations, spec.realizations - 1, spec.realizations));
   const bool whole = !part.gather && first == 0 && end == spec.realizations;
   const RunGroups run_groups(world, ranks_per_run);
   const MPI_Comm comm = run_groups.comm();

@@ -11,24 +11,12 @@
 #include "terrafate/core/config.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
+#include "terrafate/remediation/action_catalog.hpp"
+#include "terrafate/remediation/ledger.hpp"
 #include "terrafate/soil/soil_spec.hpp"
 #include "terrafate/transport/transport_spec.hpp"
 
 namespace terrafate {
-
-enum class ActionType {
-  permeable_reactive_barrier,
-  barrier_wall,
-  pump_and_treat,
-  excavation,
-  enhanced_bioremediation,
-  thermal,
-  chemical_oxidation,
-  source_removal,
-  cap,
-  monitoring,
-  soil_vapour_extraction
-};
 
 /// An oxidant injection (chemical oxidation): `mass` [kg] into the action's region at `time`.
 struct Injection {
@@ -90,27 +78,6 @@ struct RemediationAction {
 std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Grid& grid,
                                                 double end_time, FlowSpec& flow,
                                                 TransportSpec* transport, SoilSpec* soil);
-
-/// Resources and performance per action, summed over the run: ledger.csv.
-class Ledger {
-public:
-  /// Adds `quantity` to the (action, item, unit) entry, created with the window [start, end].
-  void add(const std::string& action, const std::string& item, double quantity,
-           const std::string& unit, double start, double end);
-  /// `action,item,quantity,unit,start,end` and a row per entry, in the order first added.
-  std::string csv() const;
-  /// The ledger that csv() wrote (a checkpoint's); quantities round-trip exactly.
-  static Ledger from_csv(const std::string& text);
-
-  struct Entry {
-    std::string action, item, unit;
-    double quantity = 0.0, start = 0.0, end = 0.0;
-  };
-  const std::vector<Entry>& entries() const { return entries_; }
-
-private:
-  std::vector<Entry> entries_;
-};
 
 /// The ledger items (name, unit) action `action` writes that carry emissions, with quantity 1:
 /// for checking, before a run, that every emission factor the run will need is known.

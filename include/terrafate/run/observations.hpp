@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "terrafate/run/deck.hpp"
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/grid/grid.hpp"
+#include "terrafate/run/deck.hpp"
 
 namespace terrafate {
 

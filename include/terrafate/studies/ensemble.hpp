@@ -48,8 +48,8 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 /// Which part of an ensemble a run does (`--realizations A:B`, `--gather`): job-array tasks each
 /// run a range of realizations into one shared folder, and a last step gathers them.
 struct EnsemblePart {
-  int first = 0; ///< realizations first .. end - 1
-  int end = -1;  ///< -1: to the last; an end beyond the ensemble's size is cut to it
+  int first = 0;       ///< realizations first .. end - 1
+  int end = -1;        ///< -1: to the last; an end beyond the ensemble's size is cut to it
   bool gather = false; ///< run nothing: summarize the realizations already in the folder
 };
 

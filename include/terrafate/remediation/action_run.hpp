@@ -1,0 +1,59 @@
+#pragma once
+// The remediation actions during a run: their excavations and injections, pump-and-treat, and
+// the ledger of what they consume and remove, accumulated step by step from the simulated flow
+// and transport.
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+
+#include "terrafate/core/state_record.hpp"
+#include "terrafate/flow/flow_solver.hpp"
+#include "terrafate/grid/grid.hpp"
+#include "terrafate/grid/materials.hpp"
+#include "terrafate/remediation/ledger.hpp"
+#include "terrafate/remediation/remediation.hpp"
+#include "terrafate/soil/soil_columns.hpp"
+#include "terrafate/transport/transport_solver.hpp"
+
+namespace terrafate {
+
+class ActionRun {
+public:
+  /// Collective. `transport` is null without a transport: section, `soil` without soil columns.
+  /// Throws InputError when an excavation digs cells without a bulk density.
+  ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials,
+            const std::vector<RemediationAction>& actions, const TransportSpec* transport,
+            double end_time, SoilColumns* soil);
+
+  /// Times [d] the transport steps must land on: zone windows and excavations.
+  std::vector<double> breakpoints() const;
+  /// Collective: the excavations and oxidant injections due at time t [d], before the step
+  /// from t.
+  void before_step(double t, TransportSolver& transport);
+  /// Collective: pumping, treatment and removal by pump-and-treat over the step [t, t + dt].
+  void after_step(double t, double dt, const FlowSolver& flow, const FlowSpec& flow_spec,
+                  TransportSolver* transport);
+  /// Collective: ledger.csv text for the run up to time t [d] (rank 0's is the one written).
+  std::string csv(double t, const TransportSolver* transport) const;
+  /// The ledger so far and the one-off events done, for a checkpoint.
+  void save_state(StateRecord& record) const;
+  void load_state(const StateRecord& record);
+
+private:
+  /// The materials and fuel of a structure in place from the start (barrier, wall).
+  void install(const RemediationAction& action);
+
+  const std::vector<RemediationAction>& actions_;
+  double end_time_;
+  SoilColumns* soil_; ///< null without soil columns
+  std::size_t species_;
+  std::vector<std::string> names_;
+  std::vector<TransportSource> sources_;
+  std::vector<bool> done_;                                   ///< excavations carried out
+  std::vector<std::vector<bool>> injected_{actions_.size()}; ///< injections carried out
+  std::vector<double> soil_mass_;                            ///< [t] per action (excavations)
+  Ledger ledger_;
+};
+
+} // namespace terrafate

@@ -1,0 +1,103 @@
+#pragma once
+// The evaluation of strategies and designs: each simulated (in every realization, across the
+// run groups, continuing the shared history) and judged against the objective.
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <mpi.h>
+
+#include "terrafate/io/trajectories_hdf5.hpp"
+#include "terrafate/run/simulation.hpp"
+#include "terrafate/search/search.hpp"
+#include "terrafate/studies/run_groups.hpp"
+#include "terrafate/studies/strategy_spec.hpp"
+
+namespace terrafate {
+
+/// One strategy's or design's results (with an ensemble: over its realizations).
+struct Evaluation {
+  std::string name;
+  InterventionLevel level = InterventionLevel::natural_attenuation;
+  bool design = false;
+  std::vector<double> values; ///< design parameter values (designs only)
+  bool ok = false;            ///< the simulation (every realization) succeeded
+  std::string status;
+  bool feasible = false;
+  double probability =
+      std::numeric_limits<double>::quiet_NaN(); ///< of compliance (0 or 1 without an ensemble)
+  double time_to_target =
+      std::numeric_limits<double>::quiet_NaN(); ///< [d] the latest over the receptors; NaN: never
+  double max_cancer_risk = 0.0;                 ///< over the receptors and the horizon
+  double exceedance_after = 0.0; ///< largest CR/target or HI/HQ target from the deadline on
+  double tco2e = 0.0, cost = 0.0;
+  std::map<std::string, double> phases; ///< t CO2e per phase
+};
+
+/// A strategy or design to simulate.
+struct Candidate {
+  std::string name;
+  std::string text; ///< its deck
+  InterventionLevel level = InterventionLevel::natural_attenuation;
+  bool design = false;
+  std::vector<double> values; ///< design parameter values
+};
+
+/// The fitness of an evaluation for the design search (objectives and violation).
+search::DesignFitness fitness_of(const Evaluation& e, const ObjectiveSpec& objective);
+
+/// Runs batches of candidates (every realization of each, with an ensemble) across the run
+/// groups, each continuing the shared history, and reads their results. Collective over world.
+class Evaluator {
+public:
+  Evaluator(const RunGroups& groups, MPI_Comm world, const Deck& deck, const OptimizationSpec& spec,
+            const RunOptions& options, bool branching);
+
+  int realizations() const { return spec_.ensemble ? spec_.ensemble->realizations : 1; }
+  double target_risk() const { return target_risk_; }
+  double target_quotient() const { return target_quotient_; }
+  std::filesystem::path history(int r) const {
+    return spec_.ensemble ? options_.output_folder / "shared_history" / fmt::format("{:04d}", r)
+                          : options_.output_folder / "shared_history";
+  }
+  /// The output folder of candidate `name` in realization r.
+  std::filesystem::path folder(const std::string& name, int r) const {
+    const auto base = options_.output_folder / "strategies" / name;
+    return spec_.ensemble ? base / "realizations" / fmt::format("{:04d}", r) : base;
+  }
+  /// The deck of a candidate's text in realization r.
+  Deck deck_of(const std::string& text, int r) const {
+    const Deck candidate = read_deck_text(text, deck_.path);
+    return spec_.ensemble
+               ? read_deck_text(realization_deck_text(candidate, *spec_.ensemble, r), deck_.path)
+               : candidate;
+  }
+
+  /// The shared histories (one per realization), each stopped at the branch time with a
+  /// checkpoint.
+  void run_histories(const std::string& text) const;
+
+  /// Simulates every (candidate, realization) of the batch; returns the evaluations (complete
+  /// on the world root; elsewhere only what the search needs: ok, feasible, objectives,
+  /// probability and peak exceedance, broadcast from the root).
+  std::vector<Evaluation> run(const std::vector<Candidate>& batch) const;
+
+private:
+  const RunGroups& groups_;
+  MPI_Comm world_;
+  const Deck& deck_;
+  const OptimizationSpec& spec_;
+  const RunOptions& options_;
+  bool branching_;
+  double target_risk_ = 1e-6, target_quotient_ = 1.0;
+};
+
+/// The `all,all` rows of a run's risk.csv as one trajectory per receptor, in group `prefix`.
+std::vector<io::RiskTrajectory> trajectories(const std::filesystem::path& out,
+                                             const std::string& prefix);
+
+} // namespace terrafate

@@ -1,0 +1,130 @@
+#include "terrafate/remediation/action_catalog.hpp"
+
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr const char* kLevelNames[] = {"natural_attenuation", "risk_control", "active_remediation"};
+
+std::vector<ActionTypeInfo> build_catalog() {
+  const Range positive = Range::positive(), non_negative = Range::non_negative();
+  const Range window = non_negative, fraction = Range::fraction_open_low();
+  using L = InterventionLevel;
+  using T = ActionType;
+  return {
+      {"permeable_reactive_barrier",
+       T::permeable_reactive_barrier,
+       L::active_remediation,
+       {{"hydraulic_conductivity", "m/d", positive},
+        {"porosity", "1", fraction},
+        {"reactivity_half_life", "d", positive},
+        {"installation_diesel", "L/m3", non_negative},
+        {"rates.*", "1/d", non_negative}}},
+      {"barrier_wall",
+       T::barrier_wall,
+       L::risk_control,
+       {{"hydraulic_conductivity", "m/d", positive},
+        {"installation_diesel", "L/m3", non_negative}}},
+      {"pump_and_treat",
+       T::pump_and_treat,
+       L::active_remediation,
+       {{"rate", "m3/d", Range{-kInf, 0.0, false, true}},
+        {"start", "d", window},
+        {"end", "d", window},
+        {"system_head", "m", non_negative},
+        {"pump_efficiency", "1", fraction},
+        {"treatment_energy", "kWh/m3", non_negative},
+        {"treatment_efficiency.*", "1", Range::unit_interval()}}},
+      {"excavation",
+       T::excavation,
+       L::active_remediation,
+       {{"start", "d", window},
+        {"haul_distance", "km", non_negative},
+        {"diesel_per_m3", "L/m3", non_negative}}},
+      {"enhanced_bioremediation",
+       T::enhanced_bioremediation,
+       L::active_remediation,
+       {{"start", "d", window},
+        {"end", "d", window},
+        {"factor", "1", non_negative},
+        {"injection_energy", "kWh", non_negative},
+        {"donor.mass", "kg", non_negative},
+        {"rates.*", "1/d", non_negative}}},
+      {"thermal",
+       T::thermal,
+       L::active_remediation,
+       {{"start", "d", window},
+        {"end", "d", window},
+        {"electricity", "kWh/m3/d", non_negative},
+        {"rates.*", "1/d", non_negative}}},
+      {"monitoring",
+       T::monitoring,
+       L::risk_control,
+       {{"start", "d", window},
+        {"end", "d", window},
+        {"events_per_year", "1", positive},
+        {"vehicle_km_per_event", "km", non_negative}}},
+      {"chemical_oxidation",
+       T::chemical_oxidation,
+       L::active_remediation,
+       {{"start", "d", window},
+        {"end", "d", window},
+        {"natural_demand", "1/d", non_negative},
+        {"injection_energy", "kWh", non_negative},
+        {"rate_constants.*", "L/mg/d", non_negative},
+        {"demand.*", "1", non_negative}}},
+      {"source_removal",
+       T::source_removal,
+       L::active_remediation,
+       {{"start", "d", window}, {"fraction", "1", fraction}}},
+      {"cap",
+       T::cap,
+       L::risk_control,
+       {{"start", "d", window},
+        {"end", "d", window},
+        {"factor", "1", Range::unit_interval()},
+        {"volatilization_factor", "1", Range::unit_interval()}}},
+      {"soil_vapour_extraction",
+       T::soil_vapour_extraction,
+       L::active_remediation,
+       {{"start", "d", window},
+        {"end", "d", window},
+        {"removal_rate", "1/d", positive},
+        {"power", "kW", non_negative}}},
+  };
+}
+} // namespace
+
+const std::vector<ActionTypeInfo>& action_catalog() {
+  static const std::vector<ActionTypeInfo> catalog = build_catalog();
+  return catalog;
+}
+
+std::vector<std::string> action_type_names() {
+  std::vector<std::string> names;
+  for (const auto& info : action_catalog())
+    names.emplace_back(info.name);
+  return names;
+}
+
+const ActionTypeInfo& action_info(std::string_view name) {
+  for (const auto& info : action_catalog())
+    if (info.name == name) return info;
+  throw InputError(fmt::format("unknown remediation action type '{}'", name));
+}
+
+const ActionTypeInfo& action_info(ActionType type) {
+  for (const auto& info : action_catalog())
+    if (info.type == type) return info;
+  throw InputError("unknown remediation action type");
+}
+
+const char* level_name(InterventionLevel level) {
+  return kLevelNames[static_cast<int>(level)];
+}
+
+} // namespace terrafate

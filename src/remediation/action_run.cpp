@@ -1,0 +1,268 @@
+#include "terrafate/remediation/action_run.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace terrafate {
+
+namespace {
+constexpr double kDaysPerYear = 365.25;
+} // namespace
+
+ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials,
+                     const std::vector<RemediationAction>& actions, const TransportSpec* transport,
+                     double end_time, SoilColumns* soil)
+    : actions_(actions), end_time_(end_time), soil_(soil),
+      species_(transport ? transport->species.size() : 0), done_(actions_.size(), false),
+      soil_mass_(actions_.size(), 0.0) {
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    const auto& action = actions_[a];
+    if (action.type == ActionType::permeable_reactive_barrier ||
+        action.type == ActionType::barrier_wall)
+      install(action);
+    if (action.type == ActionType::cap) {
+      ledger_.add(action.name, "cap_area", action.cap_area, "m2", action.start, action.end);
+      ledger_.add(action.name, "material:" + action.material,
+                  action.cap_area * action.cap_thickness * action.density * 1000.0, "kg",
+                  action.start, action.end);
+    }
+    if (action.type != ActionType::excavation &&
+        !(action.type == ActionType::source_removal && !action.thermal_removal))
+      continue;
+    // [t] dry soil dug out: bulk density [kg/L = t/m3] x volume.
+    double dug[2] = {0.0, 0.0}; // mass, cells without a bulk density
+    for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+      for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+        for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+          if (!action.region.contains(grid.cell_center(i, j, k))) continue;
+          const double density = materials.bulk_density(grid.owned_index(i, j, k));
+          dug[0] += density * grid.cell_volume(i, j, k);
+          if (!(density > 0.0)) dug[1] += 1.0;
+        }
+    MPI_Allreduce(MPI_IN_PLACE, dug, 2, MPI_DOUBLE, MPI_SUM, comm);
+    if (dug[1] > 0.0)
+      throw InputError(action.key_path, action.where,
+                       fmt::format("excavation '{}' digs {} cells whose material has no "
+                                   "bulk_density (needed for the soil mass and haulage)",
+                                   action.name, dug[1]));
+    soil_mass_[a] = dug[0] + action.soil_column_dry_mass;
+  }
+  if (transport) {
+    for (const auto& species : transport->species)
+      names_.push_back(species.name);
+    sources_ = transport->sources;
+  }
+}
+
+std::vector<double> ActionRun::breakpoints() const {
+  std::vector<double> times;
+  for (const auto& action : actions_)
+    if (action.zone >= 0 || action.oxidation >= 0 || action.extraction >= 0 ||
+        action.type == ActionType::excavation || action.type == ActionType::source_removal) {
+      times.push_back(action.start);
+      if (action.end < end_time_) times.push_back(action.end);
+      for (const auto& injection : action.injections)
+        times.push_back(injection.time);
+    }
+  return times;
+}
+
+void ActionRun::before_step(double t, TransportSolver& transport) {
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    const auto& action = actions_[a];
+    for (std::size_t m = 0; m < action.injections.size(); ++m) {
+      const auto& injection = action.injections[m];
+      if (injection.time > t || injected_[a].size() > m) continue;
+      injected_[a].push_back(true);
+      transport.inject(static_cast<std::size_t>(action.oxidant), action.region,
+                       injection.mass * 1000.0);
+      ledger_.add(action.name, "material:" + action.material, injection.mass, "kg", action.start,
+                  action.end);
+      if (m == 0) {
+        ledger_.add(action.name, "injection_points", action.injection_points, "points",
+                    action.start, action.end);
+        ledger_.add(action.name, "electricity:injection", action.injection_energy, "kWh",
+                    action.start, action.end);
+      }
+    }
+    if (action.type == ActionType::source_removal && !done_[a] && action.start <= t) {
+      done_[a] = true;
+      const auto source = static_cast<std::size_t>(action.napl_source);
+      const double removed = transport.remove_napl_fraction(source, action.fraction);
+      const auto species = static_cast<std::size_t>(sources_[source].species);
+      ledger_.add(action.name, "removed:" + names_[species], removed, "g", t, t);
+      const double volume = action.region_volume;
+      if (action.thermal_removal) {
+        ledger_.add(action.name, "electricity:heating", action.heating_energy * volume, "kWh", t,
+                    t);
+      } else {
+        ledger_.add(action.name, "excavated_volume", volume, "m3", t, t);
+        ledger_.add(action.name, "soil_mass", soil_mass_[a], "t", t, t);
+        ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
+        ledger_.add(action.name, "haulage", soil_mass_[a] * action.haul_distance, "t*km", t, t);
+      }
+    }
+    if (action.type != ActionType::excavation || done_[a] || action.start > t) continue;
+    done_[a] = true;
+    auto removed = transport.excavate(action.region);
+    if (soil_) {
+      const auto from_soil = soil_->excavate(action.region);
+      for (std::size_t s = 0; s < species_; ++s)
+        removed[s] += from_soil[s];
+    }
+    for (std::size_t s = 0; s < species_; ++s)
+      ledger_.add(action.name, "removed:" + names_[s], removed[s], "g", t, t);
+    const double volume = action.region_volume;
+    ledger_.add(action.name, "excavated_volume", volume, "m3", t, t);
+    const double soil = soil_mass_[a];
+    ledger_.add(action.name, "soil_mass", soil, "t", t, t);
+    ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
+    ledger_.add(action.name, "haulage", soil * action.haul_distance, "t*km", t, t);
+    if (!action.material.empty())
+      ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0,
+                  "kg", t, t);
+  }
+}
+
+void ActionRun::after_step(double t, double dt, const FlowSolver& flow, const FlowSpec& flow_spec,
+                           TransportSolver* transport) {
+  for (const auto& action : actions_) {
+    if (action.type != ActionType::pump_and_treat) continue;
+    if (!(action.start <= t && t + dt <= action.end)) continue;
+    double removed_total = 0.0;
+    std::vector<double> treated(species_, 0.0); // [g] left in the treated water
+    double pumped = 0.0;                        // [m3]
+    for (const int w : action.wells) {
+      const auto well = static_cast<std::size_t>(w);
+      const double volume = -flow_spec.wells[well].rate * dt;
+      const double lift = action.surface_elevation - flow.well_head(well) + action.system_head;
+      ledger_.add(action.name, "water_pumped", volume, "m3", action.start, action.end);
+      ledger_.add(action.name, "electricity:pumping",
+                  lifting_energy(volume, lift, action.pump_efficiency), "kWh", action.start,
+                  action.end);
+      ledger_.add(action.name, "electricity:treatment", action.treatment_energy * volume, "kWh",
+                  action.start, action.end);
+      pumped += volume;
+      for (std::size_t s = 0; transport && s < species_; ++s) {
+        const double extracted = transport->well_extraction(well, s);
+        const double removed = action.treatment_efficiency[s] * extracted;
+        removed_total += removed;
+        treated[s] += extracted - removed;
+        ledger_.add(action.name, "extracted:" + names_[s], extracted, "g", action.start,
+                    action.end);
+        ledger_.add(action.name, "removed:" + names_[s], removed, "g", action.start, action.end);
+      }
+    }
+    // Treated water: re-injected over the next step (at this step's treated concentration),
+    // or discharged; the last step's, when the action ends, is discharged.
+    const bool last_step = t + dt >= action.end * (1.0 - 1.0e-12);
+    for (std::size_t s = 0; transport && s < species_; ++s) {
+      if (action.reinjection_wells.empty() || last_step)
+        ledger_.add(action.name, "discharged:" + names_[s], treated[s], "g", action.start,
+                    action.end);
+      double reinjected = 0.0;
+      for (const int w : action.reinjection_wells) {
+        reinjected += transport->well_injection(static_cast<std::size_t>(w), s);
+        transport->set_well_concentration(static_cast<std::size_t>(w), s, treated[s] / pumped);
+      }
+      if (!action.reinjection_wells.empty())
+        ledger_.add(action.name, "reinjected:" + names_[s], reinjected, "g", action.start,
+                    action.end);
+    }
+    if (!action.reinjection_wells.empty())
+      ledger_.add(action.name, "water_reinjected", pumped, "m3", action.start, action.end);
+    if (!action.material.empty())
+      ledger_.add(action.name, "material:" + action.material,
+                  action.sorbent_per_gram * removed_total, "kg", action.start, action.end);
+  }
+}
+
+std::string ActionRun::csv(double t, const TransportSolver* transport) const {
+  Ledger ledger = ledger_;
+  for (const auto& action : actions_) {
+    const double active_days = std::max(0.0, std::min(t, action.end) - action.start);
+    if (action.zone >= 0 && transport)
+      for (std::size_t s = 0; s < species_; ++s)
+        ledger.add(action.name, "destroyed:" + names_[s],
+                   transport->zone_decayed(static_cast<std::size_t>(action.zone), s), "g",
+                   action.start, action.end);
+    if ((action.zone >= 0 || action.oxidation >= 0) && t >= action.start)
+      ledger.add(action.name, "treated_volume", action.region_volume, "m3", action.start,
+                 action.end);
+    if (action.oxidation >= 0 && transport)
+      for (std::size_t s = 0; s < species_; ++s)
+        ledger.add(action.name,
+                   (static_cast<int>(s) == action.oxidant ? "consumed:" : "destroyed:") + names_[s],
+                   transport->oxidized(static_cast<std::size_t>(action.oxidation), s), "g",
+                   action.start, action.end);
+    if (action.type == ActionType::enhanced_bioremediation && t >= action.start) {
+      ledger.add(action.name, "material:" + action.material, action.donor_mass, "kg", action.start,
+                 action.end);
+      ledger.add(action.name, "electricity:injection", action.injection_energy, "kWh", action.start,
+                 action.end);
+    }
+    if (action.type == ActionType::thermal)
+      ledger.add(action.name, "electricity:heating",
+                 action.heating_energy * action.region_volume * active_days, "kWh", action.start,
+                 action.end);
+    if (action.type == ActionType::soil_vapour_extraction) {
+      ledger.add(action.name, "electricity:blower", action.blower_power * 24.0 * active_days, "kWh",
+                 action.start, action.end);
+      if (t >= action.start)
+        ledger.add(action.name, "treated_volume", action.region_volume, "m3", action.start,
+                   action.end);
+      double removed_total = 0.0;
+      for (std::size_t s = 0; s < species_; ++s) {
+        const double removed = soil_->extracted(static_cast<std::size_t>(action.extraction), s);
+        removed_total += removed;
+        ledger.add(action.name, "removed:" + names_[s], removed, "g", action.start, action.end);
+      }
+      if (!action.material.empty())
+        ledger.add(action.name, "material:" + action.material,
+                   action.sorbent_per_gram * removed_total, "kg", action.start, action.end);
+    }
+    if (action.type == ActionType::monitoring) {
+      const double campaigns = action.events_per_year * active_days / kDaysPerYear;
+      ledger.add(action.name, "sampling_events", campaigns, "events", action.start, action.end);
+      ledger.add(action.name, "samples", campaigns * action.monitoring_wells, "samples",
+                 action.start, action.end);
+      ledger.add(action.name, "vehicle_km", campaigns * action.vehicle_km_per_event, "km",
+                 action.start, action.end);
+    }
+  }
+  return ledger.csv();
+}
+
+void ActionRun::save_state(StateRecord& record) const {
+  record.texts["remediation/ledger"] = ledger_.csv();
+  std::vector<double> done, injected;
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    done.push_back(done_[a] ? 1.0 : 0.0);
+    injected.push_back(static_cast<double>(injected_[a].size()));
+  }
+  record.values["remediation/done"] = done;
+  record.values["remediation/injected"] = injected;
+}
+void ActionRun::load_state(const StateRecord& record) {
+  ledger_ = Ledger::from_csv(record.texts.at("remediation/ledger"));
+  const auto& done = record.value("remediation/done");
+  const auto& injected = record.value("remediation/injected");
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    done_[a] = done.at(a) != 0.0;
+    injected_[a].assign(static_cast<std::size_t>(injected.at(a)), true);
+  }
+}
+
+void ActionRun::install(const RemediationAction& action) {
+  const double volume = action.region_volume;
+  ledger_.add(action.name, "excavated_volume", volume, "m3", action.start, action.end);
+  if (!action.material.empty())
+    ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0, "kg",
+                action.start, action.end);
+  if (action.diesel_per_m3 > 0.0)
+    ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", action.start,
+                action.end);
+}
+
+} // namespace terrafate

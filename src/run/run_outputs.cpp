@@ -1,0 +1,349 @@
+#include "terrafate/run/run_outputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/version.hpp"
+#include "terrafate/io/atomic_file.hpp"
+
+namespace terrafate {
+
+namespace {
+/// A JSON string literal.
+std::string json_string(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    if (c == '\n') {
+      quoted += "\\n";
+      continue;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) {
+      quoted += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+      continue;
+    }
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string iso_time_now() {
+  const std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
+}
+
+/// OUTDIR/provenance.json: what produced the folder's outputs.
+std::string provenance_json(const std::map<std::string, std::string>& provenance) {
+  std::string text = "{\n";
+  for (const auto& [name, value] : provenance)
+    text += fmt::format("  {}: {}{}\n", json_string(name), json_string(value),
+                        name == provenance.rbegin()->first ? "" : ",");
+  return text + "}\n";
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items)
+    text += (text.empty() ? "" : " ") + item;
+  return text;
+}
+} // namespace
+
+void prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool overwrite) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int state = 0; // 0 ready, 1 exists and holds files, 2 cannot create
+  if (rank == 0) {
+    std::error_code ec;
+    if (!overwrite && std::filesystem::exists(folder, ec) && !std::filesystem::is_empty(folder, ec))
+      state = 1;
+    else if (std::filesystem::create_directories(folder, ec); ec)
+      state = 2;
+  }
+  MPI_Bcast(&state, 1, MPI_INT, 0, comm);
+  if (state == 1)
+    throw InputError(fmt::format("the output folder {} exists and is not empty: give --overwrite "
+                                 "to write into it (files terrafate does not write are left "
+                                 "alone) or choose another folder with -o",
+                                 folder.string()));
+  if (state == 2)
+    throw InputError(fmt::format("cannot create the output folder {}", folder.string()));
+}
+
+/// A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text)
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+/// The copy of results.h5 that goes with checkpoint `checkpoint` (x.h5 -> x_results.h5).
+std::filesystem::path results_snapshot_path(const std::filesystem::path& checkpoint) {
+  std::filesystem::path path = checkpoint;
+  path.replace_filename(checkpoint.stem().string() + "_results.h5");
+  return path;
+}
+
+std::map<std::string, std::string> run_provenance(const Deck& deck, int ranks,
+                                                  const std::vector<std::string>& petsc_arguments) {
+  return {{"program", "terrafate"},
+          {"version", kVersion},
+          {"git_commit", kGitCommit},
+          {"ranks", std::to_string(ranks)},
+          {"start_time", iso_time_now()},
+          {"deck_path", deck.path.string()},
+          {"deck", deck.text},
+          {"petsc_options", join(petsc_arguments)}};
+}
+
+RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
+                       const PointSampler& sampler, const std::filesystem::path& folder,
+                       const std::map<std::string, std::string>& provenance,
+                       const StateRecord* resume, const std::filesystem::path& restart, bool quiet)
+    : deck_(deck), model_(model), sampler_(sampler) {
+  const bool root = [&] {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    return rank == 0;
+  }();
+  io::GridCoordinates coordinates{{model.grid.nodes(0), model.grid.nodes(1), model.grid.nodes(2)}};
+  if (deck.output.hdf5 && resume)
+    hdf5_ = std::make_unique<io::ResultsHdf5Writer>(
+        comm, folder / "results.h5", coordinates, local_block(model.grid),
+        results_snapshot_path(restart), resume->texts.at("hdf5_outputs"));
+  else if (deck.output.hdf5)
+    hdf5_ = std::make_unique<io::ResultsHdf5Writer>(comm, folder / "results.h5", coordinates,
+                                                    local_block(model.grid), provenance);
+  if (deck.output.vtk) {
+    vtk_ = std::make_unique<io::VtkSeriesWriter>(comm, folder / "vtk", coordinates,
+                                                 local_block(model.grid));
+    if (resume)
+      vtk_->resume(resume->value("vtk_steps"),
+                   std::filesystem::path(resume->texts.at("output_folder")) / "vtk");
+  }
+  if (root) io::write_file_atomically(folder / "provenance.json", provenance_json(provenance));
+  observations_.emplace(folder / "observations.csv", "time,location,variable,value,unit", root);
+  budget_table_.emplace(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
+  mass_table_.emplace(folder / "mass_balance.csv",
+                      "time,species,dissolved,sorbed,immobile,inflow,outflow,sources,decayed,"
+                      "produced,removed,soil,leached,volatilized,relative_closure,unit",
+                      root && model.transport);
+  soil_table_.emplace(folder / "soil.csv",
+                      "time,zone,species,depth_top,depth_bottom,concentration_mg_per_kg",
+                      root && model.soil);
+  leaching_table_.emplace(folder / "leaching.csv", "time,zone,species,process,value,unit",
+                          root && model.soil);
+  // Soil concentrations against the GB 36600-2018 values of the deck's land use.
+  land_class_ = model.soil ? model.soil->land_class : 0;
+  if (land_class_ > 0) {
+    soil_standards_ = gb36600_values(read_csv_table(data_table_path("standards.csv")), land_class_,
+                                     model.transport->species);
+    for (std::size_t s = 0; s < soil_standards_.size(); ++s)
+      if (root && !quiet && !soil_standards_[s].listed)
+        fmt::print("terrafate: note: no GB 36600-2018 {} land value for species '{}' (chemical "
+                   "'{}') in {}: soil_standards_.csv leaves it out\n",
+                   land_class_ == 1 ? "first class" : "second class",
+                   model.transport->species[s].name, model.transport->species[s].chemical,
+                   data_table_path("standards.csv").string());
+  }
+  standards_table_.emplace(folder / "soil_standards_.csv",
+                           "time,zone,species,depth_top,depth_bottom,concentration_mg_per_kg,"
+                           "land_use,screening_mg_per_kg,intervention_mg_per_kg,"
+                           "exceeds_screening,exceeds_intervention,status",
+                           root && land_class_ > 0);
+  for (long n = 0; n < model.grid.owned_cells(); ++n)
+    if (model.materials.immobile_porosity(n) > 0.0) dual_domain_ = 1;
+  MPI_Allreduce(MPI_IN_PLACE, &dual_domain_, 1, MPI_INT, MPI_MAX, comm);
+  const bool has_napl =
+      model.transport &&
+      std::any_of(model.transport->sources.begin(), model.transport->sources.end(),
+                  [](const auto& source) { return source.type == TransportSource::Type::napl; });
+  napl_table_.emplace(folder / "napl.csv",
+                      "time,source,species,napl_mass_g,source_concentration_mg_per_L,"
+                      "dissolution_g_per_d",
+                      root && has_napl);
+  discharge_table_.emplace(folder / "mass_discharge.csv", "time,plane,species,value,unit",
+                           root && model.transport && !deck.observation_planes.empty());
+  // Each plane lies on the interior grid plane (node) nearest to its position.
+  for (const auto& plane : deck.observation_planes) {
+    const auto& nodes = model.grid.nodes(plane.axis);
+    if (!(plane.position > nodes.front() && plane.position < nodes.back()) || nodes.size() < 3)
+      throw InputError(
+          plane.key_path, plane.where,
+          fmt::format("the plane must lie inside the grid ({}, {})", nodes.front(), nodes.back()));
+    int face = 1;
+    for (int n = 1; n + 1 < static_cast<int>(nodes.size()); ++n)
+      if (std::abs(nodes[n] - plane.position) < std::abs(nodes[face] - plane.position)) face = n;
+    plane_faces_.push_back(face);
+  }
+}
+
+void RunOutputs::write(double t, const OutputSources& parts) {
+  const auto heads = sampler_.sample(parts.flow.head());
+  for (std::size_t p = 0; p < heads.size(); ++p)
+    observations_->add(
+        fmt::format("{},{},head,{},m", t, deck_.observation_points[p].name, heads[p]));
+  if (parts.transport) {
+    const auto& species = model_.transport->species;
+    for (std::size_t s = 0; s < species.size(); ++s) {
+      const auto values = sampler_.sample(parts.transport->concentration(s));
+      for (std::size_t p = 0; p < values.size(); ++p)
+        observations_->add(fmt::format("{},{},{},{},mg/L", t, deck_.observation_points[p].name,
+                                       species[s].name, values[p]));
+    }
+    // Groundwater and soil columns together.
+    auto balances = parts.transport->balances();
+    if (parts.soil) {
+      const auto soil_balances = parts.soil->balances();
+      for (std::size_t s = 0; s < species.size(); ++s) {
+        auto& b = balances[s];
+        const auto& sb = soil_balances[s];
+        b.soil = sb.stored;
+        b.initial_stored += sb.initial;
+        b.decayed += sb.decayed;
+        b.produced += sb.produced;
+        b.removed += sb.removed;
+        b.leached = sb.leached;
+        b.volatilized = sb.volatilized;
+      }
+    }
+    for (std::size_t s = 0; s < species.size(); ++s) {
+      const auto& b = balances[s];
+      max_mass_closure_ = std::max(max_mass_closure_, b.relative_closure());
+      mass_table_->add(fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3e},g", t,
+                                   species[s].name, b.dissolved, b.sorbed, b.immobile, b.inflow,
+                                   b.outflow, b.sources, b.decayed, b.produced, b.removed, b.soil,
+                                   b.leached, b.volatilized, b.relative_closure()));
+    }
+    mass_table_->flush();
+    if (parts.risk) parts.risk->output(t, *parts.transport, parts.soil, balances); // collective
+    if (parts.soil) {
+      const auto& spec = *model_.soil;
+      const auto concentrations = parts.soil->zone_concentrations(); // collective
+      const std::size_t intervals = spec.report_depths.size() - 1;
+      for (std::size_t z = 0; z < spec.zones.size(); ++z)
+        for (std::size_t k = 0; k < intervals; ++k)
+          for (std::size_t s = 0; s < species.size(); ++s)
+            soil_table_->add(fmt::format("{},{},{},{},{},{}", t, spec.zones[z].name,
+                                         species[s].name, spec.report_depths[k],
+                                         spec.report_depths[k + 1],
+                                         concentrations[(z * intervals + k) * species.size() + s]));
+      soil_table_->flush();
+      for (std::size_t z = 0; z < spec.zones.size() && land_class_ > 0; ++z)
+        for (std::size_t k = 0; k < intervals; ++k)
+          for (std::size_t s = 0; s < species.size(); ++s) {
+            const auto& standard = soil_standards_[s];
+            if (!standard.listed) continue;
+            const double value = concentrations[(z * intervals + k) * species.size() + s];
+            standards_table_->add(fmt::format(
+                "{},{},{},{},{},{},{},{},{},{},{},{}", t, spec.zones[z].name, species[s].name,
+                spec.report_depths[k], spec.report_depths[k + 1], value,
+                land_class_ == 1 ? "first_class" : "second_class", standard.screening,
+                standard.intervention, value > standard.screening ? 1 : 0,
+                value > standard.intervention ? 1 : 0, csv_field(standard.status)));
+          }
+      standards_table_->flush();
+      const auto rates = parts.soil->zone_rates(); // collective
+      for (std::size_t z = 0; z < spec.zones.size(); ++z)
+        for (std::size_t s = 0; s < species.size(); ++s)
+          for (std::size_t process = 0; process < 2; ++process)
+            leaching_table_->add(fmt::format("{},{},{},{},{},g/d", t, spec.zones[z].name,
+                                             species[s].name,
+                                             process == 0 ? "leached" : "volatilized",
+                                             rates[(z * species.size() + s) * 2 + process]));
+      leaching_table_->flush();
+    }
+    for (std::size_t p = 0; p < plane_faces_.size(); ++p)
+      for (std::size_t s = 0; s < species.size(); ++s)
+        discharge_table_->add(
+            fmt::format("{},{},{},{},g/d", t, deck_.observation_planes[p].name, species[s].name,
+                        parts.transport->plane_discharge(s, deck_.observation_planes[p].axis,
+                                                         plane_faces_[p])));
+    discharge_table_->flush();
+    const auto& sources = model_.transport->sources;
+    for (std::size_t n = 0; n < sources.size(); ++n)
+      if (sources[n].type == TransportSource::Type::napl)
+        napl_table_->add(fmt::format("{},{},{},{},{},{}", t, sources[n].name,
+                                     species[static_cast<std::size_t>(sources[n].species)].name,
+                                     parts.transport->napl_mass(n),
+                                     parts.transport->held_concentration(static_cast<int>(n)),
+                                     parts.transport->napl_dissolution(n)));
+    napl_table_->flush();
+  }
+  observations_->flush();
+  for (const auto& entry : parts.flow.budget().entries)
+    budget_table_->add(
+        fmt::format("{},{},{},{},m3/d", t, entry.component, entry.inflow, entry.outflow));
+  budget_table_->flush();
+  if (hdf5_ || vtk_) {
+    const auto darcy = parts.flow.cell_darcy_flux();
+    std::vector<double> velocity(darcy.size());
+    for (std::size_t n = 0; n < velocity.size(); ++n)
+      velocity[n] = darcy[n] / model_.materials.porosity(static_cast<long>(n / 3));
+    std::vector<const PetscScalar*> arrays;
+    std::vector<Vec> vectors{parts.flow.head()};
+    if (parts.transport)
+      for (std::size_t s = 0; s < parts.transport->species_count(); ++s)
+        vectors.push_back(parts.transport->concentration(s));
+    for (Vec vector : vectors) {
+      const PetscScalar* values = nullptr;
+      TF_PETSC_CHECK(VecGetArrayRead(vector, &values));
+      arrays.push_back(values);
+    }
+    std::vector<io::FieldView> fields{
+        {"head", "m", "hydraulic head", 1, arrays[0]},
+        {"darcy_flux", "m/d", "specific discharge at cell centres", 3, darcy.data()},
+        {"velocity", "m/d", "seepage (pore) velocity: darcy_flux / porosity", 3, velocity.data()}};
+    if (parts.transport)
+      for (std::size_t s = 0; s < parts.transport->species_count(); ++s) {
+        fields.push_back({model_.transport->species[s].name, "mg/L",
+                          "dissolved concentration (mobile domain)", 1, arrays[s + 1]});
+        if (dual_domain_)
+          fields.push_back({model_.transport->species[s].name + "_immobile", "mg/L",
+                            "dissolved concentration in the immobile domain", 1,
+                            parts.transport->immobile_concentration(s).data()});
+      }
+    if (hdf5_) hdf5_->write_output(t, fields);
+    if (vtk_) vtk_->write_output(t, fields);
+    for (std::size_t v = 0; v < vectors.size(); ++v)
+      TF_PETSC_CHECK(VecRestoreArrayRead(vectors[v], &arrays[v]));
+  }
+}
+
+std::vector<std::pair<TableWriter*, const char*>> RunOutputs::tables() {
+  return {{&*observations_, "observations"},      {&*budget_table_, "budget"},
+          {&*mass_table_, "mass_balance"},        {&*napl_table_, "napl"},
+          {&*discharge_table_, "mass_discharge"}, {&*soil_table_, "soil"},
+          {&*leaching_table_, "leaching"},        {&*standards_table_, "soil_standards"}};
+}
+
+void RunOutputs::save_state(StateRecord& record, const std::filesystem::path& path) {
+  for (const auto& [table, name] : tables())
+    record.texts[std::string("tables/") + name] = table->text();
+  if (hdf5_) {
+    hdf5_->snapshot(results_snapshot_path(path));
+    record.texts["hdf5_outputs"] = hdf5_->record();
+  }
+  if (vtk_) record.values["vtk_steps"] = vtk_->step_times();
+}
+
+void RunOutputs::load_state(const StateRecord& record) {
+  for (const auto& [table, name] : tables()) {
+    table->set_text(record.texts.at(std::string("tables/") + name));
+    table->flush();
+  }
+}
+
+void RunOutputs::finish() {
+  if (hdf5_) hdf5_->finish();
+}
+
+} // namespace terrafate

@@ -1,0 +1,253 @@
+#include "terrafate/studies/evaluator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "terrafate/core/csv_table.hpp"
+
+namespace terrafate {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Violation of a design whose simulation failed (beyond any risk ratio a run can report).
+constexpr double kFailedViolation = 1.0e6;
+
+double number(const std::string& text) {
+  return text == "nan" ? kNaN : std::stod(text);
+}
+
+/// One run's results from its output folder (a strategy, or one realization of it).
+Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& objective,
+                        double target_risk, double target_quotient) {
+  Evaluation result;
+  result.status = read_run_status(out);
+  result.ok = result.status == "ok";
+  if (!result.ok) return result;
+  const auto compliance = read_csv_table(out / "compliance.csv");
+  result.feasible = !compliance.rows.empty();
+  double latest = 0.0;
+  for (const auto& row : compliance.rows) {
+    const double t = number(row[compliance.column("time_to_target")]);
+    result.max_cancer_risk =
+        std::max(result.max_cancer_risk, number(row[compliance.column("max_cancer_risk")]));
+    if (std::isnan(t) || t > objective.deadline) result.feasible = false;
+    latest = std::isnan(t) || std::isnan(latest) ? kNaN : std::max(latest, t);
+  }
+  result.time_to_target = latest;
+  result.probability = result.feasible ? 1.0 : 0.0;
+  const auto risk = read_csv_table(out / "risk.csv");
+  for (const auto& row : risk.rows)
+    if (row[risk.column("species")] == "all" &&
+        number(row[risk.column("time")]) >= objective.deadline)
+      result.exceedance_after =
+          std::max({result.exceedance_after, number(row[risk.column("cancer_risk")]) / target_risk,
+                    number(row[risk.column("hazard_quotient")]) / target_quotient});
+  const auto carbon = read_csv_table(out / "carbon_summary.csv");
+  for (const auto& row : carbon.rows) {
+    const double value = number(row[1]);
+    if (row[0] == "total") {
+      result.tco2e = value;
+      result.cost = number(row[2]);
+    } else {
+      result.phases[row[0]] = value;
+    }
+  }
+  return result;
+}
+
+/// The k-th smallest (k from 1) of `values`, NaN counting as +infinity (returned as NaN).
+double order_statistic(std::vector<double> values, std::size_t k) {
+  for (auto& v : values)
+    if (std::isnan(v)) v = kInf;
+  std::sort(values.begin(), values.end());
+  const double v = values[std::min(k, values.size()) - 1];
+  return std::isinf(v) ? kNaN : v;
+}
+
+/// A strategy over the realizations of an ensemble: probability of compliance = the fraction
+/// of realizations that comply (failed ones do not); time to target and peak exceedance after
+/// the deadline = the values reached with that confidence (the ceil(confidence x n)-th smallest
+/// over the realizations); t CO2e, cost and phases = means over the realizations that ran;
+/// max cancer risk = the largest.
+Evaluation aggregate(const std::vector<Evaluation>& members, double confidence) {
+  Evaluation result;
+  const auto n = members.size();
+  const auto k = static_cast<std::size_t>(std::ceil(confidence * static_cast<double>(n) - 1e-9));
+  std::vector<double> times, exceedances;
+  double compliant = 0.0, ran = 0.0;
+  std::string failure;
+  for (const auto& m : members) {
+    if (!m.ok) {
+      if (failure.empty()) failure = m.status;
+      times.push_back(kNaN);
+      exceedances.push_back(kNaN);
+      continue;
+    }
+    ran += 1.0;
+    if (m.feasible) compliant += 1.0;
+    times.push_back(m.feasible ? m.time_to_target : kNaN);
+    exceedances.push_back(m.exceedance_after);
+    result.max_cancer_risk = std::max(result.max_cancer_risk, m.max_cancer_risk);
+    result.tco2e += m.tco2e;
+    result.cost += m.cost;
+    for (const auto& [phase, value] : m.phases)
+      result.phases[phase] += value;
+  }
+  // At least one realization ran: the strategy is judged (the failed ones do not comply).
+  result.ok = ran > 0;
+  result.status = failure.empty() ? std::string("ok")
+                                  : fmt::format("{} of {} realizations failed: {}",
+                                                n - static_cast<std::size_t>(ran), n, failure);
+  if (ran > 0) {
+    result.tco2e /= ran;
+    result.cost /= ran;
+    for (auto& [phase, value] : result.phases)
+      value /= ran;
+  }
+  result.probability = compliant / static_cast<double>(n);
+  result.feasible = result.probability >= confidence;
+  result.time_to_target = order_statistic(times, std::max<std::size_t>(k, 1));
+  result.exceedance_after = order_statistic(exceedances, std::max<std::size_t>(k, 1));
+  if (std::isnan(result.exceedance_after)) result.exceedance_after = kInf;
+  return result;
+}
+
+/// The search's view of an evaluation.
+} // namespace
+
+search::DesignFitness fitness_of(const Evaluation& e, const ObjectiveSpec& objective) {
+  search::DesignFitness f;
+  f.objectives = {e.tco2e, e.time_to_target, e.cost};
+  f.minimized = objective.minimize == "cost" ? e.cost : e.tco2e;
+  f.feasible = e.ok && e.feasible;
+  if (!e.ok) {
+    f.violation = f.constraint = kFailedViolation;
+    return f;
+  }
+  const double excess =
+      std::isfinite(e.exceedance_after) ? e.exceedance_after - 1.0 : kFailedViolation;
+  const double shortfall = std::max(objective.confidence - e.probability, 0.0);
+  if (f.feasible) {
+    f.violation = 0.0;
+    f.constraint = std::min(excess, 0.0);
+  } else {
+    f.violation = std::max(shortfall + std::max(excess, 0.0), 1.0e-9);
+    f.constraint = std::max(excess, 1.0e-9);
+  }
+  return f;
+}
+
+Evaluator::Evaluator(const RunGroups& groups, MPI_Comm world, const Deck& deck,
+                     const OptimizationSpec& spec, const RunOptions& options, bool branching)
+    : groups_(groups), world_(world), deck_(deck), spec_(spec), options_(options),
+      branching_(branching) {
+  const ConfigNode risk = deck.root.at("risk");
+  target_risk_ =
+      risk.has("target") ? risk.at("target").quantity_or("cancer_risk", 1e-6, "1") : 1e-6;
+  target_quotient_ =
+      risk.has("target") ? risk.at("target").quantity_or("hazard_quotient", 1.0, "1") : 1.0;
+}
+
+void Evaluator::run_histories(const std::string& text) const {
+  for (int r = groups_.group(); r < realizations(); r += groups_.groups()) {
+    RunOptions base = options_;
+    base.output_folder = history(r);
+    base.overwrite = true;
+    base.quiet = true;
+    base.breakpoints = {spec_.branch_time};
+    base.stop_at = spec_.branch_time;
+    base.stop_checkpoint = history(r) / "branch.h5";
+    if (spec_.ensemble) base.fields = realization_fields(*spec_.ensemble, r);
+    run_simulation(groups_.comm(), deck_of(text, r), base);
+  }
+  MPI_Barrier(world_);
+}
+
+std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) const {
+  const int n = realizations();
+  const int tasks = static_cast<int>(batch.size()) * n;
+  for (int t = groups_.group(); t < tasks; t += groups_.groups()) {
+    const auto& candidate = batch[static_cast<std::size_t>(t / n)];
+    const int r = t % n;
+    RunOptions run = options_;
+    run.output_folder = folder(candidate.name, r);
+    run.overwrite = true;
+    run.quiet = true;
+    run.breakpoints = {spec_.branch_time};
+    if (branching_) {
+      run.restart = history(r) / "branch.h5";
+      run.branch = true;
+    }
+    if (spec_.ensemble) run.fields = realization_fields(*spec_.ensemble, r);
+    std::string status = "ok";
+    try {
+      run_simulation(groups_.comm(), deck_of(candidate.text, r), run);
+    } catch (const InputError& e) {
+      status = fmt::format("input error: {}", e.what());
+    } catch (const NumericalError& e) {
+      status = fmt::format("numerical error: {}", e.what());
+    }
+    if (groups_.group_root()) write_run_status(run.output_folder, status);
+  }
+  MPI_Barrier(world_);
+  std::vector<Evaluation> results(batch.size());
+  std::vector<double> numbers(batch.size() * 8, 0.0);
+  if (groups_.world_root())
+    for (std::size_t c = 0; c < batch.size(); ++c) {
+      std::vector<Evaluation> members;
+      for (int r = 0; r < n; ++r)
+        members.push_back(evaluate_run(folder(batch[c].name, r), spec_.objective, target_risk_,
+                                       target_quotient_));
+      results[c] =
+          spec_.ensemble ? aggregate(members, spec_.objective.confidence) : members.front();
+      const auto& e = results[c];
+      const double row[8] = {
+          e.ok ? 1.0 : 0.0, e.feasible ? 1.0 : 0.0, e.tco2e,          e.time_to_target, e.cost,
+          e.probability,    e.exceedance_after,     e.max_cancer_risk};
+      std::copy(row, row + 8, numbers.begin() + static_cast<long>(8 * c));
+    }
+  MPI_Bcast(numbers.data(), static_cast<int>(numbers.size()), MPI_DOUBLE, 0, world_);
+  for (std::size_t c = 0; c < batch.size(); ++c) {
+    auto& e = results[c];
+    const double* row = numbers.data() + 8 * c;
+    e.ok = row[0] == 1.0;
+    e.feasible = row[1] == 1.0;
+    e.tco2e = row[2];
+    e.time_to_target = row[3];
+    e.cost = row[4];
+    e.probability = row[5];
+    e.exceedance_after = row[6];
+    e.max_cancer_risk = row[7];
+    e.name = batch[c].name;
+    e.level = batch[c].level;
+    e.design = batch[c].design;
+    e.values = batch[c].values;
+  }
+  return results;
+}
+
+std::vector<io::RiskTrajectory> trajectories(const std::filesystem::path& out,
+                                             const std::string& prefix) {
+  std::vector<io::RiskTrajectory> result;
+  if (!std::filesystem::exists(out / "risk.csv")) return result;
+  const auto risk = read_csv_table(out / "risk.csv");
+  std::map<std::string, std::size_t> index;
+  for (const auto& row : risk.rows) {
+    if (row[risk.column("species")] != "all" || row[risk.column("pathway")] != "all") continue;
+    const auto& receptor = row[risk.column("receptor")];
+    if (!index.count(receptor)) {
+      index[receptor] = result.size();
+      result.push_back({prefix + "/" + receptor, {}, {}, {}});
+    }
+    auto& t = result[index[receptor]];
+    t.time.push_back(number(row[risk.column("time")]));
+    t.cancer_risk.push_back(number(row[risk.column("cancer_risk")]));
+    t.hazard_quotient.push_back(number(row[risk.column("hazard_quotient")]));
+  }
+  return result;
+}
+
+} // namespace terrafate

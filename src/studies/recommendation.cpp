@@ -1,0 +1,323 @@
+#include "terrafate/studies/recommendation.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/version.hpp"
+#include "terrafate/io/atomic_file.hpp"
+#include "terrafate/io/trajectories_hdf5.hpp"
+
+namespace terrafate {
+
+namespace {
+std::string json_string(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c == '\n' ? ' ' : c;
+  }
+  return quoted + "\"";
+}
+
+std::string json_number(double value) {
+  return std::isnan(value) ? std::string("null") : fmt::format("{}", value);
+}
+
+std::string csv_number(double value) {
+  return std::isnan(value) ? std::string("nan") : fmt::format("{}", value);
+}
+
+/// The recommendation's files, written in turn from the outcome.
+class Recommendation {
+public:
+  Recommendation(const Deck& deck_, const OptimizationSpec& spec_, const Evaluator& evaluator_,
+                 const StudyOutcome& outcome, const std::filesystem::path& folder_)
+      : deck(deck_), spec(spec_), evaluator(evaluator_), folder(folder_), results(outcome.results),
+        explicit_count(outcome.explicit_count), searching(outcome.searching),
+        branching(outcome.branching), requested(outcome.requested), cached(outcome.cached),
+        refinement_evaluations(outcome.refinement_evaluations), refined_from(outcome.refined_from),
+        history_seconds(outcome.history_seconds), evaluation_seconds(outcome.evaluation_seconds) {}
+
+  void write() {
+    write_tables();
+    write_pareto();
+    write_trajectories();
+    write_json();
+    write_report();
+  }
+
+private:
+  /// designs/*.yaml and strategies.csv.
+  void write_tables() {
+    if (searching) {
+      std::filesystem::create_directories(folder / "designs");
+      for (std::size_t i = explicit_count; i < results.size(); ++i)
+        io::write_file_atomically(folder / "designs" / (results[i].name + ".yaml"),
+                                  design_deck_text(deck, spec, results[i].values));
+    }
+    const char* phases[] = {"construction", "operation", "monitoring", "transport_and_disposal"};
+    std::string table = "name,level,feasible,probability_of_compliance,time_to_target,tco2e,cost,"
+                        "max_cancer_risk,exceedance_after_deadline,tco2e_construction,"
+                        "tco2e_operation,tco2e_monitoring,tco2e_transport_and_disposal,status";
+    for (const auto& p : parameters)
+      table += fmt::format(",{}.{}", p.action, p.parameter);
+    table += "\n";
+    for (const auto& r : results) {
+      table +=
+          fmt::format("{},{},{},{},{},{},{},{},{}", r.name, level_name(r.level), r.feasible ? 1 : 0,
+                      r.ok ? csv_number(r.probability) : "nan", csv_number(r.time_to_target),
+                      r.tco2e, r.cost, r.max_cancer_risk, csv_number(r.exceedance_after));
+      for (const char* phase : phases)
+        table += fmt::format(",{}", r.phases.count(phase) ? r.phases.at(phase) : 0.0);
+      table += fmt::format(",{}", r.status == "ok" ? "ok" : r.ok ? "partial" : "failed");
+      for (std::size_t p = 0; p < parameters.size(); ++p)
+        table += r.design ? fmt::format(",{}", r.values[p]) : std::string(",");
+      table += "\n";
+    }
+    io::write_file_atomically(folder / "strategies.csv", table);
+  }
+
+  /// The feasible strategies, best first, and pareto.csv.
+  void write_pareto() {
+    for (const auto& r : results)
+      if (r.ok && r.feasible) feasible.push_back(&r);
+    std::sort(feasible.begin(), feasible.end(), [&](const Evaluation* a, const Evaluation* b) {
+      const double ka = by_cost ? a->cost : a->tco2e, kb = by_cost ? b->cost : b->tco2e;
+      if (ka != kb) return ka < kb;
+      return a->level < b->level; // ties: less intervention
+    });
+    std::vector<std::vector<double>> points;
+    for (const auto* a : feasible)
+      points.push_back({a->tco2e, a->time_to_target, a->cost});
+    std::string pareto = "name,level,tco2e,time_to_target,cost\n";
+    for (const std::size_t i : search::non_dominated(points))
+      pareto += fmt::format("{},{},{},{},{}\n", feasible[i]->name, level_name(feasible[i]->level),
+                            feasible[i]->tco2e, json_number(feasible[i]->time_to_target),
+                            feasible[i]->cost);
+    io::write_file_atomically(folder / "pareto.csv", pareto);
+  }
+
+  void write_trajectories() {
+    // Risk trajectories of every strategy and design (every realization) in results.h5.
+    std::vector<io::RiskTrajectory> series;
+    for (const auto& r : results)
+      for (int m = 0; m < realizations; ++m) {
+        const std::string prefix =
+            "/strategies/" + r.name +
+            (spec.ensemble ? fmt::format("/realizations/{:04d}", m) : std::string());
+        for (auto& t : trajectories(evaluator.folder(r.name, m), prefix))
+          series.push_back(std::move(t));
+      }
+    io::write_risk_trajectories(
+        folder / "results.h5", series,
+        {{"program", "terrafate optimize"},
+         {"version", kVersion},
+         {"deck", deck.path.string()},
+         {"content", "per strategy and receptor (and realization): the total cancer risk and "
+                     "hazard index (the all,all rows of its risk.csv) over time"}});
+  }
+
+  void write_json() {
+    confidence_note = spec.ensemble ? fmt::format(" in at least {:g} of the {} realizations",
+                                                  spec.objective.confidence, realizations)
+                                    : std::string();
+    std::string json = "{\n";
+    if (!feasible.empty()) {
+      const auto& best = *feasible.front();
+      json += fmt::format("  \"recommended\": {},\n", json_string(best.name));
+      std::string why = fmt::format(
+          "{} keeps every receptor within the risk target{} from {} d (deadline {} d) to the "
+          "horizon ({} d), with the lowest {} of the {} feasible strategies: {:.6g} t CO2e "
+          "(level: {})",
+          best.name, confidence_note, json_number(best.time_to_target), spec.objective.deadline,
+          spec.objective.horizon, by_cost ? "cost" : "footprint", feasible.size(), best.tco2e,
+          level_name(best.level));
+      if (best.design) {
+        std::string values;
+        for (std::size_t p = 0; p < parameters.size(); ++p)
+          values += fmt::format("{}{}.{} = {:.6g} {}", p ? ", " : "", parameters[p].action,
+                                parameters[p].parameter, best.values[p], parameters[p].unit);
+        why += fmt::format("; a design of strategy {} with {} (deck: designs/{}.yaml)",
+                           spec.strategies[spec.base_strategy].name, values, best.name);
+        json += fmt::format("  \"design\": {{\"strategy\": {}, \"deck\": {}, \"parameters\": {{",
+                            json_string(spec.strategies[spec.base_strategy].name),
+                            json_string("designs/" + best.name + ".yaml"));
+        for (std::size_t p = 0; p < parameters.size(); ++p)
+          json += fmt::format("{}{}: {}", p ? ", " : "",
+                              json_string(parameters[p].action + "." + parameters[p].parameter),
+                              best.values[p]);
+        json += "}},\n";
+      }
+      if (feasible.size() > 1) {
+        const auto& second = *feasible[1];
+        why += fmt::format("; the runner-up {} needs {:.6g} t CO2e more (level: {})", second.name,
+                           second.tco2e - best.tco2e, level_name(second.level));
+        json += fmt::format("  \"runner_up\": {},\n  \"margin_tco2e\": {},\n",
+                            json_string(second.name), second.tco2e - best.tco2e);
+      }
+      json += fmt::format("  \"tco2e\": {},\n  \"level\": {},\n  \"time_to_target\": {},\n"
+                          "  \"probability_of_compliance\": {},\n",
+                          best.tco2e, json_string(level_name(best.level)),
+                          json_number(best.time_to_target), json_number(best.probability));
+      json += fmt::format("  \"reasons\": {},\n", json_string(why));
+      summary = why;
+    } else {
+      const Evaluation* closest = nullptr;
+      for (const auto& r : results)
+        if (r.ok && (!closest || r.exceedance_after < closest->exceedance_after ||
+                     (spec.ensemble && r.exceedance_after == closest->exceedance_after &&
+                      r.probability > closest->probability)))
+          closest = &r;
+      const std::string why =
+          closest ? fmt::format("no strategy keeps every receptor compliant{} from the deadline "
+                                "({} d) to the horizon ({} d); the closest is {}, whose risk after "
+                                "the deadline peaks at {:.4g} times the target{}",
+                                confidence_note, spec.objective.deadline, spec.objective.horizon,
+                                closest->name, closest->exceedance_after,
+                                spec.ensemble ? fmt::format(" (probability of compliance {:.3g})",
+                                                            closest->probability)
+                                              : std::string())
+                  : std::string("no strategy could be simulated");
+      json += "  \"recommended\": null,\n";
+      json += fmt::format("  \"closest\": {},\n",
+                          closest ? json_string(closest->name) : std::string("null"));
+      json += fmt::format("  \"reasons\": {},\n", json_string(why));
+      summary = why;
+    }
+    json +=
+        fmt::format("  \"feasible\": {},\n  \"evaluated\": {},\n", feasible.size(), results.size());
+    json += fmt::format("  \"deadline\": {},\n  \"horizon\": {},\n  \"target_cancer_risk\": {},\n",
+                        spec.objective.deadline, spec.objective.horizon, evaluator.target_risk());
+    if (spec.ensemble)
+      json += fmt::format("  \"confidence\": {},\n  \"realizations\": {},\n",
+                          spec.objective.confidence, realizations);
+    if (searching)
+      json += fmt::format(
+          "  \"search\": {{\"designs\": {}, \"requested\": {}, \"cached\": {}, \"population\": {}, "
+          "\"generations\": {}, \"seed\": {}, \"refinement_evaluations\": {}, \"refined_from\": "
+          "{}}},\n",
+          results.size() - explicit_count, requested, cached, spec.search.population,
+          spec.search.generations, spec.search.seed, refinement_evaluations,
+          refined_from.empty() ? std::string("null") : json_string(refined_from));
+    json += fmt::format("  \"shared_history_days\": {},\n  \"shared_history_seconds\": {:.3f},\n",
+                        branching ? spec.branch_time : 0.0, history_seconds);
+    json += fmt::format("  \"evaluation_seconds\": {:.3f},\n", evaluation_seconds);
+    json +=
+        fmt::format("  \"saved_seconds_estimate\": {:.3f}\n}}\n",
+                    branching ? history_seconds * static_cast<double>(results.size() - 1) : 0.0);
+    io::write_file_atomically(folder / "recommendation.json", json);
+  }
+
+  /// report.md, with the plots made by scripts/plot_strategies.py.
+  void write_report() {
+    std::string report = fmt::format("# {}: remediation strategies\n\n", deck.title);
+    report += fmt::format("**Recommendation.** {}.\n\n", summary);
+    report += fmt::format(
+        "Objective: every receptor compliant (total cancer risk <= {:g}, hazard index <= {:g}, "
+        "standards met){} from the deadline {} d to the horizon {} d; minimize {}; ties go to the "
+        "lower intervention level (natural attenuation < risk control < active remediation).\n\n",
+        evaluator.target_risk(), evaluator.target_quotient(), confidence_note,
+        spec.objective.deadline, spec.objective.horizon, spec.objective.minimize);
+    if (searching) {
+      report += fmt::format(
+          "Design space: {} parameter(s) of strategy {}, searched with NSGA-II (population {}, "
+          "{} generations, seed {}; infeasible designs dominated by every feasible one and ranked "
+          "by their violation), then COBYLA from {} ({} evaluations); {} designs simulated, {} "
+          "requests answered from the cache. Each design's deck is in designs/.\n\n",
+          parameters.size(), spec.strategies[spec.base_strategy].name, spec.search.population,
+          spec.search.generations, spec.search.seed,
+          refined_from.empty() ? std::string("no feasible design (no refinement)") : refined_from,
+          refinement_evaluations, results.size() - explicit_count, cached);
+    }
+    report +=
+        "| strategy | level | feasible | P(compliance) | time to target [d] | t CO2e | cost | "
+        "max CR |\n";
+    report += "|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : results)
+      report += fmt::format("| {} | {} | {} | {:.3g} | {} | {:.4g} | {:.4g} | {:.3g} |\n", r.name,
+                            level_name(r.level), r.ok ? (r.feasible ? "yes" : "no") : "failed",
+                            r.probability, json_number(r.time_to_target), r.tco2e, r.cost,
+                            r.max_cancer_risk);
+    report += fmt::format(
+        "\nEvery strategy continued a shared history of {} d (simulated once{}, {:.1f} s). The "
+        "per-strategy outputs (risk.csv, compliance.csv, ledger.csv, carbon.csv, results.h5) are "
+        "in strategies/<name>/{}; strategies.csv, pareto.csv and recommendation.json hold the "
+        "numbers, results.h5 every strategy's risk trajectories. Plots: `python3 "
+        "scripts/plot_strategies.py {}`.\n",
+        branching ? spec.branch_time : 0.0, spec.ensemble ? " per realization" : "",
+        history_seconds, spec.ensemble ? "realizations/NNNN/" : "", folder.string());
+    // The plots, made from the files above (matplotlib); the report shows those that exist.
+    const auto plotter =
+        std::filesystem::path(kDataDirectory).parent_path() / "scripts" / "plot_strategies.py";
+    const bool plotted = std::filesystem::exists(plotter) &&
+                         run_program({"/usr/bin/python3", plotter.string(), folder.string()},
+                                     folder / "plots.log") == 0;
+    if (plotted) {
+      report += "\n## Plots\n\n";
+      for (const auto& entry : std::filesystem::directory_iterator(folder))
+        if (entry.path().extension() == ".png")
+          report += fmt::format("![{}]({})\n\n", entry.path().stem().string(),
+                                entry.path().filename().string());
+    } else {
+      report += "\n(No plots: scripts/plot_strategies.py or matplotlib is not available; see "
+                "plots.log.)\n";
+    }
+    io::write_file_atomically(folder / "report.md", report);
+    fmt::print("terrafate: {}\nresults in {}\n", summary,
+               std::filesystem::absolute(folder).string());
+  }
+
+  const Deck& deck;
+  const OptimizationSpec& spec;
+  const Evaluator& evaluator;
+  const std::filesystem::path& folder;
+  const std::vector<Evaluation>& results;
+  const std::size_t explicit_count;
+  const bool searching, branching;
+  const unsigned requested, cached, refinement_evaluations;
+  const std::string refined_from;
+  const double history_seconds, evaluation_seconds;
+  const search::DesignSpace& space = spec.design_space;
+  const std::vector<search::DesignParameter>& parameters = space.parameters();
+  const int realizations = evaluator.realizations();
+  const bool by_cost = spec.objective.minimize == "cost";
+  std::vector<const Evaluation*> feasible;
+  std::string summary, confidence_note;
+};
+} // namespace
+
+void write_recommendation(const Deck& deck, const OptimizationSpec& spec,
+                          const Evaluator& evaluator, const StudyOutcome& outcome,
+                          const std::filesystem::path& folder) {
+  Recommendation(deck, spec, evaluator, outcome, folder).write();
+}
+
+int run_program(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+  posix_spawn_file_actions_t actions;
+  if (posix_spawn_file_actions_init(&actions) != 0) return -1;
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::vector<char*> args;
+  for (const auto& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return -1;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace terrafate
