@@ -39,6 +39,10 @@ SKIPPED = [
 # Files compared line by line without their wall-clock lines ("..._seconds": ..., "... 12.3 s").
 WALL_CLOCK_FILES = re.compile(r"(^|/)(run_summary\.json|recommendation\.json|report\.md)$")
 WALL_CLOCK_LINE = re.compile(r"seconds|[0-9] ?s\b|[0-9] s[,.)]")
+# The positions of the checkpoint loop vector of earlier versions.
+LOOP_KEYS = ["period", "t", "dt", "recovering", "step_cap", "step", "next_output",
+             "max_flow_closure", "max_mass_closure", "retries", "checkpoint_index",
+             "next_checkpoint_time"]
 # HDF5 datasets/attributes with provenance or wall-clock content.
 SKIPPED_H5 = re.compile(r"(^|/)(provenance|timing|wall_seconds|created)([/_].*)?$")
 # stdout/stderr lines with wall-clock or absolute-path content.
@@ -112,6 +116,12 @@ def h5_items(path):
             else:
                 items[f"@{key}"] = ("attribute", value)
         f.visititems(visit)
+    # Checkpoints before the named loop keys kept the loop state as one vector by position:
+    # compare it key by key with the named datasets (values/loop/<key>).
+    old = items.pop("values/loop", None)
+    if old is not None and old[0] == "dataset":
+        for key, value in zip(LOOP_KEYS, old[3]):
+            items[f"values/loop/{key}"] = ("dataset", old[1], (1,), np.array([value]))
     return items, skipped
 
 

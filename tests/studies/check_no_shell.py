@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+"""`terrafate optimize` starts its plot script without a shell: a deck, folder and file names
+holding quotes, semicolons, spaces and $() run and make their plots, and nothing in those names
+is executed (the marker files the names would create through a shell never appear).
+
+  check_no_shell.py TERRAFATE DECK WORKDIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+terrafate, deck, work = (Path(a).resolve() for a in sys.argv[1:4])
+if work.exists():
+    shutil.rmtree(work)
+# Each name would run `touch INJECTED_n` (in the working folder) through sh -c '...'.
+folder = work / "dir with spaces;touch INJECTED_1;$(touch INJECTED_2)"
+folder.mkdir(parents=True)
+hostile = folder / "x';touch INJECTED_3;'.yaml"
+shutil.copy(deck, hostile)
+env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+failures = []
+# 1) the default output folder, named after the deck (x';touch INJECTED_3;'_optimize)
+run = subprocess.run([str(terrafate), "optimize", hostile.name], cwd=folder, env=env,
+                     capture_output=True, text=True, timeout=600)
+if run.returncode != 0:
+    failures.append(f"optimize (default folder) exited {run.returncode}: {run.stderr[-2000:]}")
+out_default = folder / "x';touch INJECTED_3;'_optimize"
+# 2) an explicit -o holding $() and a quote
+out_explicit = folder / "o'$(touch INJECTED_4)\"; touch INJECTED_5"
+run2 = subprocess.run([str(terrafate), "optimize", str(hostile), "-o", str(out_explicit)],
+                      cwd=work, env=env, capture_output=True, text=True, timeout=600)
+if run2.returncode != 0:
+    failures.append(f"optimize (-o) exited {run2.returncode}: {run2.stderr[-2000:]}")
+for out in (out_default, out_explicit):
+    if not (out / "recommendation.json").is_file():
+        failures.append(f"{out}: no recommendation.json")
+    if not (out / "plots.log").is_file():
+        failures.append(f"{out}: the plot script was not started (no plots.log)")
+    try:
+        import matplotlib  # noqa: F401
+        if not list(out.glob("*.png")):
+            log = out / "plots.log"
+            failures.append(f"{out}: matplotlib is installed but no plot was made: "
+                            + (log.read_text(errors="replace")[-1000:] if log.is_file() else ""))
+    except ImportError:
+        pass
+markers = [p for p in work.rglob("INJECTED*")] + [p for p in Path.cwd().glob("INJECTED*")]
+if markers:
+    failures.append(f"a shell ran parts of a name: {markers}")
+for f in failures:
+    print("FAIL:", f)
+print("no shell: names with quotes, semicolons, spaces and $() were never executed"
+      if not failures else f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
