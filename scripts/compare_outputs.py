@@ -38,7 +38,7 @@ SKIPPED = [
 ]
 # Files compared line by line without their wall-clock lines ("..._seconds": ..., "... 12.3 s").
 WALL_CLOCK_FILES = re.compile(r"(^|/)(run_summary\.json|recommendation\.json|report\.md)$")
-WALL_CLOCK_LINE = re.compile(r"seconds|[0-9] ?s\b|[0-9] s[,.)]")
+WALL_CLOCK_LINE = re.compile(r"seconds|git_commit|[0-9] ?s\b|[0-9] s[,.)]")
 # The positions of the checkpoint loop vector of earlier versions.
 LOOP_KEYS = ["period", "t", "dt", "recovering", "step_cap", "step", "next_output",
              "max_flow_closure", "max_mass_closure", "retries", "checkpoint_index",
@@ -69,6 +69,7 @@ def cases():
 def run(args):
     outdir = Path(args.outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
+    (outdir / "root.txt").write_text(str(ROOT))  # deck paths in outputs start with it
     binary = str(Path(args.terrafate).resolve())
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     with open(outdir / "timing.csv", "a") as timing:
@@ -95,9 +96,17 @@ def run(args):
             print(f"{name}: exit {result.returncode}, {seconds:.1f} s", flush=True)
 
 
-def h5_items(path):
-    """{name: (kind, payload)} of every dataset and attribute, provenance/timing skipped."""
+def h5_items(path, root=b""):
+    """{name: (kind, payload)} of every dataset and attribute, provenance/timing skipped; the
+    checkout path `root` in string attributes replaced by <ROOT>."""
     items, skipped = {}, []
+
+    def normal(value):
+        if isinstance(value, bytes):
+            return value.replace(root, b"<ROOT>")
+        if isinstance(value, str):
+            return value.replace(root.decode(), "<ROOT>")
+        return value
     with h5py.File(path, "r") as f:
         def visit(name, obj):
             if SKIPPED_H5.search(name):
@@ -109,12 +118,12 @@ def h5_items(path):
                 if SKIPPED_H5.search(key):
                     skipped.append(f"{name}@{key}")
                     continue
-                items[f"{name}@{key}"] = ("attribute", value)
+                items[f"{name}@{key}"] = ("attribute", normal(value))
         for key, value in f.attrs.items():
             if SKIPPED_H5.search(key):
                 skipped.append(f"@{key}")
             else:
-                items[f"@{key}"] = ("attribute", value)
+                items[f"@{key}"] = ("attribute", normal(value))
         f.visititems(visit)
     # Checkpoints before the named loop keys kept the loop state as one vector by position:
     # compare it key by key with the named datasets (values/loop/<key>).
@@ -140,11 +149,16 @@ def same(a, b):
 
 def compare(args):
     a, b = Path(args.a), Path(args.b)
+    # Deck paths recorded in the outputs (carbon.csv sources, deck_path) start with the
+    # checkout the set was run from: compared with that prefix replaced.
+    root_of = lambda d: next((p / "root.txt").read_text() for p in [d, d.parent]
+                             if (p / "root.txt").is_file())
+    root_a, root_b = root_of(a).encode(), root_of(b).encode()
     files_a = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()}
     files_b = {str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()}
     problems, skipped, counts = [], {}, {"files": 0, "h5 files": 0, "h5 items": 0}
     for name in sorted(files_a | files_b):
-        if name == "timing.csv":
+        if name in ("timing.csv", "root.txt"):
             continue
         reason = next((why for pattern, why in SKIPPED if pattern.search(name)), None)
         if reason:
@@ -154,8 +168,8 @@ def compare(args):
             problems.append(f"{name}: only in {'B' if name not in files_a else 'A'}")
             continue
         if name.endswith(".h5"):
-            items_a, skip_a = h5_items(a / name)
-            items_b, _ = h5_items(b / name)
+            items_a, skip_a = h5_items(a / name, root_a)
+            items_b, _ = h5_items(b / name, root_b)
             counts["h5 files"] += 1
             for s in skip_a:
                 skipped["h5 provenance/timing items"] = skipped.get("h5 provenance/timing items", 0) + 1
@@ -168,15 +182,17 @@ def compare(args):
         elif WALL_CLOCK_FILES.search(name):
             # Everything but the lines holding wall-clock seconds, byte by byte.
             counts["files"] += 1
-            strip = lambda path: [l for l in path.read_text().splitlines()
-                                  if not WALL_CLOCK_LINE.search(l)]
-            if strip(a / name) != strip(b / name):
+            strip = lambda path, root: [l.replace(root.decode(), "<ROOT>")
+                                        for l in path.read_text().splitlines()
+                                        if not WALL_CLOCK_LINE.search(l)]
+            if strip(a / name, root_a) != strip(b / name, root_b):
                 problems.append(f"{name}: differs (wall-clock lines ignored)")
             key = "wall-clock lines of run_summary.json/recommendation.json/report.md (rest compared)"
             skipped[key] = skipped.get(key, 0) + 1
         else:
             counts["files"] += 1
-            if (a / name).read_bytes() != (b / name).read_bytes():
+            if (a / name).read_bytes().replace(root_a, b"<ROOT>") != \
+                    (b / name).read_bytes().replace(root_b, b"<ROOT>"):
                 problems.append(f"{name}: differs")
     print(f"compared {counts['files']} files byte by byte and {counts['h5 items']} datasets/"
           f"attributes in {counts['h5 files']} HDF5 files")

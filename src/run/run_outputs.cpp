@@ -149,12 +149,12 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
     for (std::size_t s = 0; s < soil_standards_.size(); ++s)
       if (root && !quiet && !soil_standards_[s].listed)
         fmt::print("terrafate: note: no GB 36600-2018 {} land value for species '{}' (chemical "
-                   "'{}') in {}: soil_standards_.csv leaves it out\n",
+                   "'{}') in {}: soil_standards.csv leaves it out\n",
                    land_class_ == 1 ? "first class" : "second class",
                    model.transport->species[s].name, model.transport->species[s].chemical,
                    data_table_path("standards.csv").string());
   }
-  standards_table_.emplace(folder / "soil_standards_.csv",
+  standards_table_.emplace(folder / "soil_standards.csv",
                            "time,zone,species,depth_top,depth_bottom,concentration_mg_per_kg,"
                            "land_use,screening_mg_per_kg,intervention_mg_per_kg,"
                            "exceeds_screening,exceeds_intervention,status",
