@@ -96,16 +96,16 @@ def run(args):
             print(f"{name}: exit {result.returncode}, {seconds:.1f} s", flush=True)
 
 
-def h5_items(path, root=b""):
+def h5_items(path, root=b"", out=b""):
     """{name: (kind, payload)} of every dataset and attribute, provenance/timing skipped; the
     checkout path `root` in string attributes replaced by <ROOT>."""
     items, skipped = {}, []
 
     def normal(value):
         if isinstance(value, bytes):
-            return value.replace(root, b"<ROOT>")
+            return value.replace(root, b"<ROOT>").replace(out, b"<OUT>")
         if isinstance(value, str):
-            return value.replace(root.decode(), "<ROOT>")
+            return value.replace(root.decode(), "<ROOT>").replace(out.decode(), "<OUT>")
         return value
     with h5py.File(path, "r") as f:
         def visit(name, obj):
@@ -113,7 +113,16 @@ def h5_items(path, root=b""):
                 skipped.append(name)
                 return
             if isinstance(obj, h5py.Dataset):
-                items[name] = ("dataset", obj.dtype.str, obj.shape, obj[()])
+                value = obj[()]
+                if name.startswith("texts/"):  # checkpoint texts (uint8): paths normalized
+                    value = normal(np.asarray(value).tobytes())
+                    items[name] = ("text", value)
+                    return
+                if name == "values/flow/stats":  # iterations, solves; not the seconds (1, 2)
+                    items[name] = ("dataset", obj.dtype.str, obj.shape, value[[0, 3, 4]])
+                    skipped.append(name + "[1:3] (seconds)")
+                    return
+                items[name] = ("dataset", obj.dtype.str, obj.shape, value)
             for key, value in obj.attrs.items():
                 if SKIPPED_H5.search(key):
                     skipped.append(f"{name}@{key}")
@@ -151,9 +160,9 @@ def compare(args):
     a, b = Path(args.a), Path(args.b)
     # Deck paths recorded in the outputs (carbon.csv sources, deck_path) start with the
     # checkout the set was run from: compared with that prefix replaced.
-    root_of = lambda d: next((p / "root.txt").read_text() for p in [d, d.parent]
-                             if (p / "root.txt").is_file())
-    root_a, root_b = root_of(a).encode(), root_of(b).encode()
+    set_of = lambda d: next(p for p in [d, d.parent] if (p / "root.txt").is_file())
+    root_a, root_b = ((set_of(d) / "root.txt").read_text().encode() for d in (a, b))
+    out_a, out_b = (str(set_of(d).resolve()).encode() for d in (a, b))
     files_a = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()}
     files_b = {str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()}
     problems, skipped, counts = [], {}, {"files": 0, "h5 files": 0, "h5 items": 0}
@@ -168,8 +177,8 @@ def compare(args):
             problems.append(f"{name}: only in {'B' if name not in files_a else 'A'}")
             continue
         if name.endswith(".h5"):
-            items_a, skip_a = h5_items(a / name, root_a)
-            items_b, _ = h5_items(b / name, root_b)
+            items_a, skip_a = h5_items(a / name, root_a, out_a)
+            items_b, _ = h5_items(b / name, root_b, out_b)
             counts["h5 files"] += 1
             for s in skip_a:
                 skipped["h5 provenance/timing items"] = skipped.get("h5 provenance/timing items", 0) + 1
