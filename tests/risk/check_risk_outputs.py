@@ -6,7 +6,8 @@ Usage: check_risk_outputs.py TERRAFATE WORKDIR
 Benzene (chemical: benzene; SFo 0.055 (mg/kg/d)^-1, RfDo 0.004 mg/kg/d from data/chemicals.csv)
 at 1 mg/L everywhere in still groundwater decays at 1e-3 /d (steps of 36.5 d). A second-class
 receptor drinks it. HJ 25.3-2019 second class (data/exposure.csv): GWCRa 1 L/d, EFa 250 d/a,
-EDa 25 a, BWa 61.8 kg, ATca 27740 d, ATnc 9125 d, WAF 0.2:
+EDa 25 a, BWa 61.8 kg, ATca 27740 d, ATnc 9125 d, WAF 0.5 (HJ 25.3-2019; 0.2 was the 2014
+edition's value, review R3):
   CR = C GWCRa EFa EDa / (BWa ATca) SFo,  HQ = C GWCRa EFa EDa / (BWa ATnc) / (RfDo WAF)
 with C the receptor's concentration in observations.csv (an observation point at the same
 place): to 1e-12. The risk-based concentration is min(1e-6 / CR per mg/L, 1 / HQ per mg/L).
@@ -71,10 +72,11 @@ def main():
     failures = []
     intake = 1.0 * 250 * 25 / 61.8
     cr_unit = intake / 27740 * 0.055
-    hq_unit = intake / 9125 / (0.004 * 0.2)
+    hq_unit = intake / 9125 / (0.004 * 0.5)
     concentration = {float(r["time"]): float(r["value"]) for r in rows(out, "observations.csv")
                      if r["variable"] == "B"}
-    risk = [r for r in rows(out, "risk.csv") if r["species"] == "B"]
+    risk = [r for r in rows(out, "risk.csv")
+            if r["species"] == "B" and r["pathway"] == "groundwater_ingestion"]
     worst = 0.0
     for r in risk:
         c = concentration[float(r["time"])]

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/config.hpp"
 #include "terrafate/risk/risk_model.hpp"
+#include "terrafate/risk/risk_spec.hpp"
 
 namespace terrafate {
 namespace {
@@ -302,6 +304,96 @@ TEST(RiskBenchmarks, UsEpaVislTceWithGenericAttenuationFactor) {
       1000.0;
   std::printf("VISL TCE resident groundwater: %.4g ug/L (ratio %.3f)\n", level, level / 1.19);
   EXPECT_NEAR(level / 1.19, 1.0, 0.1);
+}
+
+// HJ 25.3-2019 sets the acceptable level per contaminant (CR <= 1e-6, HQ <= 1, each summed over
+// the pathways), not over the contaminants: two contaminants at 0.7x the cancer target comply
+// (site total 1.4e-6, reported), one at 1.2x does not.
+TEST(RiskCompliance, JudgedPerContaminant) {
+  const auto two = judge({{0.7e-6, 0.1, true}, {0.7e-6, 0.2, true}}, 1e-6, 1.0);
+  EXPECT_TRUE(two.met);
+  EXPECT_NEAR(two.site_cancer_risk, 1.4e-6, 1e-18);
+  EXPECT_NEAR(two.max_cancer_risk, 0.7e-6, 1e-18);
+  EXPECT_EQ(two.controlling, "cancer_risk");
+  const auto one = judge({{1.2e-6, 0.1, true}, {0.1e-6, 0.2, true}}, 1e-6, 1.0);
+  EXPECT_FALSE(one.met);
+  EXPECT_EQ(one.controlling, "cancer_risk");
+  const auto hazard = judge({{0.1e-6, 1.5, true}}, 1e-6, 1.0);
+  EXPECT_FALSE(hazard.met);
+  EXPECT_EQ(hazard.controlling, "hazard_quotient");
+  const auto standard = judge({{0.1e-6, 0.1, false}}, 1e-6, 1.0);
+  EXPECT_FALSE(standard.met);
+  EXPECT_EQ(standard.controlling, "standard");
+}
+
+RiskSpec spec_from(const std::string& yaml, const std::vector<RiskSpeciesInput>& species) {
+  const auto root = ConfigNode::load_string(yaml, "deck.yaml");
+  return read_risk_spec(root.at("risk"), species,
+                        read_csv_table(data_table_path("chemicals.csv")),
+                        read_csv_table(data_table_path("exposure.csv")),
+                        read_csv_table(data_table_path("standards.csv")));
+}
+
+// A receptor with only vapour pathways above a benzene plume at 20 ug/L, twice GB/T 14848
+// class III (10 ug/L, data/standards.csv), is judged on its risk: with HJ 25.3 first-class
+// indoor vapour from groundwater at 3 m its CR is below 1e-6, so it complies; the same water
+// fails the standard at a receptor that drinks it.
+TEST(RiskCompliance, VapourOnlyReceptorIsJudgedOnRisk) {
+  const auto spec = spec_from(R"(risk:
+  framework: hj25.3-2019
+  standard: gbt14848-III
+  receptors:
+    - {name: house, position: [0, 0, 0], land_use: first_class, pathways: [indoor_vapour]}
+    - {name: well, position: [0, 0, 0], land_use: first_class, pathways: [groundwater_ingestion]}
+)",
+                              {{"B", "benzene", {}, "transport.species.B.chemical"}});
+  const auto& house = spec.receptors[0];
+  const auto& well = spec.receptors[1];
+  EXPECT_EQ(house.standard, "none");
+  EXPECT_EQ(well.standard, "gbt14848-III");
+  const double c = 0.020; // [mg/L]
+  EXPECT_GT(c, receptor_standard(well, spec.species[0]));
+  const auto unit = unit_risk(Pathway::indoor_vapour, *spec.species[0].chemical,
+                              spec.exposure.at("first_class"));
+  const double standard = receptor_standard(house, spec.species[0]);
+  const ContaminantRisk risk{unit.cancer_risk * c, unit.hazard_quotient * c,
+                             std::isnan(standard) || c <= standard};
+  EXPECT_LT(risk.cancer_risk, 1e-6);
+  EXPECT_TRUE(judge({risk}, 1e-6, 1.0).met);
+  EXPECT_FALSE(judge({{0.0, 0.0, c <= receptor_standard(well, spec.species[0])}}, 1e-6, 1.0).met);
+}
+
+// `chemical:` must resolve: "benzine" is an input error at its own location (file:line), with
+// benzene suggested; `chemical: none` declares a species without risk.
+TEST(RiskSpecies, UnmatchedChemicalIsAnInputError) {
+  const std::string deck = R"(risk:
+  framework: hj25.3-2019
+  receptors:
+    - {name: well, position: [0, 0, 0], land_use: first_class, pathways: [groundwater_ingestion]}
+)";
+  try {
+    spec_from(deck, {{"B", "benzine", SourceLocation{"site.yaml", 17, 5},
+                      "transport.species.B.chemical"}});
+    FAIL() << "benzine was accepted";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("benzene"), std::string::npos) << message;
+    EXPECT_NE(message.find("site.yaml:17"), std::string::npos) << message;
+    EXPECT_NE(message.find("transport.species.B.chemical"), std::string::npos) << message;
+  }
+  const auto spec = spec_from(deck, {{"ethene", "none", {}, "transport.species.ethene.chemical"}});
+  EXPECT_EQ(spec.species[0].chemical, nullptr);
+}
+
+// Total xylenes (CAS 1330-20-7) have a standards row: GB/T 14848-2017 class III 500 ug/L.
+TEST(RiskSpecies, TotalXylenesHaveAStandard) {
+  const auto spec = spec_from(R"(risk:
+  framework: hj25.3-2019
+  receptors:
+    - {name: well, position: [0, 0, 0], land_use: first_class, pathways: [groundwater_ingestion]}
+)",
+                              {{"X", "xylenes", {}, "transport.species.X.chemical"}});
+  EXPECT_NEAR(spec.species[0].groundwater_standard, 0.5, 1e-12);
 }
 
 } // namespace
