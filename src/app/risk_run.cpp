@@ -56,8 +56,9 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   // pathways together: min(target / sum CR per unit, 1 / sum HQ per unit); with them the soil
   // value that protects the groundwater (HJ 25.3 leaching, for the receptor's groundwater target:
   // its standard, else its groundwater risk-based concentration) and the soil saturation limit.
-  std::string text = "receptor,species,medium,risk_based_concentration,unit,governed_by,"
-                     "soil_value_protecting_groundwater_mg_per_kg,soil_saturation_limit_mg_per_kg\n";
+  std::string text =
+      "receptor,species,medium,risk_based_concentration,unit,governed_by,"
+      "soil_value_protecting_groundwater_mg_per_kg,soil_saturation_limit_mg_per_kg\n";
   for (const auto& receptor : spec_.receptors) {
     const auto& exposure = spec_.exposure.at(receptor.land_use);
     unit_.emplace_back();
@@ -91,11 +92,10 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
         const double value =
             risk_based_concentration(sum, spec_.target_risk, spec_.target_quotient);
         const bool cancer = sum.cancer_risk > 0.0 && value == spec_.target_risk / sum.cancer_risk;
-        text += fmt::format("{},{},{},{},{},{},{},{}\n", receptor.name, species.name,
-                            medium == 0 ? "groundwater" : "soil", value,
-                            medium == 0 ? "mg/L" : "mg/kg",
-                            cancer ? "cancer_risk" : "hazard_quotient", number(protecting),
-                            number(saturation));
+        text += fmt::format(
+            "{},{},{},{},{},{},{},{}\n", receptor.name, species.name,
+            medium == 0 ? "groundwater" : "soil", value, medium == 0 ? "mg/L" : "mg/kg",
+            cancer ? "cancer_risk" : "hazard_quotient", number(protecting), number(saturation));
       }
     }
   }
@@ -144,7 +144,7 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
     auto criterion = [&](double cr, double hq) {
       if (!(cr > 0.0) && !(hq > 0.0)) return "none";
       return cr / spec_.target_risk >= hq / spec_.target_quotient ? "cancer_risk"
-                                                                   : "hazard_quotient";
+                                                                  : "hazard_quotient";
     };
     for (std::size_t s = 0; s < species_count; ++s) {
       const auto& species = spec_.species[s];
@@ -175,9 +175,9 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
       if (soil_used && !std::isnan(soil_target) &&
           std::max(surface[s], subsurface[s]) > soil_target)
         contaminant.standard_met = false;
-      const char* controlling = !contaminant.standard_met
-                                    ? "standard"
-                                    : criterion(contaminant.cancer_risk, contaminant.hazard_quotient);
+      const char* controlling = !contaminant.standard_met ? "standard"
+                                                          : criterion(contaminant.cancer_risk,
+                                                                      contaminant.hazard_quotient);
       risk_table_.add(fmt::format("{},{},{},all,{},{},{}", t, receptor.name, species.name,
                                   contaminant.cancer_risk, contaminant.hazard_quotient,
                                   controlling));
@@ -310,8 +310,7 @@ void RiskRun::finish() {
     const auto& site_hazard = site_hazard_[r];
     text += fmt::format(
         "{},{},{},{},{},{},{},{}\n", spec_.receptors[r].name, number(result.time_to_target),
-        result.max_cancer_risk, result.time_of_max, result.max_hazard_index,
-        result.years_exceeding,
+        result.max_cancer_risk, result.time_of_max, result.max_hazard_index, result.years_exceeding,
         site_cancer.empty() ? 0.0 : *std::max_element(site_cancer.begin(), site_cancer.end()),
         site_hazard.empty() ? 0.0 : *std::max_element(site_hazard.begin(), site_hazard.end()));
   }

@@ -70,8 +70,7 @@ std::vector<Chemical> read_chemicals(const CsvTable& table) {
     const double iur_m = number(table, r, "IUR_mutagenic_per_ug_m3");
     if (chemical.mutagen) {
       // The whole value is mutagenic unless the table gives the mutagenic part (TCE: kidney).
-      chemical.oral_slope_factor_mutagenic =
-          std::isnan(sfo_m) ? chemical.oral_slope_factor : sfo_m;
+      chemical.oral_slope_factor_mutagenic = std::isnan(sfo_m) ? chemical.oral_slope_factor : sfo_m;
       chemical.inhalation_unit_risk_mutagenic =
           std::isnan(iur_m) ? chemical.inhalation_unit_risk : iur_m;
     }
@@ -112,10 +111,9 @@ void apply_toxicity_set(std::vector<Chemical>& chemicals, const CsvTable& update
       } else if (parameter == "RfC") {
         chemical.inhalation_reference_concentration = value;
       } else {
-        throw InputError("parameter",
-                         SourceLocation{updates.path.string(), updates.lines[r], 0},
-                         fmt::format("'{}' is not a toxicity parameter (SFo, IUR, RfDo, RfC)",
-                                     parameter));
+        throw InputError(
+            "parameter", SourceLocation{updates.path.string(), updates.lines[r], 0},
+            fmt::format("'{}' is not a toxicity parameter (SFo, IUR, RfDo, RfC)", parameter));
       }
     }
   }
@@ -137,8 +135,8 @@ std::vector<std::string> closest_chemicals(const std::vector<Chemical>& chemical
       row[0] = i;
       for (std::size_t j = 1; j <= b.size(); ++j) {
         const std::size_t above = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                           diagonal + (wanted[i - 1] == b[j - 1] ? 0u : 1u)});
+        row[j] = std::min(
+            {row[j] + 1, row[j - 1] + 1, diagonal + (wanted[i - 1] == b[j - 1] ? 0u : 1u)});
         diagonal = above;
       }
     }

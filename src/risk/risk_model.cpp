@@ -13,14 +13,14 @@ constexpr double kCm2PerSecondToM2PerDay = 8.64; ///< 1 cm2/s = 1e-4 m2 x 86400 
 constexpr double kLitresPerCubicMetre = 1000.0;
 constexpr double kWaterDensity = 1.0; ///< rho_w [kg/L]
 constexpr double kKilogramsPerMilligram = 1.0e-6;
-constexpr double kDaysPerYear = 365.0; ///< averaging times of the non-cancer doses (EPA)
+constexpr double kDaysPerYear = 365.0;         ///< averaging times of the non-cancer doses (EPA)
 constexpr double kSecondsPerYear = 31536000.0; ///< HJ 25.3's tau conversion (365 d)
 constexpr double kPi = 3.14159265358979323846;
 
 constexpr const char* kPathwayNames[] = {
-    "groundwater_ingestion", "indoor_vapour",     "outdoor_vapour",     "soil_ingestion",
-    "soil_dermal",           "soil_particulates", "soil_indoor_vapour", "soil_outdoor_vapour",
-    "surface_soil_outdoor_vapour"};
+    "groundwater_ingestion", "indoor_vapour",       "outdoor_vapour",
+    "soil_ingestion",        "soil_dermal",         "soil_particulates",
+    "soil_indoor_vapour",    "soil_outdoor_vapour", "surface_soil_outdoor_vapour"};
 
 /// A missing table value (NaN) as 0: no risk of that kind.
 double or_zero(double value) {
@@ -169,12 +169,10 @@ bool is_soil_pathway(Pathway pathway) {
 VadoseSoil vadose_soil(const ExposureSet& e) {
   VadoseSoil soil;
   const double density = e.get("soil_bulk_density");
-  soil.total = e.has("vadose_total_porosity")
-                   ? e.get("vadose_total_porosity")
-                   : 1.0 - density / e.get("soil_particle_density");
-  soil.water = e.has("vadose_water_content")
-                   ? e.get("vadose_water_content")
-                   : density * e.get("soil_moisture") / kWaterDensity;
+  soil.total = e.has("vadose_total_porosity") ? e.get("vadose_total_porosity")
+                                              : 1.0 - density / e.get("soil_particle_density");
+  soil.water = e.has("vadose_water_content") ? e.get("vadose_water_content")
+                                             : density * e.get("soil_moisture") / kWaterDensity;
   soil.air = e.has("vadose_air_content") ? e.get("vadose_air_content") : soil.total - soil.water;
   soil.organic_carbon = e.has("soil_organic_carbon") ? e.get("soil_organic_carbon")
                                                      : e.get("soil_organic_matter") / 1700.0;
@@ -212,10 +210,10 @@ VolatilizationFactors volatilization_factors(const Chemical& chemical, const Exp
                                  depth, fringe));
   // Capillary fringe and vadose zone in series.
   const double diffusion_ws = depth / (fringe / capillary + (depth - fringe) / vadose);
-  vf.groundwater_indoor =
-      henry * kLitresPerCubicMetre *
-      (e.has("groundwater_attenuation_factor") ? e.get("groundwater_attenuation_factor")
-                                               : indoor_attenuation(diffusion_ws, depth, chemical, e));
+  vf.groundwater_indoor = henry * kLitresPerCubicMetre *
+                          (e.has("groundwater_attenuation_factor")
+                               ? e.get("groundwater_attenuation_factor")
+                               : indoor_attenuation(diffusion_ws, depth, chemical, e));
   vf.groundwater_outdoor =
       henry * kLitresPerCubicMetre * outdoor_attenuation(diffusion_ws, depth, e);
   // Soil: gas concentration per total soil concentration, H / Ksw [(mg/L)/(mg/kg)] x 1000 L/m3.
@@ -229,7 +227,7 @@ VolatilizationFactors volatilization_factors(const Chemical& chemical, const Exp
   // over tau, rho_b / DF_oa sqrt(4 D H / (pi tau Ksw rho_b)), or its mass limit.
   if (!e.has("vapour_exposure_duration")) return vf;
   const double tau = e.get("vapour_exposure_duration") * kSecondsPerYear;            // [s]
-  const double density = e.get("soil_bulk_density") * kLitresPerCubicMetre;         // [kg/m3]
+  const double density = e.get("soil_bulk_density") * kLitresPerCubicMetre;          // [kg/m3]
   const double ksw = soil_water_partition(chemical, e, soil) / kLitresPerCubicMetre; // [m3/kg]
   const double outdoor = e.get("wind_speed") * e.get("mixing_zone_height") / e.get("source_width");
   const double indoor = e.get("air_exchange_rate") / 3600.0 * e.get("building_mixing_height");
@@ -289,8 +287,8 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
       const double weighted = p.adaf_c * p.ed_c + p.adaf_a * p.ed_a;
       const double exposure = p.ef_a * time;
       return PathwayRisk{
-          1000.0 * air * exposure *
-              ((iur - iur_mutagenic) * duration + iur_mutagenic * weighted) / p.at_ca,
+          1000.0 * air * exposure * ((iur - iur_mutagenic) * duration + iur_mutagenic * weighted) /
+              p.at_ca,
           std::isnan(rfc) ? 0.0 : air * exposure * duration / (kDaysPerYear * duration) / rfc};
     }
     // HJ 25.3: SFi = IUR x 1000 x BWa / DAIRa, RfDi = RfC x DAIRa / BWa.

@@ -156,8 +156,8 @@ RiskSpec read_risk_spec(const ConfigNode& node, const std::vector<RiskSpeciesInp
             leading_number(values[standards.column(column)]) * 1.0e-3;
       if (spec.standard != "none") {
         entry.groundwater_standard = entry.groundwater_standards.at(spec.standard);
-        entry.standard_status = values[standards.column(
-            spec.standard == "us-mcl" ? "MCL_status" : "GBT14848_status")];
+        entry.standard_status =
+            values[standards.column(spec.standard == "us-mcl" ? "MCL_status" : "GBT14848_status")];
       }
       entry.soil_screening = {
           leading_number(values[standards.column("GB36600_screen_class1_mg_kg")]),
@@ -213,7 +213,7 @@ RiskSpec read_risk_spec(const ConfigNode& node, const std::vector<RiskSpeciesInp
     if (const auto targets = entry.find("soil_targets"))
       for (const auto& name : targets->keys()) {
         const auto found = std::find_if(spec.species.begin(), spec.species.end(),
-                                         [&](const auto& s) { return s.name == name; });
+                                        [&](const auto& s) { return s.name == name; });
         if (found == spec.species.end())
           throw targets->at(name).error(fmt::format("'{}' is not a species of the run", name));
         receptor.soil_targets[static_cast<std::size_t>(found - spec.species.begin())] =

@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/config.hpp"
+#include "terrafate/core/csv_table.hpp"
 #include "terrafate/risk/risk_model.hpp"
 #include "terrafate/risk/risk_spec.hpp"
 
@@ -232,10 +232,9 @@ TEST(RiskCompliance, TimeToTargetOfADecayingSeries) {
 // and data/chemicals.csv, within 30 %. The second-class ratios are printed (docs/risk.md).
 double soil_control_value(const Chemical& chemical, const ExposureSet& exposure) {
   PathwayRisk sum;
-  for (const auto pathway :
-       {Pathway::soil_ingestion, Pathway::soil_dermal, Pathway::soil_particulates,
-        Pathway::soil_indoor_vapour, Pathway::soil_outdoor_vapour,
-        Pathway::surface_soil_outdoor_vapour}) {
+  for (const auto pathway : {Pathway::soil_ingestion, Pathway::soil_dermal,
+                             Pathway::soil_particulates, Pathway::soil_indoor_vapour,
+                             Pathway::soil_outdoor_vapour, Pathway::surface_soil_outdoor_vapour}) {
     const auto unit = unit_risk(pathway, chemical, exposure);
     sum.cancer_risk += unit.cancer_risk;
     sum.hazard_quotient += unit.hazard_quotient;
@@ -251,7 +250,8 @@ TEST(RiskBenchmarks, Hj25_3ReproducesGb36600ScreeningValues) {
   const struct {
     const char* name;
     double class1, class2; ///< [mg/kg] GB 36600-2018 screening values
-  } cases[] = {{"benzene", 1, 4}, {"TCE", 0.7, 2.8}, {"PCE", 11, 53}, {"vinyl chloride", 0.12, 0.43}};
+  } cases[] = {
+      {"benzene", 1, 4}, {"TCE", 0.7, 2.8}, {"PCE", 11, 53}, {"vinyl chloride", 0.12, 0.43}};
   for (const auto& c : cases) {
     const Chemical* chemical = find_chemical(chemicals, c.name);
     ASSERT_NE(chemical, nullptr) << c.name;
@@ -279,10 +279,10 @@ TEST(RiskBenchmarks, UsEpaTapwaterReproducesRsl) {
   for (const auto& c : cases) {
     const Chemical* chemical = find_chemical(chemicals, c.name);
     ASSERT_NE(chemical, nullptr) << c.name;
-    const double level = risk_based_concentration(
-                             unit_risk(Pathway::groundwater_ingestion, *chemical, exposure), 1e-6,
-                             1.0) *
-                         1000.0;
+    const double level =
+        risk_based_concentration(unit_risk(Pathway::groundwater_ingestion, *chemical, exposure),
+                                 1e-6, 1.0) *
+        1000.0;
     std::printf("RSL tap water %s: %.4g ug/L (ratio %.3f)\n", c.name, level, level / c.rsl);
     EXPECT_NEAR(level / c.rsl, 1.0, 0.1) << c.name;
   }
@@ -328,8 +328,7 @@ TEST(RiskCompliance, JudgedPerContaminant) {
 
 RiskSpec spec_from(const std::string& yaml, const std::vector<RiskSpeciesInput>& species) {
   const auto root = ConfigNode::load_string(yaml, "deck.yaml");
-  return read_risk_spec(root.at("risk"), species,
-                        read_csv_table(data_table_path("chemicals.csv")),
+  return read_risk_spec(root.at("risk"), species, read_csv_table(data_table_path("chemicals.csv")),
                         read_csv_table(data_table_path("exposure.csv")),
                         read_csv_table(data_table_path("standards.csv")));
 }
@@ -353,8 +352,8 @@ TEST(RiskCompliance, VapourOnlyReceptorIsJudgedOnRisk) {
   EXPECT_EQ(well.standard, "gbt14848-III");
   const double c = 0.020; // [mg/L]
   EXPECT_GT(c, receptor_standard(well, spec.species[0]));
-  const auto unit = unit_risk(Pathway::indoor_vapour, *spec.species[0].chemical,
-                              spec.exposure.at("first_class"));
+  const auto unit =
+      unit_risk(Pathway::indoor_vapour, *spec.species[0].chemical, spec.exposure.at("first_class"));
   const double standard = receptor_standard(house, spec.species[0]);
   const ContaminantRisk risk{unit.cancer_risk * c, unit.hazard_quotient * c,
                              std::isnan(standard) || c <= standard};

@@ -29,10 +29,10 @@ struct Chemical {
   /// Mutagenic mode of action (RSL flag M): the early-life age-dependent adjustment factors
   /// apply (us-epa) to the parts of SFo and IUR below.
   bool mutagen = false;
-  double oral_slope_factor_mutagenic = 0.0;     ///< [(mg/kg/d)^-1] the part of SFo with ADAF
-  double inhalation_unit_risk_mutagenic = 0.0;  ///< [(ug/m3)^-1] the part of IUR with ADAF
-  double water_permeability = 0.0;              ///< Kp [cm/h] dermal permeability from water
-  std::string toxicity_set = "rsl-2017";        ///< the dated set the toxicity values are from
+  double oral_slope_factor_mutagenic = 0.0;    ///< [(mg/kg/d)^-1] the part of SFo with ADAF
+  double inhalation_unit_risk_mutagenic = 0.0; ///< [(ug/m3)^-1] the part of IUR with ADAF
+  double water_permeability = 0.0;             ///< Kp [cm/h] dermal permeability from water
+  std::string toxicity_set = "rsl-2017";       ///< the dated set the toxicity values are from
   std::string physchem_status, toxicity_status;
 };
 

@@ -16,14 +16,14 @@
 namespace terrafate {
 
 enum class Pathway {
-  groundwater_ingestion, ///< drinking groundwater
-  indoor_vapour,         ///< vapours from groundwater into indoor air
-  outdoor_vapour,        ///< vapours from groundwater into outdoor air
-  soil_ingestion,        ///< oral ingestion of surface soil
-  soil_dermal,           ///< dermal contact with surface soil
-  soil_particulates,     ///< inhalation of surface soil particles (PM10)
-  soil_indoor_vapour,    ///< vapours from subsurface soil into indoor air
-  soil_outdoor_vapour,   ///< vapours from subsurface soil into outdoor air
+  groundwater_ingestion,      ///< drinking groundwater
+  indoor_vapour,              ///< vapours from groundwater into indoor air
+  outdoor_vapour,             ///< vapours from groundwater into outdoor air
+  soil_ingestion,             ///< oral ingestion of surface soil
+  soil_dermal,                ///< dermal contact with surface soil
+  soil_particulates,          ///< inhalation of surface soil particles (PM10)
+  soil_indoor_vapour,         ///< vapours from subsurface soil into indoor air
+  soil_outdoor_vapour,        ///< vapours from subsurface soil into outdoor air
   surface_soil_outdoor_vapour ///< vapours from surface soil (0 to the surface-soil thickness)
                               ///< into outdoor air (HJ 25.3 VF_suroa)
 };

@@ -41,7 +41,6 @@ struct RiskSpeciesInput {
   std::string key_path;
 };
 
-
 /// What the risk model knows of one species of the run.
 struct RiskSpecies {
   std::string name;
@@ -58,7 +57,7 @@ struct RiskSpec {
   std::string framework; ///< hj25.3-2019 or us-epa
   double target_risk = 1.0e-6;
   double target_quotient = 1.0;
-  std::string standard; ///< gbt14848-III, gbt14848-IV, us-mcl or none
+  std::string standard;              ///< gbt14848-III, gbt14848-IV, us-mcl or none
   std::string toxicity = "rsl-2017"; ///< the dated toxicity set (data/toxicity_sets.csv)
   std::vector<ReceptorSpec> receptors;
   std::map<std::string, ExposureSet> exposure; ///< per land use, with the deck's overrides
