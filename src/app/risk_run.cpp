@@ -14,6 +14,25 @@ namespace {
 constexpr double kSurfaceSoilDepth = 0.5; ///< [m] surface soil (HJ 25.3): 0-0.5 m
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// The receptor's exposure set with the depths of the simulated soil column (review R6): with a
+/// soil zone, the water table lies ground_surface - water_table below the ground (the top of the
+/// groundwater grid), and the subsurface soil reaches from depth_to_subsurface_soil down to it;
+/// a value the deck overrides (status `deck`) is kept.
+ExposureSet receptor_exposure(const ExposureSet& table, const std::optional<SoilSpec>& soil) {
+  ExposureSet set = table;
+  if (!soil) return set;
+  const std::string source = "the simulated soil column (soil.ground_surface - the water table)";
+  const bool deck_depth =
+      set.has("depth_to_groundwater") && set.values().at("depth_to_groundwater").status == "deck";
+  if (!deck_depth) set.set("depth_to_groundwater", {soil->depth(), "m", source, "model"});
+  const bool deck_thickness = set.has("subsurface_soil_thickness") &&
+                              set.values().at("subsurface_soil_thickness").status == "deck";
+  const double thickness = set.get("depth_to_groundwater") - set.get("depth_to_subsurface_soil");
+  if (set.has("subsurface_soil_thickness") && !deck_thickness && thickness > 0.0)
+    set.set("subsurface_soil_thickness", {thickness, "m", source, "model"});
+  return set;
+}
+
 /// A number for the CSV files: `nan` when not defined.
 std::string number(double value) {
   return std::isnan(value) ? std::string("nan") : fmt::format("{}", value);
@@ -60,7 +79,7 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
       "receptor,species,medium,risk_based_concentration,unit,governed_by,"
       "soil_value_protecting_groundwater_mg_per_kg,soil_saturation_limit_mg_per_kg\n";
   for (const auto& receptor : spec_.receptors) {
-    const auto& exposure = spec_.exposure.at(receptor.land_use);
+    const auto exposure = receptor_exposure(spec_.exposure.at(receptor.land_use), model.soil);
     unit_.emplace_back();
     for (const auto& species : spec_.species) {
       PathwayRisk sums[2];
