@@ -395,5 +395,23 @@ TEST(RiskSpecies, TotalXylenesHaveAStandard) {
   EXPECT_NEAR(spec.species[0].groundwater_standard, 0.5, 1e-12);
 }
 
+// The dated toxicity sets: iris-2025 replaces Cr(VI)'s Fall 2017 RSL values (RfDo 3e-3, SFo 0.5)
+// with IRIS 2024's (RfDo 9e-4, adult-based SFo 0.16, which stays mutagenic: the ADAF applies).
+TEST(RiskSpecies, ToxicitySetsAreDated) {
+  auto chemicals = read_chemicals(read_csv_table(data_table_path("chemicals.csv")));
+  const Chemical* chromium = find_chemical(chemicals, "Cr(VI)");
+  ASSERT_NE(chromium, nullptr);
+  EXPECT_EQ(chromium->oral_reference_dose, 3e-3);
+  EXPECT_EQ(chromium->toxicity_set, "rsl-2017");
+  apply_toxicity_set(chemicals, read_csv_table(data_table_path("toxicity_sets.csv")), "iris-2025");
+  EXPECT_EQ(chromium->oral_reference_dose, 9e-4);
+  EXPECT_EQ(chromium->oral_slope_factor, 0.16);
+  EXPECT_EQ(chromium->oral_slope_factor_mutagenic, 0.16);
+  EXPECT_EQ(chromium->toxicity_set, "iris-2025");
+  EXPECT_THROW(apply_toxicity_set(chemicals, read_csv_table(data_table_path("toxicity_sets.csv")),
+                                  "iris-1999"),
+               InputError);
+}
+
 } // namespace
 } // namespace terrafate
