@@ -65,11 +65,96 @@ std::vector<Chemical> read_chemicals(const CsvTable& table) {
     chemical.inhalation_reference_concentration = number(table, r, "RfCi_mg_m3");
     chemical.gi_absorption = number(table, r, "GIABS");
     chemical.dermal_absorption = number(table, r, "ABSd_dermal");
+    chemical.mutagen = trim(row[table.column("mutagen_flag")]) == "M";
+    const double sfo_m = number(table, r, "SFo_mutagenic_per_mg_kg_d");
+    const double iur_m = number(table, r, "IUR_mutagenic_per_ug_m3");
+    if (chemical.mutagen) {
+      // The whole value is mutagenic unless the table gives the mutagenic part (TCE: kidney).
+      chemical.oral_slope_factor_mutagenic = std::isnan(sfo_m) ? chemical.oral_slope_factor : sfo_m;
+      chemical.inhalation_unit_risk_mutagenic =
+          std::isnan(iur_m) ? chemical.inhalation_unit_risk : iur_m;
+    }
+    chemical.water_permeability = number(table, r, "Kp_cm_h");
     chemical.physchem_status = row[table.column("physchem_status")];
     chemical.toxicity_status = row[table.column("toxicity_status")];
     chemicals.push_back(std::move(chemical));
   }
   return chemicals;
+}
+
+void apply_toxicity_set(std::vector<Chemical>& chemicals, const CsvTable& updates,
+                        const std::string& set) {
+  if (set == "rsl-2017") return;
+  bool known = false;
+  const std::size_t set_column = updates.column("set");
+  for (std::size_t r = 0; r < updates.rows.size(); ++r) {
+    const auto& row = updates.rows[r];
+    if (row[set_column] != set) continue;
+    known = true;
+    const std::string parameter = row[updates.column("parameter")];
+    const double value = number(updates, r, "value");
+    for (auto& chemical : chemicals) {
+      if (chemical.cas != row[updates.column("CAS")]) continue;
+      chemical.toxicity_set = set;
+      chemical.toxicity_status = row[updates.column("status")];
+      if (parameter == "SFo") {
+        if (chemical.mutagen && chemical.oral_slope_factor_mutagenic == chemical.oral_slope_factor)
+          chemical.oral_slope_factor_mutagenic = value;
+        chemical.oral_slope_factor = value;
+      } else if (parameter == "IUR") {
+        if (chemical.mutagen &&
+            chemical.inhalation_unit_risk_mutagenic == chemical.inhalation_unit_risk)
+          chemical.inhalation_unit_risk_mutagenic = value;
+        chemical.inhalation_unit_risk = value;
+      } else if (parameter == "RfDo") {
+        chemical.oral_reference_dose = value;
+      } else if (parameter == "RfC") {
+        chemical.inhalation_reference_concentration = value;
+      } else {
+        throw InputError(
+            "parameter", SourceLocation{updates.path.string(), updates.lines[r], 0},
+            fmt::format("'{}' is not a toxicity parameter (SFo, IUR, RfDo, RfC)", parameter));
+      }
+    }
+  }
+  if (!known)
+    throw InputError(fmt::format("toxicity set '{}' is neither rsl-2017 nor a set of {}", set,
+                                 updates.path.string()));
+}
+
+std::vector<std::string> closest_chemicals(const std::vector<Chemical>& chemicals,
+                                           std::string_view key, std::size_t count) {
+  const std::string wanted = lower(key);
+  auto distance = [&](const std::string& other) {
+    const std::string b = lower(other);
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+      row[j] = j;
+    for (std::size_t i = 1; i <= wanted.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min(
+            {row[j] + 1, row[j - 1] + 1, diagonal + (wanted[i - 1] == b[j - 1] ? 0u : 1u)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  std::vector<std::pair<std::size_t, std::string>> ranked;
+  for (const auto& chemical : chemicals) {
+    std::size_t best = std::min(distance(chemical.name), distance(chemical.cas));
+    for (const auto& alias : chemical.aliases)
+      best = std::min(best, distance(alias));
+    ranked.emplace_back(best, chemical.name);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> names;
+  for (std::size_t n = 0; n < ranked.size() && n < count; ++n)
+    names.push_back(ranked[n].second);
+  return names;
 }
 
 const Chemical* find_chemical(const std::vector<Chemical>& chemicals, std::string_view key) {

@@ -72,7 +72,25 @@ constexpr std::pair<const char*, const char*> kParameters[] = {
     {"depth_to_subsurface_soil", "m"},
     {"wind_speed", "m/s"},
     {"mixing_zone_height", "m"},
-    {"source_width", "m"}};
+    {"source_width", "m"},
+    {"soil_particle_density", "kg/L"},
+    {"soil_moisture", "-"},
+    {"soil_organic_matter", "g/kg"},
+    {"surface_soil_thickness", "m"},
+    {"subsurface_soil_thickness", "m"},
+    {"vapour_exposure_duration", "a"},
+    {"groundwater_darcy_velocity", "m/yr"},
+    {"groundwater_mixing_thickness", "m"},
+    {"infiltration_rate", "m/yr"},
+    {"soil_gas_flow_ratio", "-"},
+    {"groundwater_attenuation_factor", "-"},
+    {"water_volatilization_factor", "L/m3"},
+    {"water_skin_area_child", "cm2"},
+    {"water_skin_area_adult", "cm2"},
+    {"water_event_time_child", "h"},
+    {"water_event_time_adult", "h"},
+    {"water_events_per_day", "1/d"},
+    {"particulate_emission_factor", "m3/kg"}};
 } // namespace
 
 double ExposureSet::get(const std::string& parameter) const {

@@ -1,5 +1,6 @@
 #include "terrafate/risk/risk_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -10,12 +11,16 @@ namespace terrafate {
 namespace {
 constexpr double kCm2PerSecondToM2PerDay = 8.64; ///< 1 cm2/s = 1e-4 m2 x 86400 s/d
 constexpr double kLitresPerCubicMetre = 1000.0;
+constexpr double kWaterDensity = 1.0; ///< rho_w [kg/L]
 constexpr double kKilogramsPerMilligram = 1.0e-6;
-constexpr double kDaysPerYear = 365.0; ///< averaging times of the non-cancer doses (EPA)
+constexpr double kDaysPerYear = 365.0;         ///< averaging times of the non-cancer doses (EPA)
+constexpr double kSecondsPerYear = 31536000.0; ///< HJ 25.3's tau conversion (365 d)
+constexpr double kPi = 3.14159265358979323846;
 
 constexpr const char* kPathwayNames[] = {
-    "groundwater_ingestion", "indoor_vapour",     "outdoor_vapour",     "soil_ingestion",
-    "soil_dermal",           "soil_particulates", "soil_indoor_vapour", "soil_outdoor_vapour"};
+    "groundwater_ingestion", "indoor_vapour",       "outdoor_vapour",
+    "soil_ingestion",        "soil_dermal",         "soil_particulates",
+    "soil_indoor_vapour",    "soil_outdoor_vapour", "surface_soil_outdoor_vapour"};
 
 /// A missing table value (NaN) as 0: no risk of that kind.
 double or_zero(double value) {
@@ -32,7 +37,10 @@ double effective_diffusion(const Chemical& chemical, double water, double air, d
 }
 
 /// Indoor attenuation of a source at depth `depth` [m] with effective diffusion `diffusion`
-/// [m2/d]: (D/L)/(ER Lb) / [1 + (D/L)/(ER Lb) + (D/L)/((D_crack/L_crack) eta)].
+/// [m2/d] (Johnson-Ettinger). Diffusion only (Qsoil = 0):
+/// (D/L)/(ER Lb) / [1 + (D/L)/(ER Lb) + (D/L)/((D_crack/L_crack) eta)]; with advective soil gas
+/// flow Qsoil = r Qbuilding (r = soil_gas_flow_ratio, Qbuilding = ER Lb A_B):
+/// A e^xi / [e^xi + A + (A/r)(e^xi - 1)], A = (D/L)/(ER Lb), xi = r ER Lb L_crack/(D_crack eta).
 double indoor_attenuation(double diffusion, double depth, const Chemical& chemical,
                           const ExposureSet& e) {
   const double exchange = e.get("air_exchange_rate") * 24.0; // [1/d]
@@ -40,10 +48,19 @@ double indoor_attenuation(double diffusion, double depth, const Chemical& chemic
   const double crack_diffusion =
       effective_diffusion(chemical, e.get("crack_water_content"), e.get("crack_air_content"),
                           e.get("crack_water_content") + e.get("crack_air_content"));
-  const double crack = crack_diffusion / e.get("foundation_thickness") * e.get("crack_fraction");
   const double transfer = diffusion / depth;
   const double ventilation = exchange * height;
-  return (transfer / ventilation) / (1.0 + transfer / ventilation + transfer / crack);
+  const double a = transfer / ventilation;
+  const double ratio = e.has("soil_gas_flow_ratio") ? e.get("soil_gas_flow_ratio") : 0.0;
+  if (ratio > 0.0) {
+    const double xi = ratio * ventilation * e.get("foundation_thickness") /
+                      (crack_diffusion * e.get("crack_fraction"));
+    if (xi > 700.0) return a / (1.0 + a / ratio); // e^xi dominates every term
+    const double growth = std::exp(xi);
+    return a * growth / (growth + a + a / ratio * (growth - 1.0));
+  }
+  const double crack = crack_diffusion / e.get("foundation_thickness") * e.get("crack_fraction");
+  return a / (1.0 + a + transfer / crack);
 }
 
 /// Outdoor dilution of a source at depth `depth` [m]: 1 / (1 + U delta L / (W D)).
@@ -57,7 +74,19 @@ double outdoor_attenuation(double diffusion, double depth, const ExposureSet& e)
 struct Population {
   bool child = false;
   double bw_c = 0, bw_a = 0, ed_c = 0, ed_a = 0, ef_c = 0, ef_a = 0, at_ca = 0, at_nc = 0;
+  /// Mean age-dependent adjustment factor of the child and adult years (us-epa resident: RSL
+  /// ADAF 10 for ages 0-2, 3 for 2-16, 1 from 16; 1 elsewhere) for mutagenic chemicals.
+  double adaf_c = 1.0, adaf_a = 1.0;
 };
+
+/// The integral of the RSL age-dependent adjustment factor over ages [from, to] [a].
+double adaf_years(double from, double to) {
+  auto integral = [](double age) {
+    return 10.0 * std::min(age, 2.0) + 3.0 * std::clamp(age - 2.0, 0.0, 14.0) +
+           std::max(age - 16.0, 0.0);
+  };
+  return integral(to) - integral(from);
+}
 
 Population population(const ExposureSet& e) {
   Population p;
@@ -72,6 +101,8 @@ Population population(const ExposureSet& e) {
       p.ed_c = e.get("exposure_duration_child");
       p.ed_a = total - p.ed_c;
       p.at_nc = kDaysPerYear * p.ed_c; // the child's dose (RSL)
+      p.adaf_c = adaf_years(0.0, p.ed_c) / p.ed_c;
+      p.adaf_a = adaf_years(p.ed_c, total) / p.ed_a;
     } else {
       p.ed_a = total;
       p.at_nc = kDaysPerYear * total;
@@ -96,6 +127,7 @@ Population population(const ExposureSet& e) {
 /// intake factors of a daily rate per kg of body weight: rate x frequency x duration / (BW AT).
 struct Intake {
   double cancer = 0.0, noncancer = 0.0;
+  double cancer_mutagenic = 0.0; ///< the cancer intake with the ADAF weights
 };
 Intake intake(const Population& p, double rate_child, double frequency_child, double rate_adult,
               double frequency_adult) {
@@ -104,9 +136,11 @@ Intake intake(const Population& p, double rate_child, double frequency_child, do
   if (p.child) {
     const double child = rate_child * frequency_child * p.ed_c / p.bw_c;
     result.cancer = (child + adult) / p.at_ca;
+    result.cancer_mutagenic = (p.adaf_c * child + p.adaf_a * adult) / p.at_ca;
     result.noncancer = child / p.at_nc;
   } else {
     result.cancer = adult / p.at_ca;
+    result.cancer_mutagenic = p.adaf_a * adult / p.at_ca;
     result.noncancer = adult / p.at_nc;
   }
   return result;
@@ -132,16 +166,42 @@ bool is_soil_pathway(Pathway pathway) {
   return static_cast<int>(pathway) >= static_cast<int>(Pathway::soil_ingestion);
 }
 
+VadoseSoil vadose_soil(const ExposureSet& e) {
+  VadoseSoil soil;
+  const double density = e.get("soil_bulk_density");
+  soil.total = e.has("vadose_total_porosity") ? e.get("vadose_total_porosity")
+                                              : 1.0 - density / e.get("soil_particle_density");
+  soil.water = e.has("vadose_water_content") ? e.get("vadose_water_content")
+                                             : density * e.get("soil_moisture") / kWaterDensity;
+  soil.air = e.has("vadose_air_content") ? e.get("vadose_air_content") : soil.total - soil.water;
+  soil.organic_carbon = e.has("soil_organic_carbon") ? e.get("soil_organic_carbon")
+                                                     : e.get("soil_organic_matter") / 1700.0;
+  if (!(soil.water >= 0.0) || !(soil.air > 0.0) || !(soil.total > 0.0))
+    throw InputError(fmt::format("the vadose-zone soil of {} {} has water content {} and air "
+                                 "content {} (total porosity {}): both must be positive "
+                                 "(risk.overrides)",
+                                 e.framework(), e.land_use(), soil.water, soil.air, soil.total));
+  return soil;
+}
+
+namespace {
+/// [L/kg] Ksw = (theta_ws + Kd rho_b + H theta_as) / rho_b: soil per pore-water concentration.
+double soil_water_partition(const Chemical& chemical, const ExposureSet& e,
+                            const VadoseSoil& soil) {
+  const double density = e.get("soil_bulk_density");
+  const double kd = or_zero(chemical.koc) * soil.organic_carbon;
+  return (soil.water + kd * density + or_zero(chemical.henry) * soil.air) / density;
+}
+} // namespace
+
 VolatilizationFactors volatilization_factors(const Chemical& chemical, const ExposureSet& e) {
   VolatilizationFactors vf;
   const double henry = or_zero(chemical.henry);
   if (!(henry > 0.0) || !(or_zero(chemical.air_diffusion) > 0.0)) return vf;
-  const double total = e.get("vadose_total_porosity");
-  const double water = e.get("vadose_water_content");
-  const double air = e.get("vadose_air_content");
-  const double vadose = effective_diffusion(chemical, water, air, total);
+  const VadoseSoil soil = vadose_soil(e);
+  const double vadose = effective_diffusion(chemical, soil.water, soil.air, soil.total);
   const double capillary = effective_diffusion(chemical, e.get("capillary_water_content"),
-                                               e.get("capillary_air_content"), total);
+                                               e.get("capillary_air_content"), soil.total);
   const double depth = e.get("depth_to_groundwater");
   const double fringe = e.get("capillary_fringe_thickness");
   if (!(depth > fringe))
@@ -150,46 +210,86 @@ VolatilizationFactors volatilization_factors(const Chemical& chemical, const Exp
                                  depth, fringe));
   // Capillary fringe and vadose zone in series.
   const double diffusion_ws = depth / (fringe / capillary + (depth - fringe) / vadose);
-  vf.groundwater_indoor =
-      henry * kLitresPerCubicMetre * indoor_attenuation(diffusion_ws, depth, chemical, e);
+  vf.groundwater_indoor = henry * kLitresPerCubicMetre *
+                          (e.has("groundwater_attenuation_factor")
+                               ? e.get("groundwater_attenuation_factor")
+                               : indoor_attenuation(diffusion_ws, depth, chemical, e));
   vf.groundwater_outdoor =
       henry * kLitresPerCubicMetre * outdoor_attenuation(diffusion_ws, depth, e);
-  // Soil: gas concentration per total soil concentration, H rho_b / (theta_w + Kd rho_b +
-  // H theta_a) [(mg/L)/(mg/kg)] x 1000 L/m3.
-  const double density = e.get("soil_bulk_density");
-  const double kd = or_zero(chemical.koc) * e.get("soil_organic_carbon");
-  const double partition =
-      henry * density / (water + kd * density + henry * air) * kLitresPerCubicMetre;
+  // Soil: gas concentration per total soil concentration, H / Ksw [(mg/L)/(mg/kg)] x 1000 L/m3.
+  const double partition = henry / soil_water_partition(chemical, e, soil) * kLitresPerCubicMetre;
   const double soil_depth = e.get("depth_to_subsurface_soil");
   vf.soil_indoor = partition * indoor_attenuation(vadose, soil_depth, chemical, e);
   vf.soil_outdoor = partition * outdoor_attenuation(vadose, soil_depth, e);
+  // Mass limit (HJ 25.3, when the set gives tau): the layer's whole mass released over tau,
+  // d rho_b / (DF tau) [(mg/m3)/(mg/kg)], DF_ia = ER Lb and DF_oa = U delta / W [m/s]; and
+  // surface soil to outdoor air (VF_suroa): the emission of a depleting surface layer averaged
+  // over tau, rho_b / DF_oa sqrt(4 D H / (pi tau Ksw rho_b)), or its mass limit.
+  if (!e.has("vapour_exposure_duration")) return vf;
+  const double tau = e.get("vapour_exposure_duration") * kSecondsPerYear;            // [s]
+  const double density = e.get("soil_bulk_density") * kLitresPerCubicMetre;          // [kg/m3]
+  const double ksw = soil_water_partition(chemical, e, soil) / kLitresPerCubicMetre; // [m3/kg]
+  const double outdoor = e.get("wind_speed") * e.get("mixing_zone_height") / e.get("source_width");
+  const double indoor = e.get("air_exchange_rate") / 3600.0 * e.get("building_mixing_height");
+  const double subsurface = e.get("subsurface_soil_thickness");
+  vf.soil_indoor = std::min(vf.soil_indoor, subsurface * density / (indoor * tau));
+  vf.soil_outdoor = std::min(vf.soil_outdoor, subsurface * density / (outdoor * tau));
+  const double diffusion = vadose / 86400.0; // [m2/s]
+  vf.surface_soil_outdoor =
+      std::min(density / outdoor * std::sqrt(4.0 * diffusion * henry / (kPi * tau * ksw * density)),
+               e.get("surface_soil_thickness") * density / (outdoor * tau));
   return vf;
+}
+
+double soil_saturation_limit(const Chemical& chemical, const ExposureSet& e) {
+  if (std::isnan(chemical.solubility)) return std::numeric_limits<double>::quiet_NaN();
+  return chemical.solubility * soil_water_partition(chemical, e, vadose_soil(e));
+}
+
+double soil_value_protecting_groundwater(const Chemical& chemical, const ExposureSet& e,
+                                         double groundwater_target) {
+  const double dilution = 1.0 + e.get("groundwater_darcy_velocity") *
+                                    e.get("groundwater_mixing_thickness") /
+                                    (e.get("infiltration_rate") * e.get("source_width"));
+  return groundwater_target * soil_water_partition(chemical, e, vadose_soil(e)) * dilution;
 }
 
 PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureSet& e) {
   const Population p = population(e);
   const bool epa = e.framework() == "us-epa";
   const double sfo = or_zero(chemical.oral_slope_factor);
+  const double sfo_mutagenic = or_zero(chemical.oral_slope_factor_mutagenic);
   const double rfdo = chemical.oral_reference_dose;
   const double iur = or_zero(chemical.inhalation_unit_risk); // [(ug/m3)^-1]
+  const double iur_mutagenic = or_zero(chemical.inhalation_unit_risk_mutagenic);
   const double rfc = chemical.inhalation_reference_concentration;
   // Allocation factors (HJ 25.3: the share of the reference dose for this medium).
   const double water_share = epa ? 1.0 : e.get("water_allocation_factor");
   const double soil_share = epa ? 1.0 : e.get("soil_allocation_factor");
   const double share = is_soil_pathway(pathway) ? soil_share : water_share;
+  // Oral cancer risk: the mutagenic part of SFo with the ADAF-weighted intake (us-epa).
+  auto oral_cancer = [&](const Intake& dose, double slope, double slope_mutagenic) {
+    return dose.cancer * (slope - slope_mutagenic) +
+           (epa ? dose.cancer_mutagenic : dose.cancer) * slope_mutagenic;
+  };
   auto oral = [&](const Intake& dose) {
-    return PathwayRisk{dose.cancer * sfo, std::isnan(rfdo) ? 0.0 : dose.noncancer / (rfdo * share)};
+    return PathwayRisk{oral_cancer(dose, sfo, sfo_mutagenic),
+                       std::isnan(rfdo) ? 0.0 : dose.noncancer / (rfdo * share)};
   };
   // Inhalation of an air concentration `air` [mg/m3] per unit concentration in the medium.
   auto inhaled = [&](double air, double frequency_child, double frequency_adult,
                      double fraction_child = 1.0, double fraction_adult = 1.0) {
     if (epa) {
-      // RSL: CR = IUR C_air EF ED ET/24 / AT; HQ = C_air EF ED ET/24 / (365 ED RfC).
+      // RSL: CR = IUR C_air EF ED ET/24 / AT (mutagenic part: ED weighted by the ADAF);
+      // HQ = C_air EF ED ET/24 / (365 ED RfC).
       const double time = e.get("exposure_time") / 24.0;
       const double duration = p.ed_a + p.ed_c;
-      const double exposure = p.ef_a * duration * time;
-      return PathwayRisk{iur * 1000.0 * air * exposure / p.at_ca,
-                         std::isnan(rfc) ? 0.0 : air * exposure / (kDaysPerYear * duration) / rfc};
+      const double weighted = p.adaf_c * p.ed_c + p.adaf_a * p.ed_a;
+      const double exposure = p.ef_a * time;
+      return PathwayRisk{
+          1000.0 * air * exposure * ((iur - iur_mutagenic) * duration + iur_mutagenic * weighted) /
+              p.at_ca,
+          std::isnan(rfc) ? 0.0 : air * exposure * duration / (kDaysPerYear * duration) / rfc};
     }
     // HJ 25.3: SFi = IUR x 1000 x BWa / DAIRa, RfDi = RfC x DAIRa / BWa.
     const double dair_a = e.get("air_intake_adult");
@@ -203,10 +303,32 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
   auto frequency = [&](const char* child, const char* adult, double fallback) {
     return std::pair{p.child && !epa ? e.get(child) : fallback, epa ? fallback : e.get(adult)};
   };
+  const double gi = std::isnan(chemical.gi_absorption) ? 1.0 : chemical.gi_absorption;
   switch (pathway) {
-  case Pathway::groundwater_ingestion:
-    return oral(intake(p, p.child ? e.get("drinking_water_child") : 0.0, p.ef_c,
-                       e.get("drinking_water_adult"), p.ef_a));
+  case Pathway::groundwater_ingestion: {
+    PathwayRisk risk = oral(intake(p, p.child ? e.get("drinking_water_child") : 0.0, p.ef_c,
+                                   e.get("drinking_water_adult"), p.ef_a));
+    if (!(epa && p.child)) return risk;
+    // us-epa resident tap water (RSL): household use adds inhalation of the chemicals a
+    // volatile compound (H' > 4.09e-4, i.e. HLC > 1e-5 atm m3/mol, and MW < 200) releases into
+    // indoor air, C_air = K C_w (Andelman K [L/m3]), and, with a permeability Kp, dermal
+    // contact: DA_event = Kp C_w t_event (the RSL's inorganic form).
+    if (or_zero(chemical.henry) > 4.09e-4 && chemical.molecular_weight < 200.0) {
+      const auto vapour = inhaled(e.get("water_volatilization_factor"), p.ef_c, p.ef_a);
+      risk.cancer_risk += vapour.cancer_risk;
+      risk.hazard_quotient += vapour.hazard_quotient;
+    }
+    if (or_zero(chemical.water_permeability) > 0.0) {
+      const double per_event = chemical.water_permeability * 1.0e-3 *
+                               e.get("water_events_per_day"); // [cm/h x mg/cm3 per mg/L]
+      const Intake dose = intake(
+          p, e.get("water_skin_area_child") * e.get("water_event_time_child") * per_event, p.ef_c,
+          e.get("water_skin_area_adult") * e.get("water_event_time_adult") * per_event, p.ef_a);
+      risk.cancer_risk += oral_cancer(dose, sfo / gi, sfo_mutagenic / gi);
+      if (!std::isnan(rfdo)) risk.hazard_quotient += dose.noncancer / (rfdo * gi);
+    }
+    return risk;
+  }
   case Pathway::soil_ingestion: {
     const double absorbed = kKilogramsPerMilligram * e.get("oral_absorption_factor");
     return oral(intake(p, p.child ? e.get("soil_ingestion_child") * absorbed : 0.0, p.ef_c,
@@ -225,16 +347,16 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
                       e.get("skin_surface_adherence_child") * absorbed
                 : 0.0;
     const Intake dose = intake(p, child, p.ef_c, adult, p.ef_a);
-    const double gi = std::isnan(chemical.gi_absorption) ? 1.0 : chemical.gi_absorption;
-    return PathwayRisk{dose.cancer * sfo / gi,
+    return PathwayRisk{oral_cancer(dose, sfo / gi, sfo_mutagenic / gi),
                        std::isnan(rfdo) ? 0.0 : dose.noncancer / (rfdo * gi * share)};
   }
   case Pathway::soil_particulates: {
-    // Air concentration of soil particles: PM10 [mg/m3] x 1e-6 kg/mg per mg/kg, retained PIAF.
+    // us-epa (RSL): C_air = C_soil / PEF [mg/m3 per mg/kg].
+    if (epa) return inhaled(1.0 / e.get("particulate_emission_factor"), p.ef_c, p.ef_a);
+    // HJ 25.3: PM10 [mg/m3] x 1e-6 kg/mg per mg/kg, retained PIAF; indoor and outdoor days
+    // weighted by the particle fractions fspi, fspo.
     const double air =
         e.get("pm10") * kKilogramsPerMilligram * e.get("particle_retention_fraction");
-    if (epa) return inhaled(air, p.ef_c, p.ef_a);
-    // HJ 25.3: indoor and outdoor days weighted by the particle fractions fspi, fspo.
     const double fi = e.get("indoor_particle_fraction"), fo = e.get("outdoor_particle_fraction");
     const auto [indoor_c, indoor_a] =
         frequency("indoor_exposure_frequency_child", "indoor_exposure_frequency_adult", 0.0);
@@ -251,10 +373,14 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
     return inhaled(air, c, a);
   }
   case Pathway::outdoor_vapour:
-  case Pathway::soil_outdoor_vapour: {
+  case Pathway::soil_outdoor_vapour:
+  case Pathway::surface_soil_outdoor_vapour: {
+    // The surface layer's emission needs tau: a set without it stops here, naming it.
+    if (pathway == Pathway::surface_soil_outdoor_vapour) e.get("vapour_exposure_duration");
     const auto vf = volatilization_factors(chemical, e);
-    const double air =
-        pathway == Pathway::outdoor_vapour ? vf.groundwater_outdoor : vf.soil_outdoor;
+    const double air = pathway == Pathway::outdoor_vapour        ? vf.groundwater_outdoor
+                       : pathway == Pathway::soil_outdoor_vapour ? vf.soil_outdoor
+                                                                 : vf.surface_soil_outdoor;
     const auto [c, a] =
         frequency("outdoor_exposure_frequency_child", "outdoor_exposure_frequency_adult", p.ef_a);
     return inhaled(air, c, a);

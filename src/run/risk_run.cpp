@@ -12,6 +12,26 @@ namespace terrafate {
 
 namespace {
 constexpr double kSurfaceSoilDepth = 0.5; ///< [m] surface soil (HJ 25.3): 0-0.5 m
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The receptor's exposure set with the depths of the simulated soil column (review R6): with a
+/// soil zone, the water table lies ground_surface - water_table below the ground (the top of the
+/// groundwater grid), and the subsurface soil reaches from depth_to_subsurface_soil down to it;
+/// a value the deck overrides (status `deck`) is kept.
+ExposureSet receptor_exposure(const ExposureSet& table, const std::optional<SoilSpec>& soil) {
+  ExposureSet set = table;
+  if (!soil) return set;
+  const std::string source = "the simulated soil column (soil.ground_surface - the water table)";
+  const bool deck_depth =
+      set.has("depth_to_groundwater") && set.values().at("depth_to_groundwater").status == "deck";
+  if (!deck_depth) set.set("depth_to_groundwater", {soil->depth(), "m", source, "model"});
+  const bool deck_thickness = set.has("subsurface_soil_thickness") &&
+                              set.values().at("subsurface_soil_thickness").status == "deck";
+  const double thickness = set.get("depth_to_groundwater") - set.get("depth_to_subsurface_soil");
+  if (set.has("subsurface_soil_thickness") && !deck_thickness && thickness > 0.0)
+    set.set("subsurface_soil_thickness", {thickness, "m", source, "model"});
+  return set;
+}
 
 /// A number for the CSV files: `nan` when not defined.
 std::string number(double value) {
@@ -22,8 +42,8 @@ std::string number(double value) {
 RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& plane_faces,
                  const std::filesystem::path& folder, bool root)
     : model_(model), deck_(deck), spec_(*model.risk), plane_faces_(plane_faces), root_(root),
-      risk_table_(folder / "risk.csv", "time,receptor,species,pathway,cancer_risk,hazard_quotient",
-                  root),
+      risk_table_(folder / "risk.csv",
+                  "time,receptor,species,pathway,cancer_risk,hazard_quotient,criterion", root),
       plume_table_(folder / "plume.csv",
                    "time,species,standard_mg_per_L,area_above_standard_m2,"
                    "volume_above_standard_m3,dissolved_g,sorbed_g,immobile_g,soil_g,x_center,"
@@ -47,13 +67,19 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   sampler_ = std::make_unique<PointSampler>(model.grid, points);
   cancer_.resize(spec_.receptors.size());
   hazard_.resize(spec_.receptors.size());
+  site_cancer_.resize(spec_.receptors.size());
+  site_hazard_.resize(spec_.receptors.size());
   met_.resize(spec_.receptors.size());
 
   // Unit risks, and the risk-based concentrations of each receptor's groundwater and soil
-  // pathways together: min(target / sum CR per unit, 1 / sum HQ per unit).
-  std::string text = "receptor,species,medium,risk_based_concentration,unit,governed_by\n";
+  // pathways together: min(target / sum CR per unit, 1 / sum HQ per unit); with them the soil
+  // value that protects the groundwater (HJ 25.3 leaching, for the receptor's groundwater target:
+  // its standard, else its groundwater risk-based concentration) and the soil saturation limit.
+  std::string text =
+      "receptor,species,medium,risk_based_concentration,unit,governed_by,"
+      "soil_value_protecting_groundwater_mg_per_kg,soil_saturation_limit_mg_per_kg\n";
   for (const auto& receptor : spec_.receptors) {
-    const auto& exposure = spec_.exposure.at(receptor.land_use);
+    const auto exposure = receptor_exposure(spec_.exposure.at(receptor.land_use), model.soil);
     unit_.emplace_back();
     for (const auto& species : spec_.species) {
       PathwayRisk sums[2];
@@ -65,16 +91,30 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
         sum.cancer_risk += unit.cancer_risk;
         sum.hazard_quotient += unit.hazard_quotient;
       }
+      if (!species.chemical) continue;
+      double groundwater_target = receptor_standard(receptor, species);
+      if (std::isnan(groundwater_target) &&
+          (sums[0].cancer_risk > 0.0 || sums[0].hazard_quotient > 0.0))
+        groundwater_target =
+            risk_based_concentration(sums[0], spec_.target_risk, spec_.target_quotient);
+      const bool leaching = exposure.has("groundwater_darcy_velocity") &&
+                            exposure.has("groundwater_mixing_thickness") &&
+                            exposure.has("infiltration_rate");
+      const double protecting =
+          leaching && !std::isnan(groundwater_target)
+              ? soil_value_protecting_groundwater(*species.chemical, exposure, groundwater_target)
+              : kNaN;
+      const double saturation = soil_saturation_limit(*species.chemical, exposure);
       for (int medium = 0; medium < 2; ++medium) {
         const auto& sum = sums[medium];
         if (!(sum.cancer_risk > 0.0) && !(sum.hazard_quotient > 0.0)) continue;
         const double value =
             risk_based_concentration(sum, spec_.target_risk, spec_.target_quotient);
         const bool cancer = sum.cancer_risk > 0.0 && value == spec_.target_risk / sum.cancer_risk;
-        text +=
-            fmt::format("{},{},{},{},{},{}\n", receptor.name, species.name,
-                        medium == 0 ? "groundwater" : "soil", value, medium == 0 ? "mg/L" : "mg/kg",
-                        cancer ? "cancer_risk" : "hazard_quotient");
+        text += fmt::format(
+            "{},{},{},{},{},{},{},{}\n", receptor.name, species.name,
+            medium == 0 ? "groundwater" : "soil", value, medium == 0 ? "mg/L" : "mg/kg",
+            cancer ? "cancer_risk" : "hazard_quotient", number(protecting), number(saturation));
       }
     }
   }
@@ -118,12 +158,17 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
       subsurface = soil->column_concentration(i, j, kSurfaceSoilDepth,
                                               std::numeric_limits<double>::infinity());
     }
-    double cancer_total = 0.0, hazard_total = 0.0;
-    bool met = true;
-    const int land_class = receptor.land_use == "first_class" ? 0 : 1;
+    // Per contaminant: CR and HQ summed over the pathways, judged against the targets each.
+    std::vector<ContaminantRisk> contaminants(species_count);
+    auto criterion = [&](double cr, double hq) {
+      if (!(cr > 0.0) && !(hq > 0.0)) return "none";
+      return cr / spec_.target_risk >= hq / spec_.target_quotient ? "cancer_risk"
+                                                                  : "hazard_quotient";
+    };
     for (std::size_t s = 0; s < species_count; ++s) {
       const auto& species = spec_.species[s];
-      bool groundwater_used = false, soil_used = false;
+      auto& contaminant = contaminants[s];
+      bool soil_used = false;
       for (std::size_t n = 0; n < receptor.pathways.size(); ++n) {
         const auto pathway = receptor.pathways[n];
         const double concentration =
@@ -131,30 +176,40 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
             : (pathway == Pathway::soil_indoor_vapour || pathway == Pathway::soil_outdoor_vapour)
                 ? subsurface[s]
                 : surface[s];
-        (is_soil_pathway(pathway) ? soil_used : groundwater_used) = true;
+        soil_used = soil_used || is_soil_pathway(pathway);
         const auto& unit = unit_[r][s * receptor.pathways.size() + n];
         const double cr = unit.cancer_risk * concentration;
         const double hq = unit.hazard_quotient * concentration;
-        cancer_total += cr;
-        hazard_total += hq;
-        risk_table_.add(fmt::format("{},{},{},{},{},{}", t, receptor.name, species.name,
-                                    pathway_name(pathway), cr, hq));
+        contaminant.cancer_risk += cr;
+        contaminant.hazard_quotient += hq;
+        risk_table_.add(fmt::format("{},{},{},{},{},{},{}", t, receptor.name, species.name,
+                                    pathway_name(pathway), cr, hq, criterion(cr, hq)));
       }
-      // Standards: the deck's groundwater standard, and GB 36600-2018's screening value of the
-      // receptor's land class for surface soil (HJ 25.3 framework).
-      if (groundwater_used && !std::isnan(species.groundwater_standard) &&
-          groundwater[s] > species.groundwater_standard)
-        met = false;
-      if (soil_used && spec_.framework == "hj25.3-2019" &&
-          !std::isnan(species.soil_screening[static_cast<std::size_t>(land_class)]) &&
-          surface[s] > species.soil_screening[static_cast<std::size_t>(land_class)])
-        met = false;
+      // Standards: the receptor's groundwater standard (a drinking-water standard only where it
+      // drinks the groundwater, unless the receptor names one) and its explicit soil targets.
+      // GB 36600-2018 screening values are triggers (soil_standards.csv), not targets.
+      const double standard = receptor_standard(receptor, species);
+      if (!std::isnan(standard) && groundwater[s] > standard) contaminant.standard_met = false;
+      const double soil_target = receptor.soil_targets[s];
+      if (soil_used && !std::isnan(soil_target) &&
+          std::max(surface[s], subsurface[s]) > soil_target)
+        contaminant.standard_met = false;
+      const char* controlling = !contaminant.standard_met ? "standard"
+                                                          : criterion(contaminant.cancer_risk,
+                                                                      contaminant.hazard_quotient);
+      risk_table_.add(fmt::format("{},{},{},all,{},{},{}", t, receptor.name, species.name,
+                                  contaminant.cancer_risk, contaminant.hazard_quotient,
+                                  controlling));
     }
-    risk_table_.add(
-        fmt::format("{},{},all,all,{},{}", t, receptor.name, cancer_total, hazard_total));
-    cancer_[r].push_back(cancer_total);
-    hazard_[r].push_back(hazard_total);
-    met_[r].push_back(met);
+    const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient);
+    risk_table_.add(fmt::format("{},{},all,all,{},{},{}", t, receptor.name,
+                                judgement.site_cancer_risk, judgement.site_hazard_index,
+                                judgement.controlling));
+    cancer_[r].push_back(judgement.max_cancer_risk);
+    hazard_[r].push_back(judgement.max_hazard_index);
+    site_cancer_[r].push_back(judgement.site_cancer_risk);
+    site_hazard_[r].push_back(judgement.site_hazard_index);
+    met_[r].push_back(judgement.met);
   }
   risk_table_.flush();
 
@@ -218,15 +273,19 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
 
 void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/times"] = times_;
-  std::vector<double> cancer, hazard, met;
+  std::vector<double> cancer, hazard, site_cancer, site_hazard, met;
   for (std::size_t r = 0; r < cancer_.size(); ++r) {
     cancer.insert(cancer.end(), cancer_[r].begin(), cancer_[r].end());
     hazard.insert(hazard.end(), hazard_[r].begin(), hazard_[r].end());
+    site_cancer.insert(site_cancer.end(), site_cancer_[r].begin(), site_cancer_[r].end());
+    site_hazard.insert(site_hazard.end(), site_hazard_[r].begin(), site_hazard_[r].end());
     for (const bool value : met_[r])
       met.push_back(value ? 1.0 : 0.0);
   }
   record.values["risk/cancer"] = cancer;
   record.values["risk/hazard"] = hazard;
+  record.values["risk/site_cancer"] = site_cancer;
+  record.values["risk/site_hazard"] = site_hazard;
   record.values["risk/met"] = met;
   record.texts["tables/risk"] = risk_table_.text();
   record.texts["tables/plume"] = plume_table_.text();
@@ -237,12 +296,18 @@ void RiskRun::load_state(const StateRecord& record) {
   const auto& cancer = record.value("risk/cancer");
   const auto& hazard = record.value("risk/hazard");
   const auto& met = record.value("risk/met");
+  const auto& site_cancer = record.value("risk/site_cancer");
+  const auto& site_hazard = record.value("risk/site_hazard");
   const std::size_t count = times_.size();
   for (std::size_t r = 0; r < cancer_.size(); ++r) {
     cancer_[r].assign(cancer.begin() + static_cast<long>(r * count),
                       cancer.begin() + static_cast<long>((r + 1) * count));
     hazard_[r].assign(hazard.begin() + static_cast<long>(r * count),
                       hazard.begin() + static_cast<long>((r + 1) * count));
+    site_cancer_[r].assign(site_cancer.begin() + static_cast<long>(r * count),
+                           site_cancer.begin() + static_cast<long>((r + 1) * count));
+    site_hazard_[r].assign(site_hazard.begin() + static_cast<long>(r * count),
+                           site_hazard.begin() + static_cast<long>((r + 1) * count));
     met_[r].clear();
     for (std::size_t n = 0; n < count; ++n)
       met_[r].push_back(met.at(r * count + n) != 0.0);
@@ -256,13 +321,17 @@ void RiskRun::load_state(const StateRecord& record) {
 void RiskRun::finish() {
   if (!root_) return;
   std::string text = "receptor,time_to_target,max_cancer_risk,time_of_max,max_hazard_index,"
-                     "years_exceeding\n";
+                     "years_exceeding,max_site_cancer_risk,max_site_hazard_index\n";
   for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
     const auto result = compliance(times_, cancer_[r], hazard_[r], met_[r], spec_.target_risk,
                                    spec_.target_quotient);
-    text += fmt::format("{},{},{},{},{},{}\n", spec_.receptors[r].name,
-                        number(result.time_to_target), result.max_cancer_risk, result.time_of_max,
-                        result.max_hazard_index, result.years_exceeding);
+    const auto& site_cancer = site_cancer_[r];
+    const auto& site_hazard = site_hazard_[r];
+    text += fmt::format(
+        "{},{},{},{},{},{},{},{}\n", spec_.receptors[r].name, number(result.time_to_target),
+        result.max_cancer_risk, result.time_of_max, result.max_hazard_index, result.years_exceeding,
+        site_cancer.empty() ? 0.0 : *std::max_element(site_cancer.begin(), site_cancer.end()),
+        site_hazard.empty() ? 0.0 : *std::max_element(site_hazard.begin(), site_hazard.end()));
   }
   io::write_file_atomically(compliance_path_, text);
 }

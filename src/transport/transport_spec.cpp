@@ -67,6 +67,7 @@ SpeciesSpec read_species(const ConfigNode& node) {
   SpeciesSpec species;
   species.name = node.string("name");
   species.chemical = node.string_or("chemical", species.name);
+  species.chemical_where = node.key_where(node.has("chemical") ? "chemical" : "name");
   species.diffusion = node.quantity_or("diffusion", 0.0, "m2/d", Range::non_negative());
   species.henry = node.quantity_or("henry", 0.0, "1", Range::non_negative());
   species.air_diffusion = node.quantity_or("air_diffusion", 0.0, "m2/d", Range::non_negative());

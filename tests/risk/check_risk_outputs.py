@@ -6,7 +6,8 @@ Usage: check_risk_outputs.py TERRAFATE WORKDIR
 Benzene (chemical: benzene; SFo 0.055 (mg/kg/d)^-1, RfDo 0.004 mg/kg/d from data/chemicals.csv)
 at 1 mg/L everywhere in still groundwater decays at 1e-3 /d (steps of 36.5 d). A second-class
 receptor drinks it. HJ 25.3-2019 second class (data/exposure.csv): GWCRa 1 L/d, EFa 250 d/a,
-EDa 25 a, BWa 61.8 kg, ATca 27740 d, ATnc 9125 d, WAF 0.2:
+EDa 25 a, BWa 61.8 kg, ATca 27740 d, ATnc 9125 d, WAF 0.5 (HJ 25.3-2019; 0.2 was the 2014
+edition's value, review R3):
   CR = C GWCRa EFa EDa / (BWa ATca) SFo,  HQ = C GWCRa EFa EDa / (BWa ATnc) / (RfDo WAF)
 with C the receptor's concentration in observations.csv (an observation point at the same
 place): to 1e-12. The risk-based concentration is min(1e-6 / CR per mg/L, 1 / HQ per mg/L).
@@ -71,10 +72,11 @@ def main():
     failures = []
     intake = 1.0 * 250 * 25 / 61.8
     cr_unit = intake / 27740 * 0.055
-    hq_unit = intake / 9125 / (0.004 * 0.2)
+    hq_unit = intake / 9125 / (0.004 * 0.5)
     concentration = {float(r["time"]): float(r["value"]) for r in rows(out, "observations.csv")
                      if r["variable"] == "B"}
-    risk = [r for r in rows(out, "risk.csv") if r["species"] == "B"]
+    risk = [r for r in rows(out, "risk.csv")
+            if r["species"] == "B" and r["pathway"] == "groundwater_ingestion"]
     worst = 0.0
     for r in risk:
         c = concentration[float(r["time"])]
@@ -92,6 +94,18 @@ def main():
           f"(hand {expected_rbc:.10e}, governed by {rbc['governed_by']})")
     if abs(float(rbc["risk_based_concentration"]) / expected_rbc - 1) > 1e-12:
         failures.append("risk-based concentration")
+    # HJ 25.3 leaching and saturation for benzene (H' 0.2269, Koc 145.8, S 1790 mg/L) with the
+    # second-class defaults: theta = 1 - 1.5/2.65, theta_ws = 1.5 x 0.2 = 0.30, theta_as =
+    # theta - 0.30, Kd = Koc 15/1700; Ksw = (theta_ws + Kd rho_b + H theta_as)/rho_b;
+    # soil value = GB/T 14848 III 0.010 mg/L x Ksw x (1 + 25 x 2 / (0.3 x 40)); Csat = S Ksw.
+    theta = 1 - 1.5 / 2.65
+    ksw = (0.3 + 145.8 * 15 / 1700 * 1.5 + 0.2269 * (theta - 0.3)) / 1.5
+    for column, expected in (("soil_value_protecting_groundwater_mg_per_kg",
+                              0.010 * ksw * (1 + 25 * 2 / (0.3 * 40))),
+                             ("soil_saturation_limit_mg_per_kg", 1790 * ksw)):
+        print(f"{column}: {rbc[column]} (hand {expected:.10e})")
+        if abs(float(rbc[column]) / expected - 1) > 1e-12:
+            failures.append(column)
     times = sorted(concentration)
     exceeding = [concentration[t] * cr_unit > 1e-6 or concentration[t] * hq_unit > 1 for t in times]
     expected_ttt = math.nan
@@ -100,6 +114,9 @@ def main():
             break
         expected_ttt = t
     compliance = rows(out, "compliance.csv")[0]
+    # One contaminant: the site totals equal the contaminant's values.
+    if float(compliance["max_site_cancer_risk"]) != float(compliance["max_cancer_risk"]):
+        failures.append("max_site_cancer_risk")
     print(f"time_to_target {compliance['time_to_target']} d (hand {expected_ttt} d); max CR "
           f"{compliance['max_cancer_risk']} at {compliance['time_of_max']} d")
     if float(compliance["time_to_target"]) != expected_ttt:

@@ -26,11 +26,29 @@ struct Chemical {
   double inhalation_reference_concentration = 0.0; ///< RfC [mg/m3]
   double gi_absorption = 0.0;                      ///< GIABS [-]
   double dermal_absorption = 0.0;                  ///< ABSd [-]
+  /// Mutagenic mode of action (RSL flag M): the early-life age-dependent adjustment factors
+  /// apply (us-epa) to the parts of SFo and IUR below.
+  bool mutagen = false;
+  double oral_slope_factor_mutagenic = 0.0;    ///< [(mg/kg/d)^-1] the part of SFo with ADAF
+  double inhalation_unit_risk_mutagenic = 0.0; ///< [(ug/m3)^-1] the part of IUR with ADAF
+  double water_permeability = 0.0;             ///< Kp [cm/h] dermal permeability from water
+  std::string toxicity_set = "rsl-2017";       ///< the dated set the toxicity values are from
   std::string physchem_status, toxicity_status;
 };
 
 /// Reads the table; throws InputError (file, line, column) on a malformed number.
 std::vector<Chemical> read_chemicals(const CsvTable& table);
+
+/// Replaces the toxicity values of `chemicals` with those of the dated set `set` in `updates`
+/// (data/toxicity_sets.csv: set,CAS,parameter,value,...); `rsl-2017` is chemicals.csv itself.
+/// Throws InputError for an unknown set or parameter.
+void apply_toxicity_set(std::vector<Chemical>& chemicals, const CsvTable& updates,
+                        const std::string& set);
+
+/// The names of the chemical table closest to `key` (edit distance over names and aliases,
+/// case-insensitive), best first; for did-you-mean messages.
+std::vector<std::string> closest_chemicals(const std::vector<Chemical>& chemicals,
+                                           std::string_view key, std::size_t count = 3);
 
 /// The chemical whose name, CAS number or an alias equals `key` (case-insensitive), or null.
 const Chemical* find_chemical(const std::vector<Chemical>& chemicals, std::string_view key);

@@ -41,8 +41,10 @@ private:
   TableWriter risk_table_, plume_table_;
   std::filesystem::path compliance_path_;
   std::vector<double> times_;
-  /// Per receptor, over the output times: total cancer risk, hazard index, standards met.
-  std::vector<std::vector<double>> cancer_, hazard_;
+  /// Per receptor, over the output times: the largest contaminant cancer risk and hazard index
+  /// (each summed over the pathways; what compliance is judged on), their sums over the
+  /// contaminants (the site totals, reported), and whether every target and standard is met.
+  std::vector<std::vector<double>> cancer_, hazard_, site_cancer_, site_hazard_;
   std::vector<std::vector<bool>> met_;
 };
 

@@ -23,8 +23,9 @@ enum class Isotherm {
 
 struct SpeciesSpec {
   std::string name;
-  std::string chemical;   ///< its entry (name or CAS) in the data tables; the name by default
-  double diffusion = 0.0; ///< [m2/d] free-water molecular diffusion coefficient
+  std::string chemical; ///< its entry (name or CAS) in the data tables; the name by default
+  SourceLocation chemical_where; ///< where `chemical:` (or, without it, `name:`) is written
+  double diffusion = 0.0;        ///< [m2/d] free-water molecular diffusion coefficient
   Isotherm isotherm = Isotherm::linear;
   bool sorption_from_koc = false; ///< Kd = koc * foc of each cell
   double kd = 0.0;                ///< [L/kg] linear distribution coefficient
