@@ -1477,6 +1477,7 @@ void TransportSolver::enforce_positivity(std::size_t s) {
     }
     TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &c));
   }
+  MPI_Allreduce(MPI_IN_PLACE, &moved, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
   positivity_transfer_[s] += moved;
   account(s, 0.0, 0.0); // the masses now in place (the species' total is unchanged)
   record_minimum(extremes(s));
@@ -1611,24 +1612,6 @@ double TransportSolver::positivity_pass(std::size_t s, double floor, long& serve
     }
   TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &c));
   return moved;
-}
-
-double TransportSolver::minimum_concentration() const {
-  double minimum = minimum_;
-  MPI_Allreduce(MPI_IN_PLACE, &minimum, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
-  return minimum;
-}
-
-double TransportSolver::minimum_relative_concentration() const {
-  double minimum = relative_minimum_;
-  MPI_Allreduce(MPI_IN_PLACE, &minimum, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
-  return minimum;
-}
-
-double TransportSolver::positivity_transfer(std::size_t s) const {
-  double mass = positivity_transfer_[s];
-  MPI_Allreduce(MPI_IN_PLACE, &mass, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
-  return mass;
 }
 
 void TransportSolver::update_immobile(std::size_t s, double dt) {

@@ -167,15 +167,16 @@ public:
   void set_loading(const std::vector<long>& cells, const std::vector<std::vector<double>>& rates);
   /// Newton iterations beyond the first solve of each nonlinear species' step.
   long nonlinear_iterations() const { return nonlinear_iterations_; }
-  /// Collective: [mg/L] the smallest concentration, mobile or immobile, of any species at time 0
-  /// and at the end of every step since (after the positivity correction).
-  double minimum_concentration() const;
-  /// Collective: [-] the smallest ratio of a concentration to its species' largest at the same
-  /// time (mobile and immobile), over the same times; 0 when no species was ever negative.
-  double minimum_relative_concentration() const;
-  /// Collective: [g] mass of species s that the positivity correction moved since time 0 (from
-  /// cells with mass to the negative cells next to them; the species' total is unchanged).
-  double positivity_transfer(std::size_t s) const;
+  /// [mg/L] the smallest concentration, mobile or immobile, of any species at time 0 (or the
+  /// restart) and at the end of every step since, after the positivity correction; 0 when none
+  /// was negative. The same on every rank (not collective).
+  double minimum_concentration() const { return minimum_; }
+  /// [-] the smallest ratio of a concentration to the largest of its species and domain (mobile,
+  /// immobile) at the same time, over the same times; 0 when none was negative. Every rank.
+  double minimum_relative_concentration() const { return relative_minimum_; }
+  /// [g] mass of species s that the positivity correction moved since time 0 (or the restart),
+  /// into cells below its floor (the species' total is unchanged). Every rank.
+  double positivity_transfer(std::size_t s) const { return positivity_transfer_[s]; }
 
 private:
   void compute_dispersion(const std::vector<double>& darcy_flux);
@@ -372,9 +373,9 @@ private:
   std::vector<std::vector<double>> loading_rates_; ///< [g/d] per species and loading cell
   bool positivity_ = true;                         ///< -transport_positivity
   PetscReal positivity_tolerance_ = 1.0e-13;       ///< -transport_positivity_rtol
-  std::vector<double> positivity_transfer_;        ///< [g] per species, this rank
-  double minimum_ = 0.0;                           ///< [mg/L] minimum_concentration(), this rank
-  double relative_minimum_ = 0.0;                  ///< minimum_relative_concentration(), this rank
+  std::vector<double> positivity_transfer_;        ///< [g] per species, all ranks
+  double minimum_ = 0.0;                           ///< [mg/L] minimum_concentration()
+  double relative_minimum_ = 0.0;                  ///< minimum_relative_concentration()
   /// Work vectors of the positivity correction (made on first use): ghosted (width-2 layout)
   /// requests [g] and held-cell marks, and the owned and ghosted granted fractions.
   VecHandle request_local_, held_local_, grant_, grant_local_;
