@@ -1540,7 +1540,6 @@ double TransportSolver::positivity_pass(std::size_t s, double floor, long& serve
               if (neighbour < 0 || neighbour >= grid_.cells(axis)) continue;
               const long v = w + (side == 0 ? -1 : 1) * stride[axis];
               if (held[v] != 0.0) continue;
-              const int m = 2 * axis + side;
               weights[static_cast<std::size_t>(2 * axis + side)] =
                   std::max(static_cast<double>(c[v]), 0.0);
             }
