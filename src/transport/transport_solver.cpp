@@ -1511,11 +1511,25 @@ double TransportSolver::positivity_pass(std::size_t s, double floor, long& serve
   auto wide_index = [&](int i, int j, int k) {
     return (k - wide_begin[2]) * stride[2] + (j - wide_begin[1]) * stride[1] + (i - wide_begin[0]);
   };
+  // The neighbours a deficit is taken from: the six face neighbours, and with the cross terms
+  // (the 19-point stencil) the twelve edge neighbours too, as (offset, wide index offset).
+  struct Neighbour {
+    int offset[3];
+    long wide;
+  };
+  std::vector<Neighbour> neighbours;
+  for (int dk = -1; dk <= 1; ++dk)
+    for (int dj = -1; dj <= 1; ++dj)
+      for (int di = -1; di <= 1; ++di) {
+        const int nonzero = (di != 0) + (dj != 0) + (dk != 0);
+        if (nonzero == 1 || (nonzero == 2 && cross_terms_))
+          neighbours.push_back({{di, dj, dk}, di * stride[0] + dj * stride[1] + dk * stride[2]});
+      }
   // Per owned cell below the floor: its wide index, owned index, and the masses [g] it asks of
-  // its six face neighbours (0 where there is none).
+  // each neighbour (0 where there is none).
   struct Deficit {
     long wide = 0, owned = 0;
-    std::array<double, 6> request{};
+    std::array<double, 18> request{};
   };
   std::vector<Deficit> deficits;
   TF_PETSC_CHECK(VecSet(request_local_, 0.0));
@@ -1532,28 +1546,25 @@ double TransportSolver::positivity_pass(std::size_t s, double floor, long& serve
           if (!(c[w] < floor) || held[w] != 0.0) continue;
           Deficit deficit{w, grid_.owned_index(i, j, k), {}};
           // Weights: the neighbours' positive concentrations.
-          std::array<double, 6> weights{};
+          std::array<double, 18> weights{};
           const int index[3] = {i, j, k};
-          for (int axis = 0; axis < 3; ++axis)
-            for (int side = 0; side < 2; ++side) {
-              const int neighbour = index[axis] + (side == 0 ? -1 : 1);
-              if (neighbour < 0 || neighbour >= grid_.cells(axis)) continue;
-              const long v = w + (side == 0 ? -1 : 1) * stride[axis];
-              if (held[v] != 0.0) continue;
-              weights[static_cast<std::size_t>(2 * axis + side)] =
-                  std::max(static_cast<double>(c[v]), 0.0);
+          for (std::size_t m = 0; m < neighbours.size(); ++m) {
+            bool inside = true;
+            for (int axis = 0; axis < 3; ++axis) {
+              const int at = index[axis] + neighbours[m].offset[axis];
+              inside = inside && at >= 0 && at < grid_.cells(axis);
             }
+            const long v = w + neighbours[m].wide;
+            if (inside && held[v] == 0.0) weights[m] = std::max(static_cast<double>(c[v]), 0.0);
+          }
           const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
           if (!(total > 0.0)) continue; // no neighbour with mass
           ++served;
           const double need = -mobile_mass(s, deficit.owned, c[w]);
-          for (int axis = 0; axis < 3; ++axis)
-            for (int side = 0; side < 2; ++side) {
-              const auto m = static_cast<std::size_t>(2 * axis + side);
-              deficit.request[m] = need * weights[m] / total;
-              if (deficit.request[m] > 0.0)
-                r[w + (side == 0 ? -1 : 1) * stride[axis]] += deficit.request[m];
-            }
+          for (std::size_t m = 0; m < neighbours.size(); ++m) {
+            deficit.request[m] = need * weights[m] / total;
+            if (deficit.request[m] > 0.0) r[w + neighbours[m].wide] += deficit.request[m];
+          }
           deficits.push_back(deficit);
         }
     TF_PETSC_CHECK(VecRestoreArray(request_local_, &r));
@@ -1591,15 +1602,12 @@ double TransportSolver::positivity_pass(std::size_t s, double floor, long& serve
     const PetscScalar* g = nullptr;
     TF_PETSC_CHECK(VecGetArrayRead(grant_local_, &g));
     for (const auto& deficit : deficits)
-      for (int axis = 0; axis < 3; ++axis)
-        for (int side = 0; side < 2; ++side) {
-          const auto m = static_cast<std::size_t>(2 * axis + side);
-          if (!(deficit.request[m] > 0.0)) continue;
-          const double received =
-              deficit.request[m] * g[deficit.wide + (side == 0 ? -1 : 1) * stride[axis]];
-          change[static_cast<std::size_t>(deficit.owned)] += received;
-          moved += received;
-        }
+      for (std::size_t m = 0; m < neighbours.size(); ++m) {
+        if (!(deficit.request[m] > 0.0)) continue;
+        const double received = deficit.request[m] * g[deficit.wide + neighbours[m].wide];
+        change[static_cast<std::size_t>(deficit.owned)] += received;
+        moved += received;
+      }
     TF_PETSC_CHECK(VecRestoreArrayRead(grant_local_, &g));
   }
   PetscScalar* c = nullptr;

@@ -38,13 +38,13 @@
 // Positivity: after each species' step (its mass accounted), a conservative correction brings
 // every value below -1e-13 of the species maximum (-transport_positivity_rtol) to 0. An immobile
 // domain takes its deficit from the same cell's mobile water. A mobile cell takes it from its
-// face neighbours, in proportion to their concentrations and each giving at most the mass it
-// holds (a limited antidiffusive transfer, in Zalesak's manner), in up to 4 passes; a deficit
-// with no mass next to it (the faint undershoot ahead of a front) is then taken from all cells
-// with mass in proportion to it. The species' mass is unchanged to round-off, so the balances
-// still close; the moved mass is reported (positivity_transfer). Held cells neither give nor
-// take. -transport_positivity false turns the correction off. Linear solver: KSP
-// with options prefix "transport_" (GMRES + ILU/block Jacobi), residual reduced to 1e-10 of the
+// face neighbours (and edge neighbours with the cross terms), in proportion to their concentrations
+// and each giving at most the mass it holds (a limited antidiffusive transfer, in Zalesak's
+// manner), in up to 4 passes; a deficit with no mass next to it (the faint undershoot ahead of a
+// front) is then taken from all cells with mass in proportion to it. The species' mass is unchanged
+// to round-off, so the balances still close; the moved mass is reported (positivity_transfer). Held
+// cells neither give nor take. -transport_positivity false turns the correction off. Linear solver:
+// KSP with options prefix "transport_" (GMRES + ILU/block Jacobi), residual reduced to 1e-10 of the
 // right-hand side (-transport_ksp_rtol).
 #include <array>
 #include <memory>
