@@ -56,19 +56,21 @@ def bateman(end):
     return history
 
 
-def check_masses(out):
-    rows = transport_outputs.check_mass_balance(out, SPECIES, 1e-8)
+def mass_errors(rows):
+    """[(time, species, mass + outflow [g], recursion [g])] from mass_balance.csv's rows."""
     reference = bateman(max(row["time"] for row in rows))
+    return [(row["time"], row["species"], row["dissolved"] + row["sorbed"] + row["outflow"],
+             reference[round(row["time"], 6)][SPECIES.index(row["species"])])
+            for row in rows if row["time"] > 0.0]
+
+
+def check_masses(out):
     worst = (0.0, None)
-    for row in rows:
-        if row["time"] == 0.0:
-            continue
-        i = SPECIES.index(row["species"])
-        expected = reference[round(row["time"], 6)][i]
-        mass = row["dissolved"] + row["sorbed"] + row["outflow"]
+    for time, species, mass, expected in mass_errors(
+            transport_outputs.check_mass_balance(out, SPECIES, 1e-8)):
         error = abs(mass - expected) / expected
         if error > worst[0]:
-            worst = (error, f"{row['species']} at t = {row['time']:g} d: {mass:.10g} g, "
+            worst = (error, f"{species} at t = {time:g} d: {mass:.10g} g, "
                             f"recursion {expected:.10g} g")
     print(f"{out}: largest mass difference from the Bateman recursion {worst[0]:.2e} ({worst[1]})")
     if not worst[0] <= 5e-5:
