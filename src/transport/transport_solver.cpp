@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -33,6 +34,9 @@ inline double tvd_transfer(double flow, double far, double upstream, double down
 /// Below this concentration [mg/L] zero-order decay tapers linearly to zero, and a Freundlich
 /// isotherm is continued linearly through the origin (its slope is unbounded at 0 for n < 1).
 constexpr double kLowConcentration = 1.0e-9;
+
+/// Passes of the local positivity correction (each a neighbour farther for a deficit).
+constexpr int kPositivityPasses = 4;
 
 /// Harmonic combination of two half-cell conductances [m2/d]: area / sum(distance / (theta D)).
 double face_conductance(double area, double half_a, double coefficient_a, double half_b,
@@ -221,12 +225,23 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   TF_PETSC_CHECK(
       PetscOptionsGetInt(nullptr, "transport_", "-nonlinear_max_its", &iterations, &given));
   nonlinear_max_iterations_ = static_cast<int>(std::max<PetscInt>(iterations, 1));
+  PetscBool positivity = PETSC_TRUE;
+  TF_PETSC_CHECK(PetscOptionsGetBool(nullptr, "transport_", "-positivity", &positivity, &given));
+  positivity_ = positivity == PETSC_TRUE;
+  TF_PETSC_CHECK(PetscOptionsGetReal(nullptr, "transport_", "-positivity_rtol",
+                                     &positivity_tolerance_, &given));
+  if (!(positivity_tolerance_ >= 0.0 && positivity_tolerance_ < 1.0))
+    throw InputError(fmt::format("-transport_positivity_rtol must lie in [0, 1) (a fraction of "
+                                 "the species' largest concentration); got {}",
+                                 positivity_tolerance_));
+  positivity_transfer_.assign(count, 0.0);
 
   // Mass initially in place.
   for (std::size_t s = 0; s < count; ++s) {
     account(s, 0.0, 0.0);
     local_balance_[s].initial_stored =
         local_balance_[s].dissolved + local_balance_[s].sorbed + local_balance_[s].immobile;
+    record_minimum(extremes(s));
   }
 }
 
@@ -1313,8 +1328,297 @@ void TransportSolver::advance(double time, double step) {
     }
     if (has_immobile_) update_immobile(s, dt);
     account(s, time, dt);
+    enforce_positivity(s);
   }
   oxidize(time, step);
+}
+
+double TransportSolver::mobile_mass(std::size_t s, long n, double c) const {
+  const auto cell = static_cast<std::size_t>(n);
+  if (spec_.species[s].isotherm == Isotherm::linear) return storage_[s][cell] * c;
+  double slope = 0.0;
+  return (materials_.porosity(n) * c + materials_.bulk_density(n) * isotherm(s, c, slope)) *
+         cell_volume_[cell];
+}
+
+double TransportSolver::mobile_concentration(std::size_t s, long n, double mass,
+                                             double guess) const {
+  const auto cell = static_cast<std::size_t>(n);
+  if (spec_.species[s].isotherm == Isotherm::linear) return mass / storage_[s][cell];
+  // The mass is increasing in c: Newton's iterations, kept inside a bracket by bisection.
+  const double pore = materials_.porosity(n) * cell_volume_[cell];
+  double low = std::min(guess, mass / pore), high = std::max(guess, mass / pore);
+  while (mobile_mass(s, n, low) > mass)
+    low -= std::max(high - low, kLowConcentration);
+  while (mobile_mass(s, n, high) < mass)
+    high += std::max(high - low, kLowConcentration);
+  double c = std::clamp(guess, low, high);
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    double slope = 0.0;
+    const double sorbed = isotherm(s, c, slope);
+    const double residual =
+        (materials_.porosity(n) * c + materials_.bulk_density(n) * sorbed) * cell_volume_[cell] -
+        mass;
+    if (residual > 0.0)
+      high = c;
+    else
+      low = c;
+    const double derivative =
+        (materials_.porosity(n) + materials_.bulk_density(n) * slope) * cell_volume_[cell];
+    double next = c - residual / derivative;
+    if (!(next > low && next < high)) next = 0.5 * (low + high);
+    if (std::abs(next - c) <= 1.0e-15 * std::max(std::abs(c), kLowConcentration)) return next;
+    c = next;
+  }
+  return c;
+}
+
+std::array<double, 4> TransportSolver::extremes(std::size_t s) const {
+  // Maxima of: mobile values, their negatives, immobile values, their negatives.
+  std::array<double, 4> local{0.0, 0.0, 0.0, 0.0};
+  const PetscScalar* c = nullptr;
+  TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &c));
+  for (long n = 0; n < grid_.owned_cells(); ++n) {
+    local[0] = std::max(local[0], static_cast<double>(c[n]));
+    local[1] = std::max(local[1], -static_cast<double>(c[n]));
+  }
+  TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &c));
+  for (const double value : immobile_[s]) {
+    local[2] = std::max(local[2], value);
+    local[3] = std::max(local[3], -value);
+  }
+  std::array<double, 4> global{};
+  MPI_Allreduce(local.data(), global.data(), 4, MPI_DOUBLE, MPI_MAX, grid_.comm());
+  return global;
+}
+
+void TransportSolver::record_minimum(const std::array<double, 4>& extremes) {
+  for (int domain = 0; domain < 2; ++domain) {
+    const double largest = extremes[2 * domain], smallest = -extremes[2 * domain + 1];
+    minimum_ = std::min(minimum_, smallest);
+    if (largest > 0.0) relative_minimum_ = std::min(relative_minimum_, smallest / largest);
+  }
+}
+
+void TransportSolver::enforce_positivity(std::size_t s) {
+  const auto before = extremes(s);
+  // Floors [mg/L] of the mobile and the immobile domain (their largest values, as output).
+  const double floor = -positivity_tolerance_ * before[0];
+  const double immobile_floor = -positivity_tolerance_ * before[2];
+  // Nothing to correct, or nothing to correct with (a species without any mass).
+  if (!positivity_ || before[0] <= 0.0 || (-before[1] >= floor && -before[3] >= immobile_floor)) {
+    record_minimum(before);
+    return;
+  }
+  double moved = 0.0; // [g] this rank
+  // An immobile domain below the floor takes its deficit from the cell's mobile water (the
+  // exchange between the two; the mobile correction below then covers what that leaves).
+  if (has_immobile_) {
+    PetscScalar* c = nullptr;
+    TF_PETSC_CHECK(VecGetArray(concentration_[s], &c));
+    for (long n = 0; n < grid_.owned_cells(); ++n) {
+      const auto cell = static_cast<std::size_t>(n);
+      double& held = immobile_[s][cell];
+      if (!(held < immobile_floor)) continue;
+      const auto im = immobile_terms(s, n, 1.0);
+      const double deficit = -im.capacity * cell_volume_[cell] * held; // [g]
+      held = 0.0;
+      c[n] = mobile_concentration(s, n, mobile_mass(s, n, c[n]) - deficit, c[n]);
+      moved += deficit;
+    }
+    TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &c));
+  }
+  // Local passes while some cell below the floor has a neighbour with mass to give.
+  for (int pass = 0; pass < kPositivityPasses; ++pass) {
+    long served = 0; // cells below the floor with a neighbour that can give
+    moved += positivity_pass(s, floor, served);
+    MPI_Allreduce(MPI_IN_PLACE, &served, 1, MPI_LONG, MPI_SUM, grid_.comm());
+    if (served == 0) break;
+  }
+  // What is left (deficits with no mass next to them, typically the faint undershoot ahead of
+  // a front): taken from every cell with mass in proportion to it, a relative change of (left
+  // deficit) / (the species' mobile mass) for each.
+  {
+    std::vector<char> held(cell_volume_.size(), 0);
+    PetscInt first_row = 0;
+    TF_PETSC_CHECK(VecGetOwnershipRange(concentration_[s], &first_row, nullptr));
+    for (const PetscInt row : fixed_rows_[s])
+      held[static_cast<std::size_t>(row - first_row)] = 1;
+    PetscScalar* c = nullptr;
+    TF_PETSC_CHECK(VecGetArray(concentration_[s], &c));
+    double sums[2] = {0.0, 0.0}; // [g] deficit below the floor, mass of the cells with mass
+    for (long n = 0; n < grid_.owned_cells(); ++n) {
+      if (held[static_cast<std::size_t>(n)] != 0) continue;
+      if (c[n] < floor)
+        sums[0] -= mobile_mass(s, n, c[n]);
+      else if (c[n] > 0.0)
+        sums[1] += mobile_mass(s, n, c[n]);
+    }
+    double total[2] = {0.0, 0.0};
+    MPI_Allreduce(sums, total, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    if (total[0] > 0.0) {
+      if (!(total[1] > total[0])) {
+        TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &c));
+        throw NumericalError(
+            fmt::format("species '{}' has a negative mobile mass in total ({:.6g} g below "
+                        "-transport_positivity_rtol {:g} of its largest concentration against "
+                        "{:.6g} g above 0): no positivity correction can keep its mass",
+                        spec_.species[s].name, total[0], positivity_tolerance_, total[1]));
+      }
+      const double factor = 1.0 - total[0] / total[1];
+      for (long n = 0; n < grid_.owned_cells(); ++n) {
+        if (held[static_cast<std::size_t>(n)] != 0) continue;
+        if (c[n] < floor)
+          c[n] = 0.0;
+        else if (c[n] > 0.0)
+          c[n] = mobile_concentration(s, n, factor * mobile_mass(s, n, c[n]), c[n]);
+      }
+      moved += sums[0];
+    }
+    TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &c));
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &moved, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  positivity_transfer_[s] += moved;
+  account(s, 0.0, 0.0); // the masses now in place (the species' total is unchanged)
+  record_minimum(extremes(s));
+}
+
+double TransportSolver::positivity_pass(std::size_t s, double floor, long& served) {
+  const bool first_use = !request_local_;
+  if (first_use) {
+    TF_PETSC_CHECK(DMCreateLocalVector(wide_dm_, request_local_.out()));
+    TF_PETSC_CHECK(VecDuplicate(request_local_, held_local_.out()));
+    TF_PETSC_CHECK(VecDuplicate(request_local_, grant_local_.out()));
+    TF_PETSC_CHECK(DMCreateGlobalVector(wide_dm_, grant_.out()));
+  }
+  PetscInt first_row = 0;
+  TF_PETSC_CHECK(VecGetOwnershipRange(grant_, &first_row, nullptr));
+  // Held cells of species s, marked 1 (ghosted).
+  TF_PETSC_CHECK(VecSet(grant_, 0.0));
+  {
+    PetscScalar* g = nullptr;
+    TF_PETSC_CHECK(VecGetArray(grant_, &g));
+    for (const PetscInt row : fixed_rows_[s])
+      g[row - first_row] = 1.0;
+    TF_PETSC_CHECK(VecRestoreArray(grant_, &g));
+  }
+  TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, grant_, INSERT_VALUES, held_local_));
+  const Vec wide_values = update_wide(s);
+  PetscInt wide_begin[3], wide_size[3];
+  TF_PETSC_CHECK(DMDAGetGhostCorners(wide_dm_, &wide_begin[0], &wide_begin[1], &wide_begin[2],
+                                     &wide_size[0], &wide_size[1], &wide_size[2]));
+  const long stride[3] = {1, wide_size[0], static_cast<long>(wide_size[0]) * wide_size[1]};
+  auto wide_index = [&](int i, int j, int k) {
+    return (k - wide_begin[2]) * stride[2] + (j - wide_begin[1]) * stride[1] + (i - wide_begin[0]);
+  };
+  // The neighbours a deficit is taken from: the six face neighbours, and with the cross terms
+  // (the 19-point stencil) the twelve edge neighbours too, as (offset, wide index offset).
+  struct Neighbour {
+    int offset[3];
+    long wide;
+  };
+  std::vector<Neighbour> neighbours;
+  for (int dk = -1; dk <= 1; ++dk)
+    for (int dj = -1; dj <= 1; ++dj)
+      for (int di = -1; di <= 1; ++di) {
+        const int nonzero = (di != 0) + (dj != 0) + (dk != 0);
+        if (nonzero == 1 || (nonzero == 2 && cross_terms_))
+          neighbours.push_back({{di, dj, dk}, di * stride[0] + dj * stride[1] + dk * stride[2]});
+      }
+  // Per owned cell below the floor: its wide index, owned index, and the masses [g] it asks of
+  // each neighbour (0 where there is none).
+  struct Deficit {
+    long wide = 0, owned = 0;
+    std::array<double, 18> request{};
+  };
+  std::vector<Deficit> deficits;
+  TF_PETSC_CHECK(VecSet(request_local_, 0.0));
+  {
+    const PetscScalar *c = nullptr, *held = nullptr;
+    PetscScalar* r = nullptr;
+    TF_PETSC_CHECK(VecGetArrayRead(wide_values, &c));
+    TF_PETSC_CHECK(VecGetArrayRead(held_local_, &held));
+    TF_PETSC_CHECK(VecGetArray(request_local_, &r));
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+          const long w = wide_index(i, j, k);
+          if (!(c[w] < floor) || held[w] != 0.0) continue;
+          Deficit deficit{w, grid_.owned_index(i, j, k), {}};
+          // Weights: the neighbours' positive concentrations.
+          std::array<double, 18> weights{};
+          const int index[3] = {i, j, k};
+          for (std::size_t m = 0; m < neighbours.size(); ++m) {
+            bool inside = true;
+            for (int axis = 0; axis < 3; ++axis) {
+              const int at = index[axis] + neighbours[m].offset[axis];
+              inside = inside && at >= 0 && at < grid_.cells(axis);
+            }
+            const long v = w + neighbours[m].wide;
+            if (inside && held[v] == 0.0) weights[m] = std::max(static_cast<double>(c[v]), 0.0);
+          }
+          const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+          if (!(total > 0.0)) continue; // no neighbour with mass
+          ++served;
+          const double need = -mobile_mass(s, deficit.owned, c[w]);
+          for (std::size_t m = 0; m < neighbours.size(); ++m) {
+            deficit.request[m] = need * weights[m] / total;
+            if (deficit.request[m] > 0.0) r[w + neighbours[m].wide] += deficit.request[m];
+          }
+          deficits.push_back(deficit);
+        }
+    TF_PETSC_CHECK(VecRestoreArray(request_local_, &r));
+    TF_PETSC_CHECK(VecRestoreArrayRead(held_local_, &held));
+    TF_PETSC_CHECK(VecRestoreArrayRead(wide_values, &c));
+  }
+  // The owners of the asked cells sum the requests and grant the share they can cover (all of
+  // it, up to the mass they hold).
+  TF_PETSC_CHECK(VecSet(grant_, 0.0));
+  TF_PETSC_CHECK(DMLocalToGlobal(wide_dm_, request_local_, ADD_VALUES, grant_));
+  const auto owned = static_cast<std::size_t>(grid_.owned_cells());
+  std::vector<double> change(owned, 0.0); // [g] per owned cell
+  {
+    PetscScalar* g = nullptr;
+    const PetscScalar* c = nullptr;
+    TF_PETSC_CHECK(VecGetArray(grant_, &g));
+    TF_PETSC_CHECK(VecGetArrayRead(concentration_[s], &c));
+    for (std::size_t n = 0; n < owned; ++n) {
+      const double requested = g[n];
+      if (!(requested > 0.0)) {
+        g[n] = 0.0;
+        continue;
+      }
+      const double mass = mobile_mass(s, static_cast<long>(n), c[n]);
+      const double fraction = std::clamp(mass / requested, 0.0, 1.0);
+      g[n] = fraction;
+      change[n] -= fraction * requested;
+    }
+    TF_PETSC_CHECK(VecRestoreArrayRead(concentration_[s], &c));
+    TF_PETSC_CHECK(VecRestoreArray(grant_, &g));
+  }
+  TF_PETSC_CHECK(DMGlobalToLocal(wide_dm_, grant_, INSERT_VALUES, grant_local_));
+  double moved = 0.0;
+  {
+    const PetscScalar* g = nullptr;
+    TF_PETSC_CHECK(VecGetArrayRead(grant_local_, &g));
+    for (const auto& deficit : deficits)
+      for (std::size_t m = 0; m < neighbours.size(); ++m) {
+        if (!(deficit.request[m] > 0.0)) continue;
+        const double received = deficit.request[m] * g[deficit.wide + neighbours[m].wide];
+        change[static_cast<std::size_t>(deficit.owned)] += received;
+        moved += received;
+      }
+    TF_PETSC_CHECK(VecRestoreArrayRead(grant_local_, &g));
+  }
+  PetscScalar* c = nullptr;
+  TF_PETSC_CHECK(VecGetArray(concentration_[s], &c));
+  for (std::size_t n = 0; n < owned; ++n)
+    if (change[n] != 0.0) {
+      const auto cell = static_cast<long>(n);
+      c[n] = mobile_concentration(s, cell, mobile_mass(s, cell, c[n]) + change[n], c[n]);
+    }
+  TF_PETSC_CHECK(VecRestoreArray(concentration_[s], &c));
+  return moved;
 }
 
 void TransportSolver::update_immobile(std::size_t s, double dt) {
@@ -1562,6 +1866,9 @@ void TransportSolver::save(State& state) const {
   state.napl_mass = napl_mass_;
   state.zone_decayed = zone_decayed_;
   state.oxidized = oxidized_;
+  state.positivity_transfer = positivity_transfer_;
+  state.minimum = minimum_;
+  state.relative_minimum = relative_minimum_;
 }
 
 void TransportSolver::restore(const State& state) {
@@ -1577,6 +1884,9 @@ void TransportSolver::restore(const State& state) {
   napl_mass_ = state.napl_mass;
   zone_decayed_ = state.zone_decayed;
   oxidized_ = state.oxidized;
+  positivity_transfer_ = state.positivity_transfer;
+  minimum_ = state.minimum;
+  relative_minimum_ = state.relative_minimum;
 }
 
 void TransportSolver::set_loading(const std::vector<long>& cells,
