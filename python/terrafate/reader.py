@@ -249,6 +249,20 @@ class Results:
                     return prov["deck"], prov.get("deck_path", "")
         return "", ""
 
+    def deck_for(self, strategy: Optional[str] = None, realization: Optional[int] = None) -> dict:
+        """The deck one run folder ran (an optimization's strategy folders hold the strategy's
+        own deck: its actions only); the top deck when the folder has no copy."""
+        try:
+            base = self.folder(strategy, realization).path
+        except KeyError:
+            return self.deck
+        p = os.path.join(base, "provenance.json")
+        if yaml is None or not os.path.exists(p):
+            return self.deck
+        with open(p) as fh:
+            text = json.load(fh).get("deck")
+        return yaml.safe_load(text) if text else self.deck
+
     def folder(self, strategy: Optional[str] = None, realization: Optional[int] = None) -> RunFolder:
         """The output folder of one strategy and/or realization (the run's own without either)."""
         for f in self.folders:
