@@ -37,6 +37,9 @@ DEFAULT_TOP = 6
 FLOOR_FRACTION = 1e-3  # log axes start at this fraction of the target (or standard)
 
 
+_LAST_AXES: List[dict] = []  # the axes of the figure _save wrote last
+
+
 @dataclass
 class Figure:
     name: str
@@ -45,6 +48,8 @@ class Figure:
     kind: str
     extent: Optional[List[float]] = None  # maps: [xmin, xmax, ymin, ymax] of the axes [m]
     grid_extent: Optional[List[float]] = None  # maps: the grid's [xmin, xmax, ymin, ymax] [m]
+    #: each plotting axes' x and y limits and y scale (x limits in the plotted unit)
+    axes: List[dict] = field(default_factory=lambda: list(_LAST_AXES))
 
 
 @dataclass
@@ -127,6 +132,9 @@ class Context:
 def _save(fig, folder: str, name: str) -> str:
     path = os.path.join(folder, name)
     fig.savefig(path, dpi=DPI)
+    _LAST_AXES[:] = [{"title": ax.get_title(), "xlim": [float(v) for v in ax.get_xlim()],
+                      "ylim": [float(v) for v in ax.get_ylim()], "yscale": ax.get_yscale()}
+                     for ax in fig.axes if ax.get_visible() and ax.axison and ax.get_label() != "<colorbar>"]
     plt.close(fig)
     return path
 

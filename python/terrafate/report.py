@@ -21,7 +21,7 @@ body{font-family:sans-serif;max-width:1150px;margin:1.5em auto;padding:0 1em;col
 h1{font-size:1.5em} h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em}
 table{border-collapse:collapse;font-size:.86em;margin:.5em 0}
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#eee} td.num{text-align:right}
+th{background:#eee} td.num{text-align:right} td.why{min-width:16em}
 tr.recommended{background:#fff4c2;font-weight:bold}
 .box{border:2px solid #444;padding:.6em 1em;background:#f7f7f7}
 .bad{color:#a00} .ok{color:#060}
@@ -122,8 +122,8 @@ def decision_table(results: Results, ctx, top: int) -> str:
                      num(row.get("exceedance_after_deadline"))]
             cells += [num(row[c]) for c in footprints] + [num(row.get("cost"))]
             cells += [num(row[c], 4) for c in design_columns]
-            tds = "".join(f"<td{' class=num' if i >= 3 else ''}>{c}</td>" for i, c in
-                          enumerate(cells))
+            tds = "".join(f"<td{' class=num' if i >= 3 else (' class=why' if i == 2 else '')}>"
+                          f"{c}</td>" for i, c in enumerate(cells))
             out.append(f"<tr{cls}>{tds}</tr>")
         return "\n".join(out)
     header = "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
