@@ -133,7 +133,9 @@ def _save(fig, folder: str, name: str) -> str:
     path = os.path.join(folder, name)
     fig.savefig(path, dpi=DPI)
     _LAST_AXES[:] = [{"title": ax.get_title(), "xlim": [float(v) for v in ax.get_xlim()],
-                      "ylim": [float(v) for v in ax.get_ylim()], "yscale": ax.get_yscale()}
+                      "ylim": [float(v) for v in ax.get_ylim()], "yscale": ax.get_yscale(),
+                      "ylabel": ax.get_ylabel(),
+                      "legend_entries": len(ax.get_legend().get_texts()) if ax.get_legend() else 0}
                      for ax in fig.axes if ax.get_visible() and ax.axison and ax.get_label() != "<colorbar>"]
     plt.close(fig)
     return path
