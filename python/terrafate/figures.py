@@ -564,12 +564,18 @@ def mass_balance_figure(ctx: Context, folder: str, out: FigureSet):
     except FileNotFoundError:
         pass
     panels = len(species) + (1 if napl is not None else 0)
-    fig, axes = plt.subplots(1, panels, figsize=(max(9.0, 4.6 * panels), 4.0), squeeze=False)
-    for ax, name in zip(axes[0], species):
+    ncols = min(3, panels)
+    nrows = math.ceil(panels / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(9.0, 4.6 * ncols), 3.4 * nrows + 0.9),
+                             squeeze=False)
+    flat = axes.ravel()
+    for ax in flat[panels:]:
+        ax.axis("off")
+    for ax, name in zip(flat, species):
         group = mb[mb.species == name]
         unit = group.unit.iloc[0] if "unit" in group else "g"
-        scale, shown_unit = (1e-3, "kg") if unit == "g" and group[[c for c, _ in components
-                                                                   if c in group]].abs().max().max() > 1e4 else (1.0, unit)
+        big = group[[c for c, _ in components if c in group]].abs().max().max() > 1e4
+        scale, shown_unit = (1e-3, "kg") if unit == "g" and big else (1.0, unit)
         for column, label in components:
             if column in group and group[column].abs().max() > 0:
                 ax.plot(ctx.x(group.time.values), group[column].values * scale, label=label)
@@ -578,14 +584,22 @@ def mass_balance_figure(ctx: Context, folder: str, out: FigureSet):
         ax.set_title(str(name), fontsize=9)
         ax.legend(fontsize=6)
     if napl is not None:
-        ax = axes[0][-1]
-        value_columns = [c for c in napl.columns if c not in ("strategy", "realization", "time",
-                                                              "unit", "source", "species")]
-        for c in value_columns[:4]:
-            ax.plot(ctx.x(napl.time.values), napl[c].values, label=c)
+        ax = flat[panels - 1]
+        if r.kind == "optimize":
+            napl = napl[napl.strategy == strategy]
+        if napl.realization.notna().any():
+            napl = napl[napl.realization == napl.realization.dropna().min()]
+        mass = "napl_mass_g" if "napl_mass_g" in napl else None
+        if mass:
+            key = "source" if "source" in napl else "species"
+            for source, group in napl.groupby(key, sort=False):
+                ax.plot(ctx.x(group.time.values), group[mass].values / 1e3, label=str(source))
+            ax.set_ylabel("NAPL mass [kg]")
+            ax.legend(fontsize=6)
+        else:
+            out.notes.append("napl.csv has no napl_mass_g column: no NAPL depletion curve.")
         ctx.decorate_time_axis(ax, deadline=False)
         ax.set_title("NAPL source depletion", fontsize=9)
-        ax.legend(fontsize=6)
     else:
         out.notes.append("No NAPL depletion panel: the deck has no NAPL source (no napl.csv).")
     fig.suptitle("Where the mass went: inventories (dissolved, sorbed, soil) and cumulative\n"
