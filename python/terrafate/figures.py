@@ -61,8 +61,13 @@ class FigureSet:
 class Context:
     """What every figure needs: targets, standards, deadline, strategies to show, time axis."""
 
-    def __init__(self, results: Results, top: int = DEFAULT_TOP):
+    def __init__(self, results: Results, top: int = DEFAULT_TOP,
+                 map_years: Optional[List[float]] = None, map_strategies: str = "recommended"):
         self.results = results
+        #: maps at these times [yr] (the nearest output times); None: chosen automatically
+        self.map_years = map_years
+        #: maps for "recommended" (or the closest), "shown" (the top strategies) or "all"
+        self.map_strategies = map_strategies
         self.deck = results.deck or {}
         self.notes: List[str] = []
         self.start = timefmt.start_date(self.deck)
@@ -260,8 +265,9 @@ def map_figures(ctx: Context, folder: str, out: FigureSet):
                          "in the deck, or this is a design search that keeps no 3-D fields).")
         return
     if r.kind == "optimize":
-        targets = [s for s in (ctx.recommended, ctx.closest) if s]
-        targets = [s for s in targets if any(f.strategy == s for f, _ in files)] or \
+        candidates = {"recommended": [ctx.recommended, ctx.closest], "shown": ctx.shown,
+                      "all": r.strategies}[ctx.map_strategies]
+        targets = [s for s in candidates if s and any(f.strategy == s for f, _ in files)] or \
             [files[0][0].strategy]
     else:
         targets = [None]
@@ -293,7 +299,11 @@ def map_figures(ctx: Context, folder: str, out: FigureSet):
                 continue
             ratio = data / standard if standard else data / np.nanmax(data)
             peak = int(np.nanargmax(np.nanmax(ratio.reshape(len(days), -1), axis=1)))
-            picks = _map_times(days, peak)
+            if ctx.map_years:
+                wanted = np.asarray(ctx.map_years, float) * timefmt.DAYS_PER_YEAR
+                picks = sorted({int(np.argmin(np.abs(days - w))) for w in wanted})[:6]
+            else:
+                picks = _map_times(days, peak)
             ncols = min(2, len(picks))
             nrows = math.ceil(len(picks) / ncols)
             nx, ny = len(grid["x"]) - 1, len(grid["y"]) - 1
@@ -732,11 +742,13 @@ def pareto_figure(ctx: Context, folder: str, out: FigureSet):
                               "Pareto set joined, the recommendation starred.", "pareto"))
 
 
-def make_figures(results: Results, folder: Optional[str] = None, top: int = DEFAULT_TOP) -> FigureSet:
+def make_figures(results: Results, folder: Optional[str] = None, top: int = DEFAULT_TOP,
+                 map_years: Optional[List[float]] = None,
+                 map_strategies: str = "recommended") -> FigureSet:
     """All figures of an output folder, written into `folder` (default: the output folder)."""
     folder = folder or results.path
     os.makedirs(folder, exist_ok=True)
-    ctx = Context(results, top)
+    ctx = Context(results, top, map_years, map_strategies)
     out = FigureSet()
     for make in (map_figures, breakthrough_figure, risk_figures, mass_balance_figure,
                  plume_figure, carbon_figure, pareto_figure):

@@ -1,6 +1,6 @@
 """Figures and report.html of a terrafate output folder.
 
-    /usr/bin/python3 -m terrafate.plot OUT [--top N] [--no-report]
+    /usr/bin/python3 -m terrafate.plot OUT [--top N] [--times Y1,Y2,..] [--maps WHICH] [--no-report]
     /usr/bin/python3 <python dir>/terrafate/plot.py OUT ...     (no PYTHONPATH needed)
 
 Writes the PNGs (see terrafate.figures), figures.json (each figure, its caption and, for maps,
@@ -25,6 +25,11 @@ def main(argv=None) -> int:
     parser.add_argument("out", help="a terrafate output folder (run, ensemble or optimize)")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP,
                         help="strategies drawn besides the recommendation (default %(default)s)")
+    parser.add_argument("--times", help="map times in years, comma-separated (the nearest "
+                        "output times; default: up to four chosen from the run)")
+    parser.add_argument("--maps", choices=["recommended", "shown", "all"], default="recommended",
+                        help="optimize: maps of the recommendation (or the closest), of the "
+                        "strategies the figures show, or of every strategy with fields")
     parser.add_argument("--no-report", action="store_true", help="figures only, no report.html")
     args = parser.parse_args(argv)
     try:
@@ -32,7 +37,13 @@ def main(argv=None) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"terrafate.plot: {error}", file=sys.stderr)
         return 2
-    figures = make_figures(results, top=args.top)
+    try:
+        years = [float(v) for v in args.times.split(",")] if args.times else None
+    except ValueError:
+        print(f"terrafate.plot: --times {args.times!r}: expected years, e.g. 5,10,15",
+              file=sys.stderr)
+        return 2
+    figures = make_figures(results, top=args.top, map_years=years, map_strategies=args.maps)
     manifest = {"figures": [vars(f) for f in figures.figures], "notes": figures.notes}
     with open(os.path.join(results.path, "figures.json"), "w") as fh:
         json.dump(manifest, fh, indent=1)
