@@ -257,6 +257,16 @@ def _map_times(times: np.ndarray, peak_index: int) -> List[int]:
     return [i for i in picks if 0 <= i < n][:4]
 
 
+def _mapped_species(ctx: Context, ds) -> List[str]:
+    """The deck's (mobile, dissolved) species that the file has; without a deck, the mg/L fields
+    that are not immobile-domain concentrations."""
+    names = [sp.get("name") for sp in ((ctx.deck.get("transport") or {}).get("species") or [])]
+    if names:
+        return [n for n in names if n in ds.data_vars]
+    return [n for n in ds.data_vars if ds[n].attrs.get("units") == "mg/L"
+            and not n.endswith("_immobile")]
+
+
 def map_figures(ctx: Context, folder: str, out: FigureSet):
     r = ctx.results
     files = r.h5_files()
@@ -276,16 +286,14 @@ def map_figures(ctx: Context, folder: str, out: FigureSet):
                                and f.realization is not None})
         if realizations:
             parts = [r.fields(strategy, k) for k in realizations]
-            species = [n for n in parts[0].data_vars if n in ctx.standards or
-                       parts[0][n].attrs.get("units") == "mg/L"]
+            species = _mapped_species(ctx, parts[0])
             depth_max = {n: np.stack([p[n].max("z").values for p in parts]) for n in species}
             depth_max = {n: np.median(v, axis=0) for n, v in depth_max.items()}
             ds = parts[0]
             what = f"depth maximum (median of {len(realizations)} realizations)"
         else:
             ds = r.fields(strategy, None)
-            species = [n for n in ds.data_vars if n in ctx.standards or
-                       ds[n].attrs.get("units") == "mg/L"]
+            species = _mapped_species(ctx, ds)
             depth_max = {n: ds[n].max("z").values for n in species}
             what = "depth maximum"
         grid = {"x": ds.x_nodes.values, "y": ds.y_nodes.values}
@@ -377,9 +385,10 @@ def map_figures(ctx: Context, folder: str, out: FigureSet):
                 if note not in out.notes:
                     out.notes.append(note)
             if not standard:
-                out.notes.append(f"{name}: the deck sets no groundwater standard "
-                                 f"(risk.standard), so its map shows the concentration relative "
-                                 f"to its maximum and has no 1x/10x contours.")
+                chosen = (ctx.deck.get("risk") or {}).get("standard", "none")
+                out.notes.append(f"{name}: no groundwater standard (risk.standard: {chosen}), "
+                                 f"so its map shows the concentration relative to its maximum "
+                                 f"and has no 1x/10x contours.")
 
 
 # ----- curves ------------------------------------------------------------------------------------
@@ -430,6 +439,7 @@ def breakthrough_figure(ctx: Context, folder: str, out: FigureSet):
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows + 0.6), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     ensemble = obs.realization.notna().any()
+    legend = {}
     for k, location in enumerate(locations):
         ax = axes[k // ncols, k % ncols]
         top = 0.0
@@ -456,12 +466,15 @@ def breakthrough_figure(ctx: Context, folder: str, out: FigureSet):
         ctx.decorate_time_axis(ax)
         ax.set_title(location, fontsize=9)
         ax.set_ylabel("concentration [mg/L]")
-        ax.legend(fontsize=6)
+        legend = {**dict(zip(*ax.get_legend_handles_labels()[::-1])), **legend}
     for k in range(len(locations), nrows * ncols):
         axes[k // ncols, k % ncols].axis("off")
     fig.suptitle("Breakthrough at the observation points" + subtitle +
                  (": P50 with a P5-P95 band" if ensemble else ""), fontsize=10)
-    fig.tight_layout()
+    legend_rows = math.ceil(len(legend) / 5)
+    fig.tight_layout(rect=(0, 0.25 * legend_rows / fig.get_figheight(), 1, 1))
+    fig.legend(list(legend.values()), list(legend.keys()), loc="lower center", ncol=5,
+               fontsize=7, frameon=False)
     _save(fig, folder, "breakthrough.png")
     out.figures.append(Figure("breakthrough", "breakthrough.png",
                               "Concentrations at the observation points against the standards"
@@ -526,6 +539,11 @@ def risk_figures(ctx: Context, folder: str, out: FigureSet):
                 top = max(top, _band(ax, ctx, days, np.maximum(values, _floor(target)), style))
             ax.axhline(target, color="black", linestyle="--", linewidth=1,
                        label=f"target {target:g}")
+            peak = max(float(np.nanmax(np.asarray(d[what], float), initial=0.0))
+                       for d in by_strategy.values())
+            if peak <= _floor(target):
+                ax.text(0.5, 0.5, f"at most 1e-3 x the target throughout (peak {peak:.2g})",
+                        transform=ax.transAxes, ha="center", fontsize=9, color="dimgray")
             _log_axis(ax, _floor(target), top)
             ctx.decorate_time_axis(ax)
             ax.set_ylabel(label)
