@@ -24,7 +24,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
@@ -281,114 +280,133 @@ def map_figures(ctx: Context, folder: str, out: FigureSet):
             [files[0][0].strategy]
     else:
         targets = [None]
+    if r.kind == "optimize" and ctx.map_strategies == "recommended":
+        # When the recommendation's fields are zero (e.g. the source was removed at once), the
+        # maps of the next strategies shown say where the plume would be.
+        fallback = [s for s in ctx.shown if s not in targets and any(
+            f.strategy == s for f, _ in files)]
+    else:
+        fallback = []
+    drawn_before = len(out.figures)
     for strategy in targets:
-        realizations = sorted({f.realization for f, _ in files if f.strategy == strategy
-                               and f.realization is not None})
-        if realizations:
-            parts = [r.fields(strategy, k) for k in realizations]
-            species = _mapped_species(ctx, parts[0])
-            depth_max = {n: np.stack([p[n].max("z").values for p in parts]) for n in species}
-            depth_max = {n: np.median(v, axis=0) for n, v in depth_max.items()}
-            ds = parts[0]
-            what = f"depth maximum (median of {len(realizations)} realizations)"
+        _strategy_maps(ctx, folder, out, files, strategy)
+    while fallback and len(out.figures) == drawn_before:
+        strategy = fallback.pop(0)
+        out.notes.append(f"The maps of {', '.join(t for t in targets if t)} would be empty; "
+                         f"maps of {strategy} are shown instead.")
+        _strategy_maps(ctx, folder, out, files, strategy)
+
+
+def _strategy_maps(ctx: Context, folder: str, out: FigureSet, files, strategy: Optional[str]):
+    """The maps of one strategy (None: the run), one per species."""
+    r = ctx.results
+    realizations = sorted({f.realization for f, _ in files if f.strategy == strategy
+                           and f.realization is not None})
+    if realizations:
+        parts = [r.fields(strategy, k) for k in realizations]
+        species = _mapped_species(ctx, parts[0])
+        depth_max = {n: np.stack([p[n].max("z").values for p in parts]) for n in species}
+        depth_max = {n: np.median(v, axis=0) for n, v in depth_max.items()}
+        ds = parts[0]
+        what = f"depth maximum (median of {len(realizations)} realizations)"
+    else:
+        ds = r.fields(strategy, None)
+        species = _mapped_species(ctx, ds)
+        depth_max = {n: ds[n].max("z").values for n in species}
+        what = "depth maximum"
+    grid = {"x": ds.x_nodes.values, "y": ds.y_nodes.values}
+    days = ds.time.values
+    for name in species:
+        data = depth_max[name]  # [time, y, x]
+        standard = ctx.standards.get(name)
+        if not np.any(data > 0):
+            out.notes.append(f"map of {name}{' (' + strategy + ')' if strategy else ''}: "
+                             f"zero everywhere at every output time; no map drawn")
+            continue
+        ratio = data / standard if standard else data / np.nanmax(data)
+        peak = int(np.nanargmax(np.nanmax(ratio.reshape(len(days), -1), axis=1)))
+        if ctx.map_years:
+            wanted = np.asarray(ctx.map_years, float) * timefmt.DAYS_PER_YEAR
+            picks = sorted({int(np.argmin(np.abs(days - w))) for w in wanted})[:6]
         else:
-            ds = r.fields(strategy, None)
-            species = _mapped_species(ctx, ds)
-            depth_max = {n: ds[n].max("z").values for n in species}
-            what = "depth maximum"
-        grid = {"x": ds.x_nodes.values, "y": ds.y_nodes.values}
-        days = ds.time.values
-        for name in species:
-            data = depth_max[name]  # [time, y, x]
-            standard = ctx.standards.get(name)
-            if not np.any(data > 0):
-                out.notes.append(f"map of {name}{' (' + strategy + ')' if strategy else ''}: "
-                                 f"zero everywhere at every output time; no map drawn")
-                continue
-            ratio = data / standard if standard else data / np.nanmax(data)
-            peak = int(np.nanargmax(np.nanmax(ratio.reshape(len(days), -1), axis=1)))
-            if ctx.map_years:
-                wanted = np.asarray(ctx.map_years, float) * timefmt.DAYS_PER_YEAR
-                picks = sorted({int(np.argmin(np.abs(days - w))) for w in wanted})[:6]
-            else:
-                picks = _map_times(days, peak)
-            ncols = min(2, len(picks))
-            nrows = math.ceil(len(picks) / ncols)
-            nx, ny = len(grid["x"]) - 1, len(grid["y"]) - 1
-            width = grid["x"][-1] - grid["x"][0]
-            height = grid["y"][-1] - grid["y"][0]
-            aspect_ok = height / width > 0.05
-            panel_w = 4.4
-            panel_h = panel_w * min(1.2, max(0.3, height / width)) if aspect_ok else 1.4
-            legend_h, title_h = 0.75, 0.45
-            fig_w = panel_w * ncols + 2.0
-            fig_h = (panel_h + 0.75) * nrows + legend_h + title_h
-            fig, axes = plt.subplots(nrows, ncols, figsize=(fig_w, fig_h), squeeze=False)
-            fig.subplots_adjust(left=0.8 / fig_w, right=1 - 1.3 / fig_w,
-                                bottom=(legend_h + 0.45) / fig_h, top=1 - title_h / fig_h,
-                                hspace=0.75 / (panel_h + 0.01), wspace=0.25)
-            vmax = max(float(np.nanmax(ratio)), 10.0 if standard else 1.0)
-            vmin = FLOOR_FRACTION * (1.0 if standard else vmax)
-            norm = LogNorm(vmin=vmin, vmax=vmax)
-            notes = []
-            flat = axes.ravel()
-            for ax, i in zip(flat, picks):
-                shown = np.clip(ratio[i], vmin, None)
-                mesh = ax.pcolormesh(grid["x"], grid["y"], shown, norm=norm, cmap="YlOrRd",
-                                     shading="flat")
-                if standard and nx > 1 and ny > 1:
-                    xc = 0.5 * (grid["x"][1:] + grid["x"][:-1])
-                    yc = 0.5 * (grid["y"][1:] + grid["y"][:-1])
-                    levels = [lv for lv in (1.0, 10.0) if np.nanmax(ratio[i]) > lv]
-                    if levels:
-                        cs = ax.contour(xc, yc, ratio[i], levels=levels, colors=["black", "blue"][
-                            :len(levels)], linewidths=[1.2, 1.0][:len(levels)])
-                        ax.clabel(cs, fmt={1.0: "1x", 10.0: "10x"}, fontsize=7)
-                notes = _draw_site(ax, ctx, strategy, grid)
-                ax.set_xlim(grid["x"][0], grid["x"][-1])
-                ax.set_ylim(grid["y"][0], grid["y"][-1])
-                if aspect_ok:
-                    ax.set_aspect("equal", adjustable="box")
-                ax.set_title(f"{timefmt.time_text(days[i], ctx.start)}", fontsize=9)
-                ax.set_ylabel("y [m]", fontsize=8)
-                ax.set_xlabel("x [m]", fontsize=8)
-                ax.tick_params(labelsize=7)
-            for ax in flat[len(picks):]:
-                ax.axis("off")
-            handles, labels = flat[0].get_legend_handles_labels()
-            if handles:
-                fig.legend(handles, labels, loc="lower center", ncol=min(4, len(handles)),
-                           fontsize=7, frameon=False)
-            label = (f"{name} {what}\n/ standard ({standard:g} mg/L)" if standard else
-                     f"{name} {what}\n/ its maximum (no standard in the deck)")
-            cax = fig.add_axes([1 - 1.05 / fig_w, (legend_h + 0.45) / fig_h, 0.18 / fig_w,
-                                1 - (legend_h + 0.45 + title_h) / fig_h])
-            fig.colorbar(mesh, cax=cax).set_label(label, fontsize=8)
-            title = f"{name}" + (f", strategy {strategy}" if strategy else "")
-            fig.suptitle(title + (": contours at 1x and 10x the standard" if standard else ""),
-                         fontsize=10)
-            axes = flat.reshape(-1, 1)
-            file = f"map_{name}" + (f"_{strategy}" if strategy else "") + ".png"
-            extent = list(axes[0, 0].get_xlim()) + list(axes[0, 0].get_ylim())
-            _save(fig, folder, file)
-            caption = (f"Plan view of the {what} of {name}"
-                       + (f" under {strategy}" if strategy else "")
-                       + (f" over the standard {standard:g} mg/L (contours at 1x and 10x)"
-                          if standard else " (no groundwater standard: relative to its maximum)")
-                       + "; receptors, wells, sources and action regions from the deck.")
-            out.figures.append(Figure(file[:-4], file, caption, "map", extent=[float(v) for v in
-                                      extent], grid_extent=[float(grid["x"][0]),
-                                                            float(grid["x"][-1]),
-                                                            float(grid["y"][0]),
-                                                            float(grid["y"][-1])]))
-            for note in notes:
-                if note not in out.notes:
-                    out.notes.append(note)
-            if not standard:
-                chosen = (ctx.deck.get("risk") or {}).get("standard", "none")
-                out.notes.append(f"{name}: no groundwater standard (risk.standard: {chosen}), "
-                                 f"so its map shows the concentration relative to its maximum "
-                                 f"and has no 1x/10x contours.")
+            picks = _map_times(days, peak)
+        ncols = min(2, len(picks))
+        nrows = math.ceil(len(picks) / ncols)
+        nx, ny = len(grid["x"]) - 1, len(grid["y"]) - 1
+        width = grid["x"][-1] - grid["x"][0]
+        height = grid["y"][-1] - grid["y"][0]
+        aspect_ok = height / width > 0.05
+        panel_w = 4.4
+        panel_h = panel_w * min(1.2, max(0.3, height / width)) if aspect_ok else 1.4
+        legend_h, title_h = 0.75, 0.45
+        fig_w = panel_w * ncols + 2.0
+        fig_h = (panel_h + 0.75) * nrows + legend_h + title_h
+        fig, axes = plt.subplots(nrows, ncols, figsize=(fig_w, fig_h), squeeze=False)
+        fig.subplots_adjust(left=0.8 / fig_w, right=1 - 1.3 / fig_w,
+                            bottom=(legend_h + 0.45) / fig_h, top=1 - title_h / fig_h,
+                            hspace=0.75 / (panel_h + 0.01), wspace=0.25)
+        vmax = max(float(np.nanmax(ratio)), 10.0 if standard else 1.0)
+        vmin = FLOOR_FRACTION * (1.0 if standard else vmax)
+        norm = LogNorm(vmin=vmin, vmax=vmax)
+        notes = []
+        flat = axes.ravel()
+        for ax, i in zip(flat, picks):
+            shown = np.clip(ratio[i], vmin, None)
+            mesh = ax.pcolormesh(grid["x"], grid["y"], shown, norm=norm, cmap="YlOrRd",
+                                 shading="flat")
+            if standard and nx > 1 and ny > 1:
+                xc = 0.5 * (grid["x"][1:] + grid["x"][:-1])
+                yc = 0.5 * (grid["y"][1:] + grid["y"][:-1])
+                levels = [lv for lv in (1.0, 10.0) if np.nanmax(ratio[i]) > lv]
+                if levels:
+                    cs = ax.contour(xc, yc, ratio[i], levels=levels, colors=["black", "blue"][
+                        :len(levels)], linewidths=[1.2, 1.0][:len(levels)])
+                    ax.clabel(cs, fmt={1.0: "1x", 10.0: "10x"}, fontsize=7)
+            notes = _draw_site(ax, ctx, strategy, grid)
+            ax.set_xlim(grid["x"][0], grid["x"][-1])
+            ax.set_ylim(grid["y"][0], grid["y"][-1])
+            if aspect_ok:
+                ax.set_aspect("equal", adjustable="box")
+            ax.set_title(f"{timefmt.time_text(days[i], ctx.start)}", fontsize=9)
+            ax.set_ylabel("y [m]", fontsize=8)
+            ax.set_xlabel("x [m]", fontsize=8)
+            ax.tick_params(labelsize=7)
+        for ax in flat[len(picks):]:
+            ax.axis("off")
+        handles, labels = flat[0].get_legend_handles_labels()
+        if handles:
+            fig.legend(handles, labels, loc="lower center", ncol=min(4, len(handles)),
+                       fontsize=7, frameon=False)
+        label = (f"{name} {what}\n/ standard ({standard:g} mg/L)" if standard else
+                 f"{name} {what}\n/ its maximum (no standard in the deck)")
+        cax = fig.add_axes([1 - 1.05 / fig_w, (legend_h + 0.45) / fig_h, 0.18 / fig_w,
+                            1 - (legend_h + 0.45 + title_h) / fig_h])
+        fig.colorbar(mesh, cax=cax).set_label(label, fontsize=8)
+        title = f"{name}" + (f", strategy {strategy}" if strategy else "")
+        fig.suptitle(title + (": contours at 1x and 10x the standard" if standard else ""),
+                     fontsize=10)
+        axes = flat.reshape(-1, 1)
+        file = f"map_{name}" + (f"_{strategy}" if strategy else "") + ".png"
+        extent = list(axes[0, 0].get_xlim()) + list(axes[0, 0].get_ylim())
+        _save(fig, folder, file)
+        caption = (f"Plan view of the {what} of {name}"
+                   + (f" under {strategy}" if strategy else "")
+                   + (f" over the standard {standard:g} mg/L (contours at 1x and 10x)"
+                      if standard else " (no groundwater standard: relative to its maximum)")
+                   + "; receptors, wells, sources and action regions from the deck.")
+        out.figures.append(Figure(file[:-4], file, caption, "map", extent=[float(v) for v in
+                                  extent], grid_extent=[float(grid["x"][0]),
+                                                        float(grid["x"][-1]),
+                                                        float(grid["y"][0]),
+                                                        float(grid["y"][-1])]))
+        for note in notes:
+            if note not in out.notes:
+                out.notes.append(note)
+        if not standard:
+            chosen = (ctx.deck.get("risk") or {}).get("standard", "none")
+            out.notes.append(f"{name}: no groundwater standard (risk.standard: {chosen}), "
+                             f"so its map shows the concentration relative to its maximum "
+                             f"and has no 1x/10x contours.")
 
 
 # ----- curves ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import html
 import math
 import os
 import re
-from typing import List, Optional
+from typing import Optional
 
 import pandas as pd
 
@@ -117,7 +117,7 @@ def decision_table(results: Results, ctx, top: int) -> str:
             ttt = row["time_to_target"]
             cells = [esc(name), esc(row["level"]), _why_not(row, rec, confidence),
                      num(row.get("probability_of_compliance")),
-                     "never (within the horizon)" if pd.isna(ttt) else
+                     "not reached" if pd.isna(ttt) else
                      num(float(ttt) / timefmt.DAYS_PER_YEAR),
                      num(row.get("exceedance_after_deadline"))]
             cells += [num(row[c]) for c in footprints] + [num(row.get("cost"))]
