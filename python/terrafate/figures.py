@@ -303,11 +303,13 @@ def _strategy_maps(ctx: Context, folder: str, out: FigureSet, files, strategy: O
     realizations = sorted({f.realization for f, _ in files if f.strategy == strategy
                            and f.realization is not None})
     if realizations:
-        parts = [r.fields(strategy, k) for k in realizations]
-        species = _mapped_species(ctx, parts[0])
+        first = r.fields(strategy, realizations[0])
+        species = _mapped_species(ctx, first)
+        parts = [first[species]] + [r.fields(strategy, k, names=species)
+                                    for k in realizations[1:]]
         depth_max = {n: np.stack([p[n].max("z").values for p in parts]) for n in species}
         depth_max = {n: np.median(v, axis=0) for n, v in depth_max.items()}
-        ds = parts[0]
+        ds = first
         what = f"depth maximum (median of {len(realizations)} realizations)"
     else:
         ds = r.fields(strategy, None)
