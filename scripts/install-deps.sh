@@ -15,6 +15,8 @@ PACKAGES=(
   # pulls in: PETSc's vector dots, norms and updates (GMRES) about 10 % faster per run
   libopenblas0-serial
   python3-numpy python3-h5py python3-matplotlib
+  python3-pandas python3-xarray python3-yaml # python/terrafate: the reader, figures and report
+  chromium # tests/python: report.html rendered in a headless browser
   clang-14 libclang-rt-14-dev valgrind
   slurm-wlm libpmix-dev time # cluster/: the one-node Slurm test (srun --mpi=pmix), scaling memory
 )
