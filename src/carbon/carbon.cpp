@@ -1,5 +1,6 @@
 #include "terrafate/carbon/carbon.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -106,6 +107,20 @@ CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table) {
     for (const auto& action : supply->keys())
       spec.supply[action] = read_energy_supply(supply->at(action));
   return spec;
+}
+
+void check_energy_supply_actions(const ConfigNode& carbon,
+                                 const std::vector<std::string>& actions) {
+  const auto supply = carbon.find("energy_supply");
+  if (!supply) return;
+  for (const auto& name : supply->keys())
+    if (std::find(actions.begin(), actions.end(), name) == actions.end()) {
+      std::string known;
+      for (const auto& action : actions)
+        known += (known.empty() ? "" : ", ") + action;
+      throw supply->at(name).error(
+          fmt::format("no remediation action named '{}' (actions: {})", name, known));
+    }
 }
 
 std::string factor_key(const LedgerLine& line) {

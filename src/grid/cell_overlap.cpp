@@ -1,6 +1,9 @@
 #include "terrafate/grid/cell_overlap.hpp"
 
 #include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
 
 namespace terrafate {
 
@@ -61,6 +64,15 @@ double box_centre_rule_volume(const std::array<std::vector<double>, 3>& nodes, c
                     (nodes[2][k + 1] - nodes[2][k]);
       }
   return volume;
+}
+
+std::string volume_mismatch_warning(const std::string& region, double requested, double modelled) {
+  if (!(requested > 0.0) || std::abs(modelled - requested) <= kVolumeMismatchWarning * requested)
+    return "";
+  return fmt::format("{}: the modelled volume {:.6g} m3 differs from the requested {:.6g} m3 by "
+                     "{:.1f} % (more than {:.0f} %)",
+                     region, modelled, requested, 100.0 * (modelled - requested) / requested,
+                     100.0 * kVolumeMismatchWarning);
 }
 
 } // namespace terrafate

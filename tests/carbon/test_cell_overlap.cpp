@@ -33,6 +33,11 @@ TEST(CellOverlap, ThirtyByThirtyByFiveBoxIsFourThousandFiveHundredOnEveryGrid) {
   // on 5 m cells the x centres 7.5 ... 32.5 m (6 cells, 30 m): 4,500 m3.
   EXPECT_NEAR(box_centre_rule_volume(uniform_nodes(10.0, 60.0), box), 6000.0, 1e-9);
   EXPECT_NEAR(box_centre_rule_volume(uniform_nodes(5.0, 60.0), box), 4500.0, 1e-9);
+  // 6,000 vs 4,500 m3 is +33.3 %: warned; 4,600 (+2.2 %) is not.
+  EXPECT_EQ(volume_mismatch_warning("dig", 4500.0, 6000.0),
+            "dig: the modelled volume 6000 m3 differs from the requested 4500 m3 by 33.3 % (more "
+            "than 5 %)");
+  EXPECT_EQ(volume_mismatch_warning("dig", 4500.0, 4600.0), "");
 }
 
 TEST(CellOverlap, FractionalCellsOnAStretchedGrid) {

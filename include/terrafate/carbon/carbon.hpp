@@ -51,6 +51,10 @@ struct CarbonSpec {
 /// replace or add table values (status "deck").
 CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table);
 
+/// Throws InputError at `carbon.energy_supply.<name>` when <name> is not one of `actions` (the
+/// deck's remediation action names).
+void check_energy_supply_actions(const ConfigNode& carbon, const std::vector<std::string>& actions);
+
 /// Construction, operation, monitoring, transport and disposal.
 enum class Phase { construction, operation, monitoring, transport_and_disposal };
 const char* phase_name(Phase phase);

@@ -3,6 +3,7 @@
 // each cell inside the box (fractional cells), so that a region's volume does not depend on
 // where the cell centres fall. Plain C++ on node coordinates (no PETSc calls).
 #include <array>
+#include <string>
 #include <vector>
 
 #include "terrafate/core/config.hpp"
@@ -38,5 +39,9 @@ double box_centre_rule_volume(const std::array<std::vector<double>, 3>& nodes, c
 /// Relative difference |modelled - requested| / requested [-] above which a region's modelled
 /// volume should be reported as differing from the requested one (5 %).
 inline constexpr double kVolumeMismatchWarning = 0.05;
+
+/// A warning naming both volumes when `modelled` [m3] differs from `requested` [m3] by more
+/// than kVolumeMismatchWarning of `requested`; empty otherwise.
+std::string volume_mismatch_warning(const std::string& region, double requested, double modelled);
 
 } // namespace terrafate
