@@ -48,9 +48,12 @@ const char* phase_name(Phase phase) {
   return kPhaseNames[static_cast<int>(phase)];
 }
 
-CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table) {
-  node.expect_keys({"grid", "factors", "costs", "currency", "energy_supply", "indicators",
-                    "indicator_factors", "present_value"});
+CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table, bool footprint_keys) {
+  if (footprint_keys)
+    node.expect_keys({"grid", "factors", "costs", "currency", "energy_supply", "indicators",
+                      "indicator_factors", "present_value"});
+  else
+    node.expect_keys({"grid", "factors", "costs", "currency", "energy_supply"});
   CarbonSpec spec;
   const std::size_t key_column = table.column("key");
   const std::size_t value_column = table.column("value");

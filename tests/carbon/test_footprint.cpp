@@ -9,6 +9,7 @@
 #include "terrafate/carbon/carbon.hpp"
 #include "terrafate/carbon/cost.hpp"
 #include "terrafate/carbon/electricity.hpp"
+#include "terrafate/carbon/footprint.hpp"
 #include "terrafate/carbon/indicators.hpp"
 #include "terrafate/carbon/objective.hpp"
 
@@ -23,8 +24,13 @@ ConfigNode deck(const std::string& text) {
   return ConfigNode::load_string(text, "deck.yaml");
 }
 
+FootprintSpec footprint_spec(const std::string& text) {
+  return read_footprint_spec(deck(text).at("carbon"), data_table("emission_factors.csv"),
+                             data_table("footprint_factors.csv"));
+}
+
 CarbonSpec carbon_spec(const std::string& text) {
-  return read_carbon_spec(deck(text).at("carbon"), data_table("emission_factors.csv"));
+  return footprint_spec(text).carbon;
 }
 
 TEST(GridByYear, PublishedFactorsAndProjections) {
@@ -264,8 +270,12 @@ TEST(PresentValueCost, MatchesTheAnnuityFormula) {
                          "  costs: {electricity: 0.7}\n"
                          "  present_value: {discount_rate: 0.07, capital: {pt: 1200000},\n"
                          "                  om_per_year: {pt: 150000}}\n");
-  const auto spec = read_carbon_spec(root.at("carbon"), data_table("emission_factors.csv"));
-  const auto pv_spec = read_present_value_spec(root.at("carbon"));
+  const auto both = read_footprint_spec(root.at("carbon"), data_table("emission_factors.csv"),
+                                        data_table("footprint_factors.csv"));
+  const auto& spec = both.carbon;
+  const auto& pv_spec = both.present_value;
+  // A reader that does not read present_value rejects it rather than ignoring it.
+  EXPECT_THROW(read_carbon_spec(root.at("carbon"), data_table("emission_factors.csv")), InputError);
   const double years5 = 5 * 365.25;
   const std::vector<LedgerLine> ledger = {
       {"pt", "pump_and_treat", "electricity:pumping", 365250.0, "kWh", 0.0, years5}};

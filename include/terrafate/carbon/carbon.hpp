@@ -45,11 +45,13 @@ struct CarbonSpec {
 };
 
 /// Reads `carbon: {grid, factors: {key: kgCO2e per unit}, costs: {key: per unit}, currency,
-/// energy_supply: {ACTION: {pv, green_power}}, indicators, indicator_factors, present_value}`
-/// (the last three are read by read_indicator_spec and read_present_value_spec). The grid is
-/// read by read_grid_series (or `factors.electricity` gives one constant value); deck factors
-/// replace or add table values (status "deck").
-CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table);
+/// energy_supply: {ACTION: {pv, green_power}}}`. The grid is read by read_grid_series (or
+/// `factors.electricity` gives one constant value); deck factors replace or add table values
+/// (status "deck"). The keys `indicators`, `indicator_factors` and `present_value` are allowed
+/// only with `footprint_keys` (read_footprint_spec reads them), so that a caller that does not
+/// read them rejects them instead of ignoring them.
+CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table,
+                            bool footprint_keys = false);
 
 /// Throws InputError at `carbon.energy_supply.<name>` when <name> is not one of `actions` (the
 /// deck's remediation action names).
