@@ -344,5 +344,24 @@ TEST(Objectives, CarbonCostAndWeightedScore) {
                InputError);
 }
 
+// The tables follow data/README.md: every row names a source and a status; a row without a
+// value is `missing` and a row with one is not.
+TEST(DataTables, EveryRowHasASourceAndAHonestStatus) {
+  for (const char* name : {"emission_factors.csv", "footprint_factors.csv"}) {
+    const auto table = data_table(name);
+    const std::size_t value = table.column("value"), source = table.column("source"),
+                      status = table.column("status");
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      const auto& row = table.rows[r];
+      const std::string where = std::string(name) + ":" + std::to_string(table.lines[r]);
+      EXPECT_FALSE(row[source].empty()) << where;
+      EXPECT_FALSE(row[status].empty()) << where;
+      EXPECT_EQ(row[value].empty(), row[status] == "missing") << where;
+    }
+  }
+  // Both tables parse through their readers (units known, values numbers).
+  EXPECT_NO_THROW(footprint_spec("carbon: {grid: china-national}\n"));
+}
+
 } // namespace
 } // namespace terrafate
