@@ -22,7 +22,9 @@ int days_in_month(int year, int month) {
 
 /// A four-digit year 1900-2200 from `text`, or nothing.
 std::optional<int> parse_year(const std::string& text) {
-  if (text.size() != 4 || !std::all_of(text.begin(), text.end(), ::isdigit)) return std::nullopt;
+  if (text.size() != 4 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
   const int year = std::atoi(text.c_str());
   if (year < 1900 || year > 2200) return std::nullopt;
   return year;
