@@ -97,4 +97,22 @@ PresentValue present_value(const std::vector<FootprintLine>& lines, const Presen
   return result;
 }
 
+std::string present_value_csv(const PresentValue& value) {
+  const auto field = [](const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text)
+      quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  };
+  std::string text = "action,item,category,amount,present_value\n";
+  for (const auto& item : value.items)
+    text += fmt::format("{},{},{},{},{}\n", field(item.action), field(item.item), item.category,
+                        item.amount, item.present);
+  text += fmt::format("total,,{},{},{}\n", field(value.status()), value.undiscounted, value.total);
+  for (const auto& name : value.unpriced)
+    text += fmt::format("unpriced,{},,,\n", field(name));
+  return text;
+}
+
 } // namespace terrafate

@@ -305,6 +305,16 @@ TEST(PresentValueCost, MatchesTheAnnuityFormula) {
   EXPECT_EQ(partial.status(),
             "partial (no price: capital:mon, om_per_year:mon, pt:material:activated_carbon)");
   EXPECT_NEAR(partial.total, value.total, 1e-6); // the priced items only, marked partial
+  // cost.csv: one capital item of 1,000 at run time 0 (present value 1,000) and the unpriced
+  // O&M of the same action.
+  PresentValue small;
+  small.items.push_back({"pt", "capital", "capital", 1000.0, 1000.0});
+  small.total = small.undiscounted = 1000.0;
+  small.unpriced = {"om_per_year:pt"};
+  EXPECT_EQ(present_value_csv(small), "action,item,category,amount,present_value\n"
+                                      "pt,capital,capital,1000,1000\n"
+                                      "total,,partial (no price: om_per_year:pt),1000,1000\n"
+                                      "unpriced,om_per_year:pt,,,\n");
 }
 
 // Objectives over three strategies (hand values): A 100 t, 2e6 MJ; B 80 t, 4e6 MJ; C 120 t,

@@ -65,4 +65,9 @@ PresentValue present_value(const std::vector<FootprintLine>& lines, const Presen
                            const std::map<std::string, ActionWindow>& windows,
                            const std::string& currency);
 
+/// cost.csv: `action,item,category,amount,present_value` with a row per priced item, then a
+/// row `total,,STATUS,UNDISCOUNTED,PRESENT` (STATUS: complete, or partial (no price: ...)) and
+/// a row `unpriced,NAME,,,` per item without a price. Amounts in `value.currency`.
+std::string present_value_csv(const PresentValue& value);
+
 } // namespace terrafate
