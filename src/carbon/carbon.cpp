@@ -1,5 +1,6 @@
 #include "terrafate/carbon/carbon.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -22,6 +23,9 @@ std::pair<std::string, double> per_unit(const std::string& unit, double value) {
   if (unit == "kgCO2e/(t*km)" || unit == "kgCO2/(t*km)") return {"t*km", value};
   if (unit == "kgCO2e/kg" || unit == "kgCO2/kg") return {"kg", value};
   if (unit == "kgCO2e/km" || unit == "kgCO2/km") return {"km", value};
+  if (unit == "kgCO2e/m" || unit == "kgCO2/m") return {"m", value};
+  if (unit == "kgCO2e/sample" || unit == "kgCO2/sample") return {"sample", value};
+  if (unit == "kgCO2e/t" || unit == "kgCO2/t") return {"t", value};
   return {"", value};
 }
 
@@ -31,7 +35,11 @@ std::string key_unit(const std::string& key) {
   if (key == "diesel") return "L";
   if (key == "haulage") return "t*km";
   if (key == "vehicle_km") return "km";
+  if (key == "drilling") return "m";
+  if (key == "lab_analysis") return "sample";
   if (key.rfind("material:", 0) == 0) return "kg";
+  if (key.rfind("disposal:", 0) == 0) return "t";
+  if (key == "supply:pv" || key == "supply:green_power") return "kWh";
   return "";
 }
 } // namespace
@@ -40,22 +48,23 @@ const char* phase_name(Phase phase) {
   return kPhaseNames[static_cast<int>(phase)];
 }
 
-CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table) {
-  node.expect_keys({"grid", "factors", "costs", "currency"});
+CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table, bool footprint_keys) {
+  if (footprint_keys)
+    node.expect_keys({"grid", "factors", "costs", "currency", "energy_supply", "indicators",
+                      "indicator_factors", "present_value"});
+  else
+    node.expect_keys({"grid", "factors", "costs", "currency", "energy_supply"});
   CarbonSpec spec;
   const std::size_t key_column = table.column("key");
   const std::size_t value_column = table.column("value");
   const std::size_t unit_column = table.column("unit");
   const std::size_t source_column = table.column("source");
   const std::size_t status_column = table.column("status");
-  // Table factors with a value, by key.
-  std::map<std::string, EmissionFactor> table_factors;
-  std::set<std::string> grids;
+  // Table factors with a value, by key (grid factors are read by read_grid_series).
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
     const std::string& key = row[key_column];
-    if (key.empty()) continue;
-    if (key.rfind("electricity:", 0) == 0) grids.insert(key.substr(12));
+    if (key.empty() || key.rfind("electricity:", 0) == 0) continue;
     if (row[value_column].empty()) continue; // missing: the deck must give it
     char* end = nullptr;
     const double value = std::strtod(row[value_column].c_str(), &end);
@@ -67,21 +76,14 @@ CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table) {
       throw InputError("unit", SourceLocation{table.path.string(), table.lines[r], 0},
                        fmt::format("unit '{}' of factor '{}' is not a known factor unit",
                                    row[unit_column], key));
-    table_factors[key] = {per, unit, row[source_column], row[status_column]};
+    spec.factors[key] = {per, unit, row[source_column], row[status_column]};
   }
-  for (const auto& [key, factor] : table_factors)
-    if (key.rfind("electricity:", 0) != 0) spec.factors[key] = factor;
   if (const auto grid = node.find("grid")) {
-    spec.grid = grid->as_string();
-    if (!grids.count(spec.grid)) {
-      std::string known;
-      for (const auto& name : grids)
-        known += (known.empty() ? "" : ", ") + name;
-      throw grid->error(
-          fmt::format("unknown grid '{}' (data/emission_factors.csv: {})", spec.grid, known));
-    }
-    const auto found = table_factors.find("electricity:" + spec.grid);
-    if (found != table_factors.end()) spec.factors["electricity"] = found->second;
+    spec.grid_series = read_grid_series(*grid, table);
+    spec.grid = spec.grid_series->name;
+    if (spec.grid_series->constant())
+      spec.factors["electricity"] = {spec.grid_series->data.begin()->second, "kWh",
+                                     spec.grid_series->source, spec.grid_series->status};
   }
   if (const auto factors = node.find("factors"))
     for (const auto& key : factors->keys()) {
@@ -89,11 +91,13 @@ CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table) {
       if (unit.empty())
         throw factors->at(key).error(
             fmt::format("'{}' is not a factor key (electricity, diesel, haulage, vehicle_km, "
-                        "material:<name>)",
+                        "drilling, lab_analysis, material:<name>, disposal:<route>, supply:pv, "
+                        "supply:green_power)",
                         key));
       const auto where = factors->at(key).where();
       spec.factors[key] = {factors->quantity(key, "1", Range::non_negative()), unit,
                            fmt::format("deck {}:{}", where.file, where.line), "deck"};
+      if (key == "electricity") spec.grid_series.reset(); // one constant value instead
     }
   spec.currency = node.string_or("currency", "CNY");
   if (const auto costs = node.find("costs"))
@@ -102,7 +106,24 @@ CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table) {
         throw costs->at(key).error(fmt::format("'{}' is not a factor key", key));
       spec.costs[key] = costs->quantity(key, "1", Range::non_negative());
     }
+  if (const auto supply = node.find("energy_supply"))
+    for (const auto& action : supply->keys())
+      spec.supply[action] = read_energy_supply(supply->at(action));
   return spec;
+}
+
+void check_energy_supply_actions(const ConfigNode& carbon,
+                                 const std::vector<std::string>& actions) {
+  const auto supply = carbon.find("energy_supply");
+  if (!supply) return;
+  for (const auto& name : supply->keys())
+    if (std::find(actions.begin(), actions.end(), name) == actions.end()) {
+      std::string known;
+      for (const auto& action : actions)
+        known += (known.empty() ? "" : ", ") + action;
+      throw supply->at(name).error(
+          fmt::format("no remediation action named '{}' (actions: {})", name, known));
+    }
 }
 
 std::string factor_key(const LedgerLine& line) {
@@ -110,16 +131,21 @@ std::string factor_key(const LedgerLine& line) {
   if (line.item == "diesel" && line.unit == "L") return "diesel";
   if (line.item == "haulage" && line.unit == "t*km") return "haulage";
   if (line.item == "vehicle_km" && line.unit == "km") return "vehicle_km";
+  if (line.item == "drilling" && line.unit == "m") return "drilling";
+  if (line.item == "lab_analysis" && line.unit == "sample") return "lab_analysis";
   if (line.item.rfind("material:", 0) == 0 && line.unit == "kg") return line.item;
+  if (line.item.rfind("disposal:", 0) == 0 && line.unit == "t") return line.item;
   return "";
 }
 
 Phase phase_of(const LedgerLine& line) {
-  if (line.item == "haulage") return Phase::transport_and_disposal;
+  if (line.item == "haulage" || line.item.rfind("disposal:", 0) == 0)
+    return Phase::transport_and_disposal;
   if (line.action_type == "monitoring") return Phase::monitoring;
   const bool builds = line.action_type == "permeable_reactive_barrier" ||
                       line.action_type == "barrier_wall" || line.action_type == "cap" ||
                       line.action_type == "excavation" || line.action_type == "source_removal";
+  if (line.item == "drilling") return Phase::construction;
   if (builds && (line.item == "diesel" || line.item.rfind("material:", 0) == 0))
     return Phase::construction;
   return Phase::operation;
@@ -129,24 +155,80 @@ std::vector<FootprintLine> footprint(const std::vector<LedgerLine>& ledger,
                                      const CarbonSpec& spec) {
   std::vector<FootprintLine> lines;
   std::set<std::string> missing;
-  for (const auto& entry : ledger) {
-    const std::string key = factor_key(entry);
-    if (key.empty()) continue;
-    const auto found = spec.factors.find(key);
-    if (found == spec.factors.end()) {
-      missing.insert(key);
-      continue;
-    }
+  const auto cost_of = [&](const std::string& key, double quantity) {
+    const auto cost = spec.costs.find(key);
+    return cost == spec.costs.end() ? std::numeric_limits<double>::quiet_NaN()
+                                    : quantity * cost->second;
+  };
+  // A line at a constant factor: the table's or deck's for `key`, or the supply's own.
+  const auto add_line = [&](const LedgerLine& entry, const std::string& key,
+                            const std::string& supply, std::optional<double> own_factor,
+                            const std::string& own_where) {
     FootprintLine line;
     line.ledger = entry;
     line.factor_key = key;
-    line.factor = found->second;
+    line.supply = supply;
     line.phase = phase_of(entry);
-    line.tco2e = entry.quantity * found->second.value / 1000.0;
-    const auto cost = spec.costs.find(key);
-    line.cost = cost == spec.costs.end() ? std::numeric_limits<double>::quiet_NaN()
-                                         : entry.quantity * cost->second;
+    if (own_factor) {
+      line.factor = {*own_factor, "kWh", "deck " + own_where, "deck"};
+    } else {
+      const auto found = spec.factors.find(key);
+      if (found == spec.factors.end()) {
+        missing.insert(key);
+        return;
+      }
+      line.factor = found->second;
+    }
+    line.tco2e = entry.quantity * line.factor.value / 1000.0;
+    line.cost = cost_of(key, entry.quantity);
     lines.push_back(line);
+  };
+  for (const auto& entry : ledger) {
+    const std::string key = factor_key(entry);
+    if (key.empty()) continue;
+    if (key != "electricity") {
+      add_line(entry, key, "", std::nullopt, "");
+      continue;
+    }
+    const auto found_supply = spec.supply.find(entry.action);
+    const EnergySupply supply =
+        found_supply == spec.supply.end() ? EnergySupply{} : found_supply->second;
+    LedgerLine part = entry;
+    part.quantity = entry.quantity * supply.grid_fraction();
+    if (supply.grid_fraction() > 0.0) {
+      if (spec.grid_series && !spec.grid_series->constant()) {
+        if (!spec.anchor)
+          throw InputError(fmt::format(
+              "carbon.grid '{}' changes by calendar year: give time.start_date (YYYY-MM-DD) "
+              "to place the run on the calendar",
+              spec.grid));
+        FootprintLine line;
+        line.ledger = part;
+        line.factor_key = key;
+        line.supply = "grid";
+        line.phase = phase_of(entry);
+        line.years =
+            split_by_year(*spec.grid_series, *spec.anchor, part.quantity, entry.start, entry.end);
+        double kg = 0.0;
+        for (const auto& share : line.years)
+          kg += share.kwh * share.factor;
+        line.tco2e = kg / 1000.0;
+        line.factor = {part.quantity > 0.0 ? kg / part.quantity : 0.0, "kWh",
+                       spec.grid_series->source, spec.grid_series->status};
+        line.cost = cost_of(key, part.quantity);
+        lines.push_back(line);
+      } else {
+        add_line(part, key, "grid", std::nullopt, "");
+      }
+    }
+    if (supply.pv_fraction > 0.0) {
+      part.quantity = entry.quantity * supply.pv_fraction;
+      add_line(part, "supply:pv", "pv", supply.pv_factor, supply.where);
+    }
+    if (supply.green_fraction > 0.0) {
+      part.quantity = entry.quantity * supply.green_fraction;
+      add_line(part, "supply:green_power", "green_power", supply.green_factor, supply.where);
+    }
   }
   if (!missing.empty()) {
     std::string names;
