@@ -10,6 +10,7 @@
 
 #include "terrafate/core/config.hpp"
 #include "terrafate/monitoring/attenuation.hpp"
+#include "terrafate/monitoring/evidence.hpp"
 #include "terrafate/monitoring/monitoring_data.hpp"
 #include "terrafate/monitoring/trends.hpp"
 
@@ -292,4 +293,80 @@ assimilation:
       "monitoring: {data: a.csv, wells: [{name: W, position: [1, 2]}]}\n", "w.yaml");
   message = input_error_of([&] { mon::read_monitoring_spec(two_d.at("monitoring"), "."); });
   EXPECT_NE(message.find("screen"), std::string::npos) << message;
+}
+
+// The evidence tables end to end on a small record, by hand:
+// - MW1 PCE 100, 80, 50, 40 mg/L yearly: S = -6, exact p = 1/24 (CF = 0.958 > 0.95: Decreasing),
+//   Sen slope = median of the 6 pair slopes = -20/365 mg/L/d;
+// - TCE exactly 80 exp(-0.01 x) at x = 0, 100, 200 m along the path with v_s = 0.2 m/d (from
+//   the options, as from a flow model) and R = 1: bulk rate 0.01 * 0.2 = 0.002 1/d; with
+//   alpha_x = 10 m, Buscheck-Alcantar: 0.2 / 40 ((1 + 0.2)^2 - 1) = 0.0022 1/d;
+// - TCE sampled in two yearly periods: two stability rows, mass 80 (1 + e^-1 + e^-2) g with
+//   equal weights and n b = 1 m.
+TEST(Evidence, TablesFromASmallRecord) {
+  const auto csv = write_file("evidence.csv", "well,time,species,value,unit\n"
+                                              "MW1,0,PCE,100,mg/L\n"
+                                              "MW1,365,PCE,80,mg/L\n"
+                                              "MW1,730,PCE,50,mg/L\n"
+                                              "MW1,1095,PCE,40,mg/L\n"
+                                              "MW1,0,TCE,80,mg/L\n"
+                                              "MW2,0,TCE,29.43035529371539,mg/L\n"
+                                              "MW3,0,TCE,10.826822658929018,mg/L\n"
+                                              "MW1,400,TCE,80,mg/L\n");
+  const auto deck = terrafate::ConfigNode::load_string(R"(
+monitoring:
+  data: evidence.csv
+  wells:
+    - {name: MW1, position: [0, 0, 0]}
+    - {name: MW2, position: [60, 80, 0]}
+    - {name: MW3, position: [120, 160, 0]}
+  flow_paths:
+    - {name: centreline, wells: [MW1, MW2, MW3], dispersivity: 10}
+)",
+                                                       "deck.yaml");
+  const auto spec = mon::read_monitoring_spec(deck.at("monitoring"), ".");
+  const auto data = mon::read_monitoring_csv(csv, std::nullopt);
+  mon::check_samples_against_wells(data, spec);
+  mon::EvidenceOptions options;
+  EXPECT_THROW(mon::compute_evidence(data, spec, options), terrafate::InputError);
+  options.seepage_velocity["centreline"] = 0.2;
+  const auto evidence = mon::compute_evidence(data, spec, options);
+
+  const auto trends = mon::trends_csv(evidence.trends);
+  EXPECT_EQ(trends.substr(0, trends.find('\n')),
+            "well,species,n,mann_kendall_s,p_value,trend,sen_slope,unit");
+  EXPECT_NE(trends.find("MW1,PCE,4,-6,0.04166666667,Decreasing,-0.05479452055,mg/L/d\n"),
+            std::string::npos)
+      << trends;
+  EXPECT_NE(trends.find("MW2,TCE,1,,,N/A,,mg/L/d\n"), std::string::npos) << trends;
+  ASSERT_TRUE(evidence.trends[0].sen_slope);
+  EXPECT_NEAR(*evidence.trends[0].sen_slope, -20.0 / 365.0, 1e-15);
+
+  const mon::RateRow* bulk = nullptr;
+  const mon::RateRow* bio = nullptr;
+  for (const auto& row : evidence.rates) {
+    if (row.kind == "bulk") bulk = &row;
+    if (row.kind == "biodegradation") bio = &row;
+  }
+  ASSERT_NE(bulk, nullptr);
+  ASSERT_NE(bio, nullptr);
+  EXPECT_EQ(bulk->well, "centreline");
+  EXPECT_EQ(bulk->species, "TCE");
+  EXPECT_NEAR(bulk->rate.rate, 0.002, 1e-12);
+  EXPECT_NEAR(bio->rate.rate, 0.0022, 1e-12);
+  const auto rates = mon::rates_csv(evidence.rates);
+  EXPECT_EQ(rates.substr(0, rates.find('\n')), "well,species,kind,rate,rate_low,rate_high,unit");
+  EXPECT_NE(rates.find("MW1,PCE,point,"), std::string::npos) << rates;
+
+  std::vector<mon::StabilityRow> tce;
+  for (const auto& row : evidence.stability)
+    if (row.species == "TCE") tce.push_back(row);
+  ASSERT_EQ(tce.size(), 2u);
+  EXPECT_EQ(tce[0].moments.wells, 3);
+  EXPECT_NEAR(tce[0].moments.mass, 80.0 * (1 + std::exp(-1.0) + std::exp(-2.0)), 1e-9);
+  EXPECT_DOUBLE_EQ(tce[1].time, 400.0);
+  const auto stability = mon::stability_csv(evidence.stability);
+  EXPECT_EQ(stability.substr(0, stability.find('\n')),
+            "species,time,wells,mass,mass_unit,centre_x,centre_y,centre_z,spread_x,spread_y,"
+            "spread_z");
 }
