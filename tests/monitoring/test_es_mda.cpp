@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "terrafate/core/random.hpp"
+#include "terrafate/monitoring/assimilation_tables.hpp"
 #include "terrafate/monitoring/es_mda.hpp"
 
 namespace mon = terrafate::monitoring;
@@ -178,4 +179,41 @@ TEST(EsMda, ParameterTransforms) {
   lognormal.b = 3.0;
   // The median of the prior is exp(ln 0.001) = 0.001 at z = 0; z = 1 gives 0.003.
   EXPECT_NEAR(mon::from_gaussian(lognormal, std::log(0.001) + std::log(3.0)), 0.003, 1e-15);
+}
+
+// Screen averaging by hand: a screen [2, 8] m over cells [0, 4], [4, 6], [6, 10] m overlaps
+// 2, 2 and 2 m; fluxes 0.1, 0.3, 0.0 m/d and concentrations 1, 2, 5 mg/L give
+// (0.2 * 1 + 0.6 * 2 + 0) / 0.8 = 1.75 mg/L; without flow the lengths weigh: 8/6 mg/L.
+TEST(Assimilation, FluxWeightedScreenAndTimeInterpolation) {
+  const std::vector<double> overlap{mon::screen_overlap(0, 4, 2, 8),
+                                    mon::screen_overlap(4, 6, 2, 8),
+                                    mon::screen_overlap(6, 10, 2, 8)};
+  EXPECT_EQ(overlap, (std::vector<double>{2, 2, 2}));
+  EXPECT_DOUBLE_EQ(mon::screen_overlap(9, 10, 2, 8), 0.0);
+  EXPECT_NEAR(mon::flux_weighted_concentration({1, 2, 5}, {0.1, 0.3, 0.0}, overlap), 1.75, 1e-15);
+  EXPECT_NEAR(mon::flux_weighted_concentration({1, 2, 5}, {0, 0, 0}, overlap), 8.0 / 3.0, 1e-15);
+  EXPECT_NEAR(mon::interpolate_in_time(10, 1.0, 20, 3.0, 12.5), 1.5, 1e-15);
+}
+
+// The assimilation tables: headers as in the contract and quantiles by hand (type 7 on
+// 0, 1, 2, 3, 4: p5 = 0.2, p50 = 2, p95 = 3.8).
+TEST(Assimilation, Tables) {
+  mon::AssimilationParameter rate;
+  rate.path = "transport.species.PCE.decay.rate";
+  const mon::MemberMatrix prior{{0}, {1}, {2}, {3}, {4}};
+  const mon::MemberMatrix posterior{{2}, {2}, {2}, {2}, {2}};
+  const auto summary = mon::parameters_summary_csv({rate}, prior, posterior);
+  EXPECT_EQ(summary, "parameter,prior_p5,prior_p50,prior_p95,posterior_p5,posterior_p50,"
+                     "posterior_p95\ntransport.species.PCE.decay.rate,0.2,2,3.8,2,2,2\n");
+  EXPECT_EQ(mon::posterior_csv({rate}, {{0.5}, {0.25}}),
+            "realization,transport.species.PCE.decay.rate\n0,0.5\n1,0.25\n");
+  mon::Sample sample;
+  sample.well = "MW1";
+  sample.species = "PCE";
+  sample.time = 365;
+  sample.value = 0.001;
+  sample.non_detect = true;
+  const auto fit = mon::fit_csv({sample}, prior, posterior);
+  EXPECT_EQ(fit, "well,species,time,observed,sim_p5,sim_p50,sim_p95,stage\n"
+                 "MW1,PCE,365,<0.001,0.2,2,3.8,prior\nMW1,PCE,365,<0.001,2,2,2,posterior\n");
 }
