@@ -56,6 +56,28 @@ TEST(MannKendall, UnifiedGuidanceExample17_7Sodium) {
   EXPECT_NEAR(mon::sen_slope(points), 1.3333333, 1e-6);
 }
 
+// USEPA (2009) Unified Guidance, Example 17-6 (sulfate, 23 samples 1989-1996, with ties: 510 x3,
+// 560 x2, 590 x2), data and results from EnvStats (EPA.09.Ex.17.6.sulfate.df, sampling dates
+// 89.6 ... 96.8; kendallTrendTest): z = 5.107322 (continuity corrected, tie-corrected
+// Var S = (23*22*51 - 3*2*11 - 2*(2*1*9))/18 = 1428, S = 194), two-sided p = 3.267574e-07,
+// Theil-Sen slope = 26.6666667 ppm per date unit.
+TEST(MannKendall, UnifiedGuidanceExample17_6SulfateWithTies) {
+  const auto points =
+      series({89.6, 89.8, 90.1, 90.3, 90.6, 90.8, 91.1, 91.3, 91.6, 91.8, 92.1, 92.6,
+              93.1, 93.6, 94.1, 94.6, 95.1, 95.6, 95.8, 96.1, 96.3, 96.6, 96.8},
+             {480, 450, 490, 520, 485, 510, 510, 530, 510, 560, 560, 540,
+              590, 550, 600, 700, 570, 610, 650, 620, 830, 720, 590});
+  const auto mk = mon::mann_kendall(points);
+  EXPECT_EQ(mk.n, 23);
+  EXPECT_EQ(mk.s, 194);
+  EXPECT_NEAR(mk.variance, 1428.0, 1e-12);
+  EXPECT_NEAR(mk.z, 5.107322, 1e-6);
+  EXPECT_NEAR(2.0 * mk.p_value, 3.267574e-07, 1e-12);
+  EXPECT_NEAR(mon::sen_slope(points), 26.6666667, 1e-6);
+  EXPECT_EQ(mon::maros_trend(mk.s, mk.p_value, mon::coefficient_of_variation(points)),
+            mon::Trend::increasing);
+}
+
 // Mann-Kendall "by hand" (Little, Holy Cross, MannKendallByHand.txt): 14 values with one tie,
 // S = 54, V = 14*13*33/18 - 2*1*9/18, Z = 2.9058 (4 decimals), p = 0.0018.
 TEST(MannKendall, HandExampleWithOneTie) {
