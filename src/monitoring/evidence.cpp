@@ -117,6 +117,9 @@ Evidence compute_evidence(const MonitoringData& data, const MonitoringSpec& spec
         concentration.push_back(std::exp(ln_sum / detects));
       }
       if (distance.size() < 3) continue;
+      if (distance.back() <= distance.front())
+        throw InputError("monitoring.flow_paths", spec.where,
+                         fmt::format("the wells of flow path '{}' are at one place", path.name));
       evidence.rates.push_back(
           {path.name, species, "bulk",
            bulk_attenuation_rate(distance, concentration, velocity, path.retardation)});
