@@ -138,16 +138,33 @@ void es_mda_update(MemberMatrix& parameters, const MemberMatrix& predictions,
     for (std::size_t k = 0; k < i; ++k)
       a[k * nd + i] = a[i * nd + k];
   }
+  const std::vector<double> a_full = a;
   cholesky(a, nd);
 
-  // x_j = A^{-1} S^{-1} (d_j - g_j), censored data without innovation when satisfied
-  MemberMatrix x(ne, std::vector<double>(nd));
+  // x_j = A_j^{-1} S^{-1} (d_j - g_j) over the data active for member j (all data but the
+  // censored ones its prediction satisfies), zero on the others.
+  MemberMatrix x(ne, std::vector<double>(nd, 0.0));
   for (std::size_t j = 0; j < ne; ++j) {
-    for (std::size_t k = 0; k < nd; ++k) {
-      const bool satisfied = observations.censored[k] && predictions[j][k] <= observations.value[k];
-      x[j][k] = satisfied ? 0.0 : (perturbed[j][k] - predictions[j][k]) / observations.sigma[k];
+    std::vector<std::size_t> active;
+    for (std::size_t k = 0; k < nd; ++k)
+      if (!(observations.censored[k] && predictions[j][k] <= observations.value[k]))
+        active.push_back(k);
+    std::vector<double> b;
+    for (const std::size_t k : active)
+      b.push_back((perturbed[j][k] - predictions[j][k]) / observations.sigma[k]);
+    if (active.size() == nd) {
+      cholesky_solve(a, nd, b);
+    } else if (!active.empty()) {
+      const std::size_t na = active.size();
+      std::vector<double> sub(na * na);
+      for (std::size_t r = 0; r < na; ++r)
+        for (std::size_t c = 0; c < na; ++c)
+          sub[r * na + c] = a_full[active[r] * nd + active[c]];
+      cholesky(sub, na);
+      cholesky_solve(sub, na, b);
     }
-    cholesky_solve(a, nd, x[j]);
+    for (std::size_t i = 0; i < active.size(); ++i)
+      x[j][active[i]] = b[i];
   }
   // m_j += dM^T (S^{-1} dD) x_j / (N_e - 1): through C = dM^T (S^{-1} dD) / (N_e - 1)
   // (N_m x N_d) when N_d < N_e, else through W = (S^{-1} dD) X^T / (N_e - 1) (N_e x N_e).

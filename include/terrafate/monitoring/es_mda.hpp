@@ -19,9 +19,12 @@
 // m_j += dM (dD^T S^{-1} A^{-1} S^{-1} (d_j - g_j)) / (N_e - 1) with the anomaly matrices dM,
 // dD, so no N_m x N_d matrix is formed (fields with many cells are affordable).
 //
-// Censored data (below the detection limit): a member whose prediction is at or below the
-// censoring value already agrees with the datum and gets no innovation from it (d_j,k = g_j,k);
-// a member above it is pulled toward it (the inequality observations of PEST++ pestpp-ies).
+// Censored data (below the detection limit) are inequality constraints: for a member whose
+// prediction is at or below the censoring value the datum is inactive (left out of that member's
+// C_DD + alpha C_D and innovation, so it neither moves the member nor pins it through its
+// correlation with the other data); for a member above it the datum is an ordinary observation
+// at the censoring value. Members with inactive data get their own Cholesky factorization of the
+// active block (N_e factorizations of at most N_d^3 / 3 at worst).
 #include <cstdint>
 #include <vector>
 
