@@ -2,7 +2,8 @@
 // Saturated (confined) groundwater flow on the DMDA grid: cell-centred finite volumes with
 // two-point fluxes and harmonic-mean face conductances, steady or backward-Euler transient.
 //   sum_faces T_f (h_c - h_n) + sum_boundaries C_b (h_c - h_b) + Ss V (h_c - h_c^old)/dt = Q_c
-// The linear solver is a PETSc KSP with options prefix "flow_" (CG + GAMG by default).
+// The linear solver is a PETSc KSP with options prefix "flow_" (CG + BoomerAMG where PETSc has
+// hypre, CG + GAMG otherwise).
 #include <string>
 #include <vector>
 
@@ -101,7 +102,8 @@ private:
     double fraction; ///< share of the well's rate taken from this cell
   };
 
-  /// With -flow_pc_type hypre: BoomerAMG settings for 3-D unless given on the command line.
+  /// With BoomerAMG (the default where PETSc has hypre, or -flow_pc_type hypre): settings for 3-D
+  /// unless given on the command line.
   static void set_boomeramg_defaults();
   /// Factor on a flux boundary cell's inflow in the current stress period (caps).
   double flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const;
