@@ -79,8 +79,14 @@ Well read_well(const ConfigNode& node, const Grid& grid) {
 }
 
 FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid) {
-  node.expect_keys({"type", "initial_head", "boundaries", "wells"});
+  node.expect_keys(
+      {"type", "initial_head", "boundaries", "wells", "water_table", "saturation_weighting"});
   FlowSpec spec;
+  spec.water_table = node.bool_or("water_table", false);
+  if (const auto weighting = node.find("saturation_weighting"))
+    spec.saturation_weighting = weighting->as_choice({"mean", "upstream"}) == "mean"
+                                    ? SaturationWeighting::mean
+                                    : SaturationWeighting::upstream;
   spec.transient = node.at("type").as_choice({"steady", "transient"}) == "transient";
   if (spec.transient) {
     const ConfigNode initial = node.at("initial_head");

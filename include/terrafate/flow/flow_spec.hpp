@@ -59,8 +59,18 @@ struct RechargeCap {
   }
 };
 
+/// How the saturated fraction of a face between two water-table cells is formed.
+enum class SaturationWeighting {
+  mean,    ///< the mean of the two cells' saturated fractions (second order; flat layer bottoms)
+  upstream ///< the fraction of the cell with the higher head (MODFLOW 6 NPF Newton)
+};
+
 struct FlowSpec {
   bool transient = false;
+  /// `flow.water_table`: every cell is convertible (otherwise only the materials that say so).
+  bool water_table = false;
+  /// `flow.saturation_weighting` of horizontal faces between convertible cells.
+  SaturationWeighting saturation_weighting = SaturationWeighting::mean;
   /// [m] initial head for transient flow.
   double initial_head = 0.0;
   /// Transient flow starts from the steady state of the first period instead of initial_head.
