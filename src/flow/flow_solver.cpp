@@ -89,6 +89,13 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
   // Boundary cells owned by this rank, with their conductances or inflows.
   for (const auto& boundary : spec_.boundaries) {
     std::vector<BoundaryCell> cells;
+    if (boundary.form != FlowBoundary::Form::face) {
+      for (const auto& site : boundary.sites)
+        if (grid.owns(site.i, site.j, site.k))
+          cells.push_back({site.i, site.j, site.k, site.coefficient, site.level, site.bottom});
+      boundary_cells_.push_back(std::move(cells));
+      continue;
+    }
     const int axis = face_axis(boundary.face);
     const int layer = face_is_upper(boundary.face) ? grid.cells(axis) - 1 : 0;
     if (layer >= grid.owned_begin(axis) && layer < grid.owned_end(axis)) {
@@ -113,8 +120,13 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
           case FlowBoundary::Type::flux:
             coefficient = boundary.flux * area;
             break;
+          case FlowBoundary::Type::river:
+          case FlowBoundary::Type::drain:
+            throw InputError("flow.boundaries", boundary.where,
+                             "river and drain boundaries take cells, not a face");
           }
-          cells.push_back({i, j, k, coefficient});
+          cells.push_back(
+              {i, j, k, coefficient, boundary.head, -std::numeric_limits<double>::infinity()});
         }
     }
     boundary_cells_.push_back(std::move(cells));
@@ -169,10 +181,13 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
                      "transient water-table flow needs specific_yield for this material (its "
                      "cells are convertible)");
   unconfined_ = any_convertible != 0;
+  newton_ = unconfined_ || std::any_of(spec.boundaries.begin(), spec.boundaries.end(), [](auto& b) {
+              return b.type == FlowBoundary::Type::river || b.type == FlowBoundary::Type::drain;
+            });
 
   TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), head_.out()));
   TF_PETSC_CHECK(VecDuplicate(head_, head_old_.out()));
-  if (unconfined_) {
+  if (newton_) {
     VecHandle flags;
     TF_PETSC_CHECK(VecDuplicate(head_, flags.out()));
     PetscScalar* values = nullptr;
@@ -268,12 +283,22 @@ double FlowSolver::boundary_inflow(std::size_t b, const BoundaryCell& cell, doub
     if (derivative) *derivative = 0.0;
     return cell.coefficient * flux_factor(boundary, cell);
   }
+  if (boundary.type == FlowBoundary::Type::river && head <= cell.bottom) {
+    // Disconnected: the river leaks through its bed at the rate of a head at the bed's bottom.
+    if (derivative) *derivative = 0.0;
+    return cell.coefficient * (cell.level - cell.bottom);
+  }
+  if (boundary.type == FlowBoundary::Type::drain && head <= cell.level) {
+    if (derivative) *derivative = 0.0;
+    return 0.0;
+  }
   // A side face of a convertible cell conducts through the saturated part, weighted as an
   // interior face with the boundary head on the other side.
   FaceWeight weight;
-  if (face_axis(boundary.face) != 2 && cell_convertible(cell.i, cell.j, cell.k))
-    weight = face_weight(true, head, true, boundary.head, cell.k);
-  const double difference = boundary.head - head;
+  if (boundary.form == FlowBoundary::Form::face && face_axis(boundary.face) != 2 &&
+      cell_convertible(cell.i, cell.j, cell.k))
+    weight = face_weight(true, head, true, cell.level, cell.k);
+  const double difference = cell.level - head;
   if (derivative) *derivative = cell.coefficient * (weight.by_a * difference - weight.value);
   return cell.coefficient * weight.value * difference;
 }
@@ -370,7 +395,7 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
       for (const auto& cell : boundary_cells_[n])
         b[cell.k][cell.j][cell.i] += boundary.type == FlowBoundary::Type::flux
                                          ? cell.coefficient * flux_factor(boundary, cell)
-                                         : cell.coefficient * boundary.head;
+                                         : cell.coefficient * cell.level;
     }
     for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
       if (!spec_.wells[w].active_during(period_begin, period_end)) continue;
@@ -437,15 +462,19 @@ void FlowSolver::release_solver() {
 }
 
 void FlowSolver::solve_steady(double period_begin, double period_end) {
-  if (unconfined_) {
+  if (newton_) {
     period_begin_ = period_begin;
     period_end_ = period_end;
     if (stats_.solves == 0 && !head_given_) {
       // First guess: every cell as high as the highest prescribed head (the grid's top without
       // one), so that Newton's method starts from saturated cells.
       double guess = -std::numeric_limits<double>::infinity();
-      for (const auto& boundary : spec_.boundaries)
-        if (boundary.type != FlowBoundary::Type::flux) guess = std::max(guess, boundary.head);
+      for (const auto& boundary : spec_.boundaries) {
+        if (boundary.type == FlowBoundary::Type::flux) continue;
+        if (boundary.form == FlowBoundary::Form::face) guess = std::max(guess, boundary.head);
+        for (const auto& site : boundary.sites)
+          guess = std::max(guess, site.level);
+      }
       if (!std::isfinite(guess)) guess = grid_.upper(2);
       TF_PETSC_CHECK(VecSet(head_, guess));
     }
@@ -705,7 +734,7 @@ void FlowSolver::load_state(const StateRecord& record) {
 
 void FlowSolver::advance(double period_begin, double period_end, double dt) {
   TF_PETSC_CHECK(VecCopy(head_, head_old_));
-  if (unconfined_) {
+  if (newton_) {
     period_begin_ = period_begin;
     period_end_ = period_end;
     solve_newton(dt);

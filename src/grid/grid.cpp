@@ -134,6 +134,17 @@ bool Grid::inside(const std::array<double, 3>& point) const {
 
 void Grid::require_cells_in(const Region& region) const {
   if (region.all) return;
+  if (region.polygon) {
+    for (int k = 0; k < cells(2); ++k)
+      for (int j = 0; j < cells(1); ++j)
+        for (int i = 0; i < cells(0); ++i)
+          if (region.contains(cell_center(i, j, k))) return;
+    throw InputError(region.key_path, region.where,
+                     fmt::format("the polygon (with z in [{}, {}]) contains no cell centre of the "
+                                 "grid (x in [{}, {}], y in [{}, {}], z in [{}, {}])",
+                                 region.box.min[2], region.box.max[2], lower(0), upper(0), lower(1),
+                                 upper(1), lower(2), upper(2)));
+  }
   for (int axis = 0; axis < 3; ++axis) {
     const auto& centers = centers_[axis];
     const bool any = std::any_of(centers.begin(), centers.end(), [&](double c) {

@@ -118,7 +118,10 @@ public:
 private:
   struct BoundaryCell {
     int i, j, k;
-    double coefficient; ///< conductance [m2/d] (head, general_head) or inflow [m3/d] (flux)
+    /// conductance [m2/d] (head, general_head, river, drain) or inflow [m3/d] (flux)
+    double coefficient;
+    double level;  ///< [m] head, stage or drain elevation
+    double bottom; ///< [m] river bed bottom (-inf otherwise)
   };
   struct WellCell {
     int i, j, k;
@@ -192,6 +195,8 @@ private:
 
   // Water-table flow.
   bool unconfined_ = false;
+  /// Solved by Newton's method: water-table cells, rivers or drains make the system nonlinear.
+  bool newton_ = false;
   std::vector<char> convertible_owned_; ///< per owned cell
   std::vector<double> specific_yield_;  ///< [-] per owned cell (0 where not convertible)
   VecHandle convertible_local_;         ///< ghosted 1/0 flags

@@ -78,8 +78,8 @@ public:
   double lower(int axis) const { return nodes_[axis].front(); }
   double upper(int axis) const { return nodes_[axis].back(); }
 
-  /// Throws InputError (at the region's key and line) when `region` is a box that contains no
-  /// cell centre.
+  /// Throws InputError (at the region's key and line) when `region` (a box or a polygon)
+  /// contains no cell centre.
   void require_cells_in(const Region& region) const;
 
 private:
