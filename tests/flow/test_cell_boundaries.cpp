@@ -215,5 +215,83 @@ flow:
               mismatches);
 }
 
+TEST(PolygonRegion, IdomainPolygonMakesExactlyTheInsideCellsInactive) {
+  // grid.idomain with an inactive polygon: the inactive cells are those whose centres the
+  // winding-number reference puts inside; flow around them equals flow around a block of
+  // K = 1e-9 m/d (a peer model without idomain) and no water enters them.
+  const std::vector<std::array<double, 2>> polygon = {
+      {13.3, 8.2}, {31.7, 11.1}, {27.2, 29.9}, {16.1, 24.3}};
+  std::string vertices;
+  for (const auto& v : polygon)
+    vertices += fmt::format("{}[{}, {}]", vertices.empty() ? "" : ", ", v[0], v[1]);
+  const std::string boundaries = R"(
+flow:
+  type: steady
+  boundaries:
+    - {face: xmin, type: head, head: 10}
+    - {face: xmax, type: head, head: 9}
+)";
+  const std::string with_idomain = fmt::format(R"(
+grid: {{size: [45, 40, 2], cells: [45, 40, 2], idomain: {{inactive: [{{polygon: [{}]}}]}}}}
+materials:
+  - {{name: aquifer, region: all, hydraulic_conductivity: 5, porosity: 0.3}}
+)",
+                                               vertices) +
+                                   boundaries;
+  const std::string with_block = fmt::format(R"(
+grid: {{size: [45, 40, 2], cells: [45, 40, 2]}}
+materials:
+  - {{name: aquifer, region: all, hydraulic_conductivity: 5, porosity: 0.3}}
+  - {{name: block, region: {{polygon: [{}]}}, hydraulic_conductivity: 1.0e-9, porosity: 0.3}}
+)",
+                                             vertices) +
+                                 boundaries;
+  const Deck deck = read_deck_text(with_idomain, "idomain.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  const Grid& grid = model.grid;
+  double mismatches = 0.0;
+  for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+        const auto c = grid.cell_center(i, j, k);
+        const bool inside = winding_number(polygon, c[0], c[1]) != 0;
+        if (inside == grid.active(i, j, k)) mismatches += 1.0;
+      }
+  mismatches = sum_over_ranks(mismatches);
+  EXPECT_EQ(mismatches, 0.0);
+  const long inactive = grid.total_cells() - grid.active_cells();
+  EXPECT_GT(inactive, 100);
+  FlowSolver flow(grid, model.materials, model.flow);
+  flow.solve_steady(0.0, 0.0);
+  EXPECT_LT(flow.budget().relative_closure, 1e-10);
+  const Deck peer_deck = read_deck_text(with_block, "block.yaml");
+  const Model peer_model(PETSC_COMM_WORLD, peer_deck);
+  FlowSolver peer(peer_model.grid, peer_model.materials, peer_model.flow);
+  peer.solve_steady(0.0, 0.0);
+  double difference = 0.0, inactive_flow = 0.0;
+  {
+    DmdaArrayRead<const PetscScalar***> h(grid.dm(), flow.head());
+    DmdaArrayRead<const PetscScalar***> p(grid.dm(), peer.head());
+    const auto faces = flow.face_flows();
+    for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+      for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+        for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+          if (grid.active(i, j, k))
+            difference = std::max(difference, std::abs(h.get()[k][j][i] - p.get()[k][j][i]));
+          else
+            for (int axis = 0; axis < 3; ++axis)
+              inactive_flow += std::abs(faces[3 * grid.owned_index(i, j, k) + axis]);
+        }
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &difference, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
+  inactive_flow = sum_over_ranks(inactive_flow);
+  EXPECT_LT(difference, 1e-6) << "[m] against a K = 1e-9 m/d block";
+  EXPECT_EQ(inactive_flow, 0.0);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "idomain polygon: %ld inactive cells, 0 mismatches expected (got %.0f), max head "
+              "difference to the K = 1e-9 block %.2e m, closure %.1e\n",
+              inactive, mismatches, difference, flow.budget().relative_closure);
+}
+
 } // namespace
 } // namespace terrafate

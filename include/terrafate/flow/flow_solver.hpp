@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <exception>
+#include <functional>
 
 #include <petscsnes.h>
 
@@ -109,8 +110,8 @@ public:
   /// Whether some cell is convertible (water-table flow, solved by Newton's method).
   bool unconfined() const { return unconfined_; }
   /// [-] saturated fraction of each owned cell for the current head, x fastest: 1 for confined
-  /// cells, S(h) in [0, 1] for convertible ones (0: dry). Transport's water volume is this times
-  /// the cell's pore volume.
+  /// cells, S(h) in [0, 1] for convertible ones (0: dry), 0 for inactive cells (grid.idomain).
+  /// Transport's water volume is this times the cell's pore volume.
   std::vector<double> saturated_fraction() const;
   /// [m] saturated thickness of each owned cell, x fastest (fraction times cell height).
   std::vector<double> saturated_thickness() const;
@@ -155,6 +156,8 @@ private:
   bool cell_convertible(int i, int j, int k) const {
     return unconfined_ && convertible_owned_[static_cast<std::size_t>(grid_.owned_index(i, j, k))];
   }
+  /// Ghosted 1/0 flags of the grid's DMDA from a per-owned-cell predicate.
+  VecHandle ghosted_flags(const std::function<bool(int, int, int)>& flag) const;
   /// Newton's method for water-table flow over a step `dt` [d] (0: steady).
   void solve_newton(double dt);
   /// Residual (net outflow [m3/d] of each cell) into `residual` and/or its Jacobian into
@@ -172,6 +175,9 @@ private:
   void assemble_rhs(double period_begin, double period_end, double dt);
   void solve(double dt);
   void compute_budget(double period_begin, double period_end, double dt);
+  /// With the default tolerance: continues the linear solve while the budget closes worse than
+  /// the target (see kBudgetClosureTarget).
+  void close_budget(double period_begin, double period_end, double dt);
   /// Ghosted head (local vector of the grid's DMDA) for face terms.
   VecHandle ghosted_head() const;
 
@@ -200,6 +206,8 @@ private:
   std::vector<char> convertible_owned_; ///< per owned cell
   std::vector<double> specific_yield_;  ///< [-] per owned cell (0 where not convertible)
   VecHandle convertible_local_;         ///< ghosted 1/0 flags
+  /// Ghosted 1/0 flags of active cells (grid.idomain), when the grid has inactive cells.
+  VecHandle active_local_;
   SnesHandle snes_;
   MatHandle jacobian_;
   VecHandle residual_;
