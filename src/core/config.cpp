@@ -49,8 +49,7 @@ SchemaRecorder* set_schema_recorder(SchemaRecorder* recorder) {
 }
 
 void SchemaRecorder::allowed(const Parse& parse, const std::string& path,
-                             std::initializer_list<std::string_view> keys,
-                             const YAML::Node& node) {
+                             std::initializer_list<std::string_view> keys, const YAML::Node& node) {
   allowed_.emplace_back(parse, path, std::vector<std::string>(keys.begin(), keys.end()));
   // A map with a scalar `type:` below the top level is one variant of its path.
   const bool top_level = path.find_first_of(".[") == std::string::npos;
@@ -349,9 +348,9 @@ bool ConfigNode::as_bool() const {
 
 long ConfigNode::as_integer(long low, long high) const {
   if (g_schema_recorder)
-    record(key_path_, fmt::format(R"({{"kind":"integer","range":{}}})",
-                                  json_range(Range{static_cast<double>(low),
-                                                   static_cast<double>(high)})));
+    record(key_path_,
+           fmt::format(R"({{"kind":"integer","range":{}}})",
+                       json_range(Range{static_cast<double>(low), static_cast<double>(high)})));
   if (!node_.IsScalar()) throw error("expected an integer");
   const std::string& text = node_.Scalar();
   long value = 0;
@@ -387,10 +386,11 @@ std::vector<double> ConfigNode::as_quantity_list(std::string_view base_unit, con
                                                  std::size_t max_count) const {
   if (g_schema_recorder)
     record(key_path_,
-           fmt::format(R"({{"kind":"quantity_list","unit":{},"range":{},"min_count":{},"max_count":{}}})",
-                       json_unit(base_unit), json_range(range), min_count,
-                       max_count == static_cast<std::size_t>(-1) ? std::string("null")
-                                                                 : fmt::format("{}", max_count)));
+           fmt::format(
+               R"({{"kind":"quantity_list","unit":{},"range":{},"min_count":{},"max_count":{}}})",
+               json_unit(base_unit), json_range(range), min_count,
+               max_count == static_cast<std::size_t>(-1) ? std::string("null")
+                                                         : fmt::format("{}", max_count)));
   if (!node_.IsSequence()) {
     if (min_count == max_count)
       throw error(fmt::format("expected a list of {} numbers", min_count));
@@ -414,7 +414,8 @@ double ConfigNode::quantity_or(std::string_view key, double fallback, std::strin
   if (g_schema_recorder)
     record(child_path(key),
            fmt::format(R"({{"kind":"quantity","unit":{},"range":{},"default":{}}})",
-                       json_unit(base_unit), json_range(range), json_string(fmt::format("{}", fallback))));
+                       json_unit(base_unit), json_range(range),
+                       json_string(fmt::format("{}", fallback))));
   const auto child = find(key);
   return child ? child->as_quantity(base_unit, range) : fallback;
 }
@@ -434,16 +435,56 @@ bool ConfigNode::bool_or(std::string_view key, bool fallback) const {
   return child ? child->as_bool() : fallback;
 }
 
+Polygon read_polygon(const ConfigNode& node) {
+  if (!node.is_sequence()) throw node.error("expected a list of [x, y] vertices");
+  Polygon polygon;
+  for (const auto& vertex : node.elements())
+    polygon.vertices.push_back(vertex.as_vector<2>("m"));
+  if (polygon.vertices.size() < 3)
+    throw node.error(
+        fmt::format("a polygon needs at least 3 vertices, got {}", polygon.vertices.size()));
+  double twice_area = 0.0;
+  const std::size_t n = polygon.vertices.size();
+  for (std::size_t a = 0, b = n - 1; a < n; b = a++)
+    twice_area += (polygon.vertices[b][0] - polygon.vertices[a][0]) *
+                  (polygon.vertices[b][1] + polygon.vertices[a][1]);
+  if (!(std::abs(twice_area) > 0.0)) throw node.error("the polygon has zero area");
+  return polygon;
+}
+
 Region read_region(const ConfigNode& node) {
   Region region;
   region.where = node.where();
   region.key_path = node.key_path();
   if (node.is_scalar()) {
     if (node.as_string() != "all")
-      throw node.error("expected 'all' or {box: {min: [x, y, z], max: [x, y, z]}}");
+      throw node.error("expected 'all', {box: {min: [x, y, z], max: [x, y, z]}} or "
+                       "{polygon: [[x, y], ...], z: [zmin, zmax]}");
     return region;
   }
-  node.expect_keys({"box"});
+  if (node.has("polygon")) {
+    node.expect_keys({"polygon", "z"});
+    region.all = false;
+    region.polygon = read_polygon(node.at("polygon"));
+    constexpr double infinity = std::numeric_limits<double>::infinity();
+    region.box.min = {infinity, infinity, -infinity};
+    region.box.max = {-infinity, -infinity, infinity};
+    for (const auto& vertex : region.polygon->vertices)
+      for (int d = 0; d < 2; ++d) {
+        region.box.min[d] = std::min(region.box.min[d], vertex[d]);
+        region.box.max[d] = std::max(region.box.max[d], vertex[d]);
+      }
+    if (const auto z = node.find("z")) {
+      const auto range = z->as_vector<2>("m");
+      if (range[0] > range[1])
+        throw z->error(fmt::format("inverted z range: {} > {}", range[0], range[1]));
+      region.box.min[2] = range[0];
+      region.box.max[2] = range[1];
+    }
+    return region;
+  }
+  node.expect_keys({"box", "polygon", "z"});
+  if (node.has("z")) throw node.at("z").error("z goes with polygon (a box has its own z range)");
   const ConfigNode box = node.at("box");
   box.expect_keys({"min", "max"});
   region.all = false;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -48,6 +50,43 @@ void face_cell(Face face, const Grid& grid, int a, int b, int& i, int& j, int& k
 /// Largest ratio between the current step and the step the preconditioner was built for.
 constexpr double kPreconditionerReuseFactor = 4.0;
 
+/// The flow preconditioner unless -flow_pc_type says otherwise: BoomerAMG where PETSc has hypre
+/// (the 1e6-cell steady benchmark: 10.7 s against 44.7 s with GAMG, benchmarks/RESULTS.md),
+/// GAMG otherwise.
+#ifdef PETSC_HAVE_HYPRE
+constexpr const char* kDefaultPreconditioner = PCHYPRE;
+#else
+constexpr const char* kDefaultPreconditioner = PCGAMG;
+#endif
+
+/// Relative residual (unpreconditioned, relative to the initial one) of a flow solve: on the
+/// 125k-cell version of the steady benchmark with BoomerAMG the budget closes to 6e-9 at 1e-8,
+/// 1.4e-11 at 1e-10 and 2.6e-12 at 1e-12 (12 against 15 iterations at 1e-12).
+constexpr double kFlowRelativeTolerance = 1.0e-10;
+/// With the default tolerance, a solve whose budget closes worse than this is continued (from
+/// its head) by a further residual reduction of kBudgetRefinement, at most kBudgetPasses times:
+/// the budget closes below 1e-10 whatever the case's conditioning, at a few extra iterations
+/// only where it is needed.
+constexpr double kBudgetClosureTarget = 2.0e-11;
+constexpr double kBudgetRefinement = 1.0e-3;
+constexpr int kBudgetPasses = 3;
+
+/// [-] half-width, relative to the cell's thickness, of the quadratic blends at the ends of a
+/// convertible cell's saturation ramp (S = (h - bottom) / thickness exactly between 0.001 and
+/// 0.999; 0 below -0.001, 1 above 1.001).
+constexpr double kSaturationSmoothing = 1.0e-3;
+/// [-] floor of a horizontal face's saturation weight: dry cells keep a tiny transmissivity, so
+/// that a single-layer model whose cells dry stays non-singular.
+constexpr double kDryWeight = 1.0e-6;
+/// Newton's method stops when the residual's 2-norm [m3/d] is below this times the gross flow
+/// (sum of the magnitudes of all boundary, well and storage flows): the budget then closes to
+/// about this times the square root of the cell count.
+constexpr double kNewtonTolerance = 1.0e-12;
+constexpr int kNewtonMaxIterations = 100;
+/// The residual cannot fall below the round-off of its terms: this many machine epsilons times
+/// the 2-norm of the cells' sums of |conductance x head| is accepted too.
+constexpr double kRoundoffEpsilons = 64.0;
+
 /// The per-axis neighbour offset.
 constexpr int kOffset[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
 } // namespace
@@ -57,6 +96,13 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
   // Boundary cells owned by this rank, with their conductances or inflows.
   for (const auto& boundary : spec_.boundaries) {
     std::vector<BoundaryCell> cells;
+    if (boundary.form != FlowBoundary::Form::face) {
+      for (const auto& site : boundary.sites)
+        if (grid.owns(site.i, site.j, site.k) && grid.active(site.i, site.j, site.k))
+          cells.push_back({site.i, site.j, site.k, site.coefficient, site.level, site.bottom});
+      boundary_cells_.push_back(std::move(cells));
+      continue;
+    }
     const int axis = face_axis(boundary.face);
     const int layer = face_is_upper(boundary.face) ? grid.cells(axis) - 1 : 0;
     if (layer >= grid.owned_begin(axis) && layer < grid.owned_end(axis)) {
@@ -66,6 +112,7 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
         for (int a = grid.owned_begin(a_axis); a < grid.owned_end(a_axis); ++a) {
           int i, j, k;
           face_cell(boundary.face, grid, a, b, i, j, k);
+          if (!grid.active(i, j, k)) continue;
           const double area = grid.face_area(axis, i, j, k);
           const double half_width = 0.5 * grid.width(axis, axis == 0 ? i : axis == 1 ? j : k);
           const double k_normal = materials.conductivity(grid.owned_index(i, j, k), axis);
@@ -81,8 +128,13 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
           case FlowBoundary::Type::flux:
             coefficient = boundary.flux * area;
             break;
+          case FlowBoundary::Type::river:
+          case FlowBoundary::Type::drain:
+            throw InputError("flow.boundaries", boundary.where,
+                             "river and drain boundaries take cells, not a face");
           }
-          cells.push_back({i, j, k, coefficient});
+          cells.push_back(
+              {i, j, k, coefficient, boundary.head, -std::numeric_limits<double>::infinity()});
         }
     }
     boundary_cells_.push_back(std::move(cells));
@@ -101,7 +153,7 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
         const double top = grid.nodes(2)[k + 1];
         const double overlap =
             std::min(top, well.screen_top) - std::max(bottom, well.screen_bottom);
-        if (overlap <= 0.0) continue;
+        if (overlap <= 0.0 || !grid.active(i, j, k)) continue;
         const double weight = materials.conductivity(grid.owned_index(i, j, k), 0) * overlap;
         cells.push_back({i, j, k, weight});
         local_weight += weight;
@@ -109,13 +161,49 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
     }
     double total_weight = 0.0;
     MPI_Allreduce(&local_weight, &total_weight, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
+    if (!(total_weight > 0.0))
+      throw InputError(well.key_path, well.where,
+                       fmt::format("well '{}' screens no active cell (grid.idomain)", well.name));
     for (auto& cell : cells)
       cell.fraction /= total_weight;
     well_cells_.push_back(std::move(cells));
   }
 
+  // Convertible (water-table) cells.
+  const long owned = grid.owned_cells();
+  convertible_owned_.assign(static_cast<std::size_t>(owned), 0);
+  specific_yield_.assign(static_cast<std::size_t>(owned), 0.0);
+  int any_convertible = 0;
+  int missing_yield = -1; // a convertible material without specific_yield in transient flow
+  for (long n = 0; n < owned; ++n) {
+    if (!(spec.water_table || materials.convertible(n))) continue;
+    convertible_owned_[static_cast<std::size_t>(n)] = 1;
+    any_convertible = 1;
+    if (const auto yield = materials.specific_yield(n))
+      specific_yield_[static_cast<std::size_t>(n)] = *yield;
+    else if (spec.transient)
+      missing_yield = std::max(missing_yield, materials.material_of(n));
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &any_convertible, 1, MPI_INT, MPI_MAX, grid.comm());
+  MPI_Allreduce(MPI_IN_PLACE, &missing_yield, 1, MPI_INT, MPI_MAX, grid.comm());
+  if (missing_yield >= 0)
+    throw InputError(materials.material_key_path(missing_yield) + ".specific_yield",
+                     materials.material_where(missing_yield),
+                     "transient water-table flow needs specific_yield for this material (its "
+                     "cells are convertible)");
+  unconfined_ = any_convertible != 0;
+  newton_ = unconfined_ || std::any_of(spec.boundaries.begin(), spec.boundaries.end(), [](auto& b) {
+              return b.type == FlowBoundary::Type::river || b.type == FlowBoundary::Type::drain;
+            });
+
   TF_PETSC_CHECK(DMCreateGlobalVector(grid.dm(), head_.out()));
   TF_PETSC_CHECK(VecDuplicate(head_, head_old_.out()));
+  if (newton_)
+    convertible_local_ = ghosted_flags([&](int i, int j, int k) {
+      return convertible_owned_[static_cast<std::size_t>(grid.owned_index(i, j, k))] != 0;
+    });
+  if (grid.has_inactive())
+    active_local_ = ghosted_flags([&](int i, int j, int k) { return grid.active(i, j, k); });
   TF_PETSC_CHECK(VecDuplicate(head_, rhs_.out()));
   TF_PETSC_CHECK(VecSet(head_, 0.0));
 
@@ -124,9 +212,10 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
   TF_PETSC_CHECK(KSPSetType(ksp_, KSPCG));
   PC pc;
   TF_PETSC_CHECK(KSPGetPC(ksp_, &pc));
-  TF_PETSC_CHECK(PCSetType(pc, PCGAMG));
-  // Tight by default: the water budget closes to the solver's residual.
-  TF_PETSC_CHECK(KSPSetTolerances(ksp_, 1.0e-12, 1.0e-50, PETSC_DEFAULT, 2000));
+  TF_PETSC_CHECK(PCSetType(pc, kDefaultPreconditioner));
+  // The water budget closes to the solver's residual: kFlowRelativeTolerance keeps it closed to
+  // better than 1e-10 (benchmarks/RESULTS.md).
+  TF_PETSC_CHECK(KSPSetTolerances(ksp_, kFlowRelativeTolerance, 1.0e-50, PETSC_DEFAULT, 2000));
   TF_PETSC_CHECK(KSPSetNormType(ksp_, KSP_NORM_UNPRECONDITIONED));
   // Relative to the initial residual (the flow imbalance of the previous head), not to |b|,
   // which the storage term inflates for small steps.
@@ -141,7 +230,7 @@ void FlowSolver::set_boomeramg_defaults() {
   PetscBool given = PETSC_FALSE;
   TF_PETSC_CHECK(
       PetscOptionsGetString(nullptr, "flow_", "-pc_type", pc_type, sizeof pc_type, &given));
-  if (!given || std::string_view(pc_type) != PCHYPRE) return;
+  if (std::string_view(given ? pc_type : kDefaultPreconditioner) != PCHYPRE) return;
   // BoomerAMG settings recommended for 3-D problems (lower operator complexity than hypre's
   // defaults; on the 1e6-cell benchmark 17 iterations and half the time). Each one yields to a
   // value given on the command line.
@@ -157,8 +246,82 @@ void FlowSolver::set_boomeramg_defaults() {
   }
 }
 
+VecHandle FlowSolver::ghosted_flags(const std::function<bool(int, int, int)>& flag) const {
+  VecHandle global, local;
+  TF_PETSC_CHECK(DMCreateGlobalVector(grid_.dm(), global.out()));
+  {
+    DmdaArrayWrite<PetscScalar***> values(grid_.dm(), global);
+    for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+      for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+        for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+          values.get()[k][j][i] = flag(i, j, k) ? 1.0 : 0.0;
+  }
+  TF_PETSC_CHECK(DMCreateLocalVector(grid_.dm(), local.out()));
+  TF_PETSC_CHECK(DMGlobalToLocal(grid_.dm(), global, INSERT_VALUES, local));
+  return local;
+}
+
 void FlowSolver::set_uniform_head(double head) {
   TF_PETSC_CHECK(VecSet(head_, head));
+  head_given_ = true;
+}
+
+FlowSolver::Saturation FlowSolver::cell_saturation(bool convertible, int k, double head) const {
+  if (!convertible) return {};
+  const double bottom = grid_.nodes(2)[k];
+  const double thickness = grid_.nodes(2)[k + 1] - bottom;
+  const double x = (head - bottom) / thickness;
+  const double e = kSaturationSmoothing;
+  // S = x between e and 1 - e; quadratic blends over [-e, e] and [1 - e, 1 + e] keep S and its
+  // derivative continuous.
+  if (x <= -e) return {0.0, 0.0};
+  if (x < e) return {(x + e) * (x + e) / (4.0 * e), (x + e) / (2.0 * e) / thickness};
+  if (x <= 1.0 - e) return {x, 1.0 / thickness};
+  if (x < 1.0 + e) {
+    const double rest = 1.0 + e - x;
+    return {1.0 - rest * rest / (4.0 * e), rest / (2.0 * e) / thickness};
+  }
+  return {1.0, 0.0};
+}
+
+FlowSolver::FaceWeight FlowSolver::face_weight(bool convertible_a, double head_a,
+                                               bool convertible_b, double head_b, int k) const {
+  if (!convertible_a && !convertible_b) return {};
+  const Saturation a = cell_saturation(convertible_a, k, head_a);
+  const Saturation b = cell_saturation(convertible_b, k, head_b);
+  constexpr double scale = 1.0 - kDryWeight;
+  if (spec_.saturation_weighting == SaturationWeighting::mean)
+    return {kDryWeight + scale * 0.5 * (a.value + b.value), scale * 0.5 * a.derivative,
+            scale * 0.5 * b.derivative};
+  if (head_a >= head_b) return {kDryWeight + scale * a.value, scale * a.derivative, 0.0};
+  return {kDryWeight + scale * b.value, 0.0, scale * b.derivative};
+}
+
+double FlowSolver::boundary_inflow(std::size_t b, const BoundaryCell& cell, double head,
+                                   double* derivative) const {
+  const auto& boundary = spec_.boundaries[b];
+  if (boundary.type == FlowBoundary::Type::flux) {
+    if (derivative) *derivative = 0.0;
+    return cell.coefficient * flux_factor(boundary, cell);
+  }
+  if (boundary.type == FlowBoundary::Type::river && head <= cell.bottom) {
+    // Disconnected: the river leaks through its bed at the rate of a head at the bed's bottom.
+    if (derivative) *derivative = 0.0;
+    return cell.coefficient * (cell.level - cell.bottom);
+  }
+  if (boundary.type == FlowBoundary::Type::drain && head <= cell.level) {
+    if (derivative) *derivative = 0.0;
+    return 0.0;
+  }
+  // A side face of a convertible cell conducts through the saturated part, weighted as an
+  // interior face with the boundary head on the other side.
+  FaceWeight weight;
+  if (boundary.form == FlowBoundary::Form::face && face_axis(boundary.face) != 2 &&
+      cell_convertible(cell.i, cell.j, cell.k))
+    weight = face_weight(true, head, true, cell.level, cell.k);
+  const double difference = cell.level - head;
+  if (derivative) *derivative = cell.coefficient * (weight.by_a * difference - weight.value);
+  return cell.coefficient * weight.value * difference;
 }
 
 VecHandle FlowSolver::ghosted_head() const {
@@ -177,12 +340,21 @@ void FlowSolver::assemble_operator(double dt) {
   PetscScalar**** conductivity = nullptr;
   TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(materials_.conductivity_dm(),
                                         materials_.conductivity_local(), &conductivity));
+  std::optional<DmdaArrayRead<const PetscScalar***>> active_flags;
+  if (active_local_) active_flags.emplace(grid_.dm(), active_local_);
+  const PetscScalar* const* const* active = active_flags ? active_flags->get() : nullptr;
   const int nx = grid_.cells(0), ny = grid_.cells(1), nz = grid_.cells(2);
   const int n_axis[3] = {nx, ny, nz};
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         MatStencil row{k, j, i, 0};
+        if (active && active[k][j][i] < 0.5) {
+          // An inactive cell: h = 0, decoupled.
+          PetscScalar one = 1.0;
+          TF_PETSC_CHECK(MatSetValuesStencil(matrix_, 1, &row, 1, &row, &one, ADD_VALUES));
+          continue;
+        }
         MatStencil columns[7];
         PetscScalar values[7];
         int count = 1;
@@ -195,6 +367,7 @@ void FlowSolver::assemble_operator(double dt) {
             const int nk = k + side * kOffset[axis][2];
             const int neighbour = index[axis] + side;
             if (neighbour < 0 || neighbour >= n_axis[axis]) continue;
+            if (active && active[nk][nj][ni] < 0.5) continue;
             const double transmissibility =
                 series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
                                    conductivity[k][j][i][axis], grid_.width(axis, neighbour),
@@ -253,7 +426,7 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
       for (const auto& cell : boundary_cells_[n])
         b[cell.k][cell.j][cell.i] += boundary.type == FlowBoundary::Type::flux
                                          ? cell.coefficient * flux_factor(boundary, cell)
-                                         : cell.coefficient * boundary.head;
+                                         : cell.coefficient * cell.level;
     }
     for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
       if (!spec_.wells[w].active_during(period_begin, period_end)) continue;
@@ -265,8 +438,9 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
       for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
         for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
           for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
-            b[k][j][i] += materials_.specific_storage(grid_.owned_index(i, j, k)) *
-                          grid_.cell_volume(i, j, k) / dt * old.get()[k][j][i];
+            if (grid_.active(i, j, k))
+              b[k][j][i] += materials_.specific_storage(grid_.owned_index(i, j, k)) *
+                            grid_.cell_volume(i, j, k) / dt * old.get()[k][j][i];
     }
   }
 }
@@ -308,6 +482,8 @@ void FlowSolver::solve(double dt) {
 void FlowSolver::release_solver() {
   TF_PETSC_CHECK(KSPReset(ksp_));
   matrix_.reset();
+  snes_.reset();
+  jacobian_.reset();
 #ifdef __GLIBC__
   // The hierarchy was many medium-sized blocks on the heap: hand the freed pages back to the
   // system, so that the transport that follows does not add to them in the peak RSS.
@@ -318,9 +494,267 @@ void FlowSolver::release_solver() {
 }
 
 void FlowSolver::solve_steady(double period_begin, double period_end) {
-  assemble_rhs(period_begin, period_end, 0.0);
-  solve(0.0);
+  if (newton_) {
+    period_begin_ = period_begin;
+    period_end_ = period_end;
+    if (stats_.solves == 0 && !head_given_) {
+      // First guess: every cell as high as the highest prescribed head (the grid's top without
+      // one), so that Newton's method starts from saturated cells.
+      double guess = -std::numeric_limits<double>::infinity();
+      for (const auto& boundary : spec_.boundaries) {
+        if (boundary.type == FlowBoundary::Type::flux) continue;
+        if (boundary.form == FlowBoundary::Form::face) guess = std::max(guess, boundary.head);
+        for (const auto& site : boundary.sites)
+          guess = std::max(guess, site.level);
+      }
+      if (!std::isfinite(guess)) guess = grid_.upper(2);
+      TF_PETSC_CHECK(VecSet(head_, guess));
+    }
+    solve_newton(0.0);
+  } else {
+    assemble_rhs(period_begin, period_end, 0.0);
+    solve(0.0);
+  }
   compute_budget(period_begin, period_end, 0.0);
+  if (!newton_) close_budget(period_begin, period_end, 0.0);
+}
+
+void FlowSolver::close_budget(double period_begin, double period_end, double dt) {
+  PetscReal rtol = 0.0, abstol = 0.0, dtol = 0.0;
+  PetscInt max_iterations = 0;
+  TF_PETSC_CHECK(KSPGetTolerances(ksp_, &rtol, &abstol, &dtol, &max_iterations));
+  if (rtol != kFlowRelativeTolerance) return; // -flow_ksp_rtol chose the accuracy
+  for (int pass = 0; pass < kBudgetPasses && budget_.relative_closure > kBudgetClosureTarget;
+       ++pass) {
+    TF_PETSC_CHECK(KSPSetTolerances(ksp_, kBudgetRefinement, abstol, dtol, max_iterations));
+    const PetscErrorCode code = KSPSolve(ksp_, rhs_, head_);
+    TF_PETSC_CHECK(KSPSetTolerances(ksp_, rtol, abstol, dtol, max_iterations));
+    TF_PETSC_CHECK(code);
+    PetscInt more = 0;
+    TF_PETSC_CHECK(KSPGetIterationNumber(ksp_, &more));
+    stats_.iterations += static_cast<int>(more);
+    stats_.total_iterations += more;
+    compute_budget(period_begin, period_end, dt);
+  }
+}
+
+PetscErrorCode FlowSolver::newton_residual(SNES, Vec head, Vec residual, void* context) {
+  auto* self = static_cast<FlowSolver*>(context);
+  try {
+    self->evaluate_newton(head, residual, nullptr);
+  } catch (...) {
+    self->callback_error_ = std::current_exception();
+    return PETSC_ERR_LIB;
+  }
+  return 0;
+}
+
+PetscErrorCode FlowSolver::newton_jacobian(SNES, Vec head, Mat jacobian, Mat, void* context) {
+  auto* self = static_cast<FlowSolver*>(context);
+  try {
+    self->evaluate_newton(head, nullptr, jacobian);
+  } catch (...) {
+    self->callback_error_ = std::current_exception();
+    return PETSC_ERR_LIB;
+  }
+  return 0;
+}
+
+PetscErrorCode FlowSolver::newton_converged(SNES snes, PetscInt iteration, PetscReal x_norm,
+                                            PetscReal step_norm, PetscReal residual_norm,
+                                            SNESConvergedReason* reason, void* context) {
+  const auto* self = static_cast<const FlowSolver*>(context);
+  PetscErrorCode code =
+      SNESConvergedDefault(snes, iteration, x_norm, step_norm, residual_norm, reason, nullptr);
+  if (code != 0) return code;
+  if (*reason == SNES_CONVERGED_ITERATING &&
+      residual_norm <= std::max(kNewtonTolerance * self->gross_flow_, self->roundoff_flow_))
+    *reason = SNES_CONVERGED_FNORM_ABS;
+  return 0;
+}
+
+void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacobian) {
+  VecHandle local;
+  TF_PETSC_CHECK(DMCreateLocalVector(grid_.dm(), local.out()));
+  TF_PETSC_CHECK(DMGlobalToLocal(grid_.dm(), head_vector, INSERT_VALUES, local));
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), local);
+  DmdaArrayRead<const PetscScalar***> flags(grid_.dm(), convertible_local_);
+  DmdaArrayRead<const PetscScalar***> old(grid_.dm(), head_old_);
+  const auto* h = head.get();
+  const auto* convertible = flags.get();
+  const double dt = newton_dt_;
+  if (residual_vector) TF_PETSC_CHECK(VecSet(residual_vector, 0.0));
+  if (jacobian) TF_PETSC_CHECK(MatZeroEntries(jacobian));
+  std::optional<DmdaArrayWrite<PetscScalar***>> residual_array;
+  if (residual_vector) residual_array.emplace(grid_.dm(), residual_vector);
+  PetscScalar*** f = residual_vector ? residual_array->get() : nullptr;
+  double gross = 0.0, magnitudes = 0.0;
+
+  PetscScalar**** conductivity = nullptr;
+  TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(materials_.conductivity_dm(),
+                                        materials_.conductivity_local(), &conductivity));
+  std::optional<DmdaArrayRead<const PetscScalar***>> active_flags;
+  if (active_local_) active_flags.emplace(grid_.dm(), active_local_);
+  const PetscScalar* const* const* active = active_flags ? active_flags->get() : nullptr;
+  const int n_axis[3] = {grid_.cells(0), grid_.cells(1), grid_.cells(2)};
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        MatStencil row{k, j, i, 0};
+        if (active && active[k][j][i] < 0.5) {
+          // An inactive cell: h = 0, decoupled.
+          if (f) f[k][j][i] += h[k][j][i];
+          PetscScalar one = 1.0;
+          if (jacobian)
+            TF_PETSC_CHECK(MatSetValuesStencil(jacobian, 1, &row, 1, &row, &one, ADD_VALUES));
+          continue;
+        }
+        MatStencil columns[7];
+        PetscScalar values[7];
+        int count = 1;
+        double diagonal = 0.0, outflow = 0.0, magnitude = 0.0;
+        const int index[3] = {i, j, k};
+        const double hc = h[k][j][i];
+        const bool convertible_c = convertible[k][j][i] > 0.5;
+        for (int axis = 0; axis < 3; ++axis)
+          for (int side = -1; side <= 1; side += 2) {
+            const int ni = i + side * kOffset[axis][0];
+            const int nj = j + side * kOffset[axis][1];
+            const int nk = k + side * kOffset[axis][2];
+            const int neighbour = index[axis] + side;
+            if (neighbour < 0 || neighbour >= n_axis[axis]) continue;
+            if (active && active[nk][nj][ni] < 0.5) continue;
+            const double transmissibility =
+                series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
+                                   conductivity[k][j][i][axis], grid_.width(axis, neighbour),
+                                   conductivity[nk][nj][ni][axis]);
+            const double hn = h[nk][nj][ni];
+            const FaceWeight weight =
+                axis == 2 ? FaceWeight{}
+                          : face_weight(convertible_c, hc, convertible[nk][nj][ni] > 0.5, hn, k);
+            const double difference = hc - hn;
+            outflow += transmissibility * weight.value * difference;
+            magnitude += transmissibility * weight.value * (std::abs(hc) + std::abs(hn));
+            diagonal += transmissibility * (weight.value + weight.by_a * difference);
+            columns[count] = MatStencil{nk, nj, ni, 0};
+            values[count] = transmissibility * (weight.by_b * difference - weight.value);
+            ++count;
+          }
+        if (dt > 0.0) {
+          const long n = grid_.owned_index(i, j, k);
+          const double volume = grid_.cell_volume(i, j, k);
+          const double elastic =
+              materials_.specific_storage(n) * volume * (hc - old.get()[k][j][i]) / dt;
+          outflow += elastic;
+          gross += std::abs(elastic);
+          magnitude += materials_.specific_storage(n) * volume *
+                       (std::abs(hc) + std::abs(old.get()[k][j][i])) / dt;
+          diagonal += materials_.specific_storage(n) * volume / dt;
+          if (convertible_c) {
+            const Saturation now = cell_saturation(true, k, hc);
+            const Saturation before = cell_saturation(true, k, old.get()[k][j][i]);
+            const double yield = specific_yield_[static_cast<std::size_t>(n)];
+            const double drained = yield * volume * (now.value - before.value) / dt;
+            outflow += drained;
+            gross += std::abs(drained);
+            diagonal += yield * volume * now.derivative / dt;
+          }
+        }
+        if (f) f[k][j][i] += outflow;
+        magnitudes += magnitude * magnitude;
+        if (jacobian) {
+          columns[0] = row;
+          values[0] = diagonal;
+          TF_PETSC_CHECK(
+              MatSetValuesStencil(jacobian, 1, &row, count, columns, values, ADD_VALUES));
+        }
+      }
+  TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
+                                            materials_.conductivity_local(), &conductivity));
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b)
+    for (const auto& cell : boundary_cells_[b]) {
+      double derivative = 0.0;
+      const double inflow = boundary_inflow(b, cell, h[cell.k][cell.j][cell.i], &derivative);
+      gross += std::abs(inflow);
+      if (f) f[cell.k][cell.j][cell.i] -= inflow;
+      if (jacobian && derivative != 0.0) {
+        MatStencil row{cell.k, cell.j, cell.i, 0};
+        PetscScalar value = -derivative;
+        TF_PETSC_CHECK(MatSetValuesStencil(jacobian, 1, &row, 1, &row, &value, ADD_VALUES));
+      }
+    }
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
+    if (!spec_.wells[w].active_during(newton_period_begin_, newton_period_end_)) continue;
+    for (const auto& cell : well_cells_[w]) {
+      const double rate = spec_.wells[w].rate * cell.fraction;
+      gross += std::abs(rate);
+      if (f) f[cell.k][cell.j][cell.i] -= rate;
+    }
+  }
+  if (jacobian) {
+    TF_PETSC_CHECK(MatAssemblyBegin(jacobian, MAT_FINAL_ASSEMBLY));
+    TF_PETSC_CHECK(MatAssemblyEnd(jacobian, MAT_FINAL_ASSEMBLY));
+  }
+  if (residual_vector) {
+    double sums[2] = {gross, magnitudes};
+    MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    gross_flow_ = sums[0];
+    roundoff_flow_ =
+        kRoundoffEpsilons * std::numeric_limits<double>::epsilon() * std::sqrt(sums[1]);
+  }
+}
+
+void FlowSolver::solve_newton(double dt) {
+  last_dt_ = dt;
+  newton_dt_ = dt;
+  newton_period_begin_ = period_begin_;
+  newton_period_end_ = period_end_;
+  const auto setup_start = Clock::now();
+  if (!snes_) {
+    TF_PETSC_CHECK(SNESCreate(grid_.comm(), snes_.out()));
+    TF_PETSC_CHECK(SNESSetOptionsPrefix(snes_, "flow_"));
+    TF_PETSC_CHECK(VecDuplicate(head_, residual_.out()));
+    TF_PETSC_CHECK(DMCreateMatrix(grid_.dm(), jacobian_.out()));
+    TF_PETSC_CHECK(SNESSetFunction(snes_, residual_, newton_residual, this));
+    TF_PETSC_CHECK(SNESSetJacobian(snes_, jacobian_, jacobian_, newton_jacobian, this));
+    TF_PETSC_CHECK(SNESSetConvergenceTest(snes_, newton_converged, this, nullptr));
+    TF_PETSC_CHECK(SNESSetTolerances(snes_, 0.0, 1.0e-14, 0.0, kNewtonMaxIterations, -1));
+    KSP inner;
+    TF_PETSC_CHECK(SNESGetKSP(snes_, &inner));
+    // The Jacobian is not symmetric (the saturation derivatives): GMRES, to an inexact-Newton
+    // tolerance (the Newton iterations close the budget).
+    TF_PETSC_CHECK(KSPSetType(inner, KSPGMRES));
+    TF_PETSC_CHECK(KSPSetTolerances(inner, 1.0e-8, 1.0e-50, PETSC_DEFAULT, 1000));
+    PC pc;
+    TF_PETSC_CHECK(KSPGetPC(inner, &pc));
+    TF_PETSC_CHECK(PCSetType(pc, kDefaultPreconditioner));
+    TF_PETSC_CHECK(SNESSetFromOptions(snes_));
+  }
+  stats_.setup_seconds = seconds_since(setup_start);
+  const auto solve_start = Clock::now();
+  callback_error_ = nullptr;
+  const PetscErrorCode code = SNESSolve(snes_, nullptr, head_);
+  if (callback_error_) std::rethrow_exception(callback_error_);
+  TF_PETSC_CHECK(code);
+  stats_.solve_seconds = seconds_since(solve_start);
+  PetscInt newton = 0, linear = 0;
+  TF_PETSC_CHECK(SNESGetIterationNumber(snes_, &newton));
+  TF_PETSC_CHECK(SNESGetLinearSolveIterations(snes_, &linear));
+  stats_.iterations = static_cast<int>(linear);
+  stats_.newton_iterations = static_cast<int>(newton);
+  ++stats_.solves;
+  stats_.total_iterations += linear;
+  stats_.total_newton_iterations += newton;
+  SNESConvergedReason reason;
+  TF_PETSC_CHECK(SNESGetConvergedReason(snes_, &reason));
+  if (reason < 0)
+    throw NumericalError(fmt::format(
+        "water-table flow: Newton's method did not converge ({} after {} iterations); try a "
+        "smaller time step, or -flow_snes_monitor to watch it",
+        SNESConvergedReasons[reason], newton));
+  PetscReal norm = 0.0;
+  TF_PETSC_CHECK(VecNorm(head_, NORM_INFINITY, &norm));
+  if (!std::isfinite(norm)) throw NumericalError("the flow solution is not finite");
 }
 
 void FlowSolver::save_state(StateRecord& record) const {
@@ -348,6 +782,7 @@ void FlowSolver::load_state(const StateRecord& record) {
     std::copy(source.begin(), source.end(), values);
     TF_PETSC_CHECK(VecRestoreArray(vector, &values));
   }
+  head_given_ = true;
   const auto& last = record.value("flow/last_solve");
   period_begin_ = last.at(0);
   period_end_ = last.at(1);
@@ -363,9 +798,16 @@ void FlowSolver::load_state(const StateRecord& record) {
 
 void FlowSolver::advance(double period_begin, double period_end, double dt) {
   TF_PETSC_CHECK(VecCopy(head_, head_old_));
-  assemble_rhs(period_begin, period_end, dt);
-  solve(dt);
+  if (newton_) {
+    period_begin_ = period_begin;
+    period_end_ = period_end;
+    solve_newton(dt);
+  } else {
+    assemble_rhs(period_begin, period_end, dt);
+    solve(dt);
+  }
   compute_budget(period_begin, period_end, dt);
+  if (!newton_) close_budget(period_begin, period_end, dt);
 }
 
 void FlowSolver::compute_budget(double period_begin, double period_end, double dt) {
@@ -373,12 +815,9 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
   DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
   const auto* h = head.get();
   for (std::size_t n = 0; n < spec_.boundaries.size(); ++n) {
-    const auto& boundary = spec_.boundaries[n];
     double in = 0.0, out = 0.0;
     for (const auto& cell : boundary_cells_[n]) {
-      const double q = boundary.type == FlowBoundary::Type::flux
-                           ? cell.coefficient * flux_factor(boundary, cell)
-                           : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
+      const double q = boundary_inflow(n, cell, h[cell.k][cell.j][cell.i]);
       (q > 0.0 ? in : out) += std::abs(q);
     }
     flows.push_back(in);
@@ -401,8 +840,16 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
       for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
         for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
           // Release from storage (head falling) is an inflow to the flow system.
-          const double q = materials_.specific_storage(grid_.owned_index(i, j, k)) *
-                           grid_.cell_volume(i, j, k) * (old.get()[k][j][i] - h[k][j][i]) / dt;
+          if (!grid_.active(i, j, k)) continue;
+          const long c = grid_.owned_index(i, j, k);
+          const double volume = grid_.cell_volume(i, j, k);
+          const double h_old = old.get()[k][j][i];
+          double q = materials_.specific_storage(c) * volume * (h_old - h[k][j][i]) / dt;
+          if (cell_convertible(i, j, k))
+            q += specific_yield_[static_cast<std::size_t>(c)] * volume *
+                 (cell_saturation(true, k, h_old).value -
+                  cell_saturation(true, k, h[k][j][i]).value) /
+                 dt;
           (q > 0.0 ? storage_in : storage_out) += std::abs(q);
         }
   }
@@ -436,11 +883,8 @@ std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double
   DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
   const auto* h = head.get();
   for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
-    const auto& boundary = spec_.boundaries[b];
     for (const auto& cell : boundary_cells_[b]) {
-      const double inflow = boundary.type == FlowBoundary::Type::flux
-                                ? cell.coefficient * flux_factor(boundary, cell)
-                                : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
+      const double inflow = boundary_inflow(b, cell, h[cell.k][cell.j][cell.i]);
       flows.push_back({cell.i, cell.j, cell.k, inflow, static_cast<int>(b), -1});
     }
   }
@@ -470,12 +914,40 @@ std::vector<double> FlowSolver::storage_release() const {
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        if (!grid_.active(i, j, k)) continue;
         const long n = grid_.owned_index(i, j, k);
-        release[static_cast<std::size_t>(n)] =
-            materials_.specific_storage(n) * grid_.cell_volume(i, j, k) *
-            (old.get()[k][j][i] - head.get()[k][j][i]) / last_dt_;
+        const double volume = grid_.cell_volume(i, j, k);
+        const double h_old = old.get()[k][j][i], h = head.get()[k][j][i];
+        double released = materials_.specific_storage(n) * volume * (h_old - h) / last_dt_;
+        if (cell_convertible(i, j, k))
+          released += specific_yield_[static_cast<std::size_t>(n)] * volume *
+                      (cell_saturation(true, k, h_old).value - cell_saturation(true, k, h).value) /
+                      last_dt_;
+        release[static_cast<std::size_t>(n)] = released;
       }
   return release;
+}
+
+std::vector<double> FlowSolver::saturated_fraction() const {
+  std::vector<double> fraction(static_cast<std::size_t>(grid_.owned_cells()), 1.0);
+  DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+        fraction[static_cast<std::size_t>(grid_.owned_index(i, j, k))] =
+            !grid_.active(i, j, k)
+                ? 0.0
+                : cell_saturation(cell_convertible(i, j, k), k, head.get()[k][j][i]).value;
+  return fraction;
+}
+
+std::vector<double> FlowSolver::saturated_thickness() const {
+  std::vector<double> thickness = saturated_fraction();
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
+        thickness[static_cast<std::size_t>(grid_.owned_index(i, j, k))] *= grid_.width(2, k);
+  return thickness;
 }
 
 std::vector<double> FlowSolver::face_flows() const {
@@ -483,6 +955,13 @@ std::vector<double> FlowSolver::face_flows() const {
   const VecHandle local = ghosted_head();
   DmdaArrayRead<const PetscScalar***> head(grid_.dm(), local);
   const auto* h = head.get();
+  std::optional<DmdaArrayRead<const PetscScalar***>> convertible;
+  if (unconfined_) convertible.emplace(grid_.dm(), convertible_local_);
+  const PetscScalar* const* const* flags = unconfined_ ? convertible->get() : nullptr;
+  std::optional<DmdaArrayRead<const PetscScalar***>> active_flags;
+  if (active_local_) active_flags.emplace(grid_.dm(), active_local_);
+  const PetscScalar* const* const* active = active_flags ? active_flags->get() : nullptr;
+
   PetscScalar**** conductivity = nullptr;
   TF_PETSC_CHECK(DMDAVecGetArrayDOFRead(materials_.conductivity_dm(),
                                         materials_.conductivity_local(), &conductivity));
@@ -495,11 +974,16 @@ std::vector<double> FlowSolver::face_flows() const {
           const int neighbour = index[axis] + 1;
           if (neighbour >= grid_.cells(axis)) continue;
           const int ni = i + kOffset[axis][0], nj = j + kOffset[axis][1], nk = k + kOffset[axis][2];
+          if (active && (active[k][j][i] < 0.5 || active[nk][nj][ni] < 0.5)) continue;
           const double transmissibility =
               series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
                                  conductivity[k][j][i][axis], grid_.width(axis, neighbour),
                                  conductivity[nk][nj][ni][axis]);
-          flows[3 * n + axis] = transmissibility * (h[k][j][i] - h[nk][nj][ni]);
+          FaceWeight weight;
+          if (unconfined_ && axis != 2)
+            weight = face_weight(flags[k][j][i] > 0.5, h[k][j][i], flags[nk][nj][ni] > 0.5,
+                                 h[nk][nj][ni], k);
+          flows[3 * n + axis] = transmissibility * weight.value * (h[k][j][i] - h[nk][nj][ni]);
         }
       }
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
@@ -546,9 +1030,7 @@ std::vector<double> FlowSolver::cell_darcy_flux() const {
     const auto& boundary = spec_.boundaries[b];
     const int axis = face_axis(boundary.face);
     for (const auto& cell : boundary_cells_[b]) {
-      const double inflow = boundary.type == FlowBoundary::Type::flux
-                                ? cell.coefficient * flux_factor(boundary, cell)
-                                : cell.coefficient * (boundary.head - h[cell.k][cell.j][cell.i]);
+      const double inflow = boundary_inflow(b, cell, h[cell.k][cell.j][cell.i]);
       const long n = grid_.owned_index(cell.i, cell.j, cell.k);
       if (face_is_upper(boundary.face))
         upper[3 * n + axis] -= inflow;

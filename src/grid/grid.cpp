@@ -15,8 +15,20 @@ constexpr double kMaxCells = 2.0e9;
 } // namespace
 
 GridSpec read_grid_spec(const ConfigNode& node) {
-  node.expect_keys({"origin", "size", "cells", "spacing"});
+  node.expect_keys({"origin", "size", "cells", "spacing", "idomain"});
   GridSpec spec;
+  if (const auto idomain = node.find("idomain")) {
+    idomain->expect_keys({"active", "inactive"});
+    for (const auto& [key, list] :
+         {std::pair{"active", &spec.active}, std::pair{"inactive", &spec.inactive}})
+      if (const auto regions = idomain->find(key)) {
+        if (regions->is_sequence())
+          for (const auto& entry : regions->elements())
+            list->push_back(read_region(entry));
+        else
+          list->push_back(read_region(*regions));
+      }
+  }
   if (const auto origin = node.find("origin")) spec.origin = origin->as_vector<3>("m");
   const bool uniform = node.has("size") || node.has("cells");
   if (node.has("spacing")) {
@@ -93,6 +105,38 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widt
   ownership_[0].assign(lx, lx + ranks_x);
   ownership_[1].assign(ly, ly + ranks_y);
   ownership_[2].assign(lz, lz + ranks_z);
+
+  if (!spec.active.empty() || !spec.inactive.empty()) {
+    for (const auto& region : spec.active)
+      require_cells_in(region);
+    for (const auto& region : spec.inactive)
+      require_cells_in(region);
+    active_.assign(static_cast<std::size_t>(owned_cells()), 0);
+    for (int k = owned_begin(2); k < owned_end(2); ++k)
+      for (int j = owned_begin(1); j < owned_end(1); ++j)
+        for (int i = owned_begin(0); i < owned_end(0); ++i) {
+          const auto center = cell_center(i, j, k);
+          bool is_active = spec.active.empty() ||
+                           std::any_of(spec.active.begin(), spec.active.end(),
+                                       [&](const Region& r) { return r.contains(center); });
+          if (std::any_of(spec.inactive.begin(), spec.inactive.end(),
+                          [&](const Region& r) { return r.contains(center); }))
+            is_active = false;
+          active_[static_cast<std::size_t>(owned_index(i, j, k))] = is_active ? 1 : 0;
+        }
+    if (active_cells() == 0)
+      throw InputError(
+          spec.active.empty() ? spec.inactive.front().key_path : spec.active.front().key_path,
+          spec.active.empty() ? spec.inactive.front().where : spec.active.front().where,
+          "grid.idomain leaves no active cell");
+  }
+}
+
+long Grid::active_cells() const {
+  long count = active_.empty() ? owned_cells()
+                               : static_cast<long>(std::count(active_.begin(), active_.end(), 1));
+  MPI_Allreduce(MPI_IN_PLACE, &count, 1, MPI_LONG, MPI_SUM, comm_);
+  return count;
 }
 
 DmHandle Grid::create_compatible_dm(int dof, DMDAStencilType stencil, int stencil_width,
@@ -134,6 +178,17 @@ bool Grid::inside(const std::array<double, 3>& point) const {
 
 void Grid::require_cells_in(const Region& region) const {
   if (region.all) return;
+  if (region.polygon) {
+    for (int k = 0; k < cells(2); ++k)
+      for (int j = 0; j < cells(1); ++j)
+        for (int i = 0; i < cells(0); ++i)
+          if (region.contains(cell_center(i, j, k))) return;
+    throw InputError(region.key_path, region.where,
+                     fmt::format("the polygon (with z in [{}, {}]) contains no cell centre of the "
+                                 "grid (x in [{}, {}], y in [{}, {}], z in [{}, {}])",
+                                 region.box.min[2], region.box.max[2], lower(0), upper(0), lower(1),
+                                 upper(1), lower(2), upper(2)));
+  }
   for (int axis = 0; axis < 3; ++axis) {
     const auto& centers = centers_[axis];
     const bool any = std::any_of(centers.begin(), centers.end(), [&](double c) {

@@ -26,7 +26,8 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
   std::vector<MaterialSpec> specs;
   for (const auto& entry : entries) {
     entry.expect_keys({"name", "region", "hydraulic_conductivity", "porosity", "specific_storage",
-                       "bulk_density", "foc", "dispersivity", "immobile"});
+                       "bulk_density", "foc", "dispersivity", "immobile", "convertible",
+                       "specific_yield"});
     MaterialSpec spec;
     spec.name = entry.string("name");
     for (const auto& other : specs)
@@ -58,6 +59,10 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
             .error(fmt::format("mobile + immobile porosity = {} exceeds 1",
                                spec.porosity + spec.immobile_porosity));
     }
+    if (const auto convertible = entry.find("convertible"))
+      spec.convertible = convertible->as_bool();
+    if (entry.has("specific_yield"))
+      spec.specific_yield = entry.quantity("specific_yield", "1", Range::fraction_open_low());
     spec.where = entry.where();
     spec.key_path = entry.key_path();
     specs.push_back(std::move(spec));
@@ -105,6 +110,10 @@ Materials::Materials(const Grid& grid, const std::vector<MaterialSpec>& specs,
   for (const auto& spec : specs) {
     dispersivity_.push_back(spec.dispersivity);
     immobile_.push_back({spec.immobile_porosity, spec.exchange_rate});
+    convertible_.push_back(spec.convertible);
+    specific_yield_.push_back(spec.specific_yield);
+    where_.push_back(spec.where);
+    key_path_.push_back(spec.key_path);
   }
   for (int m = 0; m < static_cast<int>(specs.size()); ++m) {
     const auto& spec = specs[m];

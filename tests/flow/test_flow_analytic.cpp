@@ -310,5 +310,57 @@ observations:
               max_over_ranks(worst), closure);
 }
 
+TEST(FlowDefaults, BoomerAmgWhereAvailableClosesBudgetAndMatchesTightGamg) {
+  // Layered, anisotropic 3-D case with thin cells (20:1), a well and recharge: the default
+  // solver's heads against CG + GAMG at rtol 1e-14 (a peer solution), and its budget closure.
+  const std::string text = R"(
+grid: {size: [400, 300, 20], cells: [40, 30, 20]}
+materials:
+  - {name: sand, region: all, hydraulic_conductivity: [20, 20, 2], porosity: 0.3}
+  - {name: silt, region: {box: {min: [0, 0, 6], max: [400, 300, 9]}}, hydraulic_conductivity: [0.05, 0.05, 0.005], porosity: 0.4}
+  - {name: gravel, region: {box: {min: [100, 50, 12], max: [300, 200, 16]}}, hydraulic_conductivity: 300, porosity: 0.25}
+flow:
+  type: steady
+  boundaries:
+    - {face: xmin, type: head, head: 30}
+    - {face: xmax, type: general_head, head: 27, conductance: 0.5}
+    - {face: zmax, type: flux, flux: "300 mm/yr"}
+  wells:
+    - {name: PW, position: [205, 155], screen: [2, 10], rate: -300}
+)";
+  const Deck deck = read_deck_text(text, "defaults.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  flow.solve_steady(0.0, 0.0);
+  PC pc;
+  TF_PETSC_CHECK(KSPGetPC(flow.ksp(), &pc));
+  PetscBool is_hypre = PETSC_FALSE;
+  TF_PETSC_CHECK(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCHYPRE, &is_hypre));
+#ifdef PETSC_HAVE_HYPRE
+  EXPECT_TRUE(is_hypre) << "BoomerAMG is the default where PETSc has hypre";
+#else
+  EXPECT_FALSE(is_hypre);
+#endif
+  const double closure = flow.budget().relative_closure;
+  EXPECT_LT(closure, 1e-10);
+
+  TF_PETSC_CHECK(PetscOptionsSetValue(nullptr, "-flow_pc_type", "gamg"));
+  TF_PETSC_CHECK(PetscOptionsSetValue(nullptr, "-flow_ksp_rtol", "1e-14"));
+  FlowSolver reference(model.grid, model.materials, model.flow);
+  TF_PETSC_CHECK(PetscOptionsClearValue(nullptr, "-flow_pc_type"));
+  TF_PETSC_CHECK(PetscOptionsClearValue(nullptr, "-flow_ksp_rtol"));
+  reference.solve_steady(0.0, 0.0);
+  VecHandle difference;
+  TF_PETSC_CHECK(VecDuplicate(flow.head(), difference.out()));
+  TF_PETSC_CHECK(VecWAXPY(difference, -1.0, reference.head(), flow.head()));
+  PetscReal max_difference = 0.0;
+  TF_PETSC_CHECK(VecNorm(difference, NORM_INFINITY, &max_difference));
+  EXPECT_LT(max_difference, 1e-7) << "[m] against CG + GAMG at rtol 1e-14";
+  PetscPrintf(PETSC_COMM_WORLD,
+              "default flow solver: %d iterations, closure %.2e, max head difference to "
+              "tight GAMG %.2e m\n",
+              flow.stats().iterations, closure, static_cast<double>(max_difference));
+}
+
 } // namespace
 } // namespace terrafate

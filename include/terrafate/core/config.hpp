@@ -166,16 +166,48 @@ struct Box {
   }
 };
 
-/// A region of the grid: everything, or a box.
-struct Region {
-  bool all = true;
-  Box box;
-  SourceLocation where;
-  std::string key_path;
-  bool contains(const std::array<double, 3>& point) const { return all || box.contains(point); }
+/// A simple polygon in x-y [m] (vertices in order, closed implicitly).
+struct Polygon {
+  std::vector<std::array<double, 2>> vertices;
+  /// Even-odd rule (crossings of a ray towards +x); a point on a vertical or horizontal edge
+  /// belongs to the side with the larger coordinate, so that cells sharing an edge are counted
+  /// once.
+  bool contains(double x, double y) const {
+    bool inside = false;
+    const std::size_t n = vertices.size();
+    for (std::size_t a = 0, b = n - 1; a < n; b = a++) {
+      const auto& p = vertices[a];
+      const auto& q = vertices[b];
+      if ((p[1] > y) != (q[1] > y)) {
+        const double crossing = p[0] + (y - p[1]) * (q[0] - p[0]) / (q[1] - p[1]);
+        if (x < crossing) inside = !inside;
+      }
+    }
+    return inside;
+  }
 };
 
-/// Reads `all` or `{box: {min: [x, y, z], max: [x, y, z]}}`.
+/// A region of the grid: everything, a box, or a polygon in x-y with a z range.
+struct Region {
+  bool all = true;
+  /// The box; for a polygon, its bounding box with the z range.
+  Box box;
+  /// Set for `{polygon: [[x, y], ...], z: [zmin, zmax]}`.
+  std::optional<Polygon> polygon;
+  SourceLocation where;
+  std::string key_path;
+  bool contains(const std::array<double, 3>& point) const {
+    if (all) return true;
+    if (!box.contains(point)) return false;
+    return !polygon || polygon->contains(point[0], point[1]);
+  }
+};
+
+/// Reads a list of at least 3 [x, y] vertices [m] enclosing a non-zero area.
+Polygon read_polygon(const ConfigNode& node);
+
+/// Reads `all`, `{box: {min: [x, y, z], max: [x, y, z]}}` or
+/// `{polygon: [[x, y], ...], z: [zmin, zmax]}` (z optional: all elevations).
 Region read_region(const ConfigNode& node);
 
 } // namespace terrafate

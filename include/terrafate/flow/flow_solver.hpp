@@ -1,10 +1,22 @@
 #pragma once
-// Saturated (confined) groundwater flow on the DMDA grid: cell-centred finite volumes with
-// two-point fluxes and harmonic-mean face conductances, steady or backward-Euler transient.
-//   sum_faces T_f (h_c - h_n) + sum_boundaries C_b (h_c - h_b) + Ss V (h_c - h_c^old)/dt = Q_c
-// The linear solver is a PETSc KSP with options prefix "flow_" (CG + GAMG by default).
+// Groundwater flow on the DMDA grid: cell-centred finite volumes with two-point fluxes and
+// harmonic-mean face conductances, steady or backward-Euler transient.
+//   sum_faces T_f w_f (h_c - h_n) + sum_boundaries C_b w_b (h_c - h_b)
+//     + Ss V (h_c - h_c^old)/dt + Sy V (S(h_c) - S(h_c^old))/dt = Q_c
+// Confined cells have w = 1 and S = 1: the system is linear. Convertible (water-table) cells have
+// a saturated fraction S(h) = (h - bottom) / (top - bottom), smoothed quadratically near 0 and 1,
+// weighting the horizontal faces (w, the mean or upstream S of the two cells; vertical faces keep
+// the full conductance, as MODFLOW 6 does); dry cells stay in the system (a small floor on w) and
+// the nonlinear system is solved by Newton's method (PETSc SNES, options prefix "flow_").
+// The linear solver is a PETSc KSP with options prefix "flow_" (CG + BoomerAMG where PETSc has
+// hypre, CG + GAMG otherwise).
 #include <string>
 #include <vector>
+
+#include <exception>
+#include <functional>
+
+#include <petscsnes.h>
 
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/state_record.hpp"
@@ -44,7 +56,11 @@ struct FlowSolveStats {
   double solve_seconds = 0.0;
   long solves = 0;           ///< solves so far
   long total_iterations = 0; ///< iterations summed over all solves
+  int newton_iterations = 0; ///< Newton iterations of the last solve (0: linear flow)
+  long total_newton_iterations = 0;
 };
+
+using SnesHandle = PetscHandle<SNES, SNESDestroy>;
 
 class FlowSolver {
 public:
@@ -91,24 +107,77 @@ public:
   /// their shares of the rate.
   double well_head(std::size_t w) const;
 
+  /// Whether some cell is convertible (water-table flow, solved by Newton's method).
+  bool unconfined() const { return unconfined_; }
+  /// [-] saturated fraction of each owned cell for the current head, x fastest: 1 for confined
+  /// cells, S(h) in [0, 1] for convertible ones (0: dry), 0 for inactive cells (grid.idomain).
+  /// Transport's water volume is this times the cell's pore volume.
+  std::vector<double> saturated_fraction() const;
+  /// [m] saturated thickness of each owned cell, x fastest (fraction times cell height).
+  std::vector<double> saturated_thickness() const;
+
 private:
   struct BoundaryCell {
     int i, j, k;
-    double coefficient; ///< conductance [m2/d] (head, general_head) or inflow [m3/d] (flux)
+    /// conductance [m2/d] (head, general_head, river, drain) or inflow [m3/d] (flux)
+    double coefficient;
+    double level;  ///< [m] head, stage or drain elevation
+    double bottom; ///< [m] river bed bottom (-inf otherwise)
   };
   struct WellCell {
     int i, j, k;
     double fraction; ///< share of the well's rate taken from this cell
   };
 
-  /// With -flow_pc_type hypre: BoomerAMG settings for 3-D unless given on the command line.
+  /// With BoomerAMG (the default where PETSc has hypre, or -flow_pc_type hypre): settings for 3-D
+  /// unless given on the command line.
   static void set_boomeramg_defaults();
+  /// A cell's saturated fraction and its derivative by the head [1/m].
+  struct Saturation {
+    double value = 1.0;
+    double derivative = 0.0;
+  };
+  /// Saturation of a cell of layer `k` (unsmoothed floor-free value, for storage and output).
+  Saturation cell_saturation(bool convertible, int k, double head) const;
+  /// Weight w of a horizontal face's conductance between cells a and b (same layer), with its
+  /// derivatives by h_a and h_b; 1 when neither is convertible.
+  struct FaceWeight {
+    double value = 1.0;
+    double by_a = 0.0;
+    double by_b = 0.0;
+  };
+  FaceWeight face_weight(bool convertible_a, double head_a, bool convertible_b, double head_b,
+                         int k) const;
+  /// [m3/d] inflow of boundary `b` into its cell `cell` at head `head`; `derivative` (if given)
+  /// receives d(inflow)/d(head).
+  double boundary_inflow(std::size_t b, const BoundaryCell& cell, double head,
+                         double* derivative = nullptr) const;
+  /// Whether owned cell (i, j, k) is convertible.
+  bool cell_convertible(int i, int j, int k) const {
+    return unconfined_ && convertible_owned_[static_cast<std::size_t>(grid_.owned_index(i, j, k))];
+  }
+  /// Ghosted 1/0 flags of the grid's DMDA from a per-owned-cell predicate.
+  VecHandle ghosted_flags(const std::function<bool(int, int, int)>& flag) const;
+  /// Newton's method for water-table flow over a step `dt` [d] (0: steady).
+  void solve_newton(double dt);
+  /// Residual (net outflow [m3/d] of each cell) into `residual` and/or its Jacobian into
+  /// `jacobian` at head `head`.
+  void evaluate_newton(Vec head, Vec residual, Mat jacobian);
+  static PetscErrorCode newton_residual(SNES snes, Vec head, Vec residual, void* context);
+  static PetscErrorCode newton_jacobian(SNES snes, Vec head, Mat jacobian, Mat preconditioner,
+                                        void* context);
+  static PetscErrorCode newton_converged(SNES snes, PetscInt iteration, PetscReal x_norm,
+                                         PetscReal step_norm, PetscReal residual_norm,
+                                         SNESConvergedReason* reason, void* context);
   /// Factor on a flux boundary cell's inflow in the current stress period (caps).
   double flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const;
   void assemble_operator(double dt);
   void assemble_rhs(double period_begin, double period_end, double dt);
   void solve(double dt);
   void compute_budget(double period_begin, double period_end, double dt);
+  /// With the default tolerance: continues the linear solve while the budget closes worse than
+  /// the target (see kBudgetClosureTarget).
+  void close_budget(double period_begin, double period_end, double dt);
   /// Ghosted head (local vector of the grid's DMDA) for face terms.
   VecHandle ghosted_head() const;
 
@@ -129,6 +198,26 @@ private:
   double period_begin_ = 0.0, period_end_ = 0.0; ///< [d] stress period of the last solve
   FlowBudget budget_;
   FlowSolveStats stats_;
+
+  // Water-table flow.
+  bool unconfined_ = false;
+  /// Solved by Newton's method: water-table cells, rivers or drains make the system nonlinear.
+  bool newton_ = false;
+  std::vector<char> convertible_owned_; ///< per owned cell
+  std::vector<double> specific_yield_;  ///< [-] per owned cell (0 where not convertible)
+  VecHandle convertible_local_;         ///< ghosted 1/0 flags
+  /// Ghosted 1/0 flags of active cells (grid.idomain), when the grid has inactive cells.
+  VecHandle active_local_;
+  SnesHandle snes_;
+  MatHandle jacobian_;
+  VecHandle residual_;
+  double newton_dt_ = 0.0;            ///< [d] step of the current Newton solve (0: steady)
+  double newton_period_begin_ = 0.0;  ///< [d]
+  double newton_period_end_ = 0.0;    ///< [d]
+  double gross_flow_ = 0.0;           ///< [m3/d] sum of |external and storage flows|
+  double roundoff_flow_ = 0.0;        ///< [m3/d] round-off level of the residual's 2-norm
+  bool head_given_ = false;           ///< set_uniform_head or load_state was called
+  std::exception_ptr callback_error_; ///< an exception caught inside a SNES callback
 };
 
 } // namespace terrafate

@@ -20,16 +20,33 @@ inline bool face_is_upper(Face face) {
   return static_cast<int>(face) % 2 == 1;
 }
 
+/// One cell of a cell-list boundary (global indices).
+struct BoundarySite {
+  int i = 0, j = 0, k = 0;
+  /// [m2/d] conductance (general_head, river, drain) or [m3/d] inflow (flux).
+  double coefficient = 0.0;
+  double level = 0.0; ///< [m] head (general_head), stage (river) or drain elevation (drain)
+  double bottom = -std::numeric_limits<double>::infinity(); ///< [m] river bed bottom
+};
+
 struct FlowBoundary {
-  enum class Type { head, flux, general_head };
-  Face face = Face::xmin;
+  /// river: inflow C (stage - h) while h > bottom, C (stage - bottom) below (the aquifer
+  /// disconnects from the river); drain: outflow C (h - elevation) while h > elevation, else 0.
+  enum class Type { head, flux, general_head, river, drain };
+  /// A whole grid face (`face:`), or a list of cells (`cells:`, `polygon:`, `polyline:`).
+  enum class Form { face, cells, polygon, polyline };
+  Face face = Face::xmin; ///< for the cell forms: zmax (their flow enters through the top)
+  Form form = Form::face;
   Type type = Type::head;
   double head = 0.0;        ///< [m] prescribed head (head, general_head)
   double flux = 0.0;        ///< [m/d] specific flux into the domain (flux)
   double conductance = 0.0; ///< [1/d] conductance per unit face area (general_head)
-  std::string label;        ///< budget component name, e.g. "head:xmin"
+  /// The cells of a cell form, with their conductances and levels (every rank holds all).
+  std::vector<BoundarySite> sites;
+  std::string label; ///< budget component name, e.g. "head:xmin", "river:creek"
   SourceLocation where;
 };
+const char* boundary_type_name(FlowBoundary::Type type);
 
 /// A well whose screen spans [screen_bottom, screen_top] at (x, y).
 struct Well {
@@ -59,8 +76,18 @@ struct RechargeCap {
   }
 };
 
+/// How the saturated fraction of a face between two water-table cells is formed.
+enum class SaturationWeighting {
+  mean,    ///< the mean of the two cells' saturated fractions (second order; flat layer bottoms)
+  upstream ///< the fraction of the cell with the higher head (MODFLOW 6 NPF Newton)
+};
+
 struct FlowSpec {
   bool transient = false;
+  /// `flow.water_table`: every cell is convertible (otherwise only the materials that say so).
+  bool water_table = false;
+  /// `flow.saturation_weighting` of horizontal faces between convertible cells.
+  SaturationWeighting saturation_weighting = SaturationWeighting::mean;
   /// [m] initial head for transient flow.
   double initial_head = 0.0;
   /// Transient flow starts from the steady state of the first period instead of initial_head.

@@ -15,9 +15,14 @@ namespace terrafate {
 struct GridSpec {
   std::array<double, 3> origin{};              ///< [m] lowest corner
   std::array<std::vector<double>, 3> widths{}; ///< [m] cell widths along x, y, z
+  /// `grid.idomain`: a cell is active when its centre lies in one of `active` (or `active` is
+  /// empty) and in none of `inactive`.
+  std::vector<Region> active;
+  std::vector<Region> inactive;
 };
 
-/// Reads `grid:` (origin; size + cells, or spacing: {x: [...], y: [...], z: [...]}).
+/// Reads `grid:` (origin; size + cells, or spacing: {x: [...], y: [...], z: [...]}; idomain:
+/// {active: [region, ...], inactive: [region, ...]}).
 GridSpec read_grid_spec(const ConfigNode& node);
 
 class Grid {
@@ -78,8 +83,18 @@ public:
   double lower(int axis) const { return nodes_[axis].front(); }
   double upper(int axis) const { return nodes_[axis].back(); }
 
-  /// Throws InputError (at the region's key and line) when `region` is a box that contains no
-  /// cell centre.
+  /// Whether owned cell (i, j, k) is active (`grid.idomain`); inactive cells take no part in
+  /// flow (no flow through their faces, head 0).
+  bool active(int i, int j, int k) const {
+    return active_.empty() || active_[static_cast<std::size_t>(owned_index(i, j, k))];
+  }
+  /// Whether the grid has inactive cells.
+  bool has_inactive() const { return !active_.empty(); }
+  /// Collective: the number of active cells.
+  long active_cells() const;
+
+  /// Throws InputError (at the region's key and line) when `region` (a box or a polygon)
+  /// contains no cell centre.
   void require_cells_in(const Region& region) const;
 
 private:
@@ -91,6 +106,7 @@ private:
   std::array<int, 3> owned_begin_{};
   std::array<int, 3> owned_count_{};
   std::array<std::vector<PetscInt>, 3> ownership_; ///< cells per rank along each axis
+  std::vector<char> active_; ///< per owned cell; empty when every cell is active
 };
 
 } // namespace terrafate

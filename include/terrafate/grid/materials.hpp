@@ -37,6 +37,10 @@ struct MaterialSpec {
   std::array<double, 3> dispersivity{};
   double immobile_porosity = 0.0; ///< [-] dual domain: immobile pore space (0: none)
   double exchange_rate = 0.0;     ///< [1/d] first-order mobile-immobile mass transfer
+  /// Water-table (unconfined) cells: the saturated thickness follows the head.
+  bool convertible = false;
+  /// [-] drainable porosity of a convertible cell (transient water-table flow), when given.
+  std::optional<double> specific_yield;
   SourceLocation where;
   std::string key_path;
 };
@@ -88,6 +92,17 @@ public:
   }
   /// Index into the spec list of the material of owned cell `n`.
   int material_of(long n) const { return material_[n]; }
+  /// Whether owned cell `n`'s material is convertible (`materials[].convertible`).
+  bool convertible(long n) const { return convertible_[static_cast<std::size_t>(material_[n])]; }
+  /// [-] specific yield of owned cell `n`'s material, when given.
+  std::optional<double> specific_yield(long n) const {
+    return specific_yield_[static_cast<std::size_t>(material_[n])];
+  }
+  /// Where material `m` is defined in the deck (for errors about it).
+  const SourceLocation& material_where(int m) const { return where_[static_cast<std::size_t>(m)]; }
+  const std::string& material_key_path(int m) const {
+    return key_path_[static_cast<std::size_t>(m)];
+  }
 
   /// Collective: gives the cells whose centres lie in `region` an isotropic conductivity [m/d]
   /// and/or a porosity [-] (an installed structure: a reactive barrier, a cut-off wall); the
@@ -112,6 +127,10 @@ private:
   std::vector<std::array<double, 3>> dispersivity_; ///< per material
   std::vector<std::array<double, 2>> immobile_;     ///< per material: porosity, exchange rate
   std::vector<int> material_;
+  std::vector<bool> convertible_;                     ///< per material
+  std::vector<std::optional<double>> specific_yield_; ///< per material [-]
+  std::vector<SourceLocation> where_;                 ///< per material
+  std::vector<std::string> key_path_;                 ///< per material
 };
 
 } // namespace terrafate

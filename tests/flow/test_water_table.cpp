@@ -1,0 +1,206 @@
+// Water-table (unconfined) flow, solved by Newton's method: 1-D Dupuit flow with recharge
+// against the analytic parabola in h^2, and a water table falling through a layer bottom under a
+// pumping well switched on and off. Runs at 1 and 2 ranks; each rank checks the cells it owns.
+#include <cmath>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "terrafate/app/deck.hpp"
+#include "terrafate/app/simulation.hpp"
+#include "terrafate/flow/flow_solver.hpp"
+
+namespace terrafate {
+namespace {
+
+double max_over_ranks(double value) {
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
+  return value;
+}
+double min_over_ranks(double value) {
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MIN, PETSC_COMM_WORLD);
+  return value;
+}
+
+template <typename F> void for_owned_heads(const Grid& grid, Vec head, F&& visit) {
+  DmdaArrayRead<const PetscScalar***> h(grid.dm(), head);
+  for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+        visit(i, j, k, h.get()[k][j][i]);
+}
+
+struct DupuitResult {
+  double error = 0.0;   ///< [m] max |h - analytic| over the cell centres
+  double closure = 0.0; ///< budget closure
+  int newton = 0;       ///< Newton iterations
+};
+
+/// Unconfined flow between fixed heads 10 m (x = 0) and 5 m (x = 1000 m) on a flat base at 0 m,
+/// K = 50 m/d, recharge W = 0.5 mm/d; the cell top (20 m) stays above the water table.
+/// `by_material`: the material is convertible (materials[].convertible) instead of
+/// flow.water_table.
+DupuitResult dupuit(int cells, const char* weighting, bool by_material) {
+  const std::string text = fmt::format(R"(
+grid: {{size: [1000, 10, 20], cells: [{}, 1, 1]}}
+materials:
+  - {{name: aquifer, region: all, hydraulic_conductivity: 50, porosity: 0.3{}}}
+flow:
+  type: steady
+  water_table: {}
+  saturation_weighting: {}
+  boundaries:
+    - {{face: xmin, type: head, head: 10}}
+    - {{face: xmax, type: head, head: 5}}
+    - {{face: zmax, type: flux, flux: "0.5 mm/d"}}
+)",
+                                       cells, by_material ? ", convertible: true" : "",
+                                       by_material ? "false" : "true", weighting);
+  const Deck deck = read_deck_text(text, "dupuit.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  EXPECT_TRUE(flow.unconfined());
+  flow.solve_steady(0.0, 0.0);
+  const double length = 1000.0, conductivity = 50.0, recharge = 5.0e-4, h0 = 10.0, hl = 5.0;
+  DupuitResult result;
+  const auto thickness = flow.saturated_thickness();
+  double thickness_error = 0.0;
+  for_owned_heads(model.grid, flow.head(), [&](int i, int j, int k, double h) {
+    const double x = model.grid.center(0, i);
+    const double exact = std::sqrt(h0 * h0 + (hl * hl - h0 * h0) * x / length +
+                                   recharge / conductivity * x * (length - x));
+    result.error = std::max(result.error, std::abs(h - exact));
+    // Saturated thickness above the base at 0 m is the head.
+    thickness_error = std::max(
+        thickness_error,
+        std::abs(thickness[static_cast<std::size_t>(model.grid.owned_index(i, j, k))] - h));
+  });
+  EXPECT_LT(max_over_ranks(thickness_error), 1e-12);
+  result.error = max_over_ranks(result.error);
+  result.closure = flow.budget().relative_closure;
+  result.newton = flow.stats().newton_iterations;
+  return result;
+}
+
+TEST(WaterTable, DupuitWithRechargeIsSecondOrder) {
+  const DupuitResult coarse = dupuit(50, "mean", false);
+  const DupuitResult medium = dupuit(100, "mean", false);
+  const DupuitResult fine = dupuit(200, "mean", false);
+  const double drop = 5.0;
+  EXPECT_LT(medium.error, 0.005 * drop) << "100 cells";
+  for (const auto& r : {coarse, medium, fine})
+    EXPECT_LT(r.closure, 1e-10);
+  const double order_1 = std::log2(coarse.error / medium.error);
+  const double order_2 = std::log2(medium.error / fine.error);
+  EXPECT_NEAR(order_1, 2.0, 0.15);
+  EXPECT_NEAR(order_2, 2.0, 0.15);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "Dupuit (mean weighting): max error %.3e / %.3e / %.3e m on 50/100/200 cells "
+              "(%.4f %% of the drop at 100), orders %.3f %.3f, Newton iterations %d %d %d, "
+              "closure %.1e\n",
+              coarse.error, medium.error, fine.error, 100.0 * medium.error / drop, order_1, order_2,
+              coarse.newton, medium.newton, fine.newton, medium.closure);
+}
+
+TEST(WaterTable, DupuitUpstreamWeightingIsFirstOrder) {
+  // MODFLOW 6's upstream-weighted saturation: first order in the cell size, as expected of an
+  // upwind transmissivity (the error halves with the cell size).
+  const DupuitResult coarse = dupuit(50, "upstream", true);
+  const DupuitResult medium = dupuit(100, "upstream", true);
+  const DupuitResult fine = dupuit(200, "upstream", true);
+  const double drop = 5.0;
+  EXPECT_LT(medium.error, 0.005 * drop) << "100 cells";
+  for (const auto& r : {coarse, medium, fine})
+    EXPECT_LT(r.closure, 1e-10);
+  const double order_1 = std::log2(coarse.error / medium.error);
+  const double order_2 = std::log2(medium.error / fine.error);
+  EXPECT_NEAR(order_1, 1.0, 0.3);
+  EXPECT_NEAR(order_2, 1.0, 0.3);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "Dupuit (upstream weighting): max error %.3e / %.3e / %.3e m on 50/100/200 cells "
+              "(%.4f %% of the drop at 100), orders %.3f %.3f, Newton iterations %d %d %d\n",
+              coarse.error, medium.error, fine.error, 100.0 * medium.error / drop, order_1, order_2,
+              coarse.newton, medium.newton, fine.newton);
+}
+
+TEST(WaterTable, WellDriesAndRewetsTheUpperLayer) {
+  // Two layers (0-5 m, 5-10 m), all convertible, water table at 6 m held on the four sides. A
+  // well screened in the lower layer pumps 300 m3/d for 10 d and stops: the upper layer dries
+  // around it and rewets. Every step must converge and close the budget; after 400 d the heads
+  // are back at the static 6 m (the exact steady state without the well).
+  // Closure: |in - out| / mean(in, out) while pumping, |in - out| / 300 m3/d after.
+  for (const char* weighting : {"mean", "upstream"}) {
+    const std::string text = fmt::format(R"(
+grid: {{size: [210, 210, 10], cells: [21, 21, 2]}}
+materials:
+  - {{name: aquifer, region: all, hydraulic_conductivity: [10, 10, 1], porosity: 0.3, specific_storage: 1.0e-5, specific_yield: 0.2}}
+flow:
+  type: transient
+  initial_head: 6
+  water_table: true
+  saturation_weighting: {}
+  boundaries:
+    - {{face: xmin, type: head, head: 6}}
+    - {{face: xmax, type: head, head: 6}}
+    - {{face: ymin, type: head, head: 6}}
+    - {{face: ymax, type: head, head: 6}}
+  wells:
+    - {{name: PW, position: [105, 105], screen: [0, 5], rate: -300, end: 10}}
+time: {{end: 400, max_step: 5}}
+)",
+                                         weighting);
+    const Deck deck = read_deck_text(text, "rewet.yaml");
+    const Model model(PETSC_COMM_WORLD, deck);
+    FlowSolver flow(model.grid, model.materials, model.flow);
+    flow.set_uniform_head(6.0);
+    double t = 0.0, dt = 0.01, worst_closure = 0.0, lowest_upper = 1e300;
+    int steps = 0, max_newton = 0;
+    bool dried = false;
+    while (t < 400.0 - 1e-9) {
+      const double period_end = t < 10.0 - 1e-9 ? 10.0 : 400.0;
+      const double step = std::min(dt, period_end - t);
+      const double period_begin = period_end == 10.0 ? 0.0 : 10.0;
+      flow.advance(period_begin, period_end, step);
+      t += step;
+      ++steps;
+      // Relative closure while the well pumps; afterwards the flows fade towards zero, so the
+      // imbalance is measured against the pumping rate.
+      const auto& budget = flow.budget();
+      const double imbalance = std::abs(budget.total_inflow - budget.total_outflow);
+      worst_closure =
+          std::max(worst_closure, t <= 10.0 + 1e-9 ? budget.relative_closure : imbalance / 300.0);
+      max_newton = std::max(max_newton, flow.stats().newton_iterations);
+      const auto fraction = flow.saturated_fraction();
+      double upper_min = 1e300, fraction_min = 1.0;
+      for_owned_heads(model.grid, flow.head(), [&](int i, int j, int k, double h) {
+        if (k != 1) return;
+        upper_min = std::min(upper_min, h);
+        fraction_min = std::min(
+            fraction_min, fraction[static_cast<std::size_t>(model.grid.owned_index(i, j, k))]);
+      });
+      upper_min = min_over_ranks(upper_min);
+      fraction_min = min_over_ranks(fraction_min);
+      lowest_upper = std::min(lowest_upper, upper_min);
+      if (fraction_min == 0.0) dried = true;
+      dt = std::min(dt * 1.3, 5.0);
+    }
+    EXPECT_TRUE(dried) << "the upper layer's cells at the well must dry";
+    EXPECT_LT(lowest_upper, 5.0) << "the water table must fall below the layer bottom";
+    EXPECT_LT(worst_closure, 1e-8);
+    double recovery = 0.0;
+    for_owned_heads(model.grid, flow.head(), [&](int, int, int, double h) {
+      recovery = std::max(recovery, std::abs(h - 6.0));
+    });
+    recovery = max_over_ranks(recovery);
+    EXPECT_LT(recovery, 1e-3) << "[m] heads back at the static 6 m";
+    PetscPrintf(PETSC_COMM_WORLD,
+                "well dries the upper layer (%s): %d steps, lowest upper-layer head %.3f m, "
+                "max Newton iterations %d, total %ld, worst closure %.2e, |h - 6| after 400 d "
+                "%.2e m\n",
+                weighting, steps, lowest_upper, max_newton, flow.stats().total_newton_iterations,
+                worst_closure, recovery);
+  }
+}
+
+} // namespace
+} // namespace terrafate
