@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "terrafate/app/deck.hpp"
-#include "terrafate/app/simulation.hpp"
+#include "terrafate/run/deck.hpp"
+#include "terrafate/run/simulation.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 
 namespace terrafate {
