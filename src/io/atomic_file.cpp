@@ -1,26 +1,106 @@
 #include "terrafate/io/atomic_file.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <stdexcept>
+#include <random>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "terrafate/core/errors.hpp"
 
 namespace terrafate::io {
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {
-  std::filesystem::path partial = path;
-  partial += ".partial";
-  {
-    std::ofstream stream(partial, std::ios::binary | std::ios::trunc);
-    if (!stream)
-      throw std::runtime_error("cannot write " + partial.string() + ": " + std::strerror(errno));
-    stream.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    stream.flush();
-    if (!stream) throw std::runtime_error("write failed for " + partial.string());
+namespace {
+/// The system's reason for errno `code`, spelled out for a full disk.
+std::string reason(int code) {
+  if (code == ENOSPC) return "no space left on device";
+  if (code == EDQUOT) return "disk quota exceeded (no space left for this user)";
+  return std::strerror(code);
+}
+
+/// Creates "<final>.partial.XXXXXX" exclusively (mode 0666 less the umask, as an ordinary
+/// output file); returns its descriptor, `path` set to its name.
+int open_fresh_partial(const std::filesystem::path& final_path, std::filesystem::path& path) {
+  static constexpr char kLetters[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::random_device entropy;
+  int code = EEXIST;
+  for (int attempt = 0; attempt < 100 && code == EEXIST; ++attempt) {
+    std::string name = final_path.string() + ".partial.";
+    for (int c = 0; c < 6; ++c)
+      name += kLetters[entropy() % (sizeof kLetters - 1)];
+    // O_EXCL with O_CREAT fails on any existing name, a link included; O_NOFOLLOW says so twice.
+    const int fd = open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      path = name;
+      return fd;
+    }
+    code = errno;
   }
-  std::error_code ec;
-  std::filesystem::rename(partial, path, ec);
-  if (ec) throw std::runtime_error("cannot rename " + partial.string() + ": " + ec.message());
+  throw IoError(fmt::format("cannot create a file in {}: {}", final_path.parent_path().string(),
+                            reason(code)));
+}
+} // namespace
+
+std::filesystem::path create_fresh_partial(const std::filesystem::path& final_path) {
+  std::filesystem::path path;
+  const int fd = open_fresh_partial(final_path, path);
+  if (close(fd) != 0) {
+    const int code = errno;
+    throw IoError(fmt::format("cannot create {}: {}", path.string(), reason(code)));
+  }
+  return path;
+}
+
+void rename_into_place(const std::filesystem::path& partial,
+                       const std::filesystem::path& final_path) {
+  if (std::rename(partial.c_str(), final_path.c_str()) != 0) {
+    const int code = errno;
+    throw IoError(fmt::format("cannot rename {} to {}: {}", partial.string(), final_path.string(),
+                              reason(code)));
+  }
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {
+  std::filesystem::path partial;
+  const int fd = open_fresh_partial(path, partial);
+  std::size_t written = 0;
+  int code = 0;
+  while (written < contents.size()) {
+    const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      code = n < 0 ? errno : EIO;
+      break;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (close(fd) != 0 && code == 0) code = errno;
+  if (code != 0) {
+    unlink(partial.c_str());
+    throw IoError(fmt::format("cannot write {} ({} bytes): {}", path.string(), contents.size(),
+                              reason(code)));
+  }
+  try {
+    rename_into_place(partial, path);
+  } catch (const IoError&) {
+    unlink(partial.c_str());
+    throw;
+  }
+}
+
+std::string broadcast_text(MPI_Comm comm, const std::string& text) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  unsigned long long size = text.size();
+  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
+  std::string result = rank == 0 ? text : std::string(size, '\0');
+  MPI_Bcast(result.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
+  return result;
 }
 
 } // namespace terrafate::io
