@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -65,32 +66,73 @@ void rename_into_place(const std::filesystem::path& partial,
   }
 }
 
+namespace {
+/// Writes all of `data` to `fd`; returns 0 or the errno of the failure.
+int write_all(int fd, const char* data, std::size_t size) {
+  std::size_t written = 0;
+  while (written < size) {
+    const ssize_t n = write(fd, data + written, size - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    written += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+/// Closes `fd`; when `code` (or the close) reports a failure, removes `partial` and throws
+/// IoError naming `path` and the bytes that were to be written.
+void finish_partial(int fd, int code, const std::filesystem::path& partial,
+                    const std::filesystem::path& path, std::size_t bytes) {
+  if (close(fd) != 0 && code == 0) code = errno;
+  if (code == 0) return;
+  unlink(partial.c_str());
+  throw IoError(fmt::format("cannot write {} ({} bytes): {}", path.string(), bytes, reason(code)));
+}
+} // namespace
+
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {
   std::filesystem::path partial;
   const int fd = open_fresh_partial(path, partial);
-  std::size_t written = 0;
-  int code = 0;
-  while (written < contents.size()) {
-    const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      code = n < 0 ? errno : EIO;
-      break;
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (close(fd) != 0 && code == 0) code = errno;
-  if (code != 0) {
-    unlink(partial.c_str());
-    throw IoError(fmt::format("cannot write {} ({} bytes): {}", path.string(), contents.size(),
-                              reason(code)));
-  }
+  finish_partial(fd, write_all(fd, contents.data(), contents.size()), partial, path,
+                 contents.size());
   try {
     rename_into_place(partial, path);
   } catch (const IoError&) {
     unlink(partial.c_str());
     throw;
   }
+}
+
+std::filesystem::path copy_to_fresh_partial(const std::filesystem::path& source,
+                                            const std::filesystem::path& final_path) {
+  const int in = open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) {
+    const int code = errno;
+    throw IoError(fmt::format("cannot read {}: {}", source.string(), reason(code)));
+  }
+  std::filesystem::path partial;
+  int out = -1;
+  try {
+    out = open_fresh_partial(final_path, partial);
+  } catch (const IoError&) {
+    close(in);
+    throw;
+  }
+  std::vector<char> buffer(1 << 20);
+  std::size_t copied = 0;
+  int code = 0;
+  for (;;) {
+    const ssize_t n = read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) code = errno;
+    if (n <= 0) break;
+    code = write_all(out, buffer.data(), static_cast<std::size_t>(n));
+    if (code != 0) break;
+    copied += static_cast<std::size_t>(n);
+  }
+  close(in);
+  finish_partial(out, code, partial, final_path, copied);
+  return partial;
 }
 
 std::string broadcast_text(MPI_Comm comm, const std::string& text) {

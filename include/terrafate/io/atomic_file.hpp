@@ -24,6 +24,11 @@ void rename_into_place(const std::filesystem::path& partial,
 /// write.
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
 
+/// Copies `source` into a fresh partial of `final_path` (create_fresh_partial) and returns the
+/// partial's path, for the caller to fill further and rename_into_place. Throws IoError.
+std::filesystem::path copy_to_fresh_partial(const std::filesystem::path& source,
+                                            const std::filesystem::path& final_path);
+
 /// Collective: `text` as rank 0 holds it, on every rank of `comm`.
 std::string broadcast_text(MPI_Comm comm, const std::string& text);
 
