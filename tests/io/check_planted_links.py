@@ -3,6 +3,7 @@
 
 Usage: check_planted_links.py TERRAFATE DECK WORKDIR
 
+DECK (the bad-input base deck) is run with its `hdf5: false` turned on, so results.h5 is written.
 Before `terrafate run DECK -o OUT --overwrite`, OUT holds links planted at the names terrafate
 used to write through: observations.csv.partial and results.h5.partial pointing at a victim
 file outside OUT, and budget.csv itself pointing at another victim. The run must exit 0, leave
@@ -20,6 +21,13 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     out = os.path.join(work, "out")
     os.makedirs(out)
+    with open(deck) as f:
+        text = f.read()
+    if "hdf5: false" not in text:
+        sys.exit(f"FAIL: {deck} has no 'hdf5: false' to turn on")
+    deck = os.path.join(work, "deck.yaml")
+    with open(deck, "w") as f:
+        f.write(text.replace("hdf5: false", "hdf5: true"))
     victims = {}
     for name in ("victim_partial.txt", "victim_final.txt"):
         path = os.path.join(work, name)
