@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include "terrafate/core/units.hpp"
 
@@ -230,21 +232,42 @@ int second_document_line(const std::string& text) {
   return 1;
 }
 
+/// A YAML event handler that keeps nothing: for counting documents.
+class IgnoreEvents : public YAML::EventHandler {
+public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 ConfigNode parse_text(const std::string& text, const std::string& source_name) {
   auto file = std::make_shared<const std::string>(source_name);
   require_utf8(text, source_name);
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      throw InputError("", SourceLocation{source_name, second_document_line(text), 1},
-                       "a second YAML document (after '---' or '...'): the deck must be one "
-                       "document");
-    }
-    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    YAML::Node root = YAML::Load(text);
     ConfigNode node(root, "", file);
     if (!root.IsMap())
       throw InputError("", SourceLocation{source_name, 1, 1},
                        "the deck must be a YAML mapping of sections (title:, grid:, ...)");
+    // A second document: the parser handles one more. (Not YAML::LoadAll: yaml-cpp 0.7 loops
+    // forever on some malformed texts, e.g. ",ydrz", found by tests/fuzz.)
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    IgnoreEvents ignore;
+    parser.HandleNextDocument(ignore);
+    if (parser.HandleNextDocument(ignore))
+      throw InputError("", SourceLocation{source_name, second_document_line(text), 1},
+                       "a second YAML document (after '---' or '...'): the deck must be one "
+                       "document");
     return node;
   } catch (const YAML::ParserException& e) {
     throw InputError("", SourceLocation{source_name, e.mark.line + 1, e.mark.column + 1},

@@ -37,6 +37,9 @@ TEST(DeckReader, SecondDocumentIsAnErrorAtItsMarker) {
   EXPECT_NO_THROW(parse("---\ntitle: a\n...\n"));
   EXPECT_EQ(input_error([] { parse("---\ntitle: a\n---\n"); }).where().line, 3);
   EXPECT_EQ(input_error([] { parse("title: a\n...\ntitle: b\n"); }).where().line, 2);
+  // Texts on which yaml-cpp 0.7's LoadAll never returns (found by tests/fuzz) end in an error.
+  EXPECT_THROW(parse(",ydrz"), InputError);
+  EXPECT_THROW(parse("title: a\n...\n,ydrz\n"), InputError);
 }
 
 TEST(DeckReader, InvalidUtf8IsAnErrorAtItsLine) {
