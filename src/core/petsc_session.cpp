@@ -27,15 +27,17 @@ PetscSession::PetscSession(std::vector<std::string> petsc_args,
   TF_PETSC_CHECK(PetscPushErrorHandler(PetscReturnErrorHandler, nullptr));
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank_);
   MPI_Comm_size(PETSC_COMM_WORLD, &size_);
-  // Hosts of the run: ranks sharing memory form one node; node leaders count.
-  MPI_Comm node = MPI_COMM_NULL;
-  MPI_Comm_split_type(PETSC_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int node_rank = 0;
-  MPI_Comm_rank(node, &node_rank);
-  MPI_Comm_free(&node);
-  int leader = node_rank == 0 ? 1 : 0, nodes = 1;
-  MPI_Allreduce(&leader, &nodes, 1, MPI_INT, MPI_SUM, PETSC_COMM_WORLD);
-  set_memory_nodes(nodes);
+  // The memory of the run's hosts: each host's first rank reads its MemAvailable; the sum is
+  // the same on every rank, so a refusal happens on all of them or none.
+  MPI_Comm host = MPI_COMM_NULL;
+  MPI_Comm_split_type(PETSC_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &host);
+  int host_rank = 0;
+  MPI_Comm_rank(host, &host_rank);
+  MPI_Comm_free(&host);
+  const auto local = host_rank == 0 ? available_memory_bytes() : std::optional<double>(0.0);
+  double values[2] = {local.value_or(0.0), local ? 0.0 : 1.0}, sums[2] = {0.0, 0.0};
+  MPI_Allreduce(values, sums, 2, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
+  if (sums[1] == 0.0) set_available_memory(sums[0]); // every host's figure is known
 }
 
 PetscSession::~PetscSession() {

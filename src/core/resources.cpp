@@ -13,7 +13,7 @@ constexpr double kFixedBytes = 60e6;               ///< [B] process overhead (RE
 constexpr double kFlowBytesPerCell = 805.0;        ///< [B] flow alone
 constexpr double kOneSpeciesBytesPerCell = 1137.0; ///< [B] flow and one species
 constexpr double kSpeciesBytesPerCell = 287.0;     ///< [B] each further species
-int g_memory_nodes = 1;
+std::optional<double> g_available_bytes;           ///< set by the PETSc session
 
 std::string gigabytes(double bytes) {
   return bytes >= 1e12 ? fmt::format("{:.3g} TB", bytes / 1e12)
@@ -44,8 +44,8 @@ std::optional<double> available_memory_bytes(const std::filesystem::path& meminf
   return std::nullopt;
 }
 
-void set_memory_nodes(int nodes) {
-  g_memory_nodes = nodes > 0 ? nodes : 1;
+void set_available_memory(double bytes) {
+  g_available_bytes = bytes;
 }
 
 void check_memory(double cells, std::size_t species, double available_bytes,
@@ -60,8 +60,8 @@ void check_memory(double cells, std::size_t species, double available_bytes,
 }
 
 void require_memory(double cells, std::size_t species, const ConfigNode& node) {
-  if (const auto available = available_memory_bytes())
-    check_memory(cells, species, *available * g_memory_nodes, node);
+  if (const auto available = g_available_bytes ? g_available_bytes : available_memory_bytes())
+    check_memory(cells, species, *available, node);
 }
 
 void require_step_count(double end, double max_step, const ConfigNode& node) {

@@ -24,8 +24,8 @@ inline void petsc_check(PetscErrorCode code, const char* call, const char* file,
 /// Options come from `petsc_args` (the command line) and, when given, `options_file` only:
 /// ~/.petscrc, ./.petscrc, ./petscrc (skipped with -skip_petscrc) and the PETSC_OPTIONS and
 /// PETSC_OPTIONS_YAML environment variables (removed from this process's environment before
-/// PetscInitialize reads them) would otherwise change results silently. Also tells
-/// set_memory_nodes how many hosts the run spans.
+/// PetscInitialize reads them) would otherwise change results silently. Also sets the memory
+/// available to the run (set_available_memory: MemAvailable summed over its hosts).
 class PetscSession {
 public:
   /// `petsc_args` are the PETSc options (e.g. "-flow_ksp_monitor"), program name first;

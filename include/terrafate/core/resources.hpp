@@ -21,17 +21,18 @@ double estimate_run_bytes(double cells, std::size_t species);
 std::optional<double>
 available_memory_bytes(const std::filesystem::path& meminfo = "/proc/meminfo");
 
-/// Sets the number of nodes (shared-memory hosts) the run spans, so the available memory is
-/// counted on each (the PETSc session sets it; 1 until then).
-void set_memory_nodes(int nodes);
+/// Sets the memory available to the run [B], summed over its hosts (the PETSc session sets it
+/// once, the same on every rank, so every rank takes the same decision; until then
+/// require_memory reads this host's MemAvailable).
+void set_available_memory(double bytes);
 
 /// Throws InputError located at `node` when estimate_run_bytes(cells, species) exceeds
 /// `available_bytes`; the message gives both.
 void check_memory(double cells, std::size_t species, double available_bytes,
                   const ConfigNode& node);
 
-/// check_memory against this host's MemAvailable times the nodes of the run; does nothing when
-/// /proc/meminfo cannot be read.
+/// check_memory against the memory set by set_available_memory (else this host's
+/// MemAvailable); does nothing when neither is known.
 void require_memory(double cells, std::size_t species, const ConfigNode& node);
 
 /// Most time steps a run may take (end / max_step).
