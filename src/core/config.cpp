@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include "terrafate/core/units.hpp"
 
@@ -168,14 +170,104 @@ ConfigNode::ConfigNode(YAML::Node node, std::string key_path,
     : node_(std::move(node)), key_path_(std::move(key_path)), file_(std::move(file)) {}
 
 namespace {
+/// Throws InputError at the first byte of `text` that is not well-formed UTF-8 (RFC 3629: no
+/// overlong forms, surrogates or code points above U+10FFFF).
+void require_utf8(const std::string& text, const std::string& source_name) {
+  int line = 1;
+  std::size_t i = 0;
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  while (i < text.size()) {
+    const unsigned char lead = byte(i);
+    std::size_t length = 1;
+    unsigned char low = 0x80, high = 0xBF; // bounds of the first continuation byte
+    if (lead < 0x80) {
+      if (lead == '\n') ++line;
+      ++i;
+      continue;
+    }
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      length = 0;
+    }
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const unsigned char next = byte(i + k);
+      valid = k == 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xBF;
+    }
+    if (!valid)
+      throw InputError("", SourceLocation{source_name, line, 0},
+                       fmt::format("byte 0x{:02X} at offset {} is not valid UTF-8 (the deck must "
+                                   "be UTF-8 text)",
+                                   lead, i));
+    i += length;
+  }
+}
+
+/// Line (1-based) of the marker that starts the second document of `text` ("---" at the start
+/// of a line, after one opening the first document, or "..." ending it).
+int second_document_line(const std::string& text) {
+  int line = 0, markers = 0;
+  bool content = false;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    ++line;
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view row(text.data() + start, end - start);
+    const bool marker = row.rfind("---", 0) == 0 || row.rfind("...", 0) == 0;
+    const bool blank = row.find_first_not_of(" \t\r") == std::string_view::npos ||
+                       row.front() == '#' || row.front() == '%';
+    if (marker && (content || ++markers > 1)) return line;
+    if (!marker && !blank) content = true;
+    start = end + 1;
+  }
+  return 1;
+}
+
+/// A YAML event handler that keeps nothing: for counting documents.
+class IgnoreEvents : public YAML::EventHandler {
+public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 ConfigNode parse_text(const std::string& text, const std::string& source_name) {
   auto file = std::make_shared<const std::string>(source_name);
+  require_utf8(text, source_name);
   try {
     YAML::Node root = YAML::Load(text);
     ConfigNode node(root, "", file);
     if (!root.IsMap())
       throw InputError("", SourceLocation{source_name, 1, 1},
                        "the deck must be a YAML mapping of sections (title:, grid:, ...)");
+    // A second document: the parser handles one more. (Not YAML::LoadAll: yaml-cpp 0.7 loops
+    // forever on some malformed texts, e.g. ",ydrz", found by tests/fuzz.)
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    IgnoreEvents ignore;
+    parser.HandleNextDocument(ignore);
+    if (parser.HandleNextDocument(ignore))
+      throw InputError("", SourceLocation{source_name, second_document_line(text), 1},
+                       "a second YAML document (after '---' or '...'): the deck must be one "
+                       "document");
     return node;
   } catch (const YAML::ParserException& e) {
     throw InputError("", SourceLocation{source_name, e.mark.line + 1, e.mark.column + 1},
@@ -254,7 +346,10 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
   std::map<std::string, int> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const YAML::Node key_node = it->first;
-    if (!key_node.IsScalar()) throw error("keys must be plain names");
+    if (!key_node.IsScalar())
+      throw InputError(key_path_,
+                       SourceLocation{*file_, key_node.Mark().line + 1, key_node.Mark().column + 1},
+                       "keys must be plain names, not lists or maps");
     const std::string key = key_node.Scalar();
     const SourceLocation key_where{*file_, key_node.Mark().line + 1, key_node.Mark().column + 1};
     if (++seen[key] > 1) throw InputError(child_path(key), key_where, "key given twice");
@@ -308,8 +403,14 @@ std::vector<std::string> ConfigNode::keys() const {
   }
   if (!node_.IsMap()) throw error("expected a map (key: value, ...)");
   std::vector<std::string> result;
-  for (const auto& entry : node_)
-    result.push_back(entry.first.as<std::string>());
+  for (const auto& entry : node_) {
+    if (!entry.first.IsScalar())
+      throw InputError(
+          key_path_,
+          SourceLocation{*file_, entry.first.Mark().line + 1, entry.first.Mark().column + 1},
+          "keys must be plain names, not lists or maps");
+    result.push_back(entry.first.Scalar());
+  }
   return result;
 }
 
@@ -326,16 +427,67 @@ double ConfigNode::as_quantity(std::string_view base_unit, const Range& range) c
     throw error(fmt::format("{} (expected a number in {}, or \"value unit\")", e.what(),
                             dimensionless ? "dimensionless units" : base_unit));
   }
+  const std::string unit = dimensionless ? "" : fmt::format(" {}", base_unit);
   if (!range.contains(value))
-    throw error(fmt::format("value {} is out of range: must be {}{}", value, range.describe(),
-                            dimensionless ? "" : fmt::format(" {}", base_unit)));
+    throw error(
+        fmt::format("value {} is out of range: must be {}{}", value, range.describe(), unit));
+  const Plausible plausible = plausible_magnitudes(base_unit);
+  if (std::abs(value) > plausible.max_magnitude)
+    throw error(fmt::format("value {:.4g}{} is implausibly large: its magnitude must be at most "
+                            "{:g}{}",
+                            value, unit, plausible.max_magnitude, unit));
+  if (value != 0.0 && std::abs(value) < plausible.min_magnitude)
+    throw error(fmt::format("value {:.4g}{} is implausibly small: it must be 0 or of magnitude "
+                            "at least {:g}{}",
+                            value, unit, plausible.min_magnitude, unit));
   return value;
+}
+
+Plausible plausible_magnitudes(std::string_view base_unit) {
+  // Generous bounds, far outside any groundwater site, inside what the solvers handle in double
+  // precision. Lengths: up to 1e8 m (coordinates of any national grid, UTM northings to 1e7),
+  // down to 1 um; times up to 1e9 d (2.7 million years), down to 1e-9 d (86 us); hydraulic
+  // conductivity and fluxes up to 1e6 m/d (12 m/s, above open gravel's 1e-1 m/s); rates and
+  // volumes up to 1e12 per day. Other units: magnitudes in [1e-30, 1e30].
+  static const std::map<std::string_view, Plausible> bounds{
+      {"m", {1e8, 1e-6}},     {"km", {1e5, 1e-9}},    {"d", {1e9, 1e-9}},
+      {"m/d", {1e6, 1e-30}},  {"1/d", {1e12, 1e-30}}, {"m2/d", {1e12, 1e-30}},
+      {"m3/d", {1e12, 1e-30}}};
+  const auto found = bounds.find(base_unit);
+  return found == bounds.end() ? Plausible{1e30, 1e-30} : found->second;
+}
+
+std::optional<std::string> invalid_name_reason(std::string_view name) {
+  constexpr std::size_t kMaxLength = 64;
+  if (name.empty()) return "a name must not be empty";
+  if (name.size() > kMaxLength)
+    return fmt::format("a name must be at most {} characters (this one has {})", kMaxLength,
+                       name.size());
+  if (name == "." || name == "..") return fmt::format("'{}' is not a usable name", name);
+  for (const char c : name) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '+' || c == '-';
+    if (!allowed) {
+      const auto byte = static_cast<unsigned char>(c);
+      return fmt::format("{} is not allowed in a name (names use letters, digits and _ . + -)",
+                         byte >= 0x20 && byte < 0x7F ? fmt::format("'{}'", c)
+                                                     : fmt::format("byte 0x{:02X}", byte));
+    }
+  }
+  return std::nullopt;
 }
 
 std::string ConfigNode::as_string() const {
   if (g_schema_recorder) record(key_path_, R"({"kind":"string"})");
   if (!node_.IsScalar()) throw error("expected a text value");
   return node_.Scalar();
+}
+
+std::string ConfigNode::as_name(std::string_view kind) const {
+  const std::string name = as_string();
+  if (const auto reason = invalid_name_reason(name))
+    throw error(fmt::format("invalid {} name: {}", kind, *reason));
+  return name;
 }
 
 bool ConfigNode::as_bool() const {

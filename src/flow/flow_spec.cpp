@@ -239,7 +239,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
 Well read_well(const ConfigNode& node, const Grid& grid) {
   node.expect_keys({"name", "position", "screen", "rate", "start", "end"});
   Well well;
-  well.name = node.string("name");
+  well.name = node.at("name").as_name("well");
   well.where = node.where();
   well.key_path = node.key_path();
   const ConfigNode position = node.at("position");
@@ -304,8 +304,13 @@ FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid) {
       spec.boundaries.push_back(std::move(boundary));
     }
   if (const auto wells = node.find("wells"))
-    for (const auto& entry : wells->elements())
-      spec.wells.push_back(read_well(entry, grid));
+    for (const auto& entry : wells->elements()) {
+      Well well = read_well(entry, grid);
+      for (const auto& other : spec.wells)
+        if (other.name == well.name)
+          throw entry.at("name").error(fmt::format("well '{}' is defined twice", well.name));
+      spec.wells.push_back(std::move(well));
+    }
   const bool has_head = std::any_of(spec.boundaries.begin(), spec.boundaries.end(), [](auto& b) {
     return b.type != FlowBoundary::Type::flux && b.type != FlowBoundary::Type::drain;
   });

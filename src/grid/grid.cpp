@@ -6,12 +6,22 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/resources.hpp"
+
 namespace terrafate {
 
 namespace {
 constexpr const char* kAxisNames[3] = {"x", "y", "z"};
 /// Cells beyond this many in total would overflow 32-bit PetscInt indexing of the DMDA.
 constexpr double kMaxCells = 2.0e9;
+
+/// Refuses `total` cells beyond kMaxCells or beyond the memory available (flow alone; the
+/// transport's species are checked when its section is read), before anything is allocated.
+void check_cells(const ConfigNode& node, double total) {
+  if (total > kMaxCells)
+    throw node.error(fmt::format("{:.3g} cells exceed the limit of {:.3g}", total, kMaxCells));
+  require_memory(total, 0, node);
+}
 } // namespace
 
 GridSpec read_grid_spec(const ConfigNode& node) {
@@ -43,15 +53,16 @@ GridSpec read_grid_spec(const ConfigNode& node) {
     const ConfigNode cells_node = node.at("cells");
     const auto cells = cells_node.elements();
     if (cells.size() != 3) throw cells_node.error("expected 3 cell counts [nx, ny, nz]");
-    for (int axis = 0; axis < 3; ++axis) {
-      const long count = cells[axis].as_integer(1, 100000000);
-      spec.widths[axis].assign(static_cast<std::size_t>(count), size[axis] / count);
-    }
+    std::array<long, 3> counts{};
+    for (int axis = 0; axis < 3; ++axis)
+      counts[axis] = cells[axis].as_integer(1, 100000000);
+    check_cells(cells_node, static_cast<double>(counts[0]) * counts[1] * counts[2]);
+    for (int axis = 0; axis < 3; ++axis)
+      spec.widths[axis].assign(static_cast<std::size_t>(counts[axis]), size[axis] / counts[axis]);
+    return spec;
   }
-  const double total =
-      static_cast<double>(spec.widths[0].size()) * spec.widths[1].size() * spec.widths[2].size();
-  if (total > kMaxCells)
-    throw node.error(fmt::format("{:.3g} cells exceed the limit of {:.3g}", total, kMaxCells));
+  check_cells(node, static_cast<double>(spec.widths[0].size()) * spec.widths[1].size() *
+                        spec.widths[2].size());
   return spec;
 }
 

@@ -29,7 +29,7 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
                        "bulk_density", "foc", "dispersivity", "immobile", "convertible",
                        "specific_yield"});
     MaterialSpec spec;
-    spec.name = entry.string("name");
+    spec.name = entry.at("name").as_name("material");
     for (const auto& other : specs)
       if (other.name == spec.name)
         throw entry.at("name").error(fmt::format("material '{}' is defined twice", spec.name));

@@ -231,7 +231,7 @@ struct ResultsHdf5Writer::Impl {
   MPI_Comm comm = MPI_COMM_NULL;
   bool is_root = false;
   std::filesystem::path final_path;
-  std::filesystem::path partial_path; ///< final_path + ".partial", the name while writing
+  std::filesystem::path partial_path; ///< a fresh "<final>.partial.XXXXXX": the name while writing
   GridCoordinates coordinates;
   LocalBlock block;
   Hdf5Handle file;
@@ -252,8 +252,6 @@ struct ResultsHdf5Writer::Impl {
     MPI_Comm_rank(comm, &rank);
     is_root = rank == 0;
     final_path = std::move(path);
-    partial_path = final_path;
-    partial_path += ".partial";
     coordinates = std::move(grid);
     block = owned;
   }
@@ -309,7 +307,9 @@ ResultsHdf5Writer::ResultsHdf5Writer(MPI_Comm comm, std::filesystem::path final_
   detail::run_agreeing_on_errors(comm, [&] {
     const std::filesystem::path directory = impl.final_path.parent_path();
     if (impl.is_root && !directory.empty()) std::filesystem::create_directories(directory);
+    if (impl.is_root) impl.partial_path = create_fresh_partial(impl.final_path);
   });
+  impl.partial_path = broadcast_text(comm, impl.partial_path.string());
   detail::run_agreeing_on_errors(comm, [&] { impl.create_file(); });
   detail::run_agreeing_on_errors(comm, [&] {
     impl.write_provenance(provenance);
@@ -327,10 +327,9 @@ ResultsHdf5Writer::ResultsHdf5Writer(MPI_Comm comm, std::filesystem::path final_
   impl.set_up(comm, std::move(final_path), std::move(coordinates), block);
   detail::run_agreeing_on_errors(comm, [&] {
     detail::silence_hdf5_error_printing();
-    if (impl.is_root)
-      std::filesystem::copy_file(snapshot, impl.partial_path,
-                                 std::filesystem::copy_options::overwrite_existing);
+    if (impl.is_root) impl.partial_path = copy_to_fresh_partial(snapshot, impl.final_path);
   });
+  impl.partial_path = broadcast_text(comm, impl.partial_path.string());
   detail::run_agreeing_on_errors(comm, [&] {
     const std::string what = "reopening HDF5 file " + impl.partial_path.string();
     Hdf5Handle access = owned(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
@@ -362,11 +361,7 @@ void ResultsHdf5Writer::snapshot(const std::filesystem::path& path) const {
   detail::run_agreeing_on_errors(impl.comm, [&] {
     if (!impl.is_root) return;
     std::filesystem::create_directories(path.parent_path());
-    std::filesystem::path partial = path;
-    partial += ".partial";
-    std::filesystem::copy_file(impl.partial_path, partial,
-                               std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::rename(partial, path);
+    rename_into_place(copy_to_fresh_partial(impl.partial_path, path), path);
   });
 }
 

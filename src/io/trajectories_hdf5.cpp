@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "hdf5_handle.hpp"
+#include "terrafate/io/atomic_file.hpp"
 
 namespace terrafate::io {
 
@@ -39,8 +40,7 @@ void write_series(hid_t group, const char* name, const std::vector<double>& valu
 void write_risk_trajectories(const std::filesystem::path& path,
                              const std::vector<RiskTrajectory>& trajectories,
                              const std::vector<std::pair<std::string, std::string>>& attributes) {
-  std::filesystem::path partial = path;
-  partial += ".partial";
+  const std::filesystem::path partial = create_fresh_partial(path);
   const std::string what = "writing " + partial.string();
   detail::silence_hdf5_error_printing();
   {
@@ -63,7 +63,7 @@ void write_risk_trajectories(const std::filesystem::path& path,
     }
     file.close(what);
   }
-  std::filesystem::rename(partial, path);
+  rename_into_place(partial, path);
 }
 
 } // namespace terrafate::io

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <vtkCellData.h>
 #include <vtkDoubleArray.h>
+#include <vtkErrorCode.h>
 #include <vtkFieldData.h>
 #include <vtkMPI.h>
 #include <vtkMPICommunicator.h>
@@ -24,6 +25,7 @@
 #include <vtkXMLPRectilinearGridWriter.h>
 
 #include "collective_checks.hpp"
+#include "terrafate/core/errors.hpp"
 #include "terrafate/io/atomic_file.hpp"
 
 namespace terrafate::io {
@@ -203,10 +205,15 @@ void VtkSeriesWriter::write_output(double time, const std::vector<FieldView>& fi
   writer->SetCompressorTypeToZLib();
   writer->SetHeaderTypeToUInt64();
   const int written = writer->Write();
+  const bool disk_full = writer->GetErrorCode() == vtkErrorCode::OutOfDiskSpaceError;
   detail::run_agreeing_on_errors(impl.comm, [&] {
-    if (written != 1)
-      throw std::runtime_error(fmt::format("VTK could not write piece {} of {}", impl.rank,
-                                           (partial_folder / "fields.pvtr").string()));
+    if (written == 1 && !disk_full) return;
+    // The step never appears under its final name; its partial folder goes.
+    std::error_code ignored;
+    if (impl.rank == 0) std::filesystem::remove_all(partial_folder, ignored);
+    throw IoError(fmt::format("cannot write piece {} of {}: {}", impl.rank,
+                              (partial_folder / "fields.pvtr").string(),
+                              disk_full ? "no space left on device" : "VTK's writer failed"));
   });
 
   std::vector<double> step_times = impl.step_times;

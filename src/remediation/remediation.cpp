@@ -99,7 +99,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
   std::vector<RemediationAction> actions;
   for (const auto& entry : node.elements()) {
     RemediationAction action;
-    action.name = entry.string("name");
+    action.name = entry.at("name").as_name("action");
     action.where = entry.where();
     action.key_path = entry.key_path();
     for (const auto& other : actions)

@@ -171,7 +171,7 @@ RiskSpec read_risk_spec(const ConfigNode& node, const std::vector<RiskSpeciesInp
     entry.expect_keys(
         {"name", "position", "plane", "land_use", "pathways", "standard", "soil_targets"});
     ReceptorSpec receptor;
-    receptor.name = entry.string("name");
+    receptor.name = entry.at("name").as_name("receptor");
     receptor.where = entry.where();
     receptor.key_path = entry.key_path();
     for (const auto& other : spec.receptors)

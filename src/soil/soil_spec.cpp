@@ -109,7 +109,7 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
     entry.expect_keys(
         {"name", "top", "bottom", "texture", "bulk_density", "foc", "dispersivity", "decay"});
     SoilLayer layer;
-    layer.name = entry.string("name");
+    layer.name = entry.at("name").as_name("soil layer");
     layer.where = entry.where();
     layer.key_path = entry.key_path();
     layer.top = entry.quantity("top", "m", Range::non_negative());
@@ -150,7 +150,7 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
   for (const auto& entry : zones.elements()) {
     entry.expect_keys({"name", "footprint", "depth", "concentrations"});
     SoilZone zone;
-    zone.name = entry.string("name");
+    zone.name = entry.at("name").as_name("soil zone");
     for (const auto& other : soil.zones)
       if (other.name == zone.name)
         throw entry.at("name").error(fmt::format("soil zone '{}' is defined twice", zone.name));

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/resources.hpp"
+
 namespace terrafate {
 
 namespace {
@@ -65,7 +67,7 @@ SpeciesSpec read_species(const ConfigNode& node) {
   node.expect_keys(
       {"name", "chemical", "diffusion", "sorption", "decay", "henry", "air_diffusion"});
   SpeciesSpec species;
-  species.name = node.string("name");
+  species.name = node.at("name").as_name("species");
   species.chemical = node.string_or("chemical", species.name);
   species.chemical_where = node.key_where(node.has("chemical") ? "chemical" : "name");
   species.diffusion = node.quantity_or("diffusion", 0.0, "m2/d", Range::non_negative());
@@ -137,6 +139,7 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
     spec.species.push_back(std::move(species));
   }
   if (spec.species.empty()) throw species_node.error("at least one species is required");
+  require_memory(static_cast<double>(grid.total_cells()), spec.species.size(), species_node);
 
   // Rates per material: the species' own everywhere, then the zone_rates overrides.
   for (const auto& species : spec.species)

@@ -26,7 +26,7 @@ CRASH_MARKERS = ("Segmentation", "Sanitizer", "PETSC ERROR")
 def read_expectations(deck):
     """The expect-* values from the deck's leading comment lines."""
     expected = {}
-    for line in deck.read_text().splitlines():
+    for line in deck.read_text(errors="replace").splitlines():
         if not line.startswith("#"):
             break
         name, colon, value = line[1:].partition(":")

@@ -112,6 +112,9 @@ public:
   /// A number, or a "value unit" string converted to `base_unit` (empty: dimensionless).
   double as_quantity(std::string_view base_unit, const Range& range = Range::any()) const;
   std::string as_string() const;
+  /// The name of a deck entity (species, well, material, ...): a text value passing
+  /// invalid_name_reason, else an error naming `kind`.
+  std::string as_name(std::string_view kind) const;
   bool as_bool() const;
   long as_integer(long low, long high) const;
   /// One of `choices`; error lists them.
@@ -150,6 +153,22 @@ private:
   std::shared_ptr<const std::string> file_;
   std::string child_path(std::string_view key) const;
 };
+
+/// Why `name` cannot name a deck entity, or nullopt when it can. Names match
+/// [A-Za-z0-9_.+-]{1,64} and are neither "." nor "..", so they are safe as CSV columns, HDF5
+/// group names and file names.
+std::optional<std::string> invalid_name_reason(std::string_view name);
+
+/// Plausible magnitudes of a quantity in base unit `unit`: |value| <= `max_magnitude` and
+/// either 0 or |value| >= `min_magnitude`. Finite values outside them are typing slips (1e300
+/// km/s, a grid of 1e-300 m) that would only fail deep inside the solvers.
+struct Plausible {
+  double max_magnitude;
+  double min_magnitude;
+};
+/// The plausible magnitudes for `base_unit` (as passed to as_quantity; "" or "1":
+/// dimensionless).
+Plausible plausible_magnitudes(std::string_view base_unit);
 
 /// The allowed key closest to `key` in edit distance, when close enough to be a likely typo.
 std::optional<std::string> closest_key(std::string_view key,

@@ -42,6 +42,13 @@ private:
   int code_;
 };
 
+/// Reading or writing a file failed (a full disk, a missing permission, a planted link): the
+/// message names the path and the system's reason ("No space left on device"). Exit code 1.
+class IoError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 /// A run stopped by SIGTERM or SIGINT after writing a checkpoint.
 class RunInterrupted : public std::runtime_error {
 public:

@@ -1,6 +1,7 @@
 #pragma once
 // RAII for PETSc: the session (PetscInitialize/PetscFinalize), move-only handles for PETSc
 // objects, and TF_PETSC_CHECK, which turns an error code into a PetscError at the call site.
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,10 +20,18 @@ inline void petsc_check(PetscErrorCode code, const char* call, const char* file,
 #define TF_PETSC_CHECK(call) ::terrafate::petsc_check((call), #call, __FILE__, __LINE__)
 
 /// Owns PETSc (and MPI) for the life of the process. Create it first in main.
+///
+/// Options come from `petsc_args` (the command line) and, when given, `options_file` only:
+/// ~/.petscrc, ./.petscrc, ./petscrc (skipped with -skip_petscrc) and the PETSC_OPTIONS and
+/// PETSC_OPTIONS_YAML environment variables (removed from this process's environment before
+/// PetscInitialize reads them) would otherwise change results silently. Also sets the memory
+/// available to the run (set_available_memory: MemAvailable summed over its hosts).
 class PetscSession {
 public:
-  /// `petsc_args` are the PETSc options (e.g. "-flow_ksp_monitor"), program name first.
-  explicit PetscSession(std::vector<std::string> petsc_args);
+  /// `petsc_args` are the PETSc options (e.g. "-flow_ksp_monitor"), program name first;
+  /// `options_file`: a PETSc options file to read (--petsc-options-file), empty for none.
+  explicit PetscSession(std::vector<std::string> petsc_args,
+                        const std::filesystem::path& options_file = {});
   ~PetscSession();
   PetscSession(const PetscSession&) = delete;
   PetscSession& operator=(const PetscSession&) = delete;
@@ -36,6 +45,10 @@ private:
   int rank_ = 0;
   int size_ = 1;
 };
+
+/// Every option in PETSc's database, in its order, as (name with its dash, value; empty for a
+/// flag), for provenance. Call between PetscInitialize and PetscFinalize.
+std::vector<std::pair<std::string, std::string>> petsc_options_in_effect();
 
 /// Move-only owner of a PETSc object handle `T` destroyed with `Destroy`.
 template <typename T, PetscErrorCode (*Destroy)(T*)> class PetscHandle {
