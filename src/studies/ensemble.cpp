@@ -155,6 +155,47 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
   return fields;
 }
 
+namespace {
+/// risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
+/// and hazard index over the realizations that succeeded, and the fraction of them that met
+/// the target by that time (time_to_target <= time).
+void write_risk_quantiles(const std::filesystem::path& members, const std::filesystem::path& folder,
+                          const std::vector<int>& succeeded) {
+  std::map<std::pair<double, std::string>, std::array<std::vector<double>, 2>> values;
+  std::map<std::string, std::vector<double>> reached; // per receptor: time_to_target per member
+  for (const int r : succeeded) {
+    const auto out = members / fmt::format("{:04d}", r);
+    const auto risk = read_csv_table(out / "risk.csv");
+    for (const auto& row : risk.rows)
+      if (row[risk.column("species")] == "all") {
+        auto& entry = values[{std::stod(row[risk.column("time")]), row[risk.column("receptor")]}];
+        entry[0].push_back(std::stod(row[risk.column("cancer_risk")]));
+        entry[1].push_back(std::stod(row[risk.column("hazard_quotient")]));
+      }
+    const auto compliance = read_csv_table(out / "compliance.csv");
+    for (const auto& row : compliance.rows)
+      reached[row[compliance.column("receptor")]].push_back(
+          std::stod(row[compliance.column("time_to_target")]));
+  }
+  std::string quantiles = "time,receptor,realizations,cancer_risk_p5,cancer_risk_p50,"
+                          "cancer_risk_p95,hazard_index_p5,hazard_index_p50,hazard_index_p95,"
+                          "probability_target_met\n";
+  for (const auto& [key, entry] : values) {
+    const auto& times = reached[key.second];
+    double met = 0.0;
+    for (const double t : times)
+      if (!std::isnan(t) && t <= key.first) met += 1.0;
+    quantiles +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", key.first, key.second, entry[0].size(),
+                    sample_quantile(entry[0], 0.05), sample_quantile(entry[0], 0.5),
+                    sample_quantile(entry[0], 0.95), sample_quantile(entry[1], 0.05),
+                    sample_quantile(entry[1], 0.5), sample_quantile(entry[1], 0.95),
+                    met / static_cast<double>(times.size()));
+  }
+  io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
+}
+} // namespace
+
 void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run,
                   const EnsemblePart& part) {
   const EnsembleSpec spec = read_ensemble_spec(deck.root.at("ensemble"), deck);
@@ -270,41 +311,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   }
   io::write_file_atomically(folder / "ensemble.csv", table);
 
-  // risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
-  // and hazard index over the realizations that succeeded, and the fraction of them that met
-  // the target by that time (time_to_target <= time).
-  std::map<std::pair<double, std::string>, std::array<std::vector<double>, 2>> values;
-  std::map<std::string, std::vector<double>> reached; // per receptor: time_to_target per member
-  for (const int r : succeeded) {
-    const auto out = members / fmt::format("{:04d}", r);
-    const auto risk = read_csv_table(out / "risk.csv");
-    for (const auto& row : risk.rows)
-      if (row[risk.column("species")] == "all") {
-        auto& entry = values[{std::stod(row[risk.column("time")]), row[risk.column("receptor")]}];
-        entry[0].push_back(std::stod(row[risk.column("cancer_risk")]));
-        entry[1].push_back(std::stod(row[risk.column("hazard_quotient")]));
-      }
-    const auto compliance = read_csv_table(out / "compliance.csv");
-    for (const auto& row : compliance.rows)
-      reached[row[compliance.column("receptor")]].push_back(
-          std::stod(row[compliance.column("time_to_target")]));
-  }
-  std::string quantiles = "time,receptor,realizations,cancer_risk_p5,cancer_risk_p50,"
-                          "cancer_risk_p95,hazard_index_p5,hazard_index_p50,hazard_index_p95,"
-                          "probability_target_met\n";
-  for (const auto& [key, entry] : values) {
-    const auto& times = reached[key.second];
-    double met = 0.0;
-    for (const double t : times)
-      if (!std::isnan(t) && t <= key.first) met += 1.0;
-    quantiles +=
-        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", key.first, key.second, entry[0].size(),
-                    sample_quantile(entry[0], 0.05), sample_quantile(entry[0], 0.5),
-                    sample_quantile(entry[0], 0.95), sample_quantile(entry[1], 0.05),
-                    sample_quantile(entry[1], 0.5), sample_quantile(entry[1], 0.95),
-                    met / static_cast<double>(times.size()));
-  }
-  io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
+  write_risk_quantiles(members, folder, succeeded);
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Size limits of docs/architecture.md: no function over 150 lines in src/run and src/studies;
 src/app under 400 lines in all; no source file over 800 lines outside src/transport.
-A function is a brace block opened at the end of a line at namespace level (column 0, or a
-member function defined in a class body at column 2) and closed by a `}` at the same indent.
+A function is a brace block whose head holds a parameter list (not a control statement, a
+lambda or a type), comments and strings set aside.
 
   check_sizes.py REPO_ROOT
 """
@@ -11,25 +11,43 @@ import sys
 from pathlib import Path
 
 FUNCTION_LIMIT, APP_LIMIT, FILE_LIMIT = 150, 400, 800
-OPENER = re.compile(r"^( {0,2})[A-Za-z_~].*\)[^;]*\{\s*$|^( {0,2})[A-Za-z_].*[^;]\s*\{\s*$")
+
+
+def strip_code(text):
+    """The text with comments, strings and character literals blanked (line breaks kept)."""
+    pattern = re.compile(r'//[^\n]*|/\*.*?\*/|R"\((?:.|\n)*?\)"|"(?:\\.|[^"\\\n])*"|'
+                         r"'(?:\\.|[^'\\\n])*'", re.S)
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def functions(path):
-    lines = path.read_text().splitlines()
-    found, n = [], 0
-    while n < len(lines):
-        line = lines[n]
-        m = re.match(r"^( {0,2})\S", line)
-        if m and line.rstrip().endswith("{") and "(" in "".join(lines[max(0, n - 3):n + 1]) \
-                and not re.match(r"^\s*(namespace|struct|class|enum|extern)\b", line) \
-                and not line.lstrip().startswith(("if", "for", "while", "switch", "}", "//")):
-            indent = m.group(1)
-            for end in range(n + 1, len(lines)):
-                if lines[end].startswith(indent + "}") and not lines[end].startswith(indent + " "):
-                    found.append((n + 1, end - n + 1, line.strip()[:70]))
-                    n = end
-                    break
-        n += 1
+    """(first line, lines, head) of every function body: a brace block whose head (the text
+    since the previous ;, { or }) holds a parameter list and is not a namespace, class, struct,
+    enum, lambda or control statement; nested blocks belong to their function."""
+    code = strip_code(path.read_text())
+    found, stack, head_start = [], [], 0
+    for i, c in enumerate(code):
+        if c == "{":
+            head = code[head_start:i]
+            words = head.strip()
+            is_function = (")" in words and not re.match(
+                r"^(namespace|class|struct|enum|union|extern)\b", words)
+                and not re.search(r"\b(if|for|while|switch|catch|do|else)\s*(\(|$)", words)
+                and not re.search(r"[=(,]\s*\[[^\]]*\]\s*(\([^)]*\))?[^{]*$", words)
+                and not any(kind == "function" for kind, _ in stack))
+            stack.append(("function" if is_function else "block", i))
+            head_start = i + 1
+        elif c == "}":
+            if stack:
+                kind, start = stack.pop()
+                if kind == "function":
+                    first = code.count("\n", 0, start) + 1
+                    last = code.count("\n", 0, i) + 1
+                    head = " ".join(code[max(0, start - 200):start].split())[-70:]
+                    found.append((first, last - first + 1, head))
+            head_start = i + 1
+        elif c == ";":
+            head_start = i + 1
     return found
 
 
