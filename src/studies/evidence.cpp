@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,9 +12,11 @@
 
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/errors.hpp"
+#include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/monitoring/evidence.hpp"
 #include "terrafate/risk/chemicals.hpp"
+#include "terrafate/run/observations.hpp"
 #include "terrafate/run/simulation.hpp"
 
 namespace terrafate {
@@ -49,6 +53,50 @@ void add_ethene_ratios(const monitoring::MonitoringData& data,
     options.molar_mass[name[n + 1]] = chemical[n + 1]->molecular_weight;
   }
 }
+/// [m/d] per flow path without a `seepage_velocity`: the mean over its wells of the seepage speed
+/// |q| / n of the steady flow of the first stress period, interpolated at the well (a screened
+/// well at its screen's mid-point). Collective; empty when every path gives its velocity.
+std::map<std::string, double> model_seepage_velocities(MPI_Comm comm, const Deck& deck,
+                                                       const monitoring::MonitoringSpec& spec) {
+  std::map<std::string, double> velocities;
+  if (std::all_of(spec.flow_paths.begin(), spec.flow_paths.end(),
+                  [](const auto& path) { return path.seepage_velocity.has_value(); }))
+    return velocities;
+  const Model model(comm, deck);
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  const auto periods = stress_periods(model.flow, deck.time.end);
+  flow.solve_steady(periods.front(), periods.size() > 1 ? periods[1] : periods.front());
+  const std::vector<double> flux = flow.cell_darcy_flux();
+  VecHandle speed;
+  TF_PETSC_CHECK(DMCreateGlobalVector(model.grid.dm(), speed.out()));
+  {
+    DmdaArrayWrite<PetscScalar***> values(model.grid.dm(), speed);
+    const Grid& grid = model.grid;
+    for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+      for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+        for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+          const long n = grid.owned_index(i, j, k);
+          const double qx = flux[3 * n], qy = flux[3 * n + 1], qz = flux[3 * n + 2];
+          values.get()[k][j][i] =
+              std::sqrt(qx * qx + qy * qy + qz * qz) / model.materials.porosity(n);
+        }
+  }
+  std::vector<ObservationPointSpec> points;
+  for (const auto& well : spec.wells)
+    points.push_back({well.name, well.position, spec.where, "monitoring.wells"});
+  const PointSampler sampler(model.grid, points);
+  std::vector<double> at_wells = sampler.sample(speed);
+  MPI_Bcast(at_wells.data(), static_cast<int>(at_wells.size()), MPI_DOUBLE, 0, comm);
+  for (const auto& path : spec.flow_paths) {
+    if (path.seepage_velocity) continue;
+    double sum = 0.0;
+    for (const auto& name : path.wells)
+      for (std::size_t w = 0; w < spec.wells.size(); ++w)
+        if (spec.wells[w].name == name) sum += at_wells[w];
+    velocities[path.name] = sum / static_cast<double>(path.wells.size());
+  }
+  return velocities;
+}
 } // namespace
 
 MonitoringInput read_monitoring_input(const Deck& deck) {
@@ -70,6 +118,7 @@ void run_evidence(MPI_Comm comm, const Deck& deck, const std::filesystem::path& 
                   bool overwrite) {
   const MonitoringInput input = read_monitoring_input(deck);
   monitoring::EvidenceOptions options;
+  options.seepage_velocity = model_seepage_velocities(comm, deck, input.spec);
   add_ethene_ratios(input.data, options);
   const monitoring::Evidence evidence =
       monitoring::compute_evidence(input.data, input.spec, options);

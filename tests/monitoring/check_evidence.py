@@ -3,11 +3,13 @@
 the downgradient wells must be reported Increasing with the Mann-Kendall S, p-value and Sen slope
 of the published examples (USEPA 2009 Unified Guidance Examples 17-6 and 17-7, values from
 EnvStats::kendallTrendTest), the source well's point decay rate must equal the hand calculation
-of test_monitoring, and a bad monitoring.csv row must stop validate and evidence with exit 2 and
+of test_monitoring, a flow path without seepage_velocity must take it from the steady flow
+(uniform 1-D flow by hand), and a bad monitoring.csv row must stop validate and evidence with exit 2 and
 file:line.
 Usage: check_evidence.py TERRAFATE DECK_FOLDER WORKDIR
 """
 import csv
+import math
 import os
 import shutil
 import subprocess
@@ -89,6 +91,28 @@ def main():
            near(float(point[0]["rate_high"]), 9.769324720606e-4, 1e-9), point)
     for name in ("stability.csv", "ratios.csv"):
         expect(f"{name} written", os.path.getsize(os.path.join(out, name)) > 0)
+
+    # A flow path without seepage_velocity takes it from the steady flow: K 10 m/d, heads 20 and
+    # 19 m on faces 400 m apart, porosity 0.3: v = 10 x (1/400) / 0.3 = 0.0833333 m/d, uniform.
+    # With C = 80 exp(-0.01 x) along the path the bulk rate is 0.01 x v = 8.333333e-4 1/d.
+    flow = os.path.join(workdir, "flow")
+    shutil.copytree(deck_folder, flow)
+    text = open(os.path.join(flow, "deck.yaml")).read()
+    open(os.path.join(flow, "deck.yaml"), "w").write(
+        text.replace(", seepage_velocity: 0.2}", "}").replace("dispersivity: 10", "dispersivity: 0"))
+    with open(os.path.join(flow, "monitoring.csv"), "w") as f:
+        f.write("well,time,species,value,unit\n")
+        for well, x in (("MW1", 0.0), ("MW2", 150.0), ("MW3", 300.0)):
+            f.write(f"{well},0,TCE,{80 * math.exp(-0.01 * x):.15g},mg/L\n")
+    result = run([terrafate, "evidence", os.path.join(flow, "deck.yaml"), "-o",
+                  os.path.join(workdir, "flow_out")])
+    expect("model velocity: evidence exits 0", result.returncode == 0, result.stderr)
+    if result.returncode == 0:
+        with open(os.path.join(workdir, "flow_out", "rates.csv")) as f:
+            bulk = [r for r in csv.DictReader(f) if r["kind"] == "bulk"]
+        expect("model velocity: bulk rate 0.01 x 10 (1/400) / 0.3",
+               len(bulk) == 1 and abs(float(bulk[0]["rate"]) / (0.01 * 10 / 400 / 0.3) - 1) < 1e-6,
+               bulk)
 
     # A bad row (line 5: a value that is not a number) stops validate and evidence with exit 2.
     bad = os.path.join(workdir, "bad")

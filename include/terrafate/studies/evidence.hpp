@@ -19,8 +19,9 @@ struct MonitoringInput {
 MonitoringInput read_monitoring_input(const Deck& deck);
 
 /// Collective: reads the monitoring record, computes the evidence and writes (rank 0)
-/// trends.csv, rates.csv, stability.csv and ratios.csv into `output_folder`. Flow paths need a
-/// `seepage_velocity` [m/d]. Throws InputError when the deck has no monitoring: block.
+/// trends.csv, rates.csv, stability.csv and ratios.csv into `output_folder`. A flow path without
+/// `seepage_velocity` takes the mean seepage speed |q| / n [m/d] of the steady flow (first stress
+/// period) at its wells. Throws InputError when the deck has no monitoring: block.
 void run_evidence(MPI_Comm comm, const Deck& deck, const std::filesystem::path& output_folder,
                   bool overwrite);
 
