@@ -11,6 +11,7 @@
 #include "terrafate/app/cli.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/studies/ensemble.hpp"
+#include "terrafate/studies/evidence.hpp"
 #include "terrafate/run/observations.hpp"
 #include "terrafate/studies/optimize.hpp"
 #include "terrafate/run/simulation.hpp"
@@ -54,6 +55,7 @@ int print_schema(const std::vector<std::filesystem::path>& decks, bool root) {
         terrafate::read_optimization_spec(deck);
       if (const auto ensemble = deck.root.find("ensemble"))
         terrafate::read_ensemble_spec(*ensemble, deck);
+      if (deck.root.has("monitoring")) terrafate::read_monitoring_input(deck);
       const terrafate::Model model(PETSC_COMM_WORLD, deck);
       const terrafate::PointSampler sampler(model.grid, deck.observation_points);
       all.merge(recorder);
@@ -117,6 +119,14 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
       ->add_option("--ranks-per-run", ranks_per_run,
                    "MPI ranks per evaluation (the ranks must be a multiple of it)")
       ->check(CLI::PositiveNumber);
+  auto* evidence = app.add_subcommand(
+      "evidence", "Lines of evidence for natural attenuation from the deck's monitoring data: "
+                  "trends.csv, rates.csv, stability.csv, ratios.csv (docs/monitoring.md)");
+  evidence->add_option("DECK", command.deck, "Input deck (YAML) with a monitoring: section")
+      ->required();
+  evidence->add_option("-o,--output", command.output_folder,
+                       "Output folder (default: <deck name>_evidence)");
+  evidence->add_flag("--overwrite", overwrite, "Write into an existing, non-empty output folder");
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
   auto* schema = app.add_subcommand(
@@ -144,6 +154,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective") ||
                               deck.root.has("design_space") || deck.root.has("optimizer");
   if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
+  if (deck.root.has("monitoring") || evidence->parsed())
+    terrafate::read_monitoring_input(deck); // validates monitoring: and its data
   if (validate->parsed()) {
     std::string ensemble_note;
     if (const auto ensemble = deck.root.find("ensemble"))
@@ -156,6 +168,16 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                  command.deck.string(), model.grid.cells(0), model.grid.cells(1),
                  model.grid.cells(2), model.grid.total_cells(), deck.materials.size(),
                  model.flow.wells.size(), model.flow.boundaries.size(), ensemble_note);
+    return terrafate::kExitOk;
+  }
+  if (evidence->parsed()) {
+    const terrafate::Model model(PETSC_COMM_WORLD, deck); // validates the deck as validate does
+    const terrafate::PointSampler sampler(model.grid, deck.observation_points);
+    terrafate::run_evidence(PETSC_COMM_WORLD, deck,
+                            command.output_folder.empty()
+                                ? std::filesystem::path(command.deck.stem().string() + "_evidence")
+                                : command.output_folder,
+                            overwrite);
     return terrafate::kExitOk;
   }
   terrafate::RunOptions options;

@@ -6,13 +6,18 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/monitoring/monitoring_data.hpp"
+
 namespace terrafate {
 
 namespace {
 /// `stepped`: the run advances in time steps (transient flow or transport).
 TimeSpec read_time(const ConfigNode& node, bool stepped) {
-  node.expect_keys({"end", "max_step", "initial_step", "step_multiplier", "output_times"});
+  node.expect_keys(
+      {"end", "max_step", "initial_step", "step_multiplier", "output_times", "start_date"});
   TimeSpec time;
+  if (const auto start = node.find("start_date"))
+    time.start_date = monitoring::read_start_date(*start);
   time.end = node.quantity("end", "d", Range::non_negative());
   if (stepped) {
     time.max_step = node.quantity("max_step", "d", Range::positive());
@@ -111,7 +116,7 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
   const ConfigNode& root = deck.root;
   root.expect_keys({"title", "grid", "materials", "flow", "transport", "remediation", "soil",
                     "risk", "ensemble", "carbon", "strategies", "objective", "design_space",
-                    "optimizer", "time", "observations", "output"});
+                    "optimizer", "time", "observations", "output", "monitoring", "assimilation"});
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";

@@ -2,6 +2,7 @@
 // The input deck as a whole: the top-level sections, each read by its module's factory.
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct TimeSpec {
   double initial_step = 0.0;        ///< [d] first step of each stress period (default max_step)
   double step_multiplier = 1.0;     ///< [-] growth of the step within a stress period
   std::vector<double> output_times; ///< [d] ascending, in [0, end]
+  std::optional<long> start_date;   ///< [days since 1970-01-01] time.start_date: date of time 0
 };
 
 struct ObservationPointSpec {
