@@ -11,7 +11,8 @@ namespace terrafate {
 namespace {
 /// `stepped`: the run advances in time steps (transient flow or transport).
 TimeSpec read_time(const ConfigNode& node, bool stepped) {
-  node.expect_keys({"end", "max_step", "initial_step", "step_multiplier", "output_times"});
+  node.expect_keys(
+      {"end", "max_step", "initial_step", "step_multiplier", "output_times", "start_date"});
   TimeSpec time;
   time.end = node.quantity("end", "d", Range::non_negative());
   if (stepped) {
@@ -40,6 +41,7 @@ TimeSpec read_time(const ConfigNode& node, bool stepped) {
   } else {
     time.output_times = {time.end};
   }
+  if (const auto date = node.find("start_date")) time.start_date = read_iso_date(*date);
   return time;
 }
 

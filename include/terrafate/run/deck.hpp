@@ -2,9 +2,11 @@
 // The input deck as a whole: the top-level sections, each read by its module's factory.
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "terrafate/core/calendar.hpp"
 #include "terrafate/core/config.hpp"
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
@@ -17,6 +19,8 @@ struct TimeSpec {
   double initial_step = 0.0;        ///< [d] first step of each stress period (default max_step)
   double step_multiplier = 1.0;     ///< [-] growth of the step within a stress period
   std::vector<double> output_times; ///< [d] ascending, in [0, end]
+  /// `time.start_date`: the calendar date of run day 0 (anchors year-indexed data).
+  std::optional<CivilDate> start_date;
 };
 
 struct ObservationPointSpec {
