@@ -8,18 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/calendar.hpp"
+
 namespace terrafate {
 
 namespace {
-bool leap(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && leap(year) ? 29 : kDays[month - 1];
-}
-
 /// A four-digit year 1900-2200 from `text`, or nothing.
 std::optional<int> parse_year(const std::string& text) {
   if (text.size() != 4 ||
@@ -56,16 +49,6 @@ std::map<int, double> read_year_map(const ConfigNode& node) {
 }
 } // namespace
 
-long days_from_civil(int year, int month, int day) {
-  // Howard Hinnant's days_from_civil: eras of 400 years from 0000-03-01.
-  year -= month <= 2;
-  const long era = (year >= 0 ? year : year - 399) / 400;
-  const long year_of_era = year - era * 400;
-  const long day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
 double CalendarAnchor::run_day_of_new_year(int calendar_year) const {
   return static_cast<double>(days_from_civil(calendar_year, 1, 1) -
                              days_from_civil(year, month, day));
@@ -81,16 +64,8 @@ int CalendarAnchor::year_at(double t) const {
 }
 
 CalendarAnchor read_start_date(const ConfigNode& node) {
-  const std::string text = node.as_string();
-  CalendarAnchor anchor;
-  char tail = '\0';
-  if (text.size() != 10 ||
-      std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &anchor.year, &anchor.month, &anchor.day, &tail) !=
-          3 ||
-      anchor.year < 1900 || anchor.year > 2200 || anchor.month < 1 || anchor.month > 12 ||
-      anchor.day < 1 || anchor.day > days_in_month(anchor.year, anchor.month))
-    throw node.error(fmt::format("'{}' is not a date YYYY-MM-DD (1900-2200)", text));
-  return anchor;
+  const CivilDate date = read_iso_date(node);
+  return {date.year, date.month, date.day};
 }
 
 double GridSeries::data_slope() const {

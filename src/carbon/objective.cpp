@@ -8,9 +8,9 @@
 
 namespace terrafate {
 
-ObjectiveSpec read_objective_spec(const ConfigNode& objective,
-                                  const std::set<std::string>& groups) {
-  ObjectiveSpec spec;
+FootprintObjective read_objective_spec(const ConfigNode& objective,
+                                       const std::set<std::string>& groups) {
+  FootprintObjective spec;
   const std::string kind = objective.has("minimize")
                                ? objective.at("minimize").as_choice({"carbon", "cost", "weighted"})
                                : std::string("carbon");
@@ -44,7 +44,7 @@ ObjectiveSpec read_objective_spec(const ConfigNode& objective,
 }
 
 std::vector<double> objective_values(const std::vector<StrategyFootprint>& strategies,
-                                     const ObjectiveSpec& spec) {
+                                     const FootprintObjective& spec) {
   const bool needs_cost = spec.kind == ObjectiveKind::cost ||
                           (spec.kind == ObjectiveKind::weighted && spec.weights.count("cost"));
   if (needs_cost)

@@ -8,27 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/calendar.hpp"
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/units.hpp"
 
 namespace terrafate::monitoring {
 
 namespace {
-
-/// Days from 1970-01-01 to y-m-d (proleptic Gregorian; the era arithmetic of H. Hinnant's
-/// "chrono-compatible low-level date algorithms").
-long days_from_civil(long y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
-}
-
-bool leap_year(long y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r");
@@ -75,25 +61,7 @@ std::optional<ConfigNode> resolve(const ConfigNode& root, const std::vector<std:
 } // namespace
 
 long days_from_iso_date(std::string_view text) {
-  if (!looks_like_date(text))
-    throw std::invalid_argument(fmt::format("'{}' is not a date YYYY-MM-DD", text));
-  const auto number = [&](std::size_t at, std::size_t count) {
-    long value = 0;
-    const auto [ptr, ec] = std::from_chars(text.data() + at, text.data() + at + count, value);
-    if (ec != std::errc() || ptr != text.data() + at + count)
-      throw std::invalid_argument(fmt::format("'{}' is not a date YYYY-MM-DD", text));
-    return value;
-  };
-  const long year = number(0, 4), month = number(5, 2), day = number(8, 2);
-  static constexpr std::array<int, 12> month_days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12)
-    throw std::invalid_argument(fmt::format("'{}': month {} is not 1-12", text, month));
-  const long last =
-      month_days[static_cast<std::size_t>(month - 1)] + (month == 2 && leap_year(year) ? 1 : 0);
-  if (day < 1 || day > last)
-    throw std::invalid_argument(
-        fmt::format("'{}': day {} is not in 1-{} of that month", text, day, last));
-  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return days_from_civil(parse_iso_date(text));
 }
 
 long read_start_date(const ConfigNode& node) {

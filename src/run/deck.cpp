@@ -16,8 +16,6 @@ TimeSpec read_time(const ConfigNode& node, bool stepped) {
   node.expect_keys(
       {"end", "max_step", "initial_step", "step_multiplier", "output_times", "start_date"});
   TimeSpec time;
-  if (const auto start = node.find("start_date"))
-    time.start_date = monitoring::read_start_date(*start);
   time.end = node.quantity("end", "d", Range::non_negative());
   if (stepped) {
     time.max_step = node.quantity("max_step", "d", Range::positive());
@@ -45,6 +43,7 @@ TimeSpec read_time(const ConfigNode& node, bool stepped) {
   } else {
     time.output_times = {time.end};
   }
+  if (const auto date = node.find("start_date")) time.start_date = read_iso_date(*date);
   return time;
 }
 

@@ -94,14 +94,26 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
     }
   }
   if (const auto node = deck.root.find("carbon")) {
-    carbon = read_carbon_spec(*node, read_csv_table(data_table_path("emission_factors.csv")));
+    auto spec = read_footprint_spec(*node, read_csv_table(data_table_path("emission_factors.csv")),
+                                    read_csv_table(data_table_path("footprint_factors.csv")));
+    std::vector<std::string> names;
+    for (const auto& action : remediation)
+      names.push_back(action.name);
+    check_energy_supply_actions(*node, names);
+    if (deck.time.start_date)
+      spec.carbon.anchor = CalendarAnchor{deck.time.start_date->year, deck.time.start_date->month,
+                                          deck.time.start_date->day};
+    carbon = std::move(spec.carbon);
+    indicators = std::move(spec.indicators);
+    present_value = spec.present_value;
     // Every factor the actions will need must be known before the run.
     std::vector<LedgerLine> expected;
     for (const auto& action : remediation)
       for (const auto& [item, unit] : emitting_items(action))
-        expected.push_back({action.name, action.type_name, item, 1.0, unit});
+        expected.push_back(
+            {action.name, action.type_name, item, 1.0, unit, action.start, action.end});
     try {
-      footprint(expected, *carbon);
+      terrafate::indicators(expected, footprint(expected, *carbon), indicators);
     } catch (const InputError& e) {
       throw node->error(e.what());
     }

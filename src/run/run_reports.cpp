@@ -1,6 +1,7 @@
 #include "terrafate/run/run_reports.hpp"
 
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -17,9 +18,18 @@ void write_footprint(const std::filesystem::path& folder, const Model& model,
     std::string type;
     for (const auto& action : model.remediation)
       if (action.name == entry.action) type = action.type_name;
-    lines.push_back({entry.action, type, entry.item, entry.quantity, entry.unit});
+    lines.push_back(
+        {entry.action, type, entry.item, entry.quantity, entry.unit, entry.start, entry.end});
   }
   const auto items = footprint(lines, *model.carbon);
+  io::write_file_atomically(folder / "footprint.csv",
+                            footprint_csv(indicators(lines, items, model.indicators)));
+  std::map<std::string, ActionWindow> windows;
+  for (const auto& action : model.remediation)
+    windows[action.name] = {action.start, action.end};
+  io::write_file_atomically(folder / "cost.csv",
+                            present_value_csv(present_value(items, model.present_value, windows,
+                                                            model.carbon->currency)));
   std::string text = "action,item,phase,quantity,unit,factor_key,factor_kgco2e_per_unit,tco2e,"
                      "cost,factor_source,factor_status\n";
   double phases[4] = {}, costs[4] = {}, total = 0.0, cost_total = 0.0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -55,6 +56,22 @@ Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& o
       result.phases[row[0]] = value;
     }
   }
+  if (std::filesystem::exists(out / "footprint.csv")) {
+    const auto rows = read_csv_table(out / "footprint.csv");
+    for (const auto& row : rows.rows)
+      result.indicators[row[rows.column("indicator")]] += number(row[rows.column("quantity")]);
+  }
+  if (std::filesystem::exists(out / "cost.csv")) {
+    const auto rows = read_csv_table(out / "cost.csv");
+    for (const auto& row : rows.rows)
+      if (row[rows.column("action")] == "total") {
+        result.present_value = number(row[rows.column("present_value")]);
+        result.cost_status = row[rows.column("category")];
+      }
+    // carbon_summary.csv's cost column is cost_<currency>.
+    const std::string& cost_header = carbon.header.size() > 2 ? carbon.header[2] : std::string();
+    result.currency = cost_header.rfind("cost_", 0) == 0 ? cost_header.substr(5) : cost_header;
+  }
   return result;
 }
 
@@ -95,6 +112,12 @@ Evaluation aggregate(const std::vector<Evaluation>& members, double confidence) 
     result.cost += m.cost;
     for (const auto& [phase, value] : m.phases)
       result.phases[phase] += value;
+    for (const auto& [name, value] : m.indicators)
+      result.indicators[name] += value;
+    result.present_value = ran == 1.0 ? m.present_value : result.present_value + m.present_value;
+    result.currency = m.currency;
+    if (result.cost_status.empty() || m.cost_status != "complete")
+      result.cost_status = m.cost_status;
   }
   // At least one realization ran: the strategy is judged (the failed ones do not comply).
   result.ok = ran > 0;
@@ -106,6 +129,9 @@ Evaluation aggregate(const std::vector<Evaluation>& members, double confidence) 
     result.cost /= ran;
     for (auto& [phase, value] : result.phases)
       value /= ran;
+    for (auto& [name, value] : result.indicators)
+      value /= ran;
+    result.present_value /= ran;
   }
   result.probability = compliant / static_cast<double>(n);
   result.feasible = result.probability >= confidence;

@@ -1,5 +1,7 @@
 #include "terrafate/studies/evidence.hpp"
 
+#include "terrafate/core/calendar.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -107,7 +109,9 @@ MonitoringInput read_monitoring_input(const Deck& deck) {
   const auto deck_folder =
       deck.path.has_parent_path() ? deck.path.parent_path() : std::filesystem::path(".");
   MonitoringInput input{monitoring::read_monitoring_spec(*node, deck_folder), {}};
-  input.data = monitoring::read_monitoring_csv(input.spec.data, deck.time.start_date);
+  std::optional<long> start_day;
+  if (deck.time.start_date) start_day = days_from_civil(*deck.time.start_date);
+  input.data = monitoring::read_monitoring_csv(input.spec.data, start_day);
   monitoring::check_samples_against_wells(input.data, input.spec);
   if (const auto assimilation = deck.root.find("assimilation"))
     monitoring::read_assimilation_spec(*assimilation, deck.root);

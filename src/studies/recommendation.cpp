@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cmath>
 #include <fcntl.h>
+#include <map>
+#include <set>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +31,13 @@ std::string json_string(const std::string& text) {
 
 std::string json_number(double value) {
   return std::isnan(value) ? std::string("null") : fmt::format("{}", value);
+}
+
+/// strategies.csv's cost_status: complete, partial (cost.csv names the unpriced items), or empty
+/// without cost.csv.
+std::string cost_status_field(const std::string& status) {
+  if (status.empty() || status == "complete") return status;
+  return "partial";
 }
 
 std::string csv_number(double value) {
@@ -69,7 +78,14 @@ private:
                         "tco2e_operation,tco2e_monitoring,tco2e_transport_and_disposal,status";
     for (const auto& p : parameters)
       table += fmt::format(",{}.{}", p.action, p.parameter);
-    table += "\n";
+    // The footprint indicators (footprint.csv totals) and the present-value cost (cost.csv).
+    std::set<std::string> indicator_names;
+    for (const auto& r : results)
+      for (const auto& [name, value] : r.indicators)
+        indicator_names.insert(name);
+    for (const auto& name : indicator_names)
+      table += "," + name;
+    table += ",present_value,currency,cost_status\n";
     for (const auto& r : results) {
       table +=
           fmt::format("{},{},{},{},{},{},{},{},{}", r.name, level_name(r.level), r.feasible ? 1 : 0,
@@ -80,7 +96,11 @@ private:
       table += fmt::format(",{}", r.status == "ok" ? "ok" : r.ok ? "partial" : "failed");
       for (std::size_t p = 0; p < parameters.size(); ++p)
         table += r.design ? fmt::format(",{}", r.values[p]) : std::string(",");
-      table += "\n";
+      for (const auto& name : indicator_names)
+        table += r.indicators.count(name) ? fmt::format(",{}", r.indicators.at(name))
+                                          : std::string(",nan");
+      table += fmt::format(",{},{},{}\n", csv_number(r.present_value), r.currency,
+                           cost_status_field(r.cost_status));
     }
     io::write_file_atomically(folder / "strategies.csv", table);
   }
@@ -89,8 +109,27 @@ private:
   void write_pareto() {
     for (const auto& r : results)
       if (r.ok && r.feasible) feasible.push_back(&r);
+    // minimize: weighted: each feasible strategy's score over the feasible strategies.
+    std::map<const Evaluation*, double> score;
+    if (spec.objective.minimize == "weighted") {
+      std::vector<StrategyFootprint> totals;
+      for (const auto* r : feasible) {
+        StrategyFootprint footprint{r->name, r->indicators, {}};
+        footprint.cost.total = r->present_value;
+        if (r->cost_status != "complete") footprint.cost.unpriced.push_back(r->cost_status);
+        totals.push_back(footprint);
+      }
+      const auto values = objective_values(totals, spec.objective.footprint);
+      for (std::size_t i = 0; i < feasible.size(); ++i)
+        score[feasible[i]] = values[i];
+    }
     std::sort(feasible.begin(), feasible.end(), [&](const Evaluation* a, const Evaluation* b) {
-      const double ka = by_cost ? a->cost : a->tco2e, kb = by_cost ? b->cost : b->tco2e;
+      const double ka = score.count(a) ? score.at(a)
+                        : by_cost      ? a->cost
+                                       : a->tco2e,
+                   kb = score.count(b) ? score.at(b)
+                        : by_cost      ? b->cost
+                                       : b->tco2e;
       if (ka != kb) return ka < kb;
       return a->level < b->level; // ties: less intervention
     });
@@ -138,8 +177,11 @@ private:
           "horizon ({} d), with the lowest {} of the {} feasible strategies: {:.6g} t CO2e "
           "(level: {})",
           best.name, confidence_note, json_number(best.time_to_target), spec.objective.deadline,
-          spec.objective.horizon, by_cost ? "cost" : "footprint", feasible.size(), best.tco2e,
-          level_name(best.level));
+          spec.objective.horizon,
+          by_cost                                 ? "cost"
+          : spec.objective.minimize == "weighted" ? "weighted score"
+                                                  : "footprint",
+          feasible.size(), best.tco2e, level_name(best.level));
       if (best.design) {
         std::string values;
         for (std::size_t p = 0; p < parameters.size(); ++p)
@@ -246,6 +288,16 @@ private:
                             level_name(r.level), r.ok ? (r.feasible ? "yes" : "no") : "failed",
                             r.probability, json_number(r.time_to_target), r.tco2e, r.cost,
                             r.max_cancer_risk);
+    report += "\nFootprint by indicator (footprint.csv) and present-value cost (cost.csv):\n\n";
+    for (const auto& r : results) {
+      report += fmt::format("- {}: present value {} {} ({})", r.name,
+                            std::isnan(r.present_value) ? std::string("n/a")
+                                                        : fmt::format("{:.6g}", r.present_value),
+                            r.currency, r.cost_status.empty() ? "no cost.csv" : r.cost_status);
+      for (const auto& [name, value] : r.indicators)
+        report += fmt::format("; {} {:.4g}", name, value);
+      report += "\n";
+    }
     report += fmt::format(
         "\nEvery strategy continued a shared history of {} d (simulated once{}, {:.1f} s). The "
         "per-strategy outputs (risk.csv, compliance.csv, ledger.csv, carbon.csv, results.h5) are "

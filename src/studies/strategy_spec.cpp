@@ -8,6 +8,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "terrafate/carbon/indicators.hpp"
+#include "terrafate/core/csv_table.hpp"
+
 namespace terrafate {
 
 std::string action_type(const Deck& deck, const std::string& name) {
@@ -168,18 +171,22 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
   }
   if (spec.strategies.empty()) throw strategies.error("at least one strategy is required");
   const ConfigNode objective = deck.root.at("objective");
-  objective.expect_keys({"deadline", "horizon", "minimize", "confidence"});
+  objective.expect_keys({"deadline", "horizon", "minimize", "confidence", "weights"});
   spec.objective.horizon = objective.quantity("horizon", "d", Range::positive());
   spec.objective.deadline = objective.quantity("deadline", "d", Range::non_negative());
   if (spec.objective.deadline > spec.objective.horizon)
     throw objective.at("deadline").error("the deadline is after the horizon");
   spec.objective.minimize = objective.has("minimize")
-                                ? objective.at("minimize").as_choice({"carbon", "cost"})
+                                ? objective.at("minimize").as_choice({"carbon", "cost", "weighted"})
                                 : std::string("carbon");
   if (!deck.root.has("risk"))
     throw objective.error("optimize judges compliance by risk: the deck needs a risk: section");
   if (!deck.root.has("carbon"))
     throw objective.error("optimize minimizes the footprint: the deck needs a carbon: section");
+  spec.objective.footprint = read_objective_spec(
+      objective, read_indicator_spec(deck.root.at("carbon"),
+                                     read_csv_table(data_table_path("footprint_factors.csv")))
+                     .groups);
   if (const auto ensemble = deck.root.find("ensemble")) {
     if (!objective.has("confidence"))
       throw objective.error("with an ensemble, give objective.confidence: the probability of "

@@ -8,13 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "terrafate/core/calendar.hpp"
 #include "terrafate/core/config.hpp"
 #include "terrafate/core/csv_table.hpp"
 
 namespace terrafate {
-
-/// [d] days from 1970-01-01 to the civil date (proleptic Gregorian calendar).
-long days_from_civil(int year, int month, int day);
 
 /// Run time anchored to the calendar: run day 0 is `start_date`.
 struct CalendarAnchor {
@@ -25,7 +23,8 @@ struct CalendarAnchor {
   int year_at(double t) const;
 };
 
-/// Reads a "YYYY-MM-DD" date (`time.start_date`); InputError at the node otherwise.
+/// Reads a "YYYY-MM-DD" date (`time.start_date`, core read_iso_date); InputError at the node
+/// otherwise.
 CalendarAnchor read_start_date(const ConfigNode& node);
 
 /// How the grid factor continues after the last year with data.

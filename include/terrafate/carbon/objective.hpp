@@ -15,7 +15,7 @@ namespace terrafate {
 
 enum class ObjectiveKind { carbon, cost, weighted };
 
-struct ObjectiveSpec {
+struct FootprintObjective {
   ObjectiveKind kind = ObjectiveKind::carbon;
   /// Weights by indicator name (ghg, energy_diesel, nox, ..., or cost for the present value).
   std::map<std::string, double> weights;
@@ -24,7 +24,8 @@ struct ObjectiveSpec {
 /// Reads `minimize: carbon | cost | weighted` and, for weighted, `weights: {NAME: w >= 0}`
 /// (at least one positive) from the deck's `objective:` node; the caller declares the keys.
 /// Every weighted indicator's group must be among `groups` (carbon.indicators).
-ObjectiveSpec read_objective_spec(const ConfigNode& objective, const std::set<std::string>& groups);
+FootprintObjective read_objective_spec(const ConfigNode& objective,
+                                       const std::set<std::string>& groups);
 
 /// One strategy's totals.
 struct StrategyFootprint {
@@ -36,6 +37,6 @@ struct StrategyFootprint {
 /// The objective value of each strategy (lower is better). Throws InputError when the cost is
 /// wanted (minimize: cost, or a weight on cost) and a strategy's present value is partial.
 std::vector<double> objective_values(const std::vector<StrategyFootprint>& strategies,
-                                     const ObjectiveSpec& spec);
+                                     const FootprintObjective& spec);
 
 } // namespace terrafate

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "terrafate/core/calendar.hpp"
 #include "terrafate/core/config.hpp"
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
@@ -18,7 +19,8 @@ struct TimeSpec {
   double initial_step = 0.0;        ///< [d] first step of each stress period (default max_step)
   double step_multiplier = 1.0;     ///< [-] growth of the step within a stress period
   std::vector<double> output_times; ///< [d] ascending, in [0, end]
-  std::optional<long> start_date;   ///< [days since 1970-01-01] time.start_date: date of time 0
+  /// `time.start_date`: the calendar date of run day 0 (anchors year-indexed data).
+  std::optional<CivilDate> start_date;
 };
 
 struct ObservationPointSpec {

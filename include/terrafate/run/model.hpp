@@ -9,6 +9,7 @@
 #include <mpi.h>
 
 #include "terrafate/carbon/carbon.hpp"
+#include "terrafate/carbon/footprint.hpp"
 #include "terrafate/flow/flow_spec.hpp"
 #include "terrafate/grid/grid.hpp"
 #include "terrafate/grid/materials.hpp"
@@ -44,6 +45,10 @@ struct Model {
   std::vector<RemediationAction> remediation;
   std::optional<RiskSpec> risk;
   std::optional<CarbonSpec> carbon;
+  /// `carbon.indicators` / `indicator_factors` (footprint.csv) and `carbon.present_value`
+  /// (cost.csv); set with `carbon`.
+  IndicatorSpec indicators;
+  PresentValueSpec present_value;
 };
 
 /// [d] Stress-period boundaries: 0, every well and cap start/end inside the run, and the end.

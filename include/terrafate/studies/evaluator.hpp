@@ -36,6 +36,12 @@ struct Evaluation {
   double exceedance_after = 0.0; ///< largest CR/target or HI/HQ target from the deadline on
   double tco2e = 0.0, cost = 0.0;
   std::map<std::string, double> phases; ///< t CO2e per phase
+  /// footprint.csv totals by indicator (ghg [tCO2e], energy_* [MJ], ...).
+  std::map<std::string, double> indicators;
+  /// [currency] cost.csv's present value (NaN without cost.csv), its currency and status
+  /// (complete, or partial (no price: ...)).
+  double present_value = std::numeric_limits<double>::quiet_NaN();
+  std::string currency, cost_status;
 };
 
 /// A strategy or design to simulate.

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "terrafate/carbon/objective.hpp"
+
 #include "terrafate/remediation/action_catalog.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/search/design.hpp"
@@ -33,9 +35,12 @@ struct StrategySpec {
 };
 
 struct ObjectiveSpec {
-  double deadline = 0.0; ///< [d] every receptor compliant from here to the horizon
-  double horizon = 0.0;  ///< [d] end of the evaluation
-  std::string minimize = "carbon";
+  double deadline = 0.0;           ///< [d] every receptor compliant from here to the horizon
+  double horizon = 0.0;            ///< [d] end of the evaluation
+  std::string minimize = "carbon"; ///< carbon, cost or weighted
+  /// minimize: weighted: the weights by indicator (footprint.csv) or cost (present value); the
+  /// explicit strategies are ranked by sum_i w_i x_i / max over the feasible strategies x_i.
+  FootprintObjective footprint;
   /// [-] with an ensemble: the probability of compliance a feasible strategy reaches; 1 without
   double confidence = 1.0;
 };
