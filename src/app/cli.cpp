@@ -8,6 +8,16 @@ bool is_petsc_option(const std::string& token) {
 }
 } // namespace
 
+std::filesystem::path petsc_options_file(const SplitArguments& arguments) {
+  const std::string flag = "--petsc-options-file";
+  for (std::size_t n = 1; n < arguments.cli.size(); ++n) {
+    const std::string& token = arguments.cli[n];
+    if (token == flag && n + 1 < arguments.cli.size()) return arguments.cli[n + 1];
+    if (token.rfind(flag + "=", 0) == 0) return token.substr(flag.size() + 1);
+  }
+  return {};
+}
+
 SplitArguments split_arguments(int argc, char** argv) {
   SplitArguments split;
   const std::string program = argc > 0 ? argv[0] : "terrafate";
@@ -34,7 +44,7 @@ SplitArguments split_arguments(int argc, char** argv) {
     }
     split.cli.push_back(token);
     if (bare && !previous_takes_value) ++positionals;
-    previous_takes_value = token == "-o" || token == "--output";
+    previous_takes_value = token == "-o" || token == "--output" || token == "--petsc-options-file";
   }
   return split;
 }

@@ -9,14 +9,14 @@
 #include <fmt/format.h>
 
 #include "terrafate/app/cli.hpp"
-#include "terrafate/run/deck.hpp"
-#include "terrafate/studies/ensemble.hpp"
-#include "terrafate/studies/evidence.hpp"
-#include "terrafate/run/observations.hpp"
-#include "terrafate/studies/optimize.hpp"
-#include "terrafate/run/simulation.hpp"
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/version.hpp"
+#include "terrafate/run/deck.hpp"
+#include "terrafate/run/observations.hpp"
+#include "terrafate/run/simulation.hpp"
+#include "terrafate/studies/ensemble.hpp"
+#include "terrafate/studies/evidence.hpp"
+#include "terrafate/studies/optimize.hpp"
 
 namespace {
 
@@ -60,7 +60,8 @@ int print_schema(const std::vector<std::filesystem::path>& decks, bool root) {
       const terrafate::PointSampler sampler(model.grid, deck.observation_points);
       all.merge(recorder);
     } catch (const terrafate::InputError& e) {
-      if (root) std::cerr << "terrafate schema: skipped " << path.string() << ": " << e.what() << "\n";
+      if (root)
+        std::cerr << "terrafate schema: skipped " << path.string() << ": " << e.what() << "\n";
     }
     terrafate::set_schema_recorder(nullptr);
   }
@@ -129,6 +130,13 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   evidence->add_flag("--overwrite", overwrite, "Write into an existing, non-empty output folder");
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
+  std::filesystem::path options_file; // read by the PETSc session (petsc_options_file)
+  for (auto* subcommand : {run, optimize, validate, evidence})
+    subcommand
+        ->add_option("--petsc-options-file", options_file,
+                     "Read PETSc options from FILE (otherwise only the command line's: "
+                     ".petscrc and PETSC_OPTIONS are ignored)")
+        ->check(CLI::ExistingFile);
   auto* schema = app.add_subcommand(
       "schema", "Print, as JSON, the keys, types, units, ranges and defaults the deck readers "
                 "accept, recorded while validating the given decks (docs/deck-reference.md)");
@@ -156,23 +164,25 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
   if (deck.root.has("monitoring") || evidence->parsed())
     terrafate::read_monitoring_input(deck); // validates monitoring: and its data
-  if (validate->parsed()) {
-    std::string ensemble_note;
-    if (const auto ensemble = deck.root.find("ensemble"))
-      ensemble_note = fmt::format(", an ensemble of {} realizations",
-                                  terrafate::read_ensemble_spec(*ensemble, deck).realizations);
+  // Every subcommand validates the whole deck first, as validate does (the same messages, exit 2).
+  std::string ensemble_note;
+  if (const auto ensemble = deck.root.find("ensemble"))
+    ensemble_note = fmt::format(", an ensemble of {} realizations",
+                                terrafate::read_ensemble_spec(*ensemble, deck).realizations);
+  {
     const terrafate::Model model(PETSC_COMM_WORLD, deck);
     const terrafate::PointSampler sampler(model.grid, deck.observation_points);
-    if (root)
-      fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} boundaries{})\n",
-                 command.deck.string(), model.grid.cells(0), model.grid.cells(1),
-                 model.grid.cells(2), model.grid.total_cells(), deck.materials.size(),
-                 model.flow.wells.size(), model.flow.boundaries.size(), ensemble_note);
-    return terrafate::kExitOk;
+    if (validate->parsed()) {
+      if (root)
+        fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} "
+                   "boundaries{})\n",
+                   command.deck.string(), model.grid.cells(0), model.grid.cells(1),
+                   model.grid.cells(2), model.grid.total_cells(), deck.materials.size(),
+                   model.flow.wells.size(), model.flow.boundaries.size(), ensemble_note);
+      return terrafate::kExitOk;
+    }
   }
   if (evidence->parsed()) {
-    const terrafate::Model model(PETSC_COMM_WORLD, deck); // validates the deck as validate does
-    const terrafate::PointSampler sampler(model.grid, deck.observation_points);
     terrafate::run_evidence(PETSC_COMM_WORLD, deck,
                             command.output_folder.empty()
                                 ? std::filesystem::path(command.deck.stem().string() + "_evidence")
@@ -191,8 +201,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
   terrafate::install_stop_signal_handlers();
-  if ((!realizations.empty() || gather) && (!deck.root.has("ensemble") || optimize->parsed() ||
-                                             !strategy.empty()))
+  if ((!realizations.empty() || gather) &&
+      (!deck.root.has("ensemble") || optimize->parsed() || !strategy.empty()))
     throw terrafate::InputError(fmt::format("{}: --realizations and --gather apply to a run of "
                                             "an ensemble (a deck with an ensemble: section)",
                                             command.deck.string()));
@@ -225,7 +235,13 @@ int main(int argc, char** argv) {
   int rank = 0, size = 1;
   int status = terrafate::kExitOther;
   try {
-    terrafate::PetscSession session(arguments.petsc);
+    // A missing file is left to CLI11's check (exit 2 with its message).
+    const auto options_file = terrafate::petsc_options_file(arguments);
+    std::error_code missing;
+    terrafate::PetscSession session(arguments.petsc,
+                                    std::filesystem::is_regular_file(options_file, missing)
+                                        ? options_file
+                                        : std::filesystem::path{});
     rank = session.rank();
     size = session.size();
     try {

@@ -67,7 +67,7 @@ std::vector<fs::path> OutputManifest::foreign_entries() const {
   if (!fs::is_directory(fs::symlink_status(folder_, ec))) return foreign;
   for (auto it = fs::recursive_directory_iterator(folder_, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    const fs::path relative = fs::relative(it->path(), folder_);
+    const fs::path relative = it->path().lexically_relative(folder_); // a link is not followed
     if (listed(relative)) {
       if (it->is_directory() && !it->is_symlink()) it.disable_recursion_pending();
       continue;
@@ -114,7 +114,7 @@ void OutputManifest::prepare(bool overwrite) {
 }
 
 void OutputManifest::record(const fs::path& path) {
-  const fs::path relative = path.is_absolute() ? fs::relative(path, folder_) : path;
+  const fs::path relative = path.is_absolute() ? path.lexically_relative(folder_) : path;
   const std::string name = relative.lexically_normal().string();
   if (name.empty() || name.rfind("..", 0) == 0)
     throw IoError(

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "terrafate/monitoring/monitoring_data.hpp"
+#include "terrafate/core/resources.hpp"
 
 namespace terrafate {
 
@@ -30,6 +30,7 @@ TimeSpec read_time(const ConfigNode& node, bool stepped) {
   } else {
     time.max_step = node.quantity_or("max_step", time.end, "d", Range::positive());
   }
+  require_step_count(time.end, time.max_step, node);
   if (const auto outputs = node.find("output_times")) {
     time.output_times = outputs->as_quantity_list("d", Range::non_negative(), 1);
     const auto elements = outputs->elements();
@@ -52,9 +53,7 @@ std::vector<ObservationPlaneSpec> read_planes(const ConfigNode& node) {
   for (const auto& entry : node.elements()) {
     entry.expect_keys({"name", "axis", "position"});
     ObservationPlaneSpec plane;
-    plane.name = entry.string("name");
-    if (plane.name.empty() || plane.name.find_first_of(",\"\n") != std::string::npos)
-      throw entry.at("name").error("names must be non-empty without commas or quotes");
+    plane.name = entry.at("name").as_name("observation plane");
     for (const auto& other : planes)
       if (other.name == plane.name)
         throw entry.at("name").error(fmt::format("plane '{}' is defined twice", plane.name));
@@ -75,9 +74,7 @@ std::vector<ObservationPointSpec> read_observations(const ConfigNode& node) {
     for (const auto& entry : list->elements()) {
       entry.expect_keys({"name", "position"});
       ObservationPointSpec point;
-      point.name = entry.string("name");
-      if (point.name.empty() || point.name.find_first_of(",\"\n") != std::string::npos)
-        throw entry.at("name").error("names must be non-empty without commas or quotes");
+      point.name = entry.at("name").as_name("observation point");
       for (const auto& other : points)
         if (other.name == point.name)
           throw entry.at("name").error(

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/petsc.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/io/atomic_file.hpp"
 
@@ -53,27 +54,80 @@ std::string join(const std::vector<std::string>& items) {
     text += (text.empty() ? "" : " ") + item;
   return text;
 }
+/// Every option in PETSc's database ("-name value" or "-flag"), from the command line and an
+/// options file (--petsc-options-file) alike.
+std::string options_in_effect() {
+  std::vector<std::string> items;
+  for (const auto& [name, value] : petsc_options_in_effect())
+    items.push_back(value.empty() ? name : name + " " + value);
+  return join(items);
+}
 } // namespace
 
-void prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool overwrite) {
+HeldOutputFolder::HeldOutputFolder(std::filesystem::path folder,
+                                   std::unique_ptr<io::OutputFolderLock> lock,
+                                   std::unique_ptr<io::OutputManifest> manifest,
+                                   std::set<std::filesystem::path> present)
+    : folder_(std::move(folder)), lock_(std::move(lock)), manifest_(std::move(manifest)),
+      present_(std::move(present)) {}
+
+HeldOutputFolder::~HeldOutputFolder() {
+  if (!manifest_ || !lock_) return;
+  try {
+    for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
+      const auto name = entry.path().filename();
+      if (name == io::OutputManifest::kFileName || name == io::OutputManifest::kLockName ||
+          present_.count(name))
+        continue;
+      manifest_->record(name);
+    }
+  } catch (const std::exception&) {
+    // The manifest stays as it was: a later --overwrite refuses these entries, naming them.
+  }
+}
+
+std::unique_ptr<HeldOutputFolder>
+prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool overwrite) {
+  return prepare_output_folder(comm, folder, overwrite ? FolderUse::overwrite : FolderUse::fresh);
+}
+
+std::unique_ptr<HeldOutputFolder>
+prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, FolderUse use) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  int state = 0; // 0 ready, 1 exists and holds files, 2 cannot create
+  std::string refusal; // rank 0's reason, broadcast so that every rank throws the same
+  std::unique_ptr<HeldOutputFolder> held;
   if (rank == 0) {
-    std::error_code ec;
-    if (!overwrite && std::filesystem::exists(folder, ec) && !std::filesystem::is_empty(folder, ec))
-      state = 1;
-    else if (std::filesystem::create_directories(folder, ec); ec)
-      state = 2;
+    try {
+      std::unique_ptr<io::OutputFolderLock> lock;
+      if (use != FolderUse::shared)
+        lock = std::make_unique<io::OutputFolderLock>(folder);
+      else
+        std::filesystem::create_directories(folder);
+      auto manifest = std::make_unique<io::OutputManifest>(folder);
+      std::set<std::filesystem::path> present;
+      if (use == FolderUse::fresh || use == FolderUse::overwrite)
+        manifest->prepare(use == FolderUse::overwrite);
+      else
+        for (const auto& entry : std::filesystem::directory_iterator(folder))
+          if (use == FolderUse::shared) present.insert(entry.path().filename());
+      held = std::make_unique<HeldOutputFolder>(folder, std::move(lock), std::move(manifest),
+                                                std::move(present));
+    } catch (const InputError& e) {
+      refusal = e.what();
+    } catch (const std::exception& e) {
+      refusal = fmt::format("cannot use the output folder {}: {}", folder.string(), e.what());
+    }
   }
-  MPI_Bcast(&state, 1, MPI_INT, 0, comm);
-  if (state == 1)
-    throw InputError(fmt::format("the output folder {} exists and is not empty: give --overwrite "
-                                 "to write into it (files terrafate does not write are left "
-                                 "alone) or choose another folder with -o",
-                                 folder.string()));
-  if (state == 2)
-    throw InputError(fmt::format("cannot create the output folder {}", folder.string()));
+  int length = static_cast<int>(refusal.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, comm);
+  refusal.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(refusal.data(), length, MPI_CHAR, 0, comm);
+  if (!refusal.empty()) throw InputError(refusal);
+  if (!held)
+    held = std::make_unique<HeldOutputFolder>(folder, nullptr, nullptr,
+                                              std::set<std::filesystem::path>{});
+  return held;
 }
 
 /// A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.
@@ -101,7 +155,8 @@ std::map<std::string, std::string> run_provenance(const Deck& deck, int ranks,
           {"start_time", iso_time_now()},
           {"deck_path", deck.path.string()},
           {"deck", deck.text},
-          {"petsc_options", join(petsc_arguments)}};
+          {"petsc_options", join(petsc_arguments)},
+          {"petsc_options_in_effect", options_in_effect()}};
 }
 
 RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,

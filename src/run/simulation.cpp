@@ -17,22 +17,39 @@ double seconds_since(Clock::time_point start) {
 }
 
 /// A restart: the checkpoint's state, which must come from the same deck (unless branching).
+/// A checkpoint that fails verification gives way to the previous kept one (each rejection
+/// printed on rank 0); none valid is an InputError. `chosen` receives the checkpoint read.
 std::unique_ptr<StateRecord> read_restart(MPI_Comm comm, const Deck& deck, const Model& model,
-                                          const RunOptions& options) {
+                                          const RunOptions& options,
+                                          std::filesystem::path& chosen) {
   if (options.restart.empty()) return nullptr;
-  std::unique_ptr<StateRecord> resume;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
   const std::array<int, 3> cells{model.grid.cells(0), model.grid.cells(1), model.grid.cells(2)};
-  try {
-    resume = std::make_unique<StateRecord>(
-        io::read_checkpoint(comm, options.restart, cells, local_block(model.grid)));
-  } catch (const std::runtime_error& e) {
-    throw InputError(fmt::format("--restart: {}", e.what()));
-  }
+  io::CheckpointChoice choice =
+      io::read_checkpoint_or_older(comm, options.restart, cells, local_block(model.grid));
+  if (rank == 0)
+    for (const auto& rejection : choice.rejected)
+      fmt::print(stderr, "terrafate: --restart: {}; trying the previous kept checkpoint\n",
+                 rejection);
+  if (rank == 0 && choice.path != options.restart)
+    fmt::print("terrafate: restarting from {}\n", choice.path.string());
+  auto resume = std::make_unique<StateRecord>(std::move(choice.record));
+  chosen = choice.path;
   if (!options.branch && resume->texts.at("deck") != deck.text)
     throw InputError(fmt::format("--restart: {} was written for another deck (the deck text "
                                  "differs from the one it records)",
-                                 options.restart.string()));
+                                 chosen.string()));
   return resume;
+}
+
+/// Whether `checkpoint` lies inside `folder` (a restart into the run's own folder).
+bool inside(const std::filesystem::path& checkpoint, const std::filesystem::path& folder) {
+  std::error_code ec;
+  const auto file = std::filesystem::weakly_canonical(checkpoint, ec);
+  const auto root = std::filesystem::weakly_canonical(folder, ec);
+  const auto relative = file.lexically_relative(root);
+  return !ec && !relative.empty() && relative.native().rfind("..", 0) != 0;
 }
 
 /// The time loop's settings: periods, outputs, and the breaks of sources, actions and branch.
@@ -81,11 +98,16 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   times.model_setup = seconds_since(run_start);
 
   const auto& folder = options.output_folder;
-  prepare_output_folder(comm, folder, options.overwrite);
+  const auto held = prepare_output_folder(
+      comm, folder,
+      !options.overwrite                                            ? FolderUse::fresh
+      : !options.restart.empty() && inside(options.restart, folder) ? FolderUse::restart
+                                                                    : FolderUse::overwrite);
   const auto provenance = run_provenance(deck, ranks, options.petsc_arguments);
-  const auto resume = read_restart(comm, deck, model, options);
-  RunOutputs outputs(comm, deck, model, sampler, folder, provenance, resume.get(), options.restart,
-                     options.quiet);
+  std::filesystem::path restart_checkpoint;
+  const auto resume = read_restart(comm, deck, model, options, restart_checkpoint);
+  RunOutputs outputs(comm, deck, model, sampler, folder, provenance, resume.get(),
+                     restart_checkpoint, options.quiet);
   std::unique_ptr<RiskRun> risk;
   if (model.risk) {
     for (const auto& species : model.risk->species)

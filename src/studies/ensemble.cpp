@@ -215,6 +215,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const auto& folder = options.output_folder;
   const auto members = folder / "realizations";
 
+  std::unique_ptr<HeldOutputFolder> held, held_members; // for the run's life
   if (part.gather) {
     // Every realization must have run (its status written, "ok" or the failure).
     std::string missing;
@@ -237,8 +238,12 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
 
     // A part shares the folder with the other parts (job-array tasks): it writes its own
     // realizations only, and removes a summary that no longer describes the folder.
-    prepare_output_folder(world, folder, options.overwrite || !whole);
-    prepare_output_folder(world, members, true);
+    held = prepare_output_folder(world, folder,
+                                 !whole              ? FolderUse::shared
+                                 : options.overwrite ? FolderUse::overwrite
+                                                     : FolderUse::fresh);
+    held_members =
+        prepare_output_folder(world, members, whole ? FolderUse::fresh : FolderUse::shared);
     if (root && !whole) {
       std::error_code ignored;
       std::filesystem::remove(folder / "ensemble.csv", ignored);

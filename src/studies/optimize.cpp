@@ -153,7 +153,7 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const RunGroups run_groups(world, ranks_per_run);
   const bool root = run_groups.world_root();
   const auto& folder = options.output_folder;
-  prepare_output_folder(world, folder, options.overwrite);
+  const auto held = prepare_output_folder(world, folder, options.overwrite);
   const std::vector<Candidate> strategies = checked_strategies(run_groups.comm(), deck, spec);
   const auto start = std::chrono::steady_clock::now();
   const std::function<double()> elapsed = [&] {

@@ -152,12 +152,10 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
   for (const auto& entry : strategies.elements()) {
     entry.expect_keys({"name", "actions"});
     StrategySpec strategy;
-    strategy.name = entry.string("name");
-    if (strategy.name.empty() || strategy.name.find_first_of(",\"\n/") != std::string::npos ||
-        strategy.name.starts_with("design_"))
+    strategy.name = entry.at("name").as_name("strategy");
+    if (strategy.name.starts_with("design_"))
       throw entry.at("name").error(
-          "strategy names must be non-empty, without commas, quotes or slashes, and not start "
-          "with design_ (the names of the design space's designs)");
+          "strategy names must not start with design_ (the names of the design space's designs)");
     for (const auto& other : spec.strategies)
       if (other.name == strategy.name)
         throw entry.at("name").error(fmt::format("strategy '{}' is defined twice", strategy.name));

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The command line contract: --version, --help, usage errors, a missing deck, validate, the
-refusal to write into an existing output folder without --overwrite, and a
+refusal to write into an existing output folder without --overwrite (and with it, into one
+holding a file terrafate did not write), and a
 numerical failure (the flow solver limited to one iteration) with their exit codes and messages.
 Usage: check_exit_codes.py TERRAFATE DECK WORKDIR MPIEXEC
 """
@@ -39,16 +40,20 @@ def main():
     check("petsc options", [terrafate, "run", "-log_view", deck, "-o", os.path.join(workdir, "ok"),
                             "-flow_pc_type", "hypre", "-flow_ksp_monitor"], 0, "results in",
           "stdout")
-    # An existing, non-empty output folder is refused without --overwrite; with it, terrafate's
-    # files are replaced and other files are left alone.
+    # An existing, non-empty output folder is refused without --overwrite; with it, a folder
+    # holding a file terrafate did not write is refused naming it (issue 26), the file left
+    # alone; without that file, terrafate's files are replaced.
     ok = os.path.join(workdir, "ok")
     with open(os.path.join(ok, "notes.txt"), "w") as f:
         f.write("the user's own file\n")
     check("existing output folder", [terrafate, "run", deck, "-o", ok], 2, "--overwrite")
-    check("--overwrite", [terrafate, "run", deck, "-o", ok, "--overwrite"], 0, "results in",
-          "stdout")
+    check("--overwrite with a foreign file", [terrafate, "run", deck, "-o", ok, "--overwrite"],
+          2, "notes.txt")
     if not os.path.exists(os.path.join(ok, "notes.txt")):
         failures.append("--overwrite deleted a file terrafate did not write")
+    os.remove(os.path.join(ok, "notes.txt"))
+    check("--overwrite", [terrafate, "run", deck, "-o", ok, "--overwrite"], 0, "results in",
+          "stdout")
     text = check("numerical failure at 2 ranks",
                  [mpiexec, "--oversubscribe", "-n", "2", terrafate, "run", deck, "-o",
                   os.path.join(workdir, "fail"), "-flow_ksp_max_it", "1"], 3,

@@ -14,7 +14,8 @@ crash (a signal, "Segmentation", "PETSC ERROR", "map::at"). The damages:
   malformed   /values/loop replaced by a 2-D dataset, /texts/deck by a scalar
   truncated   the file cut to half its size
   old_schema  the schema_version attribute removed (a checkpoint without checksums)
-The intact checkpoint restarts with exit 0 (so the refusals are due to the damage), and the
+A fallback must say "trying the previous kept checkpoint"; with every kept checkpoint truncated
+the restart exits 2 naming each. The intact checkpoint restarts with exit 0 (so the refusals are due to the damage), and the
 checksum recomputed here equals the stored one on every dataset of it.
 """
 import os
@@ -130,6 +131,8 @@ def main():
         code, output = run([terrafate, "run", deck, "-o", os.path.join(work, label, "out"),
                             "--restart", path])
         fell_back = code == 0 and kept[-2] in output
+        if fell_back and "trying the previous kept checkpoint" not in output:
+            problems.append(f"{label}: fell back without saying so\n{output}")
         crash = [m for m in CRASH_MARKERS if m in output]
         if code != 2 and not fell_back:
             problems.append(f"{label}: exit {code}, expected 2 or a fallback\n{output}")
@@ -138,6 +141,17 @@ def main():
         if crash or code < 0:
             problems.append(f"{label}: crash markers {crash}, exit {code}")
         print(f"{label}: exit {code}: {output.strip().splitlines()[-1][:200]}")
+
+    # Every kept checkpoint truncated: none is valid, exit 2 naming each.
+    target = os.path.join(work, "all_damaged", "checkpoints")
+    shutil.copytree(folder, target)
+    for name in kept:
+        truncated(os.path.join(target, name))
+    code, output = run([terrafate, "run", deck, "-o", os.path.join(work, "all_damaged", "out"),
+                        "--restart", os.path.join(target, kept[-1])])
+    if code != 2 or any(name not in output for name in kept):
+        problems.append(f"all damaged: exit {code}, expected 2 naming {kept}\n{output}")
+    print(f"all_damaged: exit {code}")
 
     if problems:
         print("FAIL\n" + "\n".join(problems))

@@ -16,6 +16,10 @@ struct SplitArguments {
 
 SplitArguments split_arguments(int argc, char** argv);
 
+/// The file given with --petsc-options-file (empty: none), read before the PETSc session starts
+/// (CLI11 parses, and checks, the same option after it).
+std::filesystem::path petsc_options_file(const SplitArguments& arguments);
+
 struct CommandLine {
   enum class Command { none, run, validate };
   Command command = Command::none;

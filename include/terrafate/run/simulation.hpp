@@ -2,11 +2,14 @@
 // One simulation: builds the model from a deck, steps through time and writes the outputs.
 #include <filesystem>
 #include <limits>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <mpi.h>
 
+#include "terrafate/io/output_folder.hpp"
 #include "terrafate/run/model.hpp"
 
 namespace terrafate {
@@ -31,9 +34,40 @@ struct RunOptions {
   double checkpoint_minutes = 0.0; ///< [min] wall clock between checkpoints (0: none)
 };
 
-/// Collective: creates `folder`; throws InputError when it exists with files in it and
-/// `overwrite` is false, or cannot be created.
-void prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool overwrite);
+/// A run's output folder, held from prepare_output_folder to the end of the run: rank 0 holds
+/// the folder's lock (io::OutputFolderLock) and, when destroyed, records in the folder's
+/// manifest (io::OutputManifest) every entry the run added, so a later --overwrite removes them.
+class HeldOutputFolder {
+public:
+  HeldOutputFolder(std::filesystem::path folder, std::unique_ptr<io::OutputFolderLock> lock,
+                   std::unique_ptr<io::OutputManifest> manifest,
+                   std::set<std::filesystem::path> present);
+  ~HeldOutputFolder();
+  HeldOutputFolder(const HeldOutputFolder&) = delete;
+  HeldOutputFolder& operator=(const HeldOutputFolder&) = delete;
+
+private:
+  std::filesystem::path folder_;
+  std::unique_ptr<io::OutputFolderLock> lock_;
+  std::unique_ptr<io::OutputManifest> manifest_;
+  std::set<std::filesystem::path> present_; ///< entries kept from before the run (not recorded)
+};
+
+/// How a run readies its output folder.
+enum class FolderUse {
+  fresh,     ///< empty or missing, else InputError naming --overwrite
+  overwrite, ///< the previous run's files (its manifest) removed; refused when others are there
+  restart,   ///< a restart into its own folder: locked, nothing removed (its checkpoints kept)
+  shared     ///< created only (parts of an ensemble writing into one folder at once)
+};
+
+/// Collective: creates `folder`, locks it on rank 0 and readies it as `use` says. Throws
+/// InputError (on every rank) when it holds files and `use` is fresh, holds files terrafate did
+/// not write and `use` is overwrite, another run holds it, or it cannot be created.
+[[nodiscard]] std::unique_ptr<HeldOutputFolder>
+prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, FolderUse use);
+[[nodiscard]] std::unique_ptr<HeldOutputFolder>
+prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool overwrite);
 
 /// Makes SIGTERM and SIGINT request a checkpoint and a stop at the end of the current step
 /// (run_simulation then throws RunInterrupted).
