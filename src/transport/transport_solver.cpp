@@ -476,7 +476,7 @@ void TransportSolver::oxidize(double time, double dt) {
     std::vector<double> y(count + 1), k1(count + 1), k2(count + 1), k3(count + 1), k4(count + 1),
         w(count + 1);
     for (std::size_t n = 0; n < cell_volume_.size(); ++n) {
-      if (!(c[oxidant][n] > 0.0)) continue;
+      if (!(c[oxidant][n] > 0.0) || cell_volume_[n] == 0.0) continue; // none in dry cells
       // Per unit pore volume [mg/L]: y = contaminants, oxidant, and (last) the oxidant taken by
       // the natural demand. Each species' change is divided by its retardation (storage over
       // pore volume), as the reaction acts on the dissolved phase with sorption at equilibrium.
@@ -1366,6 +1366,7 @@ double TransportSolver::mobile_mass(std::size_t s, long n, double c) const {
 double TransportSolver::mobile_concentration(std::size_t s, long n, double mass,
                                              double guess) const {
   const auto cell = static_cast<std::size_t>(n);
+  if (cell_volume_[cell] == 0.0) return 0.0; // a dry or inactive cell holds no solute
   if (spec_.species[s].isotherm == Isotherm::linear) return mass / storage_[s][cell];
   // The mass is increasing in c: Newton's iterations, kept inside a bracket by bisection.
   const double pore = materials_.porosity(n) * cell_volume_[cell];
