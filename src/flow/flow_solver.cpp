@@ -341,10 +341,7 @@ double FlowSolver::flux_factor(const FlowBoundary& boundary, const BoundaryCell&
   const auto center = grid_.cell_center(cell.i, cell.j, cell.k);
   for (const auto& cap : spec_.caps) {
     if (!cap.active_during(period_begin_, period_end_)) continue;
-    Box area = cap.area;
-    area.min[2] = -std::numeric_limits<double>::infinity();
-    area.max[2] = std::numeric_limits<double>::infinity();
-    if (area.contains(center)) factor *= cap.factor;
+    if (cap.covers(center[0], center[1])) factor *= cap.factor;
   }
   return factor;
 }

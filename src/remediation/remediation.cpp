@@ -350,12 +350,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       entry.expect_keys({"name", "type", "region", "start", "end", "factor",
                          "volatilization_factor", "material"});
       RechargeCap cap;
-      if (action.region.all) {
-        cap.area.min = {grid.lower(0), grid.lower(1), grid.lower(2)};
-        cap.area.max = {grid.upper(0), grid.upper(1), grid.upper(2)};
-      } else {
-        cap.area = action.region.box;
-      }
+      cap.area = action.region;
       cap.factor = entry.quantity("factor", "1", Range::unit_interval());
       cap.volatilization_factor =
           entry.quantity_or("volatilization_factor", cap.factor, "1", Range::unit_interval());
@@ -365,8 +360,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       const int top = grid.cells(2) - 1;
       for (int j = 0; j < grid.cells(1); ++j)
         for (int i = 0; i < grid.cells(0); ++i)
-          if (cap.area.min[0] <= grid.center(0, i) && grid.center(0, i) <= cap.area.max[0] &&
-              cap.area.min[1] <= grid.center(1, j) && grid.center(1, j) <= cap.area.max[1])
+          if (cap.covers(grid.center(0, i), grid.center(1, j)))
             action.cap_area += grid.face_area(2, i, j, top);
       const ConfigNode material = entry.at("material");
       material.expect_keys({"name", "thickness", "density"});

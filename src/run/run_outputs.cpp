@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -353,8 +354,20 @@ void RunOutputs::write(double t, const OutputSources& parts) {
       TF_PETSC_CHECK(VecGetArrayRead(vector, &values));
       arrays.push_back(values);
     }
+    // Inactive cells (grid.idomain) have no head: NaN in the files (blank in ParaView).
+    std::vector<double> masked_head;
+    const Grid& grid = model_.grid;
+    if (grid.has_inactive()) {
+      masked_head.assign(arrays[0], arrays[0] + grid.owned_cells());
+      for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+        for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+            if (!grid.active(i, j, k))
+              masked_head[static_cast<std::size_t>(grid.owned_index(i, j, k))] =
+                  std::numeric_limits<double>::quiet_NaN();
+    }
     std::vector<io::FieldView> fields{
-        {"head", "m", "hydraulic head", 1, arrays[0]},
+        {"head", "m", "hydraulic head", 1, masked_head.empty() ? arrays[0] : masked_head.data()},
         {"darcy_flux", "m/d", "specific discharge at cell centres", 3, darcy.data()},
         {"velocity", "m/d", "seepage (pore) velocity: darcy_flux / porosity", 3, velocity.data()}};
     if (parts.transport)

@@ -39,7 +39,8 @@ SoilColumns::SoilColumns(const Grid& grid, const SoilSpec& soil, const Transport
   const std::size_t species = transport.species.size();
   const std::size_t layers = soil.layers.size();
   for (const auto& boundary : flow.boundaries)
-    if (boundary.face == Face::zmax && boundary.type == FlowBoundary::Type::flux) {
+    if (boundary.form == FlowBoundary::Form::face && boundary.face == Face::zmax &&
+        boundary.type == FlowBoundary::Type::flux) {
       if (boundary.flux < 0.0)
         throw InputError(soil.key_path, soil.where,
                          fmt::format("the soil columns need downward infiltration, but the top "
@@ -134,8 +135,7 @@ std::pair<double, double> SoilColumns::infiltration(int i, int j, double time, d
   double factor = 1.0, volatilization = 1.0;
   for (const auto& cap : flow_.caps) {
     if (!cap.active_during(time, time + dt)) continue;
-    if (cap.area.min[0] <= grid_.center(0, i) && grid_.center(0, i) <= cap.area.max[0] &&
-        cap.area.min[1] <= grid_.center(1, j) && grid_.center(1, j) <= cap.area.max[1]) {
+    if (cap.covers(grid_.center(0, i), grid_.center(1, j))) {
       factor *= cap.factor;
       volatilization *= cap.volatilization_factor;
     }

@@ -138,6 +138,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
                   [](const auto& species) { return species.nonlinear(); }))
     TF_PETSC_CHECK(VecDuplicate(rhs_full_, diagonal_.out()));
   cell_volume_.resize(static_cast<std::size_t>(grid.owned_cells()));
+  saturated_fraction_.assign(cell_volume_.size(), 1.0);
   storage_release_.assign(cell_volume_.size(), 0.0);
   for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
     for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
@@ -153,17 +154,7 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   well_concentration_.assign(
       count, std::vector<double>(flow_spec.wells.size(), std::numeric_limits<double>::quiet_NaN()));
   set_rates({}, 0.0);
-  storage_.resize(count);
-  first_order_.resize(count);
-  for (std::size_t s = 0; s < count; ++s) {
-    storage_[s].resize(cell_volume_.size());
-    first_order_[s].resize(cell_volume_.size());
-    for (std::size_t n = 0; n < cell_volume_.size(); ++n) {
-      const auto cell = static_cast<long>(n);
-      storage_[s][n] = (materials.porosity(cell) + sorption_ratio(s, cell)) * cell_volume_[n];
-      first_order_[s][n] = decay_coefficient(s, cell, cell_volume_[n]);
-    }
-  }
+  update_cell_storage();
   for (int axis = 0; axis < 3; ++axis) {
     const int cells = grid.cells(axis);
     const auto& centers = grid.centers(axis);
@@ -252,6 +243,27 @@ double TransportSolver::sorption_ratio(std::size_t s, long n) const {
   // With a dual domain the sorption sites are shared in proportion to the pore space.
   const double mobile = materials_.porosity(n);
   return materials_.bulk_density(n) * kd * mobile / (mobile + materials_.immobile_porosity(n));
+}
+
+void TransportSolver::update_cell_storage() {
+  for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
+    for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
+      for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
+        const auto n = static_cast<std::size_t>(grid_.owned_index(i, j, k));
+        cell_volume_[n] = grid_.cell_volume(i, j, k) * saturated_fraction_[n];
+      }
+  const std::size_t count = spec_.species.size();
+  storage_.resize(count);
+  first_order_.resize(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    storage_[s].resize(cell_volume_.size());
+    first_order_[s].resize(cell_volume_.size());
+    for (std::size_t n = 0; n < cell_volume_.size(); ++n) {
+      const auto cell = static_cast<long>(n);
+      storage_[s][n] = (materials_.porosity(cell) + sorption_ratio(s, cell)) * cell_volume_[n];
+      first_order_[s][n] = decay_coefficient(s, cell, cell_volume_[n]);
+    }
+  }
 }
 
 TransportSolver::ImmobileTerms TransportSolver::immobile_terms(std::size_t s, long n,
@@ -464,7 +476,7 @@ void TransportSolver::oxidize(double time, double dt) {
     std::vector<double> y(count + 1), k1(count + 1), k2(count + 1), k3(count + 1), k4(count + 1),
         w(count + 1);
     for (std::size_t n = 0; n < cell_volume_.size(); ++n) {
-      if (!(c[oxidant][n] > 0.0)) continue;
+      if (!(c[oxidant][n] > 0.0) || cell_volume_[n] == 0.0) continue; // none in dry cells
       // Per unit pore volume [mg/L]: y = contaminants, oxidant, and (last) the oxidant taken by
       // the natural demand. Each species' change is divided by its retardation (storage over
       // pore volume), as the reaction acts on the dissolved phase with sorption at equilibrium.
@@ -571,6 +583,12 @@ void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, doub
   storage_release_ = flow.storage_release();
   storage_released_ = std::any_of(storage_release_.begin(), storage_release_.end(),
                                   [](double rate) { return rate != 0.0; });
+  // Water-table cells hold solute in their saturated part only (dry and inactive cells none);
+  // confined models keep fractions of exactly 1 and their storage untouched.
+  if (auto fraction = flow.saturated_fraction(); fraction != saturated_fraction_) {
+    saturated_fraction_ = std::move(fraction);
+    update_cell_storage();
+  }
   const auto faces = flow.face_flows();
   {
     VecHandle global;
@@ -644,8 +662,10 @@ void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) 
         else
           oblique = 1;
     }
+    // theta * tortuosity (tortuosity = theta^(1/3)) over the saturated part of the faces (the
+    // mechanical terms above already are: the Darcy flux is per whole face area).
     const double porosity = materials_.porosity(n);
-    d[3] = porosity * std::cbrt(porosity); // theta * tortuosity (tortuosity = theta^(1/3))
+    d[3] = porosity * std::cbrt(porosity) * saturated_fraction_[static_cast<std::size_t>(n)];
   }
   TF_PETSC_CHECK(VecRestoreArray(global, &values));
   TF_PETSC_CHECK(DMGlobalToLocal(dispersion_dm_, global, INSERT_VALUES, dispersion_local_));
@@ -730,7 +750,7 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         const long n = grid_.owned_index(i, j, k);
-        const double volume = grid_.cell_volume(i, j, k);
+        const double volume = cell_volume_[static_cast<std::size_t>(n)];
         // Water released from elastic storage brings the cell's own concentration (and water
         // taken into storage removes it).
         double diagonal = storage_[s][static_cast<std::size_t>(n)] / dt +
@@ -777,6 +797,8 @@ void TransportSolver::assemble(std::size_t s, double time, double dt) {
               count += added;
             }
           }
+        // A dry or inactive cell with no flow through it holds no solute: c = 0 (identity row).
+        if (diagonal == 0.0) diagonal = 1.0;
         columns[0] = row;
         values[0] = diagonal;
         add_row(n, row, count, columns, values);
@@ -1344,6 +1366,7 @@ double TransportSolver::mobile_mass(std::size_t s, long n, double c) const {
 double TransportSolver::mobile_concentration(std::size_t s, long n, double mass,
                                              double guess) const {
   const auto cell = static_cast<std::size_t>(n);
+  if (cell_volume_[cell] == 0.0) return 0.0; // a dry or inactive cell holds no solute
   if (spec_.species[s].isotherm == Isotherm::linear) return mass / storage_[s][cell];
   // The mass is increasing in c: Newton's iterations, kept inside a bracket by bisection.
   const double pore = materials_.porosity(n) * cell_volume_[cell];
@@ -1823,10 +1846,16 @@ double TransportSolver::inflow_concentration(std::size_t s, const ExternalFlow& 
                                              double dt) const {
   double concentration = 0.0;
   if (flow.boundary >= 0) {
-    for (const auto& boundary : spec_.boundaries)
-      if (boundary.species == static_cast<int>(s) &&
-          boundary.face == flow_spec_.boundaries[static_cast<std::size_t>(flow.boundary)].face)
-        concentration = boundary.concentration;
+    const auto& source = flow_spec_.boundaries[static_cast<std::size_t>(flow.boundary)];
+    for (const auto& boundary : spec_.boundaries) {
+      if (boundary.species != static_cast<int>(s)) continue;
+      const bool matches =
+          boundary.flow_boundaries.empty()
+              ? source.form == FlowBoundary::Form::face && boundary.face == source.face
+              : std::find(boundary.flow_boundaries.begin(), boundary.flow_boundaries.end(),
+                          flow.boundary) != boundary.flow_boundaries.end();
+      if (matches) concentration = boundary.concentration;
+    }
   } else {
     for (const auto& source : spec_.sources)
       if (source.type == TransportSource::Type::well && source.well == flow.well &&

@@ -250,12 +250,32 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
 
   if (const auto boundaries = node.find("boundaries")) {
     for (const auto& entry : boundaries->elements()) {
-      entry.expect_keys({"face", "species", "concentration"});
+      entry.expect_keys({"face", "boundary", "species", "concentration"});
       TransportBoundary boundary;
-      const std::string face =
-          entry.at("face").as_choice({"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"});
-      for (int f = 0; f < 6; ++f)
-        if (face == face_name(static_cast<Face>(f))) boundary.face = static_cast<Face>(f);
+      if (entry.has("face") == entry.has("boundary"))
+        throw entry.error("give either 'face' (a whole-face flow boundary) or 'boundary' (the "
+                          "name of a cells, polygon or polyline flow boundary)");
+      if (entry.has("face")) {
+        const std::string face =
+            entry.at("face").as_choice({"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"});
+        for (int f = 0; f < 6; ++f)
+          if (face == face_name(static_cast<Face>(f))) boundary.face = static_cast<Face>(f);
+      } else {
+        const ConfigNode name = entry.at("boundary");
+        const std::string wanted = name.as_string();
+        std::string known;
+        for (std::size_t b = 0; b < flow.boundaries.size(); ++b) {
+          const auto& candidate = flow.boundaries[b];
+          if (candidate.form == FlowBoundary::Form::face) continue;
+          known += (known.empty() ? "" : ", ") + candidate.label;
+          if (candidate.label == wanted || candidate.label.ends_with(":" + wanted))
+            boundary.flow_boundaries.push_back(static_cast<int>(b));
+        }
+        if (boundary.flow_boundaries.empty())
+          throw name.error(fmt::format("no cells, polygon or polyline flow boundary is named '{}' "
+                                       "(known: {})",
+                                       wanted, known.empty() ? "none" : known));
+      }
       boundary.species = species_index(entry.at("species"), spec.species);
       boundary.concentration = entry.quantity("concentration", "mg/L", Range::non_negative());
       spec.boundaries.push_back(boundary);

@@ -7,9 +7,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/simulation.hpp"
-#include "terrafate/flow/flow_solver.hpp"
+#include "terrafate/transport/transport_solver.hpp"
 
 namespace terrafate {
 namespace {
@@ -98,6 +99,58 @@ flow:
     - {}
 )",
                      xmin_head, boundary);
+}
+
+TEST(CellBoundaries, RiverInflowCarriesItsOwnConcentration) {
+  // A chain drained at xmin (2 m) fed by a river in the last cell (stage 10 m) and by recharge
+  // on the top face. The river water carries 5 mg/L (`boundary: creek`), the recharge 1 mg/L
+  // (`face: zmax`; the river's cells also report face zmax but must not take it). At steady
+  // state the solute leaving through xmin is Q_river 5 + Q_recharge 1 [g/d] (hand mass balance).
+  const std::string text = R"(
+grid: {size: [100, 1, 10], cells: [10, 1, 1]}
+materials:
+  - {name: aquifer, region: all, hydraulic_conductivity: 5, porosity: 0.3}
+flow:
+  type: steady
+  boundaries:
+    - {face: xmin, type: head, head: 2}
+    - {face: zmax, type: flux, flux: 0.002}
+    - {type: river, name: creek, cells: [[9, 0, 0]], stage: 10, bottom: 0, conductance: 0.5}
+transport:
+  advection: upwind
+  species:
+    - {name: T}
+  boundaries:
+    - {face: zmax, species: T, concentration: 1}
+    - {boundary: creek, species: T, concentration: 5}
+time: {end: 20000, max_step: 200}
+)";
+  const Deck deck = read_deck_text(text, "river_concentration.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  flow.solve_steady(0.0, 0.0);
+  const double river = net_inflow(flow.budget(), "river:creek");
+  const double recharge = net_inflow(flow.budget(), "flux:zmax");
+  ASSERT_GT(river, 0.0);
+  ASSERT_NEAR(recharge, 0.002 * 100.0, 1e-9); // 100 m x 1 m of top face
+  TransportSolver transport(model.grid, model.materials, model.flow, *model.transport);
+  transport.set_flow(flow, 0.0, 20000.0);
+  const double dt = 200.0;
+  double t = 0.0, before = 0.0;
+  while (t < 20000.0 - 1e-9) {
+    before = transport.balances()[0].outflow;
+    transport.advance(t, dt);
+    t += dt;
+  }
+  const auto balance = transport.balances()[0];
+  const double leaving = (balance.outflow - before) / dt; // [g/d] over the last step
+  const double expected = river * 5.0 + recharge * 1.0;
+  EXPECT_NEAR(leaving, expected, 1e-6 * expected);
+  EXPECT_LT(balance.relative_closure(), 1e-8);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "river %.6f m3/d at 5 mg/L, recharge %.6f m3/d at 1 mg/L: solute out %.8f g/d, "
+              "hand balance %.8f g/d\n",
+              river, recharge, leaving, expected);
 }
 
 TEST(CellBoundaries, DrainAndDisconnectedRiverMatchHandCalculations) {

@@ -6,9 +6,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/simulation.hpp"
-#include "terrafate/flow/flow_solver.hpp"
+#include "terrafate/transport/transport_solver.hpp"
 
 namespace terrafate {
 namespace {
@@ -121,6 +122,67 @@ TEST(WaterTable, DupuitUpstreamWeightingIsFirstOrder) {
               "(%.4f %% of the drop at 100), orders %.3f %.3f, Newton iterations %d %d %d\n",
               coarse.error, medium.error, fine.error, 100.0 * medium.error / drop, order_1, order_2,
               coarse.newton, medium.newton, fine.newton);
+}
+
+TEST(WaterTable, TracerTravelsAtTheDupuitVelocity) {
+  // Steady Dupuit flow between h0 = 10 m and hL = 5 m over L = 1000 m (K = 10 m/d, layer 0-20 m,
+  // n = 0.3): discharge per width q = K (h0^2 - hL^2) / (2 L), h(x)^2 = h0^2 - (h0^2 - hL^2) x / L.
+  // Water of 1 mg/L enters at x = 0; the solute front (c = 0.5) reaches x at the advective travel
+  // time t(x) = (n / q) int_0^x h dx = (n / q) (2 L / (3 (h0^2 - hL^2))) (h0^3 - h(x)^3), since
+  // the solute fills only the saturated thickness h (the whole 20 m layer would give 2.2 times
+  // longer). The mass balance must close.
+  const std::string text = R"(
+grid: {size: [1000, 10, 20], cells: [200, 1, 1]}
+materials:
+  - {name: aquifer, region: all, hydraulic_conductivity: 10, porosity: 0.3, dispersivity: [0, 0, 0]}
+flow:
+  type: steady
+  water_table: true
+  boundaries:
+    - {face: xmin, type: head, head: 10}
+    - {face: xmax, type: head, head: 5}
+transport:
+  advection: tvd
+  species:
+    - {name: T}
+  boundaries:
+    - {face: xmin, species: T, concentration: 1}
+time: {end: 5000, max_step: 5}
+)";
+  const Deck deck = read_deck_text(text, "dupuit_tracer.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  flow.solve_steady(0.0, 0.0);
+  TransportSolver transport(model.grid, model.materials, model.flow, *model.transport);
+  transport.set_flow(flow, 0.0, 5000.0);
+  const double h0 = 10.0, hl = 5.0, length = 1000.0, porosity = 0.3, conductivity = 10.0;
+  const double q = conductivity * (h0 * h0 - hl * hl) / (2.0 * length);
+  const int cell = 99; // centre x = 497.5 m
+  const double x = 497.5, h = std::sqrt(h0 * h0 - (h0 * h0 - hl * hl) * x / length);
+  const double expected =
+      porosity / q * 2.0 * length / (3.0 * (h0 * h0 - hl * hl)) * (h0 * h0 * h0 - h * h * h);
+  const double dt = 5.0;
+  double t = 0.0, previous = 0.0, arrival = -1.0, closure = 0.0;
+  while (t < 5000.0 - 1e-9 && arrival < 0.0) {
+    transport.advance(t, dt);
+    t += dt;
+    closure = std::max(closure, transport.balances()[0].relative_closure());
+    double value = 0.0;
+    if (model.grid.owns(cell, 0, 0)) {
+      DmdaArrayRead<const PetscScalar***> c(model.grid.dm(), transport.concentration(0));
+      value = c.get()[0][0][cell];
+    }
+    MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
+    if (value >= 0.5) arrival = t - dt + dt * (0.5 - previous) / (value - previous);
+    previous = value;
+  }
+  ASSERT_GT(arrival, 0.0) << "the front never arrived";
+  EXPECT_NEAR(arrival, expected, 0.02 * expected);
+  EXPECT_LT(closure, 1e-8);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "Dupuit tracer: front at x = %.1f m after %.1f d, analytic %.1f d (rel. %.4f), "
+              "closure %.2e\n",
+              x, arrival, expected, std::abs(arrival - expected) / expected, closure);
 }
 
 TEST(WaterTable, WellDriesAndRewetsTheUpperLayer) {

@@ -64,9 +64,16 @@ struct Well {
 };
 
 /// A cap: the flux (recharge) boundaries on the top face are multiplied by `factor` where the
-/// cell centres lie inside `area` (x and y only) over [start, end).
+/// cell centres lie inside `area` (x and y only: a box or a polygon) over [start, end).
 struct RechargeCap {
-  Box area;
+  Region area;
+  /// Whether the cap covers the point (x, y) [m], whatever its elevation.
+  bool covers(double x, double y) const {
+    if (area.all) return true;
+    const Box& box = area.box;
+    if (x < box.min[0] || box.max[0] < x || y < box.min[1] || box.max[1] < y) return false;
+    return !area.polygon || area.polygon->contains(x, y);
+  }
   double factor = 1.0;
   double volatilization_factor = 1.0; ///< [-] on the soil columns' volatilization below it
   double start = 0.0;                 ///< [d]

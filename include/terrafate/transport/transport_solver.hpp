@@ -180,6 +180,8 @@ public:
 
 private:
   void compute_dispersion(const std::vector<double>& darcy_flux);
+  /// Saturated cell volumes, storage and first-order coefficients from saturated_fraction_.
+  void update_cell_storage();
   /// Per-cell first-order rates: the materials', then those of the given active zones (their
   /// replacing rates aged to `time` [d]).
   void set_rates(const std::vector<int>& active_zones, double time);
@@ -306,7 +308,9 @@ private:
   /// Some face flow along the axis exceeds tvd_flow_floor_.
   std::array<bool, 3> axis_has_flow_{true, true, true};
   double tvd_flow_floor_ = 0.0;     ///< [m3/d] faces with |flow| up to this get no TVD correction
-  std::vector<double> cell_volume_; ///< [m3] per owned cell
+  std::vector<double> cell_volume_; ///< [m3] saturated volume per owned cell
+  /// [-] the flow solution's saturated fraction per owned cell (1 confined, 0 dry or inactive)
+  std::vector<double> saturated_fraction_;
   /// Per species and owned cell: dissolved and sorbed first-order rates [1/d] and zero-order
   /// rate [mg/L/d] (the material's, or an active reaction zone's).
   std::vector<std::vector<std::array<double, 3>>> rates_;

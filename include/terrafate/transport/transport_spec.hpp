@@ -87,9 +87,13 @@ struct TransportSource {
   bool holds_cells() const { return type == Type::concentration || type == Type::napl; }
 };
 
-/// Concentration [mg/L] of water flowing in through a face's flow boundaries (default 0).
+/// Concentration [mg/L] of water flowing in through a face's whole-face flow boundaries, or
+/// through the named cell-list (cells, polygon, polyline) flow boundaries, e.g. a river's
+/// inflow (default 0).
 struct TransportBoundary {
   Face face = Face::xmin;
+  /// Indices into FlowSpec::boundaries of the named cell-list boundaries; empty: by `face`.
+  std::vector<int> flow_boundaries;
   int species = 0;
   double concentration = 0.0;
 };
