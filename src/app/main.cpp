@@ -9,13 +9,13 @@
 #include <fmt/format.h>
 
 #include "terrafate/app/cli.hpp"
-#include "terrafate/run/deck.hpp"
-#include "terrafate/studies/ensemble.hpp"
-#include "terrafate/run/observations.hpp"
-#include "terrafate/studies/optimize.hpp"
-#include "terrafate/run/simulation.hpp"
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/version.hpp"
+#include "terrafate/run/deck.hpp"
+#include "terrafate/run/observations.hpp"
+#include "terrafate/run/simulation.hpp"
+#include "terrafate/studies/ensemble.hpp"
+#include "terrafate/studies/optimize.hpp"
 
 namespace {
 
@@ -58,7 +58,8 @@ int print_schema(const std::vector<std::filesystem::path>& decks, bool root) {
       const terrafate::PointSampler sampler(model.grid, deck.observation_points);
       all.merge(recorder);
     } catch (const terrafate::InputError& e) {
-      if (root) std::cerr << "terrafate schema: skipped " << path.string() << ": " << e.what() << "\n";
+      if (root)
+        std::cerr << "terrafate schema: skipped " << path.string() << ": " << e.what() << "\n";
     }
     terrafate::set_schema_recorder(nullptr);
   }
@@ -107,6 +108,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   std::string strategy;
   run->add_option("--strategy", strategy,
                   "Simulate one strategy of the deck's strategies: alone (its actions only)");
+  bool all_actions = false;
+  run->add_flag("--all-actions", all_actions,
+                "A deck with strategies: simulate every remediation action at once")
+      ->excludes("--strategy");
   auto* optimize = app.add_subcommand(
       "optimize", "Evaluate the deck's strategies and recommend the lowest-carbon compliant one");
   optimize->add_option("DECK", command.deck, "Input deck (YAML)")->required();
@@ -169,8 +174,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
   terrafate::install_stop_signal_handlers();
-  if ((!realizations.empty() || gather) && (!deck.root.has("ensemble") || optimize->parsed() ||
-                                             !strategy.empty()))
+  if ((!realizations.empty() || gather) &&
+      (!deck.root.has("ensemble") || optimize->parsed() || !strategy.empty()))
     throw terrafate::InputError(fmt::format("{}: --realizations and --gather apply to a run of "
                                             "an ensemble (a deck with an ensemble: section)",
                                             command.deck.string()));
@@ -187,6 +192,14 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
       throw terrafate::InputError(
           fmt::format("--strategy: {} has no strategies: section", command.deck.string()));
     terrafate::run_strategy(PETSC_COMM_WORLD, deck, strategy, options);
+  } else if (deck.root.has("strategies") && !all_actions) {
+    std::string names;
+    for (const auto& entry : deck.root.at("strategies").elements())
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", entry.string("name"));
+    throw terrafate::InputError(fmt::format(
+        "{} defines strategies ({}): run one with --strategy NAME, or every remediation action "
+        "at once with --all-actions",
+        command.deck.string(), names));
   } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
                             ensemble_part(realizations, gather));
