@@ -226,12 +226,12 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
       }
       const double soil_target = receptor.soil_targets[s];
       if (soil_used && !std::isnan(soil_target)) {
-        const double soil = std::max(surface[s], subsurface[s]);
-        if (soil > soil_target) contaminant.standard_met = false;
+        const double in_soil = std::max(surface[s], subsurface[s]);
+        if (in_soil > soil_target) contaminant.standard_met = false;
         if (soil_target > 0.0)
           standard_ratio = std::isnan(standard_ratio)
-                               ? soil / soil_target
-                               : std::max(standard_ratio, soil / soil_target);
+                               ? in_soil / soil_target
+                               : std::max(standard_ratio, in_soil / soil_target);
       }
       const char* controlling = !contaminant.standard_met ? "standard"
                                                           : criterion(contaminant.cancer_risk,
