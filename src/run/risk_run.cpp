@@ -219,20 +219,10 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
       // GB 36600-2018 screening values are triggers (soil_standards.csv), not targets.
       // standard_ratio: the largest concentration / standard (NaN where none applies).
       const double standard = receptor_standard(receptor, species);
-      double standard_ratio = std::numeric_limits<double>::quiet_NaN();
-      if (!std::isnan(standard)) {
-        if (groundwater[s] > standard) contaminant.standard_met = false;
-        if (standard > 0.0) standard_ratio = groundwater[s] / standard;
-      }
-      const double soil_target = receptor.soil_targets[s];
-      if (soil_used && !std::isnan(soil_target)) {
-        const double in_soil = std::max(surface[s], subsurface[s]);
-        if (in_soil > soil_target) contaminant.standard_met = false;
-        if (soil_target > 0.0)
-          standard_ratio = std::isnan(standard_ratio)
-                               ? in_soil / soil_target
-                               : std::max(standard_ratio, in_soil / soil_target);
-      }
+      const double soil_target = soil_used ? receptor.soil_targets[s] : kNaN;
+      const double in_soil = std::max(surface[s], subsurface[s]);
+      const double standard_ratio = std::fmax(groundwater[s] / standard, in_soil / soil_target);
+      if (groundwater[s] > standard || in_soil > soil_target) contaminant.standard_met = false;
       const char* controlling = !contaminant.standard_met ? "standard"
                                                           : criterion(contaminant.cancer_risk,
                                                                       contaminant.hazard_quotient);
