@@ -80,6 +80,8 @@ def run(args):
                 continue
             target = outdir / name
             command = [binary, sub, str(deck), "-o", str(target), "--overwrite"]
+            if sub == "run" and re.search(r"^strategies:", deck.read_text(), re.M):
+                command.append("--all-actions")  # a deck with strategies: every action at once
             if args.ranks > 1:
                 command = ["mpiexec", "--oversubscribe", "-n", str(args.ranks)] + command
             start = time.time()

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 out=demo_results
 rm -rf "$out"
-mpirun --oversubscribe -n 2 ./build/bin/terrafate run inputs/demo/demo.yaml -o "$out"
+mpirun --oversubscribe -n 2 ./build/bin/terrafate run inputs/demo/demo.yaml --all-actions -o "$out"
 # The small optimization: the deck's two strategies compared (inputs/demo/README.md).
 rm -rf demo_optimize
 mpirun --oversubscribe -n 2 ./build/bin/terrafate optimize inputs/demo/demo.yaml -o demo_optimize

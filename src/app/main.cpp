@@ -110,6 +110,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   std::string strategy;
   run->add_option("--strategy", strategy,
                   "Simulate one strategy of the deck's strategies: alone (its actions only)");
+  bool all_actions = false;
+  run->add_flag("--all-actions", all_actions,
+                "A deck with strategies: simulate every remediation action at once")
+      ->excludes("--strategy");
   auto* optimize = app.add_subcommand(
       "optimize", "Evaluate the deck's strategies and recommend the lowest-carbon compliant one");
   optimize->add_option("DECK", command.deck, "Input deck (YAML)")->required();
@@ -219,6 +223,14 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
       throw terrafate::InputError(
           fmt::format("--strategy: {} has no strategies: section", command.deck.string()));
     terrafate::run_strategy(PETSC_COMM_WORLD, deck, strategy, options);
+  } else if (deck.root.has("strategies") && !all_actions) {
+    std::string names;
+    for (const auto& entry : deck.root.at("strategies").elements())
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", entry.string("name"));
+    throw terrafate::InputError(fmt::format(
+        "{} defines strategies ({}): run one with --strategy NAME, or every remediation action "
+        "at once with --all-actions",
+        command.deck.string(), names));
   } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
                             ensemble_part(realizations, gather));

@@ -8,7 +8,8 @@ namespace terrafate {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr const char* kLevelNames[] = {"natural_attenuation", "risk_control", "active_remediation"};
+constexpr const char* kLevelNames[] = {"natural_attenuation", "institutional_control",
+                                       "engineering_control", "active_remediation"};
 
 std::vector<ActionTypeInfo> build_catalog() {
   const Range positive = Range::positive(), non_negative = Range::non_negative();
@@ -26,7 +27,7 @@ std::vector<ActionTypeInfo> build_catalog() {
         {"rates.*", "1/d", non_negative}}},
       {"barrier_wall",
        T::barrier_wall,
-       L::risk_control,
+       L::engineering_control,
        {{"hydraulic_conductivity", "m/d", positive},
         {"installation_diesel", "L/m3", non_negative}}},
       {"pump_and_treat",
@@ -63,7 +64,7 @@ std::vector<ActionTypeInfo> build_catalog() {
         {"rates.*", "1/d", non_negative}}},
       {"monitoring",
        T::monitoring,
-       L::risk_control,
+       L::natural_attenuation,
        {{"start", "d", window},
         {"end", "d", window},
         {"events_per_year", "1", positive},
@@ -83,11 +84,22 @@ std::vector<ActionTypeInfo> build_catalog() {
        {{"start", "d", window}, {"fraction", "1", fraction}}},
       {"cap",
        T::cap,
-       L::risk_control,
+       L::engineering_control,
        {{"start", "d", window},
         {"end", "d", window},
         {"factor", "1", Range::unit_interval()},
         {"volatilization_factor", "1", Range::unit_interval()}}},
+      {"institutional_control",
+       T::institutional_control,
+       L::institutional_control,
+       {{"start", "d", window}, {"end", "d", window}, {"vehicle_km_per_year", "km", non_negative}}},
+      {"vapour_mitigation",
+       T::vapour_mitigation,
+       L::engineering_control,
+       {{"start", "d", window},
+        {"end", "d", window},
+        {"factor", "1", Range{1.0, kInf, true, false}},
+        {"fan_power", "kW", non_negative}}},
       {"soil_vapour_extraction",
        T::soil_vapour_extraction,
        L::active_remediation,

@@ -222,6 +222,17 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
         ledger.add(action.name, "material:" + action.material,
                    action.sorbent_per_gram * removed_total, "kg", action.start, action.end);
     }
+    if (action.type == ActionType::institutional_control)
+      ledger.add(action.name, "vehicle_km", action.vehicle_km_per_year * active_days / kDaysPerYear,
+                 "km", action.start, action.end);
+    if (action.type == ActionType::vapour_mitigation) {
+      ledger.add(action.name, "electricity:fan",
+                 action.fan_power * action.units * 24.0 * active_days, "kWh", action.start,
+                 action.end);
+      if (!action.material.empty() && t >= action.start)
+        ledger.add(action.name, "material:" + action.material,
+                   action.material_per_unit * action.units, "kg", action.start, action.end);
+    }
     if (action.type == ActionType::monitoring) {
       const double campaigns = action.events_per_year * active_days / kDaysPerYear;
       ledger.add(action.name, "sampling_events", campaigns, "events", action.start, action.end);

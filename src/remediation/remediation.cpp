@@ -108,7 +108,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     action.type_name = entry.at("type").as_choice(
         {"permeable_reactive_barrier", "barrier_wall", "pump_and_treat", "excavation",
          "enhanced_bioremediation", "thermal", "monitoring", "chemical_oxidation", "source_removal",
-         "cap", "soil_vapour_extraction"});
+         "cap", "soil_vapour_extraction", "institutional_control", "vapour_mitigation"});
     const ConfigNode type = entry.at("type");
     // Window: inside the run.
     action.start = entry.quantity("start", "d", Range::non_negative());
@@ -122,9 +122,11 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     if (action.end > end_time)
       throw entry.at("end").error(
           fmt::format("end {} d is after the end of the run ({} d)", action.end, end_time));
+    const bool at_receptors =
+        action.type_name == "institutional_control" || action.type_name == "vapour_mitigation";
     const bool needs_region = action.type_name != "pump_and_treat" &&
                               action.type_name != "monitoring" &&
-                              action.type_name != "source_removal";
+                              action.type_name != "source_removal" && !at_receptors;
     if (needs_region) {
       action.region = read_region(entry.at("region"));
       // Excavations and soil vapour extraction may act in the soil columns only.
@@ -151,7 +153,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.soil_column_dry_mass = in_soil.dry_mass;
     }
     const bool needs_transport = action.type_name != "barrier_wall" &&
-                                 action.type_name != "monitoring" && action.type_name != "cap";
+                                 action.type_name != "monitoring" && action.type_name != "cap" &&
+                                 !at_receptors;
     if (needs_transport && !transport)
       throw type.error(fmt::format("the '{}' action needs a transport: section", action.type_name));
     // Installed structures change the flow field for the whole run.
@@ -391,6 +394,33 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
       action.extraction = static_cast<int>(soil->extractions.size());
       soil->extractions.push_back(extraction);
+    } else if (action.type_name == "institutional_control") {
+      // A groundwater-use restriction at named risk receptors (checked by the risk model).
+      action.type = ActionType::institutional_control;
+      entry.expect_keys(
+          {"name", "type", "start", "end", "restrict", "receptors", "vehicle_km_per_year"});
+      entry.at("restrict").as_choice({"groundwater_use"});
+      for (const auto& receptor : entry.at("receptors").elements())
+        action.receptors.push_back(receptor.as_string());
+      if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");
+      action.vehicle_km_per_year =
+          entry.quantity_or("vehicle_km_per_year", 0.0, "km", Range::non_negative());
+    } else if (action.type_name == "vapour_mitigation") {
+      // Sub-slab depressurization at named risk receptors.
+      action.type = ActionType::vapour_mitigation;
+      entry.expect_keys({"name", "type", "start", "end", "receptors", "factor", "fan_power",
+                         "units", "material"});
+      for (const auto& receptor : entry.at("receptors").elements())
+        action.receptors.push_back(receptor.as_string());
+      if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");
+      action.mitigation_factor = entry.quantity("factor", "1", Range{1.0, 1.0e12, true, true});
+      action.fan_power = entry.quantity("fan_power", "kW", Range::non_negative());
+      action.units = static_cast<int>(entry.at("units").as_integer(1, 100000));
+      if (const auto material = entry.find("material")) {
+        material->expect_keys({"name", "per_unit"});
+        action.material = material->string("name");
+        action.material_per_unit = material->quantity("per_unit", "kg", Range::non_negative());
+      }
     } else {
       action.type = ActionType::monitoring;
       entry.expect_keys(
@@ -454,6 +484,13 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
     break;
   case ActionType::soil_vapour_extraction:
     if (action.blower_power > 0.0) items.emplace_back("electricity:blower", "kWh");
+    material();
+    break;
+  case ActionType::institutional_control:
+    if (action.vehicle_km_per_year > 0.0) items.emplace_back("vehicle_km", "km");
+    break;
+  case ActionType::vapour_mitigation:
+    if (action.fan_power > 0.0) items.emplace_back("electricity:fan", "kWh");
     material();
     break;
   }

@@ -110,9 +110,10 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
             .observation_planes = {},
             .output = {}};
   const ConfigNode& root = deck.root;
-  root.expect_keys({"title", "grid", "materials", "flow", "transport", "remediation", "soil",
-                    "risk", "ensemble", "carbon", "strategies", "objective", "design_space",
-                    "optimizer", "time", "observations", "output", "monitoring", "assimilation"});
+  root.expect_keys({"title",        "grid",      "materials",    "flow",         "transport",
+                    "remediation",  "soil",      "risk",         "ensemble",     "carbon",
+                    "strategies",   "objective", "design_space", "optimizer",    "time",
+                    "observations", "output",    "monitoring",   "assimilation", "decision"});
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";

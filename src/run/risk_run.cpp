@@ -43,13 +43,24 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
                  const std::filesystem::path& folder, bool root)
     : model_(model), deck_(deck), spec_(*model.risk), plane_faces_(plane_faces), root_(root),
       risk_table_(folder / "risk.csv",
-                  "time,receptor,species,pathway,cancer_risk,hazard_quotient,criterion", root),
+                  "time,receptor,species,pathway,cancer_risk,hazard_quotient,criterion,"
+                  "standard_ratio",
+                  root),
       plume_table_(folder / "plume.csv",
                    "time,species,standard_mg_per_L,area_above_standard_m2,"
                    "volume_above_standard_m3,dissolved_g,sorbed_g,immobile_g,soil_g,x_center,"
                    "y_center,z_center,x_spread,y_spread,z_spread",
                    root),
       compliance_path_(folder / "compliance.csv") {
+  // The receptors named by institutional controls and vapour mitigation exist.
+  for (const auto& action : model_.remediation)
+    for (const auto& name : action.receptors)
+      if (std::none_of(spec_.receptors.begin(), spec_.receptors.end(),
+                       [&](const auto& receptor) { return receptor.name == name; }))
+        throw InputError(action.key_path, action.where,
+                         fmt::format("action '{}' names receptor '{}', which risk.receptors does "
+                                     "not define",
+                                     action.name, name));
   std::vector<ObservationPointSpec> points;
   for (const auto& receptor : spec_.receptors) {
     if (receptor.at_plane) {
@@ -121,6 +132,23 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   if (root) io::write_file_atomically(folder / "risk_based_concentrations.csv", text);
 }
 
+double RiskRun::control_factor(std::size_t r, Pathway pathway, double t) const {
+  double factor = 1.0;
+  for (const auto& action : model_.remediation) {
+    if (t < action.start || t > action.end ||
+        std::find(action.receptors.begin(), action.receptors.end(), spec_.receptors[r].name) ==
+            action.receptors.end())
+      continue;
+    if (action.type == ActionType::institutional_control &&
+        pathway == Pathway::groundwater_ingestion)
+      factor = 0.0;
+    if (action.type == ActionType::vapour_mitigation &&
+        (pathway == Pathway::indoor_vapour || pathway == Pathway::soil_indoor_vapour))
+      factor /= action.mitigation_factor;
+  }
+  return factor;
+}
+
 void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* soil,
                      const std::vector<SpeciesBalance>& balances) {
   const auto& grid = model_.grid;
@@ -178,31 +206,32 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
                 : surface[s];
         soil_used = soil_used || is_soil_pathway(pathway);
         const auto& unit = unit_[r][s * receptor.pathways.size() + n];
-        const double cr = unit.cancer_risk * concentration;
-        const double hq = unit.hazard_quotient * concentration;
+        const double control = control_factor(r, pathway, t);
+        const double cr = unit.cancer_risk * concentration * control;
+        const double hq = unit.hazard_quotient * concentration * control;
         contaminant.cancer_risk += cr;
         contaminant.hazard_quotient += hq;
-        risk_table_.add(fmt::format("{},{},{},{},{},{},{}", t, receptor.name, species.name,
+        risk_table_.add(fmt::format("{},{},{},{},{},{},{},nan", t, receptor.name, species.name,
                                     pathway_name(pathway), cr, hq, criterion(cr, hq)));
       }
       // Standards: the receptor's groundwater standard (a drinking-water standard only where it
       // drinks the groundwater, unless the receptor names one) and its explicit soil targets.
       // GB 36600-2018 screening values are triggers (soil_standards.csv), not targets.
+      // standard_ratio: the largest concentration / standard (NaN where none applies).
       const double standard = receptor_standard(receptor, species);
-      if (!std::isnan(standard) && groundwater[s] > standard) contaminant.standard_met = false;
-      const double soil_target = receptor.soil_targets[s];
-      if (soil_used && !std::isnan(soil_target) &&
-          std::max(surface[s], subsurface[s]) > soil_target)
-        contaminant.standard_met = false;
+      const double soil_target = soil_used ? receptor.soil_targets[s] : kNaN;
+      const double in_soil = std::max(surface[s], subsurface[s]);
+      const double standard_ratio = std::fmax(groundwater[s] / standard, in_soil / soil_target);
+      if (groundwater[s] > standard || in_soil > soil_target) contaminant.standard_met = false;
       const char* controlling = !contaminant.standard_met ? "standard"
                                                           : criterion(contaminant.cancer_risk,
                                                                       contaminant.hazard_quotient);
-      risk_table_.add(fmt::format("{},{},{},all,{},{},{}", t, receptor.name, species.name,
-                                  contaminant.cancer_risk, contaminant.hazard_quotient,
-                                  controlling));
+      risk_table_.add(fmt::format("{},{},{},all,{},{},{},{}", t, receptor.name, species.name,
+                                  contaminant.cancer_risk, contaminant.hazard_quotient, controlling,
+                                  standard_ratio));
     }
     const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient);
-    risk_table_.add(fmt::format("{},{},all,all,{},{},{}", t, receptor.name,
+    risk_table_.add(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
                                 judgement.site_cancer_risk, judgement.site_hazard_index,
                                 judgement.controlling));
     cancer_[r].push_back(judgement.max_cancer_risk);

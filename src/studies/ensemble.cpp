@@ -137,6 +137,8 @@ std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, in
   for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
     if (spec.parameters[p].kind == EnsembleParameter::Kind::field) continue;
     YAML::Node target = resolve(root, spec.parameters[p].parts);
+    // A remediation value of an action this deck (a strategy's) does not take: nothing to set.
+    if (!target.IsDefined() && spec.parameters[p].parts.front() == "remediation") continue;
     target = fmt::format("{:.17g}", sample_parameter(spec, p, realization));
   }
   YAML::Emitter out;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/search/decision.hpp"
 
 namespace terrafate {
 
@@ -39,6 +40,9 @@ Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& o
   }
   result.time_to_target = latest;
   result.probability = result.feasible ? 1.0 : 0.0;
+  const auto single = search::clopper_pearson(result.feasible ? 1 : 0, 1, 0.05);
+  result.p_low = single.low;
+  result.p_high = single.high;
   const auto risk = read_csv_table(out / "risk.csv");
   for (const auto& row : risk.rows)
     if (row[risk.column("species")] == "all" &&
@@ -46,6 +50,27 @@ Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& o
       result.exceedance_after =
           std::max({result.exceedance_after, number(row[risk.column("cancer_risk")]) / target_risk,
                     number(row[risk.column("hazard_quotient")]) / target_quotient});
+  // The worst ratio over the contaminants' rows (pathway all) from the deadline on.
+  result.worst_ratio = 0.0;
+  const bool has_standard =
+      std::find(risk.header.begin(), risk.header.end(), "standard_ratio") != risk.header.end();
+  for (const auto& row : risk.rows) {
+    const double t = number(row[risk.column("time")]);
+    if (row[risk.column("species")] == "all" || row[risk.column("pathway")] != "all" ||
+        t < objective.deadline)
+      continue;
+    const std::pair<double, const char*> ratios[] = {
+        {number(row[risk.column("cancer_risk")]) / target_risk, "cancer_risk"},
+        {number(row[risk.column("hazard_quotient")]) / target_quotient, "hazard_quotient"},
+        {has_standard ? number(row[risk.column("standard_ratio")]) : kNaN, "standard"}};
+    for (const auto& [ratio, criterion] : ratios)
+      if (ratio > result.worst_ratio) {
+        result.worst_ratio = ratio;
+        result.failing_receptor = row[risk.column("receptor")];
+        result.failing_criterion = criterion;
+        result.failing_time = t;
+      }
+  }
   const auto carbon = read_csv_table(out / "carbon_summary.csv");
   for (const auto& row : carbon.rows) {
     const double value = number(row[1]);
@@ -89,11 +114,12 @@ double order_statistic(std::vector<double> values, std::size_t k) {
 /// the deadline = the values reached with that confidence (the ceil(confidence x n)-th smallest
 /// over the realizations); t CO2e, cost and phases = means over the realizations that ran;
 /// max cancer risk = the largest.
-Evaluation aggregate(const std::vector<Evaluation>& members, double confidence) {
+Evaluation aggregate(const std::vector<Evaluation>& members, const search::DecisionRule& rule) {
+  const double confidence = rule.confidence;
   Evaluation result;
   const auto n = members.size();
   const auto k = static_cast<std::size_t>(std::ceil(confidence * static_cast<double>(n) - 1e-9));
-  std::vector<double> times, exceedances;
+  std::vector<double> times, exceedances, worst;
   double compliant = 0.0, ran = 0.0;
   std::string failure;
   for (const auto& m : members) {
@@ -101,7 +127,16 @@ Evaluation aggregate(const std::vector<Evaluation>& members, double confidence) 
       if (failure.empty()) failure = m.status;
       times.push_back(kNaN);
       exceedances.push_back(kNaN);
+      worst.push_back(kNaN);
       continue;
+    }
+    worst.push_back(m.worst_ratio);
+    // Where it fails: the realization with the largest worst ratio.
+    if (!(m.worst_ratio <= result.worst_ratio) || result.failing_receptor.empty()) {
+      result.failing_receptor = m.failing_receptor;
+      result.failing_criterion = m.failing_criterion;
+      result.failing_time = m.failing_time;
+      result.worst_ratio = m.worst_ratio;
     }
     ran += 1.0;
     if (m.feasible) compliant += 1.0;
@@ -134,10 +169,15 @@ Evaluation aggregate(const std::vector<Evaluation>& members, double confidence) 
     result.present_value /= ran;
   }
   result.probability = compliant / static_cast<double>(n);
-  result.feasible = result.probability >= confidence;
+  result.realizations = static_cast<int>(n);
+  const auto interval = search::clopper_pearson(static_cast<std::size_t>(compliant), n, rule.alpha);
+  result.p_low = interval.low;
+  result.p_high = interval.high;
+  result.feasible = (rule.on_lower_bound ? result.p_low : result.probability) >= confidence;
   result.time_to_target = order_statistic(times, std::max<std::size_t>(k, 1));
   result.exceedance_after = order_statistic(exceedances, std::max<std::size_t>(k, 1));
   if (std::isnan(result.exceedance_after)) result.exceedance_after = kInf;
+  result.worst_ratio = order_statistic(worst, std::max<std::size_t>(k, 1));
   return result;
 }
 
@@ -155,7 +195,8 @@ search::DesignFitness fitness_of(const Evaluation& e, const ObjectiveSpec& objec
   }
   const double excess =
       std::isfinite(e.exceedance_after) ? e.exceedance_after - 1.0 : kFailedViolation;
-  const double shortfall = std::max(objective.confidence - e.probability, 0.0);
+  const double shortfall =
+      std::max(objective.confidence - (objective.on_lower_bound ? e.p_low : e.probability), 0.0);
   if (f.feasible) {
     f.violation = 0.0;
     f.constraint = std::min(excess, 0.0);
@@ -220,25 +261,33 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
   }
   MPI_Barrier(world_);
   std::vector<Evaluation> results(batch.size());
-  std::vector<double> numbers(batch.size() * 8, 0.0);
+  constexpr std::size_t kNumbers = 11;
+  std::vector<double> numbers(batch.size() * kNumbers, 0.0);
   if (groups_.world_root())
     for (std::size_t c = 0; c < batch.size(); ++c) {
       std::vector<Evaluation> members;
       for (int r = 0; r < n; ++r)
         members.push_back(evaluate_run(folder(batch[c].name, r), spec_.objective, target_risk_,
                                        target_quotient_));
-      results[c] =
-          spec_.ensemble ? aggregate(members, spec_.objective.confidence) : members.front();
+      results[c] = spec_.ensemble ? aggregate(members, spec_.decision) : members.front();
       const auto& e = results[c];
-      const double row[8] = {
-          e.ok ? 1.0 : 0.0, e.feasible ? 1.0 : 0.0, e.tco2e,          e.time_to_target, e.cost,
-          e.probability,    e.exceedance_after,     e.max_cancer_risk};
-      std::copy(row, row + 8, numbers.begin() + static_cast<long>(8 * c));
+      const double row[kNumbers] = {e.ok ? 1.0 : 0.0,
+                                    e.feasible ? 1.0 : 0.0,
+                                    e.tco2e,
+                                    e.time_to_target,
+                                    e.cost,
+                                    e.probability,
+                                    e.exceedance_after,
+                                    e.max_cancer_risk,
+                                    e.p_low,
+                                    e.p_high,
+                                    static_cast<double>(e.realizations)};
+      std::copy(row, row + kNumbers, numbers.begin() + static_cast<long>(kNumbers * c));
     }
   MPI_Bcast(numbers.data(), static_cast<int>(numbers.size()), MPI_DOUBLE, 0, world_);
   for (std::size_t c = 0; c < batch.size(); ++c) {
     auto& e = results[c];
-    const double* row = numbers.data() + 8 * c;
+    const double* row = numbers.data() + kNumbers * c;
     e.ok = row[0] == 1.0;
     e.feasible = row[1] == 1.0;
     e.tco2e = row[2];
@@ -247,6 +296,9 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
     e.probability = row[5];
     e.exceedance_after = row[6];
     e.max_cancer_risk = row[7];
+    e.p_low = row[8];
+    e.p_high = row[9];
+    e.realizations = static_cast<int>(row[10]);
     e.name = batch[c].name;
     e.level = batch[c].level;
     e.design = batch[c].design;

@@ -73,9 +73,11 @@ private:
                                   design_deck_text(deck, spec, results[i].values));
     }
     const char* phases[] = {"construction", "operation", "monitoring", "transport_and_disposal"};
-    std::string table = "name,level,feasible,probability_of_compliance,time_to_target,tco2e,cost,"
-                        "max_cancer_risk,exceedance_after_deadline,tco2e_construction,"
-                        "tco2e_operation,tco2e_monitoring,tco2e_transport_and_disposal,status";
+    std::string table =
+        "name,level,feasible,probability_of_compliance,time_to_target,tco2e,cost,"
+        "max_cancer_risk,exceedance_after_deadline,tco2e_construction,"
+        "tco2e_operation,tco2e_monitoring,tco2e_transport_and_disposal,status,p_low,p_high,"
+        "realizations,unstable,failing_receptor,failing_criterion,failing_time,worst_ratio";
     for (const auto& p : parameters)
       table += fmt::format(",{}.{}", p.action, p.parameter);
     // The footprint indicators (footprint.csv totals) and the present-value cost (cost.csv).
@@ -94,6 +96,13 @@ private:
       for (const char* phase : phases)
         table += fmt::format(",{}", r.phases.count(phase) ? r.phases.at(phase) : 0.0);
       table += fmt::format(",{}", r.status == "ok" ? "ok" : r.ok ? "partial" : "failed");
+      // Where an infeasible strategy fails (empty for a feasible one); `unstable` is left
+      // empty: the post-horizon stability check is not evaluated.
+      const bool failing = r.ok && !r.feasible && !r.failing_receptor.empty();
+      table += fmt::format(",{},{},{},,{},{},{},{}", r.ok ? csv_number(r.p_low) : "nan",
+                           r.ok ? csv_number(r.p_high) : "nan", r.realizations,
+                           failing ? r.failing_receptor : "", failing ? r.failing_criterion : "",
+                           failing ? csv_number(r.failing_time) : "", csv_number(r.worst_ratio));
       for (std::size_t p = 0; p < parameters.size(); ++p)
         table += r.design ? fmt::format(",{}", r.values[p]) : std::string(",");
       for (const auto& name : indicator_names)
@@ -123,16 +132,18 @@ private:
       for (std::size_t i = 0; i < feasible.size(); ++i)
         score[feasible[i]] = values[i];
     }
-    std::sort(feasible.begin(), feasible.end(), [&](const Evaluation* a, const Evaluation* b) {
-      const double ka = score.count(a) ? score.at(a)
-                        : by_cost      ? a->cost
-                                       : a->tco2e,
-                   kb = score.count(b) ? score.at(b)
-                        : by_cost      ? b->cost
-                                       : b->tco2e;
-      if (ka != kb) return ka < kb;
-      return a->level < b->level; // ties: less intervention
-    });
+    // The lowest objective, except that within decision.carbon_tolerance of it the lower
+    // intervention level wins.
+    std::vector<search::Option> options;
+    for (const auto* a : feasible)
+      options.push_back({score.count(a) ? score.at(a)
+                         : by_cost      ? a->cost
+                                        : a->tco2e,
+                         static_cast<int>(a->level)});
+    std::vector<const Evaluation*> ranked;
+    for (const std::size_t i : search::ranking(options, spec.decision.carbon_tolerance))
+      ranked.push_back(feasible[i]);
+    feasible = ranked;
     std::vector<std::vector<double>> points;
     for (const auto* a : feasible)
       points.push_back({a->tco2e, a->time_to_target, a->cost});
@@ -165,9 +176,15 @@ private:
   }
 
   void write_json() {
-    confidence_note = spec.ensemble ? fmt::format(" in at least {:g} of the {} realizations",
-                                                  spec.objective.confidence, realizations)
-                                    : std::string();
+    const auto& rule = spec.decision;
+    confidence_note =
+        !spec.ensemble ? std::string()
+        : rule.on_lower_bound
+            ? fmt::format(" with a probability whose {:g} % Clopper-Pearson lower bound over the "
+                          "{} realizations is at least {:g}",
+                          100.0 * (1.0 - rule.alpha), realizations, rule.confidence)
+            : fmt::format(" in at least {:g} of the {} realizations", rule.confidence,
+                          realizations);
     std::string json = "{\n";
     if (!feasible.empty()) {
       const auto& best = *feasible.front();
@@ -200,8 +217,13 @@ private:
       }
       if (feasible.size() > 1) {
         const auto& second = *feasible[1];
-        why += fmt::format("; the runner-up {} needs {:.6g} t CO2e more (level: {})", second.name,
-                           second.tco2e - best.tco2e, level_name(second.level));
+        why += second.tco2e >= best.tco2e
+                   ? fmt::format("; the runner-up {} needs {:.6g} t CO2e more (level: {})",
+                                 second.name, second.tco2e - best.tco2e, level_name(second.level))
+                   : fmt::format("; the runner-up {} needs {:.6g} t CO2e less, within the "
+                                 "{:g} % tolerance, but is more intrusive (level: {})",
+                                 second.name, best.tco2e - second.tco2e,
+                                 100.0 * spec.decision.carbon_tolerance, level_name(second.level));
         json += fmt::format("  \"runner_up\": {},\n  \"margin_tco2e\": {},\n",
                             json_string(second.name), second.tco2e - best.tco2e);
       }
@@ -209,21 +231,35 @@ private:
                           "  \"probability_of_compliance\": {},\n",
                           best.tco2e, json_string(level_name(best.level)),
                           json_number(best.time_to_target), json_number(best.probability));
+      if (best.level > InterventionLevel::natural_attenuation)
+        for (const auto* other : feasible)
+          if (other->level < best.level) {
+            why += fmt::format("; the less intrusive {} ({}) also complies but needs {:.6g} t "
+                               "CO2e, more than {:g} % above",
+                               other->name, level_name(other->level), other->tco2e,
+                               100.0 * spec.decision.carbon_tolerance);
+            break;
+          }
+      if (spec.ensemble) why += interval_note(best);
       json += fmt::format("  \"reasons\": {},\n", json_string(why));
+      json += fmt::format("  \"p_low\": {},\n  \"p_high\": {},\n", json_number(best.p_low),
+                          json_number(best.p_high));
       summary = why;
     } else {
       const Evaluation* closest = nullptr;
       for (const auto& r : results)
-        if (r.ok && (!closest || r.exceedance_after < closest->exceedance_after ||
-                     (spec.ensemble && r.exceedance_after == closest->exceedance_after &&
+        if (r.ok && (!closest || r.worst_ratio < closest->worst_ratio ||
+                     (spec.ensemble && r.worst_ratio == closest->worst_ratio &&
                       r.probability > closest->probability)))
           closest = &r;
       const std::string why =
           closest ? fmt::format("no strategy keeps every receptor compliant{} from the deadline "
-                                "({} d) to the horizon ({} d); the closest is {}, whose risk after "
-                                "the deadline peaks at {:.4g} times the target{}",
+                                "({} d) to the horizon ({} d); the closest is {}, whose worst "
+                                "ratio after the deadline (risk/target or concentration/standard) "
+                                "is {:.4g} ({} at {}, {} d){}",
                                 confidence_note, spec.objective.deadline, spec.objective.horizon,
-                                closest->name, closest->exceedance_after,
+                                closest->name, closest->worst_ratio, closest->failing_criterion,
+                                closest->failing_receptor, json_number(closest->failing_time),
                                 spec.ensemble ? fmt::format(" (probability of compliance {:.3g})",
                                                             closest->probability)
                                               : std::string())
@@ -239,8 +275,12 @@ private:
     json += fmt::format("  \"deadline\": {},\n  \"horizon\": {},\n  \"target_cancer_risk\": {},\n",
                         spec.objective.deadline, spec.objective.horizon, evaluator.target_risk());
     if (spec.ensemble)
-      json += fmt::format("  \"confidence\": {},\n  \"realizations\": {},\n",
-                          spec.objective.confidence, realizations);
+      json += fmt::format("  \"confidence\": {},\n  \"realizations\": {},\n"
+                          "  \"decision_on\": {},\n  \"realizations_needed\": {},\n",
+                          spec.objective.confidence, realizations,
+                          json_string(spec.decision.on_lower_bound ? "lower_bound" : "estimate"),
+                          needed());
+    json += fmt::format("  \"carbon_tolerance\": {},\n", spec.decision.carbon_tolerance);
     if (searching)
       json += fmt::format(
           "  \"search\": {{\"designs\": {}, \"requested\": {}, \"cached\": {}, \"population\": {}, "
@@ -265,9 +305,12 @@ private:
     report += fmt::format(
         "Objective: every receptor compliant (total cancer risk <= {:g}, hazard index <= {:g}, "
         "standards met){} from the deadline {} d to the horizon {} d; minimize {}; ties go to the "
-        "lower intervention level (natural attenuation < risk control < active remediation).\n\n",
+        "lower intervention level (natural attenuation < institutional control < engineering "
+        "control "
+        "< active remediation), footprints within {:g} % of each other counting as ties.\n\n",
         evaluator.target_risk(), evaluator.target_quotient(), confidence_note,
-        spec.objective.deadline, spec.objective.horizon, spec.objective.minimize);
+        spec.objective.deadline, spec.objective.horizon, spec.objective.minimize,
+        100.0 * spec.decision.carbon_tolerance);
     if (searching) {
       report += fmt::format(
           "Design space: {} parameter(s) of strategy {}, searched with NSGA-II (population {}, "
@@ -325,6 +368,27 @@ private:
     io::write_file_atomically(folder / "report.md", report);
     fmt::print("terrafate: {}\nresults in {}\n", summary,
                std::filesystem::absolute(folder).string());
+  }
+
+  /// The fewest realizations, all complying, whose lower bound reaches the confidence.
+  std::size_t needed() const {
+    return spec.decision.confidence < 1.0
+               ? search::realizations_needed(spec.decision.confidence, spec.decision.alpha)
+               : 0;
+  }
+
+  /// The recommended strategy's interval and what a decision on the lower bound would need.
+  std::string interval_note(const Evaluation& best) const {
+    const double level = 100.0 * (1.0 - spec.decision.alpha);
+    std::string note =
+        fmt::format("; P(compliance) {:.3g} ({:g} % Clopper-Pearson interval "
+                    "{:.3g} to {:.3g} over {} realizations)",
+                    best.probability, level, best.p_low, best.p_high, best.realizations);
+    if (best.p_low < spec.decision.confidence && needed() > 0)
+      note += fmt::format("; the lower bound reaches {:g} only with at least {} realizations, "
+                          "all complying",
+                          spec.decision.confidence, needed());
+    return note;
   }
 
   const Deck& deck;

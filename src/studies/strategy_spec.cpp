@@ -28,6 +28,36 @@ InterventionLevel intervention_level(const Deck& deck, const std::vector<std::st
 
 namespace {
 
+/// Deck `decision:` (issue 21). Without it: the objective's confidence judged on the estimate
+/// (the rule before issue 21), ties within the default 10 % carbon tolerance. With it: its
+/// confidence (default objective.confidence) judged on the lower bound unless `on: estimate`.
+void read_decision_rule(const Deck& deck, OptimizationSpec& spec) {
+  auto& rule = spec.decision;
+  rule.confidence = spec.objective.confidence;
+  const auto decision = deck.root.find("decision");
+  if (!decision) return;
+  decision->expect_keys({"confidence", "on", "carbon_tolerance", "stability_window", "interval"});
+  if (decision->has("confidence")) {
+    if (!spec.ensemble)
+      throw decision->at("confidence")
+          .error("decision.confidence is the probability of compliance over an ensemble's "
+                 "realizations: it needs an ensemble: section");
+    rule.confidence = decision->quantity("confidence", "1", Range{0.0, 1.0, true, false});
+    spec.objective.confidence = rule.confidence;
+  }
+  const bool on_lower_bound =
+      !decision->has("on") ||
+      decision->at("on").as_choice({"lower_bound", "estimate"}) == "lower_bound";
+  rule.on_lower_bound = spec.ensemble.has_value() && on_lower_bound;
+  if (decision->has("interval"))
+    rule.alpha = 1.0 - decision->quantity("interval", "1", Range{0.0, 1.0, false, false});
+  spec.objective.on_lower_bound = rule.on_lower_bound;
+  rule.carbon_tolerance =
+      decision->quantity_or("carbon_tolerance", 0.1, "1", Range::non_negative());
+  rule.stability_window =
+      decision->quantity_or("stability_window", 5 * 365.25, "d", Range::non_negative());
+}
+
 /// The remediation entry named `name` of the deck.
 ConfigNode action_entry(const Deck& deck, const std::string& name) {
   for (const auto& entry : deck.root.at("remediation").elements())
@@ -119,7 +149,7 @@ search::SearchSettings read_search_settings(const ConfigNode& node) {
 /// The strategy deck of `root` (the deck's YAML, possibly with design values written in).
 std::string strategy_text(YAML::Node root, const Deck& deck, const OptimizationSpec& spec,
                           const std::vector<std::string>& actions) {
-  for (const char* key : {"strategies", "objective", "design_space", "optimizer"})
+  for (const char* key : {"strategies", "objective", "design_space", "optimizer", "decision"})
     root.remove(key);
   YAML::Node kept(YAML::NodeType::Sequence);
   if (root["remediation"])
@@ -190,18 +220,16 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
       throw objective.error("with an ensemble, give objective.confidence: the probability of "
                             "compliance a feasible strategy must reach");
     spec.objective.confidence = objective.quantity("confidence", "1", Range{0.0, 1.0, true, false});
+    // Site and remediation values alike: every strategy runs the same realizations (the draws
+    // depend on the parameter and the realization only); a strategy without an action skips
+    // that action's parameters.
     spec.ensemble = read_ensemble_spec(*ensemble, deck);
-    const auto parameters = ensemble->at("parameters").elements();
-    for (std::size_t p = 0; p < spec.ensemble->parameters.size(); ++p)
-      if (spec.ensemble->parameters[p].parts.front() == "remediation")
-        throw parameters[p].at("path").error(
-            "with strategies, an ensemble varies the site, not the remediation actions (the "
-            "strategies keep or drop actions; vary their parameters with design_space:)");
   } else if (objective.has("confidence")) {
     throw objective.at("confidence")
         .error("confidence is the probability of compliance over an ensemble's realizations: "
                "it needs an ensemble: section");
   }
+  read_decision_rule(deck, spec);
   // The shared history ends at the earliest start of an action that changes the physics.
   spec.branch_time = spec.objective.horizon;
   for (const auto& strategy : spec.strategies)

@@ -139,7 +139,7 @@ def main():
     if not (s["MNA"]["feasible"] == "1" and float(s["EISB"]["time_to_target"]) <
             float(s["MNA"]["time_to_target"])):
         failures.append("deadline 4500 d: MNA should comply, later than EISB")
-    if s["MNA"]["level"] != "risk_control" or s["EISB"]["level"] != "active_remediation":
+    if s["MNA"]["level"] != "natural_attenuation" or s["EISB"]["level"] != "active_remediation":
         failures.append("intervention levels")
 
     deck, out, s, rec, _ = optimize(terrafate, workdir, "mid_deadline", 1000)

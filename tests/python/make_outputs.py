@@ -13,11 +13,11 @@ import subprocess
 import sys
 
 
-def run(terrafate, command, deck, out):
+def run(terrafate, command, deck, out, *extra):
     if os.path.exists(out):
         shutil.rmtree(out)
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    result = subprocess.run([terrafate, command, deck, "-o", out], env=env, capture_output=True,
+    result = subprocess.run([terrafate, command, deck, "-o", out, *extra], env=env, capture_output=True,
                             text=True)
     if result.returncode != 0:
         sys.exit(f"terrafate {command} {deck} failed ({result.returncode}):\n"
@@ -42,7 +42,7 @@ def main():
     decks = os.path.join(work, "decks")
     os.makedirs(decks, exist_ok=True)
     demo = os.path.join(repo, "inputs", "demo", "demo.yaml")
-    run(terrafate, "run", demo, os.path.join(work, "demo_run"))
+    run(terrafate, "run", demo, os.path.join(work, "demo_run"), "--all-actions")
     run(terrafate, "optimize", demo, os.path.join(work, "demo_opt"))
     ensemble = edited(os.path.join(repo, "inputs", "verification", "optimize_ensemble_confidence",
                                    "strict.yaml"), os.path.join(decks, "ensemble_opt.yaml"),

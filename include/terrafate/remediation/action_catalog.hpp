@@ -22,13 +22,22 @@ enum class ActionType {
   source_removal,
   cap,
   monitoring,
-  soil_vapour_extraction
+  soil_vapour_extraction,
+  institutional_control,
+  vapour_mitigation
 };
 
-/// Intervention hierarchy: natural attenuation < risk control (monitoring, cap, barrier wall) <
-/// active remediation (reactive barrier, bioremediation, oxidation, pump-and-treat, thermal,
-/// excavation, source removal, vapour extraction).
-enum class InterventionLevel { natural_attenuation, risk_control, active_remediation };
+/// Intervention ladder, least intrusive first: natural attenuation (no action, or monitoring
+/// only) < institutional control (land-use and groundwater-use restrictions) < engineering
+/// control (cap, barrier wall) < active remediation (reactive barrier, bioremediation,
+/// oxidation, pump-and-treat, thermal, excavation, source removal, vapour extraction). A
+/// strategy's level is the highest of its actions'.
+enum class InterventionLevel {
+  natural_attenuation,
+  institutional_control,
+  engineering_control,
+  active_remediation
+};
 
 /// A numeric key of a remediation action that a design space may vary, with its base unit and
 /// valid values. `key` ending in ".*" is a map of per-species values (e.g. rates.PCE).

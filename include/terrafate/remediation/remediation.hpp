@@ -68,6 +68,14 @@ struct RemediationAction {
   double vehicle_km_per_event = 0.0; ///< [km] per campaign
   int extraction = -1;               ///< soil vapour extraction: index into SoilSpec::extractions
   double blower_power = 0.0;         ///< [kW] soil vapour extraction
+  /// Institutional control (groundwater-use restriction: no ingestion of groundwater there) and
+  /// vapour mitigation (indoor attenuation divided by `mitigation_factor`): the risk receptors.
+  std::vector<std::string> receptors;
+  double mitigation_factor = 1.0;   ///< [-] vapour mitigation
+  double fan_power = 0.0;           ///< [kW] per vapour mitigation unit
+  int units = 0;                    ///< vapour mitigation systems installed
+  double material_per_unit = 0.0;   ///< [kg] installation material per vapour mitigation unit
+  double vehicle_km_per_year = 0.0; ///< [km] institutional control inspections
 };
 
 /// Reads `remediation:` for a run ending at `end_time` [d]: validates every action (regions in

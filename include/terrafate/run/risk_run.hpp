@@ -30,6 +30,11 @@ public:
   void load_state(const StateRecord& record);
 
 private:
+  /// [-] what the controls in force at `t` leave of receptor r's `pathway` risk: 0 for
+  /// groundwater ingestion under a groundwater-use restriction, 1/factor for indoor vapours
+  /// under vapour mitigation, else 1.
+  double control_factor(std::size_t r, Pathway pathway, double t) const;
+
   const Model& model_;
   const Deck& deck_;
   const RiskSpec& spec_;

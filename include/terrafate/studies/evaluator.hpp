@@ -42,6 +42,17 @@ struct Evaluation {
   /// (complete, or partial (no price: ...)).
   double present_value = std::numeric_limits<double>::quiet_NaN();
   std::string currency, cost_status;
+  /// Two-sided Clopper-Pearson interval on the probability of compliance (decision.interval,
+  /// default 95 %) over `realizations` runs (1 without an ensemble).
+  double p_low = 0.0, p_high = 1.0;
+  int realizations = 1;
+  /// The largest of CR/target, HQ/HQ target and concentration/standard over the receptors'
+  /// contaminants from the deadline to the horizon (with an ensemble: the value reached with
+  /// the confidence, as exceedance_after), and where it occurs: receptor, criterion
+  /// (cancer_risk, hazard_quotient or standard) and time [d] ("" and NaN when no run ran).
+  double worst_ratio = std::numeric_limits<double>::quiet_NaN();
+  std::string failing_receptor, failing_criterion;
+  double failing_time = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// A strategy or design to simulate.

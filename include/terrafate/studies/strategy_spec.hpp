@@ -23,6 +23,7 @@
 
 #include "terrafate/remediation/action_catalog.hpp"
 #include "terrafate/run/deck.hpp"
+#include "terrafate/search/decision.hpp"
 #include "terrafate/search/design.hpp"
 #include "terrafate/search/search.hpp"
 #include "terrafate/studies/ensemble.hpp"
@@ -43,6 +44,9 @@ struct ObjectiveSpec {
   FootprintObjective footprint;
   /// [-] with an ensemble: the probability of compliance a feasible strategy reaches; 1 without
   double confidence = 1.0;
+  /// judge the confidence on the interval's lower bound (deck decision.on; copied from
+  /// OptimizationSpec::decision for the search's violation)
+  bool on_lower_bound = false;
 };
 
 struct OptimizationSpec {
@@ -56,6 +60,9 @@ struct OptimizationSpec {
   std::size_t base_strategy = 0;    ///< index into strategies: the one the designs vary
   search::SearchSettings search;
   std::optional<EnsembleSpec> ensemble;
+  /// Deck `decision:`: the confidence (with an ensemble, judged on the interval's lower bound or
+  /// the estimate), the interval level and the relative carbon tolerance of a tie.
+  search::DecisionRule decision;
 };
 
 /// Reads `strategies:`, `objective:`, `design_space:`, `optimizer:` (and `ensemble:`) against
