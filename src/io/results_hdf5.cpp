@@ -93,9 +93,10 @@ void write_coordinate_dataset(hid_t group, const std::string& name, const std::s
     check(H5Sselect_none(file_space.get()), "selecting " + label);
     check(H5Sselect_none(memory_space.get()), "selecting " + label);
   }
-  check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), transfer,
-                 values.data()),
-        "writing dataset " + label);
+  if (size > 0) // the same on every rank: an empty /times (no output yet) has nothing to write
+    check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), transfer,
+                   values.data()),
+          "writing dataset " + label);
   write_string_attribute(dataset.get(), label, "unit", unit);
   write_string_attribute(dataset.get(), label, "description", description);
 }
