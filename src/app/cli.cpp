@@ -1,5 +1,7 @@
 #include "terrafate/app/cli.hpp"
 
+#include <algorithm>
+
 namespace terrafate {
 
 namespace {
@@ -47,6 +49,32 @@ SplitArguments split_arguments(int argc, char** argv) {
     previous_takes_value = token == "-o" || token == "--output" || token == "--petsc-options-file";
   }
   return split;
+}
+
+std::string closest_name(const std::string& typed, const std::vector<std::string>& names) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& name : names) {
+    // Optimal string alignment distance (Damerau-Levenshtein without repeated edits).
+    const std::size_t m = typed.size(), n = name.size();
+    std::vector<std::vector<std::size_t>> d(m + 1, std::vector<std::size_t>(n + 1, 0));
+    for (std::size_t i = 0; i <= m; ++i)
+      d[i][0] = i;
+    for (std::size_t j = 0; j <= n; ++j)
+      d[0][j] = j;
+    for (std::size_t i = 1; i <= m; ++i)
+      for (std::size_t j = 1; j <= n; ++j) {
+        const std::size_t cost = typed[i - 1] == name[j - 1] ? 0 : 1;
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+        if (i > 1 && j > 1 && typed[i - 1] == name[j - 2] && typed[i - 2] == name[j - 1])
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    if (d[m][n] < best_distance && 2 * d[m][n] < std::max<std::size_t>(name.size(), 2)) {
+      best_distance = d[m][n];
+      best = name;
+    }
+  }
+  return best;
 }
 
 } // namespace terrafate

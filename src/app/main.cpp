@@ -1,17 +1,20 @@
 // terrafate: contaminant fate and transport in groundwater. Entry point and exit-code policy:
 // 0 success, 2 invalid input, 3 numerical failure, 75 stopped by a signal after a checkpoint,
 // 1 anything else; messages on rank 0.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "terrafate/app/cli.hpp"
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/run/deck.hpp"
+#include "terrafate/run/figures.hpp"
 #include "terrafate/run/observations.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/studies/ensemble.hpp"
@@ -132,6 +135,26 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   evidence->add_option("-o,--output", command.output_folder,
                        "Output folder (default: <deck name>_evidence)");
   evidence->add_flag("--overwrite", overwrite, "Write into an existing, non-empty output folder");
+  bool no_figures = false;
+  for (auto* command_with_figures : {run, optimize})
+    command_with_figures->add_flag("--no-figures", no_figures,
+                                   "Make no figures and no report.html (`terrafate plot OUT` "
+                                   "makes them later)");
+  auto* plot = app.add_subcommand(
+      "plot", "Make the figures and report.html of an output folder of run or optimize "
+              "(python/terrafate/plot.py)");
+  std::filesystem::path plot_folder;
+  terrafate::FigureOptions figure_options;
+  bool no_report = false;
+  plot->add_option("OUT", plot_folder, "Output folder of run or optimize")->required();
+  plot->add_option("--top", figure_options.top, "Strategies drawn besides the recommendation")
+      ->check(CLI::NonNegativeNumber);
+  plot->add_option("--times", figure_options.times,
+                   "Map times in years, comma-separated (the nearest output times)");
+  plot->add_option("--maps", figure_options.maps,
+                   "optimize: maps of the recommendation, the strategies shown, or all")
+      ->check(CLI::IsMember({"recommended", "shown", "all"}));
+  plot->add_flag("--no-report", no_report, "Figures only, no report.html");
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
   std::filesystem::path options_file; // read by the PETSc session (petsc_options_file)
@@ -148,6 +171,16 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   schema->add_option("DECKS", schema_decks, "Input decks (YAML); invalid ones are skipped")
       ->required();
 
+  std::vector<std::string> names;
+  for (const auto* subcommand : app.get_subcommands({}))
+    names.push_back(subcommand->get_name());
+  if (arguments.cli.size() > 1 && !arguments.cli[1].empty() && arguments.cli[1][0] != '-' &&
+      std::find(names.begin(), names.end(), arguments.cli[1]) == names.end()) {
+    const std::string guess = terrafate::closest_name(arguments.cli[1], names);
+    throw terrafate::InputError(fmt::format(
+        "unknown subcommand '{}'{}; the subcommands are {} (terrafate --help)", arguments.cli[1],
+        guess.empty() ? "" : fmt::format(": did you mean '{}'?", guess), fmt::join(names, ", ")));
+  }
   std::vector<std::string> cli_arguments(arguments.cli.rbegin(), arguments.cli.rend() - 1);
   std::ostringstream out, err;
   try {
@@ -162,6 +195,12 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   }
 
   if (schema->parsed()) return print_schema(schema_decks, root);
+  if (plot->parsed()) {
+    figure_options.report = !no_report;
+    const int status = root ? terrafate::make_figures(plot_folder, figure_options, {}) : 0;
+    return status == 0 ? terrafate::kExitOk
+                       : (status == 2 ? terrafate::kExitInput : terrafate::kExitOther);
+  }
   const terrafate::Deck deck = terrafate::read_deck(command.deck);
   const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective") ||
                               deck.root.has("design_space") || deck.root.has("optimizer");
@@ -237,6 +276,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   } else {
     terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
   }
+  if (root && !no_figures && realizations.empty())
+    terrafate::make_figures_or_warn(options.output_folder);
   return terrafate::kExitOk;
 }
 

@@ -81,7 +81,7 @@ Hdf5Handle create_group(hid_t parent, const std::string& name, const std::string
 /// Collective: writes a 1-D coordinate dataset; rank 0 transfers the values, the others nothing.
 void write_coordinate_dataset(hid_t group, const std::string& name, const std::string& label,
                               const std::vector<double>& values, const std::string& description,
-                              bool is_root, hid_t transfer) {
+                              bool is_root, hid_t transfer, const std::string& unit = kLengthUnit) {
   const hsize_t size = values.size();
   Hdf5Handle file_space = owned(H5Screate_simple(1, &size, nullptr), H5Sclose, "creating " + label);
   Hdf5Handle memory_space =
@@ -93,10 +93,11 @@ void write_coordinate_dataset(hid_t group, const std::string& name, const std::s
     check(H5Sselect_none(file_space.get()), "selecting " + label);
     check(H5Sselect_none(memory_space.get()), "selecting " + label);
   }
-  check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), transfer,
-                 values.data()),
-        "writing dataset " + label);
-  write_string_attribute(dataset.get(), label, "unit", kLengthUnit);
+  if (size > 0) // the same on every rank: an empty /times (no output yet) has nothing to write
+    check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), transfer,
+                   values.data()),
+          "writing dataset " + label);
+  write_string_attribute(dataset.get(), label, "unit", unit);
   write_string_attribute(dataset.get(), label, "description", description);
 }
 
@@ -403,11 +404,32 @@ void ResultsHdf5Writer::write_output(double time, const std::vector<FieldView>& 
   impl.outputs.push_back(std::move(output));
 }
 
+void ResultsHdf5Writer::write_static(const std::vector<FieldView>& fields) {
+  Impl& impl = *impl_;
+  if (impl.finish_called) throw std::logic_error("ResultsHdf5Writer::write_static after finish()");
+  detail::run_agreeing_on_errors(impl.comm, [&] { detail::check_fields(fields, impl.block); });
+  const std::array<int, 3> cells = impl.coordinates.cells();
+  detail::run_agreeing_on_errors(impl.comm, [&] {
+    Hdf5Handle group = create_group(impl.file.get(), "/static", impl.label("/static"));
+    for (const FieldView& field : fields)
+      write_field_dataset(group.get(), impl.label("/static/" + field.name), field, cells,
+                          impl.block, impl.collective_transfer.get());
+    check(H5Fflush(impl.file.get(), H5F_SCOPE_GLOBAL), "flushing " + impl.partial_path.string());
+  });
+}
+
 void ResultsHdf5Writer::finish() {
   Impl& impl = *impl_;
   if (impl.finish_called) throw std::logic_error("ResultsHdf5Writer::finish called twice");
   impl.finish_called = true;
   detail::run_agreeing_on_errors(impl.comm, [&] {
+    // /times: the simulated time of each /outputs/NNNNNN group, in order.
+    std::vector<double> times;
+    for (const auto& output : impl.outputs)
+      times.push_back(output.time);
+    write_coordinate_dataset(impl.file.get(), "times", impl.label("/times"), times,
+                             "simulated time of each /outputs group, in order", impl.is_root,
+                             impl.collective_transfer.get(), kTimeUnit);
     impl.collective_transfer.close("closing a transfer property list of " +
                                    impl.partial_path.string());
     impl.file.close("closing HDF5 file " + impl.partial_path.string());

@@ -14,13 +14,16 @@ using detail::owned;
 
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value,
                             const std::string& what) {
+  // A variable-length UTF-8 string, as results.h5 writes its attributes (h5py reads a str).
   Hdf5Handle type = owned(H5Tcopy(H5T_C_S1), H5Tclose, what);
-  check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), what);
+  check(H5Tset_size(type.get(), H5T_VARIABLE), what);
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
   Hdf5Handle space = owned(H5Screate(H5S_SCALAR), H5Sclose, what);
   Hdf5Handle attribute =
       owned(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
             H5Aclose, what);
-  check(H5Awrite(attribute.get(), type.get(), value.empty() ? "" : value.c_str()), what);
+  const char* text = value.c_str();
+  check(H5Awrite(attribute.get(), type.get(), &text), what);
 }
 
 void write_series(hid_t group, const char* name, const std::vector<double>& values,

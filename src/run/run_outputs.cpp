@@ -160,6 +160,26 @@ std::map<std::string, std::string> run_provenance(const Deck& deck, int ranks,
           {"petsc_options_in_effect", options_in_effect()}};
 }
 
+void RunOutputs::write_static_fields() {
+  const auto& materials = model_.materials;
+  const long cells = model_.grid.owned_cells();
+  std::vector<double> conductivity(static_cast<std::size_t>(3 * cells)), porosity, material;
+  for (long n = 0; n < cells; ++n) {
+    for (int axis = 0; axis < 3; ++axis)
+      conductivity[static_cast<std::size_t>(3 * n + axis)] = materials.conductivity(n, axis);
+    porosity.push_back(materials.porosity(n));
+    material.push_back(materials.material_of(n));
+  }
+  hdf5_->write_static(
+      {{"hydraulic_conductivity", "m/d",
+        "hydraulic conductivity (kx, ky, kz) at the start, this realization's random field "
+        "included",
+        3, conductivity.data()},
+       {"porosity", "1", "porosity (mobile)", 1, porosity.data()},
+       {"material_id", "1", "index of the cell's material in the deck's materials: list (from 0)",
+        1, material.data()}});
+}
+
 RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
                        const PointSampler& sampler, const std::filesystem::path& folder,
                        const std::map<std::string, std::string>& provenance,
@@ -175,9 +195,11 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
     hdf5_ = std::make_unique<io::ResultsHdf5Writer>(
         comm, folder / "results.h5", coordinates, local_block(model.grid),
         results_snapshot_path(restart), resume->texts.at("hdf5_outputs"));
-  else if (deck.output.hdf5)
+  else if (deck.output.hdf5) {
     hdf5_ = std::make_unique<io::ResultsHdf5Writer>(comm, folder / "results.h5", coordinates,
                                                     local_block(model.grid), provenance);
+    write_static_fields();
+  }
   if (deck.output.vtk) {
     vtk_ = std::make_unique<io::VtkSeriesWriter>(comm, folder / "vtk", coordinates,
                                                  local_block(model.grid));

@@ -82,15 +82,18 @@ void write_run_summary(const std::filesystem::path& folder, const Model& model, 
   "transport_nonlinear_iterations": {},
   "transport_step_retries": {},
   "transport_seconds": {:.6f},
-  "max_mass_balance_closure": {:.6e}
+  "max_mass_balance_closure": {:.6e},
+  "min_concentration": {},
+  "min_relative_concentration": {}
 }}
 )",
       kVersion, kGitCommit, ranks, model.grid.total_cells(), steps, stats.solves,
       stats.total_iterations, stats.iterations, times.model_setup, stats.setup_seconds,
       stats.solve_seconds, times.time_loop, times.output, times.wall, max_closure,
       transport ? transport->linear_iterations() : 0, transport ? transport->tvd_sweeps() : 0,
-      transport ? transport->nonlinear_iterations() : 0, retries, times.transport,
-      max_mass_closure);
+      transport ? transport->nonlinear_iterations() : 0, retries, times.transport, max_mass_closure,
+      transport ? transport->minimum_concentration() : 0.0,
+      transport ? transport->minimum_relative_concentration() : 0.0);
   io::write_file_atomically(folder / "run_summary.json", summary);
 }
 

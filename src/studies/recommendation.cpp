@@ -1,20 +1,16 @@
 #include "terrafate/studies/recommendation.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <fcntl.h>
 #include <map>
 #include <set>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/version.hpp"
 #include "terrafate/io/atomic_file.hpp"
+#include "terrafate/io/subprocess.hpp"
 #include "terrafate/io/trajectories_hdf5.hpp"
 
 namespace terrafate {
@@ -353,8 +349,8 @@ private:
     const auto plotter =
         std::filesystem::path(kDataDirectory).parent_path() / "scripts" / "plot_strategies.py";
     const bool plotted = std::filesystem::exists(plotter) &&
-                         run_program({"/usr/bin/python3", plotter.string(), folder.string()},
-                                     folder / "plots.log") == 0;
+                         io::run_program({"/usr/bin/python3", plotter.string(), folder.string()},
+                                         folder / "plots.log") == 0;
     if (plotted) {
       report += "\n## Plots\n\n";
       for (const auto& entry : std::filesystem::directory_iterator(folder))
@@ -414,26 +410,6 @@ void write_recommendation(const Deck& deck, const OptimizationSpec& spec,
                           const Evaluator& evaluator, const StudyOutcome& outcome,
                           const std::filesystem::path& folder) {
   Recommendation(deck, spec, evaluator, outcome, folder).write();
-}
-
-int run_program(const std::vector<std::string>& argv, const std::filesystem::path& log) {
-  posix_spawn_file_actions_t actions;
-  if (posix_spawn_file_actions_init(&actions) != 0) return -1;
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> args;
-  for (const auto& arg : argv)
-    args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return -1;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 } // namespace terrafate

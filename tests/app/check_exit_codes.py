@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The command line contract: --version, --help, usage errors, a missing deck, validate, the
 refusal to write into an existing output folder without --overwrite (and with it, into one
-holding a file terrafate did not write), and a
+holding a file terrafate did not write), did-you-mean for a mistyped subcommand, and a
 numerical failure (the flow solver limited to one iteration) with their exit codes and messages.
 Usage: check_exit_codes.py TERRAFATE DECK WORKDIR MPIEXEC
 """
@@ -32,6 +32,16 @@ def main():
     check("version", [terrafate, "--version"], 0, "terrafate 0.", "stdout")
     check("help", [terrafate, "--help"], 0, "validate", "stdout")
     check("no subcommand", [terrafate], 2, "subcommand")
+    # A mistyped subcommand: did-you-mean, exit 2, and no output folder made.
+    check("mistyped subcommand", [terrafate, "runn", deck, "-o", os.path.join(workdir, "typo")],
+          2, "did you mean 'run'?")
+    if os.path.exists(os.path.join(workdir, "typo")):
+        failures.append("a mistyped subcommand created its output folder")
+    check("mistyped optimize", [terrafate, "optimise", deck], 2, "did you mean 'optimize'?")
+    text = check("unknown subcommand", [terrafate, "frobnicate"], 2,
+                 "unknown subcommand 'frobnicate'")
+    if "did you mean" in text:
+        failures.append("a suggestion for a name far from every subcommand")
     check("unknown option", [terrafate, "run", deck, "--frobnicate"], 2, "frobnicate")
     check("missing deck", [terrafate, "validate", os.path.join(workdir, "absent.yaml")], 2,
           "cannot open the deck file")

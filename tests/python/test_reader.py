@@ -187,8 +187,34 @@ def check_issue_layout():
                 fail(f"issue-25 layout: {what}: {got!r}, expected {want!r}")
 
 
+def check_utf8_units(work):
+    """Every string attribute of every results.h5 terrafate wrote is a UTF-8 string (issue 25:
+    units as UTF-8 strings everywhere; the risk trajectories wrote fixed-length ASCII bytes)."""
+    count = 0
+    for root, _, files in os.walk(work):
+        for name in files:
+            if name != "results.h5":
+                continue
+            path = os.path.join(root, name)
+            with h5py.File(path, "r") as f:
+                objects = [f]
+                f.visititems(lambda _, obj: objects.append(obj))
+                for obj in objects:
+                    for attr in obj.attrs:
+                        kind = obj.attrs.get_id(attr).get_type()
+                        if kind.get_class() != h5py.h5t.STRING:
+                            continue
+                        count += 1
+                        if kind.get_cset() != h5py.h5t.CSET_UTF8:
+                            fail(f"{path}:{obj.name} attribute {attr} is not a UTF-8 string")
+    print(f"{count} string attributes checked for UTF-8")
+    if count == 0:
+        fail("no string attribute found in the fixture's results.h5 files")
+
+
 def main():
     work = sys.argv[2]
+    check_utf8_units(work)
     folders = ["demo_run", "demo_opt", "ensemble_opt", "ensemble_run", "design_opt"]
     kinds = {}
     for name in folders:

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""`terrafate optimize` starts its plot script without a shell: a deck, folder and file names
-holding quotes, semicolons, spaces and $() run and make their plots, and nothing in those names
-is executed (the marker files the names would create through a shell never appear).
+"""`terrafate optimize` starts its plot scripts (scripts/plot_strategies.py, then
+python/terrafate/plot.py for the figures and report.html) without a shell: a deck, folder and
+file names holding quotes, semicolons, spaces and $() run and make their plots, and nothing in
+those names is executed (the marker files the names would create through a shell never
+appear).
 
   check_no_shell.py TERRAFATE DECK WORKDIR
 """
@@ -20,6 +22,7 @@ folder.mkdir(parents=True)
 hostile = folder / "x';touch INJECTED_3;'.yaml"
 shutil.copy(deck, hostile)
 env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+env.pop("TERRAFATE_NO_FIGURES", None)  # the suite's switch: the figures are made here
 failures = []
 # 1) the default output folder, named after the deck (x';touch INJECTED_3;'_optimize)
 run = subprocess.run([str(terrafate), "optimize", hostile.name], cwd=folder, env=env,
@@ -40,6 +43,10 @@ for out in (out_default, out_explicit):
         failures.append(f"{out}: the plot script was not started (no plots.log)")
     try:
         import matplotlib  # noqa: F401
+        if not (out / "report.html").is_file():
+            log = out / "figures.log"
+            failures.append(f"{out}: matplotlib is installed but plot.py made no report.html: "
+                            + (log.read_text(errors="replace")[-1000:] if log.is_file() else ""))
         if not list(out.glob("*.png")):
             log = out / "plots.log"
             failures.append(f"{out}: matplotlib is installed but no plot was made: "

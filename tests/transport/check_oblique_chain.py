@@ -12,6 +12,8 @@ Asserted:
   (1 / dt + k_i), M_0 fed by the 100 g/d source, to 5e-5 (measured 1.4e-5, VC at 60 d; without
   the boundary outflow 9e-5): the correction moves mass without losing or making any (setting
   the negative values to 0 would add 0.1 - 0.25 % of each species' mass);
+* run_summary.json reports min_relative_concentration >= -1e-12 (and not above the fields'
+  smallest ratio, its times being a superset of the output times);
 * every mass balance closes to 1e-8;
 * the correction changes no value by more than 1 % of its species' maximum (measured 0.46 %,
   the size of the undershoot it removes), and the 1- and 2-rank runs agree to 1e-6 of it;
@@ -21,6 +23,7 @@ Asserted:
   1e-8 (measured 6.8e-11).
 Usage: check_oblique_chain.py TERRAFATE DECK WORKDIR MPIEXEC
 """
+import json
 import os
 import sys
 
@@ -81,6 +84,21 @@ def check_masses(out):
         sys.exit(f"FAIL: mass off the Bateman recursion by {worst[0]:.2e} > 5e-5")
 
 
+def check_summary_minimum(out, field_ratio):
+    """run_summary.json's min_relative_concentration (every step, mobile and immobile) is at
+    least -1e-12 and at most the smallest ratio of the written fields (a subset of its times)."""
+    with open(os.path.join(out, "run_summary.json")) as f:
+        summary = json.load(f)
+    reported = summary["min_relative_concentration"]
+    print(f"{out}: run_summary.json min_relative_concentration {reported:.2e}, "
+          f"min_concentration {summary['min_concentration']:.2e} mg/L")
+    if not reported >= -1e-12:
+        sys.exit(f"FAIL: run_summary.json min_relative_concentration {reported} < -1e-12")
+    if not reported <= min(field_ratio, 0.0) + 1e-15:
+        sys.exit(f"FAIL: run_summary.json min_relative_concentration {reported} above the "
+                 f"fields' smallest ratio {field_ratio}")
+
+
 def main():
     terrafate, deck, workdir, mpiexec = sys.argv[1:5]
     os.makedirs(workdir, exist_ok=True)
@@ -99,6 +117,7 @@ def main():
             continue
         if not ratio >= -1e-12:
             sys.exit(f"FAIL: {name}: a value below -1e-12 of its field's maximum")
+        check_summary_minimum(out, ratio)
         check_masses(out)
     for other, limit in [("uncorrected", 1e-2), ("np2", 1e-6)]:
         change = max(np.abs(a[s] - b[s]).max() / a[s].max()

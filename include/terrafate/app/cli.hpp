@@ -28,3 +28,12 @@ struct CommandLine {
 };
 
 } // namespace terrafate
+
+namespace terrafate {
+
+/// The name of `names` closest to `typed` by edit distance (insertions, deletions, substitutions
+/// and transpositions of neighbours), when within 2 edits and closer than half its length;
+/// "" otherwise ("runn" -> "run", "optimise" -> "optimize", "xyz" -> "").
+std::string closest_name(const std::string& typed, const std::vector<std::string>& names);
+
+} // namespace terrafate

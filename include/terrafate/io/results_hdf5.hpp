@@ -8,6 +8,9 @@
 //   /grid/x_centers, ...              cell centres [m]
 //   /outputs/NNNNNN        one group per output time; attribute time (double) and time_unit
 //     /outputs/NNNNNN/<field>         [nz, ny, nx] or [nz, ny, nx, components], attribute unit
+//   /static/<field>        [nz, ny, nx] or [nz, ny, nx, components]: write_static(), attribute unit
+//   /times                 [outputs] the groups' times in order (attribute unit "d"), by finish()
+// Every string attribute is a variable-length UTF-8 string.
 // The file is written as results.h5.partial and renamed to results.h5 by finish(), so a crash
 // never leaves a half-written file under the final name.
 #include <filesystem>
@@ -41,6 +44,9 @@ public:
   void snapshot(const std::filesystem::path& path) const;
   /// The outputs written so far (times and fields), for resuming: a line per output.
   std::string record() const;
+  /// Collective, once, before or between outputs: writes the fields that do not change in time
+  /// (conductivity, porosity, material id) under /static.
+  void write_static(const std::vector<FieldView>& fields);
   /// Collective: writes every field at simulated `time` [d].
   void write_output(double time, const std::vector<FieldView>& fields);
   /// Collective: closes the file, writes the XDMF sidecar, renames both to their final names.

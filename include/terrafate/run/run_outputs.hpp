@@ -71,6 +71,8 @@ private:
   const Model& model_;
   const PointSampler& sampler_;
   std::unique_ptr<io::ResultsHdf5Writer> hdf5_;
+  /// Collective: /static of results.h5 (conductivity, porosity, material id).
+  void write_static_fields();
   std::unique_ptr<io::VtkSeriesWriter> vtk_;
   std::optional<TableWriter> observations_, budget_table_, mass_table_, soil_table_,
       leaching_table_, standards_table_, napl_table_, discharge_table_;

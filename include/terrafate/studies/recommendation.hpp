@@ -28,9 +28,4 @@ void write_recommendation(const Deck& deck, const OptimizationSpec& spec,
                           const Evaluator& evaluator, const StudyOutcome& outcome,
                           const std::filesystem::path& folder);
 
-/// Runs `argv` (argv[0]: the program's path) without a shell, its stdout and stderr into `log`
-/// (created or truncated, never through a symbolic link); returns its exit status, or -1 when it
-/// could not be started or did not exit normally. No argument is ever interpreted by a shell.
-int run_program(const std::vector<std::string>& argv, const std::filesystem::path& log);
-
 } // namespace terrafate
