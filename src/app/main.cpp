@@ -122,7 +122,6 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   optimize->add_option("DECK", command.deck, "Input deck (YAML)")->required();
   optimize->add_option("-o,--output", command.output_folder,
                        "Output folder (default: <deck name>_optimize)");
-  optimize->add_flag("--overwrite", overwrite, "Write into an existing, non-empty output folder");
   optimize
       ->add_option("--ranks-per-run", ranks_per_run,
                    "MPI ranks per evaluation (the ranks must be a multiple of it)")
@@ -130,19 +129,16 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   auto* evidence = app.add_subcommand(
       "evidence", "Lines of evidence for natural attenuation from the deck's monitoring data: "
                   "trends.csv, rates.csv, stability.csv, ratios.csv (docs/monitoring.md)");
-  evidence->add_option("DECK", command.deck, "Input deck (YAML) with a monitoring: section")
-      ->required();
+  evidence->add_option("DECK", command.deck, "Input deck (YAML), with monitoring:")->required();
   evidence->add_option("-o,--output", command.output_folder,
                        "Output folder (default: <deck name>_evidence)");
-  evidence->add_flag("--overwrite", overwrite, "Write into an existing, non-empty output folder");
+  for (auto* subcommand : {optimize, evidence})
+    subcommand->add_flag("--overwrite", overwrite, "Write into an existing, non-empty folder");
   bool no_figures = false;
   for (auto* command_with_figures : {run, optimize})
     command_with_figures->add_flag("--no-figures", no_figures,
-                                   "Make no figures and no report.html (`terrafate plot OUT` "
-                                   "makes them later)");
-  auto* plot = app.add_subcommand(
-      "plot", "Make the figures and report.html of an output folder of run or optimize "
-              "(python/terrafate/plot.py)");
+                                   "No figures, no report.html (`terrafate plot OUT` later)");
+  auto* plot = app.add_subcommand("plot", "Figures and report.html of a run or optimize folder");
   std::filesystem::path plot_folder;
   terrafate::FigureOptions figure_options;
   bool no_report = false;
@@ -161,16 +157,13 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   for (auto* subcommand : {run, optimize, validate, evidence})
     subcommand
         ->add_option("--petsc-options-file", options_file,
-                     "Read PETSc options from FILE (otherwise only the command line's: "
-                     ".petscrc and PETSC_OPTIONS are ignored)")
+                     "PETSc options from FILE (.petscrc and PETSC_OPTIONS are ignored)")
         ->check(CLI::ExistingFile);
   auto* schema = app.add_subcommand(
       "schema", "Print, as JSON, the keys, types, units, ranges and defaults the deck readers "
                 "accept, recorded while validating the given decks (docs/deck-reference.md)");
   std::vector<std::filesystem::path> schema_decks;
-  schema->add_option("DECKS", schema_decks, "Input decks (YAML); invalid ones are skipped")
-      ->required();
-
+  schema->add_option("DECKS", schema_decks, "Input decks (YAML); invalid ones skipped")->required();
   std::vector<std::string> names;
   for (const auto* subcommand : app.get_subcommands({}))
     names.push_back(subcommand->get_name());
