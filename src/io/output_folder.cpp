@@ -17,6 +17,12 @@ namespace terrafate::io {
 
 namespace fs = std::filesystem;
 
+namespace {
+/// The cluster scripts' journal (cluster/slurm/*.sbatch write slurm/jobs.log and slurm/status
+/// into the run folder around terrafate's run): neither foreign nor removed by --overwrite.
+constexpr const char* kClusterJournal = "slurm";
+} // namespace
+
 OutputFolderLock::OutputFolderLock(const fs::path& folder) {
   fs::create_directories(folder);
   const fs::path path = folder / OutputManifest::kLockName;
@@ -49,7 +55,7 @@ OutputManifest::OutputManifest(fs::path folder) : folder_(std::move(folder)) {
 
 bool OutputManifest::listed(const fs::path& relative) const {
   const std::string name = relative.string();
-  if (name == kFileName || name == kLockName) return true;
+  if (name == kFileName || name == kLockName || name == kClusterJournal) return true;
   // A listed folder covers what lies below it.
   for (fs::path prefix; const auto& part : relative) {
     prefix /= part;
@@ -85,7 +91,7 @@ void OutputManifest::prepare(bool overwrite) {
   if (fs::is_directory(fs::symlink_status(folder_, ec)))
     for (const auto& entry : fs::directory_iterator(folder_, ec)) {
       const std::string name = entry.path().filename().string();
-      if (name != kFileName && name != kLockName) empty = false;
+      if (name != kFileName && name != kLockName && name != kClusterJournal) empty = false;
     }
   if (empty) {
     entries_.clear();
@@ -107,7 +113,7 @@ void OutputManifest::prepare(bool overwrite) {
   }
   for (const auto& entry : fs::directory_iterator(folder_, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name == kLockName) continue;
+    if (name == kLockName || name == kClusterJournal) continue;
     fs::remove_all(entry.path()); // links are removed, never followed
   }
   entries_.clear();

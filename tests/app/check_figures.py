@@ -49,7 +49,7 @@ def main():
         f.write(text)
 
     out = os.path.join(work, "run")
-    result = terrafate_run([terrafate, "run", deck, "-o", out])
+    result = terrafate_run([terrafate, "run", deck, "-o", out, "--all-actions"])
     expect("run exit 0", result.returncode == 0, result.stderr[-2000:])
     expect("run: no warning", "warning: no figures" not in result.stderr, result.stderr[-500:])
     expect("run: report.html", os.path.isfile(os.path.join(out, "report.html")))
@@ -72,7 +72,7 @@ def main():
             expect(f"run: {m['file']} extent {m['extent']} = grid {grid}", inside and same)
 
     bare = os.path.join(work, "no_figures")
-    result = terrafate_run([terrafate, "run", deck, "-o", bare, "--no-figures"])
+    result = terrafate_run([terrafate, "run", deck, "-o", bare, "--no-figures", "--all-actions"])
     expect("run --no-figures exit 0", result.returncode == 0, result.stderr[-2000:])
     expect("run --no-figures: no report.html, no figures.log",
            not os.path.exists(os.path.join(bare, "report.html"))
@@ -93,7 +93,7 @@ def main():
     empty = os.path.join(work, "no_package")
     os.makedirs(empty)
     broken = os.path.join(work, "broken_plot")
-    result = terrafate_run([terrafate, "run", deck, "-o", broken],
+    result = terrafate_run([terrafate, "run", deck, "-o", broken, "--all-actions"],
                            env={"TERRAFATE_PYTHON_DIR": empty})
     warnings = [line for line in result.stderr.splitlines() if "warning: no figures" in line]
     expect("plot failure: run exit 0", result.returncode == 0, result.stderr[-2000:])

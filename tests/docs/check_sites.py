@@ -19,6 +19,7 @@ usage: check_sites.py TERRAFATE REPO_ROOT WORK_DIR [SITE...]
 import csv
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -39,6 +40,8 @@ def check(condition, message):
 
 def run(site, *extra):
     out = WORK / site
+    # A folder left by an older build (before the output manifest) is not terrafate's to clear.
+    shutil.rmtree(out, ignore_errors=True)
     command = [str(TERRAFATE), "run", str(ROOT / "inputs" / site / "site.yaml"), "-o", str(out),
                "--overwrite", *extra]
     start = time.time()

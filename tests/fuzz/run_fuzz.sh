@@ -14,7 +14,7 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -DOMPI_SKIP_MPICXX=1 -I"$source_dir/include" $(pkg-config --cflags PETSc yaml-cpp fmt)
        -I/usr/include/udunits2 $(mpicxx --showme:compile))
 sources=(tests/fuzz/fuzz_deck.cpp src/run/deck.cpp src/core/config.cpp src/core/errors.cpp
-         src/core/units.cpp src/core/resources.cpp src/grid/grid.cpp src/grid/materials.cpp)
+         src/core/units.cpp src/core/resources.cpp src/core/calendar.cpp src/grid/grid.cpp src/grid/materials.cpp)
 objects=()
 for source in "${sources[@]}"; do
   object="$build/$(basename "${source%.cpp}").o"
