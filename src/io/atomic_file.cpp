@@ -23,7 +23,7 @@ std::string reason(int code) {
   return std::strerror(code);
 }
 
-/// Creates "<final>.partial.XXXXXX" exclusively (mode 0666 less the umask, as an ordinary
+/// Creates "<final>.partial.<random>" exclusively (mode 0666 less the umask, as an ordinary
 /// output file); returns its descriptor, `path` set to its name.
 int open_fresh_partial(const std::filesystem::path& final_path, std::filesystem::path& path) {
   static constexpr char kLetters[] =

@@ -61,7 +61,7 @@ bool OutputManifest::listed(const fs::path& relative) const {
     prefix /= part;
     if (entries_.count(prefix.string())) return true;
   }
-  // A fresh partial of a listed file: "<name>.partial.XXXXXX".
+  // A fresh partial of a listed file: "<name>.partial.<random>".
   const auto marker = name.rfind(".partial.");
   return marker != std::string::npos && name.size() == marker + 9 + 6 &&
          entries_.count(name.substr(0, marker));

@@ -232,7 +232,7 @@ struct ResultsHdf5Writer::Impl {
   MPI_Comm comm = MPI_COMM_NULL;
   bool is_root = false;
   std::filesystem::path final_path;
-  std::filesystem::path partial_path; ///< a fresh "<final>.partial.XXXXXX": the name while writing
+  std::filesystem::path partial_path; ///< a fresh "<final>.partial.<random>" while writing
   GridCoordinates coordinates;
   LocalBlock block;
   Hdf5Handle file;

@@ -11,7 +11,7 @@
 
 namespace terrafate::io {
 
-/// Creates an empty file "<final name>.partial.XXXXXX" (a fresh random suffix) in the folder of
+/// Creates an empty file "<final name>.partial.<random>" (a fresh random suffix) in the folder of
 /// `final_path`, exclusively, and returns its path. Throws IoError naming the folder on failure.
 std::filesystem::path create_fresh_partial(const std::filesystem::path& final_path);
 

@@ -25,7 +25,7 @@ private:
 
 /// <folder>/.terrafate_manifest: one path per line, relative to the folder, of each file or
 /// folder terrafate wrote there (a folder covers everything below it). A fresh partial of a
-/// listed file ("<name>.partial.XXXXXX", left by a killed run) counts as listed.
+/// listed file ("<name>.partial.<random>", left by a killed run) counts as listed.
 class OutputManifest {
 public:
   static constexpr const char* kFileName = ".terrafate_manifest";
