@@ -180,10 +180,11 @@ TEST(RiskPathways, UsEpaTapwaterIngestionScreeningLevels) {
   for (const auto& c : cases) {
     const Chemical* found = find_chemical(chemicals, c.name);
     ASSERT_NE(found, nullptr) << c.name;
-    // Ingestion alone: without Henry's constant (and Kp) tap water has no inhalation (dermal)
-    // term; the full RSL is checked in RiskBenchmarks.UsEpaTapwaterReproducesRsl.
+    // Ingestion alone: without Henry's constant and Kp tap water has no inhalation and dermal
+    // terms; the full RSL is checked in RiskBenchmarks.UsEpaTapwaterReproducesRsl.
     Chemical ingestion_only = *found;
     ingestion_only.henry = std::nan("");
+    ingestion_only.water_permeability = std::nan("");
     const Chemical* chemical = &ingestion_only;
     const auto unit = unit_risk(Pathway::groundwater_ingestion, *chemical, exposure);
     const double cancer_level = 1e-6 * 25550 / (350 * c.sfo * ifw);
@@ -266,16 +267,24 @@ TEST(RiskBenchmarks, Hj25_3ReproducesGb36600ScreeningValues) {
 
 // EPA RSL resident tap water (Fall 2017, the RSL_tapwater column of data/chemicals.csv, computed
 // with the Fall 2017 toxicity values of the same table): ingestion, inhalation of volatiles
-// during household use and dermal contact, with the ADAF for mutagens: benzene 0.46 ug/L,
-// TCE 0.49 ug/L (mutagenic kidney part), Cr(VI) 0.035 ug/L (mutagenic), within 10 %.
+// during household use and dermal contact while bathing (organics: RAGS E DA_event with Kp,
+// tau_event, t*, B, FA; Cr(VI): Kp t_event), with the ADAF for mutagens and the vinyl chloride
+// early-life equations: benzene 0.46 ug/L, TCE 0.49 (mutagenic kidney part), Cr(VI) 0.035
+// (mutagenic) within 10 % (issue 20), and every value within 5 %. The dermal term decides
+// toluene (1100 n; 1390 without it), ethylbenzene (1.5 c; 1.70) and PCE (11 c; 13.6); the
+// early-life equations decide vinyl chloride (0.019 c; 0.032 with the ADAF instead).
 TEST(RiskBenchmarks, UsEpaTapwaterReproducesRsl) {
   const auto chemicals = read_chemicals(read_csv_table(data_table_path("chemicals.csv")));
   const auto exposure =
       read_exposure_set(read_csv_table(data_table_path("exposure.csv")), "us-epa", "resident");
   const struct {
     const char* name;
-    double rsl; ///< [ug/L]
-  } cases[] = {{"benzene", 0.46}, {"TCE", 0.49}, {"Cr(VI)", 0.035}};
+    double rsl;      ///< [ug/L] RSL tap water, TR 1e-6, THQ 1 (Fall 2017)
+    bool acceptance; ///< one of issue 20's acceptance values (within 10 %)
+  } cases[] = {{"benzene", 0.46, true},      {"TCE", 0.49, true},
+               {"Cr(VI)", 0.035, true},      {"toluene", 1100, false},
+               {"ethylbenzene", 1.5, false}, {"xylenes", 190, false},
+               {"PCE", 11, false},           {"vinyl chloride", 0.019, false}};
   for (const auto& c : cases) {
     const Chemical* chemical = find_chemical(chemicals, c.name);
     ASSERT_NE(chemical, nullptr) << c.name;
@@ -283,8 +292,10 @@ TEST(RiskBenchmarks, UsEpaTapwaterReproducesRsl) {
         risk_based_concentration(unit_risk(Pathway::groundwater_ingestion, *chemical, exposure),
                                  1e-6, 1.0) *
         1000.0;
-    std::printf("RSL tap water %s: %.4g ug/L (ratio %.3f)\n", c.name, level, level / c.rsl);
-    EXPECT_NEAR(level / c.rsl, 1.0, 0.1) << c.name;
+    std::printf("RSL tap water %s: %.4g ug/L (published %.3g, ratio %.3f)\n", c.name, level, c.rsl,
+                level / c.rsl);
+    if (c.acceptance) EXPECT_NEAR(level / c.rsl, 1.0, 0.1) << c.name;
+    EXPECT_NEAR(level / c.rsl, 1.0, 0.05) << c.name;
   }
 }
 
@@ -304,6 +315,30 @@ TEST(RiskBenchmarks, UsEpaVislTceWithGenericAttenuationFactor) {
       1000.0;
   std::printf("VISL TCE resident groundwater: %.4g ug/L (ratio %.3f)\n", level, level / 1.19);
   EXPECT_NEAR(level / 1.19, 1.0, 0.1);
+}
+
+// EPA RSL resident air / VISL, vinyl chloride (the inhalation form of the RSL vinyl chloride
+// equations: IUR x C_air x (EF ED ET/24 / AT + 1), the adult-based IUR 4.4e-6 of
+// data/chemicals.csv): target indoor air 0.17 ug/m3 at TR 1e-6 (RSL resident air table and VISL
+// calculator, values as recalled, not read here), i.e. with the generic attenuation factor 1e-3
+// and H' 1.137 a target groundwater concentration of 0.17 / 1.137 = 0.15 ug/L, within 10 %. With
+// the ADAF instead the air target would be 0.23 ug/m3, with neither 0.64 ug/m3.
+TEST(RiskBenchmarks, UsEpaVinylChlorideResidentAirEarlyLifeTerm) {
+  const auto chemicals = read_chemicals(read_csv_table(data_table_path("chemicals.csv")));
+  auto exposure =
+      read_exposure_set(read_csv_table(data_table_path("exposure.csv")), "us-epa", "resident");
+  exposure.set("groundwater_attenuation_factor", {1e-3, "-", "test", "deck"});
+  const Chemical* vc = find_chemical(chemicals, "vinyl chloride");
+  ASSERT_NE(vc, nullptr);
+  const double groundwater =
+      risk_based_concentration(unit_risk(Pathway::indoor_vapour, *vc, exposure), 1e-6, 1.0) *
+      1000.0;                                                 // [ug/L]
+  const double air = groundwater * vc->henry * 1000.0 * 1e-3; // [ug/m3] = Cgw 1000 H AF
+  std::printf("RSL/VISL vinyl chloride resident: air %.4g ug/m3 (ratio %.3f), groundwater "
+              "%.4g ug/L (ratio %.3f)\n",
+              air, air / 0.17, groundwater, groundwater / 0.15);
+  EXPECT_NEAR(air / 0.17, 1.0, 0.1);
+  EXPECT_NEAR(groundwater / 0.15, 1.0, 0.1);
 }
 
 // HJ 25.3-2019 sets the acceptable level per contaminant (CR <= 1e-6, HQ <= 1, each summed over
