@@ -101,8 +101,10 @@ void apply_toxicity_set(std::vector<Chemical>& chemicals, const CsvTable& update
     const double value = number(updates, r, "value");
     for (auto& chemical : chemicals) {
       if (chemical.cas != row[updates.column("CAS")]) continue;
+      // The chemical's status is its weakest value's: an unverified row of the set wins.
+      const std::string status = row[updates.column("status")];
+      if (chemical.toxicity_set != set || status == "unverified") chemical.toxicity_status = status;
       chemical.toxicity_set = set;
-      chemical.toxicity_status = row[updates.column("status")];
       if (parameter == "SFo") {
         if (chemical.mutagen && chemical.oral_slope_factor_mutagenic == chemical.oral_slope_factor)
           chemical.oral_slope_factor_mutagenic = value;
