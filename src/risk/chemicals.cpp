@@ -81,6 +81,15 @@ std::vector<Chemical> read_chemicals(const CsvTable& table) {
     chemical.water_steady_state_time = number(table, r, "t_star_h");
     chemical.water_permeability_ratio = number(table, r, "B_dermal");
     chemical.water_absorbed_fraction = number(table, r, "FA_dermal");
+    // The organic dermal form needs Kp, tau_event, t* and B together (FA defaults to 1).
+    const int organic = !std::isnan(chemical.water_lag_time) +
+                        !std::isnan(chemical.water_steady_state_time) +
+                        !std::isnan(chemical.water_permeability_ratio);
+    if (organic != 0 && (organic != 3 || std::isnan(chemical.water_permeability)))
+      throw InputError("tau_event_h", SourceLocation{table.path.string(), table.lines[r], 0},
+                       fmt::format("{}: Kp_cm_h, tau_event_h, t_star_h and B_dermal must be given "
+                                   "together (the organic dermal form from water)",
+                                   chemical.name));
     chemical.physchem_status = row[table.column("physchem_status")];
     chemical.toxicity_status = row[table.column("toxicity_status")];
     chemicals.push_back(std::move(chemical));

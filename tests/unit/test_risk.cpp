@@ -457,6 +457,21 @@ TEST(RiskSpecies, TotalXylenesHaveAStandard) {
   EXPECT_NEAR(spec.species[0].groundwater_standard, 0.5, 1e-12);
 }
 
+// A chemical row with the organic dermal form half given (tau_event without t* and B) would give
+// NaN risks: the table is rejected naming the column and line.
+TEST(RiskSpecies, PartialDermalWaterValuesAreAnInputError) {
+  auto table = read_csv_table(data_table_path("chemicals.csv"));
+  ASSERT_EQ(table.rows[0][table.column("contaminant")], "benzene");
+  ASSERT_NO_THROW(read_chemicals(table));
+  table.rows[0][table.column("t_star_h")] = "";
+  try {
+    read_chemicals(table);
+    FAIL() << "a partial dermal row was accepted";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("tau_event_h"), std::string::npos) << error.what();
+  }
+}
+
 // The dated toxicity sets: iris-2025 replaces Cr(VI)'s Fall 2017 RSL values (RfDo 3e-3, SFo 0.5)
 // with IRIS 2024's (RfDo 9e-4, adult-based SFo 0.16, which stays mutagenic: the ADAF applies),
 // and inorganic arsenic's (RfDo 3e-4, SFo 1.5, IRIS 1991/1995) with IRIS 2025's (RfD 6e-5 as on
