@@ -256,13 +256,14 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
           fmt::format("--strategy: {} has no strategies: section", command.deck.string()));
     terrafate::run_strategy(PETSC_COMM_WORLD, deck, strategy, options);
   } else if (deck.root.has("strategies") && !all_actions) {
-    std::string names;
+    std::string strategy_names;
     for (const auto& entry : deck.root.at("strategies").elements())
-      names += fmt::format("{}{}", names.empty() ? "" : ", ", entry.string("name"));
+      strategy_names +=
+          fmt::format("{}{}", strategy_names.empty() ? "" : ", ", entry.string("name"));
     throw terrafate::InputError(fmt::format(
         "{} defines strategies ({}): run one with --strategy NAME, or every remediation action "
         "at once with --all-actions",
-        command.deck.string(), names));
+        command.deck.string(), strategy_names));
   } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
                             ensemble_part(realizations, gather));
