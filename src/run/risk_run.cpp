@@ -51,16 +51,24 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
                    "volume_above_standard_m3,dissolved_g,sorbed_g,immobile_g,soil_g,x_center,"
                    "y_center,z_center,x_spread,y_spread,z_spread",
                    root),
-      compliance_path_(folder / "compliance.csv") {
-  // The receptors named by institutional controls and vapour mitigation exist.
-  for (const auto& action : model_.remediation)
-    for (const auto& name : action.receptors)
+      compliance_path_(folder / "compliance.csv"), series_path_(folder / "receptor_series.csv") {
+  // The receptors named by institutional controls and vapour mitigation exist; a land-use
+  // change names a land use of the framework.
+  for (const auto& action : model_.remediation) {
+    auto names = action.receptors;
+    names.insert(names.end(), action.land_use_receptors.begin(), action.land_use_receptors.end());
+    for (const auto& name : names)
       if (std::none_of(spec_.receptors.begin(), spec_.receptors.end(),
                        [&](const auto& receptor) { return receptor.name == name; }))
         throw InputError(action.key_path, action.where,
                          fmt::format("action '{}' names receptor '{}', which risk.receptors does "
                                      "not define",
                                      action.name, name));
+    if (!action.land_use.empty() && !spec_.exposure.count(action.land_use))
+      throw InputError(action.key_path + ".land_use.to", action.where,
+                       fmt::format("action '{}': '{}' is not a land use of {}", action.name,
+                                   action.land_use, spec_.framework));
+  }
   std::vector<ObservationPointSpec> points;
   for (const auto& receptor : spec_.receptors) {
     if (receptor.at_plane) {
@@ -80,6 +88,7 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   hazard_.resize(spec_.receptors.size());
   site_cancer_.resize(spec_.receptors.size());
   site_hazard_.resize(spec_.receptors.size());
+  standard_.resize(spec_.receptors.size());
   met_.resize(spec_.receptors.size());
 
   // Unit risks, and the risk-based concentrations of each receptor's groundwater and soil
@@ -130,6 +139,32 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
     }
   }
   if (root) io::write_file_atomically(folder / "risk_based_concentrations.csv", text);
+  // The unit risks under each land-use change of a receptor.
+  changed_unit_.resize(spec_.receptors.size());
+  for (std::size_t a = 0; a < model_.remediation.size(); ++a) {
+    const auto& action = model_.remediation[a];
+    for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+      const auto& receptor = spec_.receptors[r];
+      const auto& named = action.land_use_receptors;
+      if (std::find(named.begin(), named.end(), receptor.name) == named.end()) continue;
+      const auto exposure = receptor_exposure(spec_.exposure.at(action.land_use), model.soil);
+      std::vector<PathwayRisk> units;
+      for (const auto& species : spec_.species)
+        for (const auto pathway : receptor.pathways)
+          units.push_back(species.chemical ? unit_risk(pathway, *species.chemical, exposure)
+                                           : PathwayRisk{});
+      changed_unit_[r].emplace_back(a, units);
+    }
+  }
+}
+
+const std::vector<PathwayRisk>& RiskRun::units_at(std::size_t r, double t) const {
+  const std::vector<PathwayRisk>* units = &unit_[r];
+  for (const auto& [a, changed] : changed_unit_[r]) {
+    const auto& action = model_.remediation[a];
+    if (action.start <= t && t <= action.end) units = &changed;
+  }
+  return *units;
 }
 
 double RiskRun::control_factor(std::size_t r, Pathway pathway, double t) const {
@@ -149,10 +184,15 @@ double RiskRun::control_factor(std::size_t r, Pathway pathway, double t) const {
   return factor;
 }
 
-void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* soil,
-                     const std::vector<SpeciesBalance>& balances) {
+void RiskRun::step(double t, TransportSolver& transport, const SoilColumns* soil) {
+  last_rows_ = evaluate(t, transport, soil);
+}
+
+std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
+                                           const SoilColumns* soil) {
   const auto& grid = model_.grid;
   const std::size_t species_count = spec_.species.size();
+  std::vector<std::string> rows;
   // Groundwater concentrations at the point receptors (complete on rank 0).
   std::vector<std::vector<double>> at_points(species_count);
   for (std::size_t s = 0; s < species_count; ++s)
@@ -188,6 +228,7 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
     }
     // Per contaminant: CR and HQ summed over the pathways, judged against the targets each.
     std::vector<ContaminantRisk> contaminants(species_count);
+    double worst_standard = kNaN;
     auto criterion = [&](double cr, double hq) {
       if (!(cr > 0.0) && !(hq > 0.0)) return "none";
       return cr / spec_.target_risk >= hq / spec_.target_quotient ? "cancer_risk"
@@ -205,14 +246,14 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
                 ? subsurface[s]
                 : surface[s];
         soil_used = soil_used || is_soil_pathway(pathway);
-        const auto& unit = unit_[r][s * receptor.pathways.size() + n];
+        const auto& unit = units_at(r, t)[s * receptor.pathways.size() + n];
         const double control = control_factor(r, pathway, t);
         const double cr = unit.cancer_risk * concentration * control;
         const double hq = unit.hazard_quotient * concentration * control;
         contaminant.cancer_risk += cr;
         contaminant.hazard_quotient += hq;
-        risk_table_.add(fmt::format("{},{},{},{},{},{},{},nan", t, receptor.name, species.name,
-                                    pathway_name(pathway), cr, hq, criterion(cr, hq)));
+        rows.push_back(fmt::format("{},{},{},{},{},{},{},nan", t, receptor.name, species.name,
+                                   pathway_name(pathway), cr, hq, criterion(cr, hq)));
       }
       // Standards: the receptor's groundwater standard (a drinking-water standard only where it
       // drinks the groundwater, unless the receptor names one) and its explicit soil targets.
@@ -222,24 +263,37 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
       const double soil_target = soil_used ? receptor.soil_targets[s] : kNaN;
       const double in_soil = std::max(surface[s], subsurface[s]);
       const double standard_ratio = std::fmax(groundwater[s] / standard, in_soil / soil_target);
+      worst_standard = std::fmax(worst_standard, standard_ratio);
       if (groundwater[s] > standard || in_soil > soil_target) contaminant.standard_met = false;
       const char* controlling = !contaminant.standard_met ? "standard"
                                                           : criterion(contaminant.cancer_risk,
                                                                       contaminant.hazard_quotient);
-      risk_table_.add(fmt::format("{},{},{},all,{},{},{},{}", t, receptor.name, species.name,
-                                  contaminant.cancer_risk, contaminant.hazard_quotient, controlling,
-                                  standard_ratio));
+      rows.push_back(fmt::format("{},{},{},all,{},{},{},{}", t, receptor.name, species.name,
+                                 contaminant.cancer_risk, contaminant.hazard_quotient, controlling,
+                                 standard_ratio));
     }
     const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient);
-    risk_table_.add(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
-                                judgement.site_cancer_risk, judgement.site_hazard_index,
-                                judgement.controlling));
+    rows.push_back(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
+                               judgement.site_cancer_risk, judgement.site_hazard_index,
+                               judgement.controlling));
     cancer_[r].push_back(judgement.max_cancer_risk);
     hazard_[r].push_back(judgement.max_hazard_index);
     site_cancer_[r].push_back(judgement.site_cancer_risk);
     site_hazard_[r].push_back(judgement.site_hazard_index);
+    standard_[r].push_back(worst_standard);
     met_[r].push_back(judgement.met);
   }
+  return rows;
+}
+
+void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* soil,
+                     const std::vector<SpeciesBalance>& balances) {
+  const auto& grid = model_.grid;
+  const std::size_t species_count = spec_.species.size();
+  // The step that reached t has evaluated it already (not the initial output at t = 0).
+  if (times_.empty() || times_.back() != t) last_rows_ = evaluate(t, transport, soil);
+  for (const auto& row : last_rows_)
+    risk_table_.add(row);
   risk_table_.flush();
 
   // Plume: extent above the standard, mass per phase, spatial moments of the dissolved mass.
@@ -302,9 +356,10 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
 
 void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/times"] = times_;
-  std::vector<double> cancer, hazard, site_cancer, site_hazard, met;
+  std::vector<double> cancer, hazard, site_cancer, site_hazard, standard, met;
   for (std::size_t r = 0; r < cancer_.size(); ++r) {
     cancer.insert(cancer.end(), cancer_[r].begin(), cancer_[r].end());
+    standard.insert(standard.end(), standard_[r].begin(), standard_[r].end());
     hazard.insert(hazard.end(), hazard_[r].begin(), hazard_[r].end());
     site_cancer.insert(site_cancer.end(), site_cancer_[r].begin(), site_cancer_[r].end());
     site_hazard.insert(site_hazard.end(), site_hazard_[r].begin(), site_hazard_[r].end());
@@ -316,6 +371,7 @@ void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/site_cancer"] = site_cancer;
   record.values["risk/site_hazard"] = site_hazard;
   record.values["risk/met"] = met;
+  record.values["risk/standard"] = standard;
   record.texts["tables/risk"] = risk_table_.text();
   record.texts["tables/plume"] = plume_table_.text();
 }
@@ -327,6 +383,7 @@ void RiskRun::load_state(const StateRecord& record) {
   const auto& met = record.value("risk/met");
   const auto& site_cancer = record.value("risk/site_cancer");
   const auto& site_hazard = record.value("risk/site_hazard");
+  const auto& standard = record.value("risk/standard");
   const std::size_t count = times_.size();
   for (std::size_t r = 0; r < cancer_.size(); ++r) {
     cancer_[r].assign(cancer.begin() + static_cast<long>(r * count),
@@ -337,6 +394,8 @@ void RiskRun::load_state(const StateRecord& record) {
                            site_cancer.begin() + static_cast<long>((r + 1) * count));
     site_hazard_[r].assign(site_hazard.begin() + static_cast<long>(r * count),
                            site_hazard.begin() + static_cast<long>((r + 1) * count));
+    standard_[r].assign(standard.begin() + static_cast<long>(r * count),
+                        standard.begin() + static_cast<long>((r + 1) * count));
     met_[r].clear();
     for (std::size_t n = 0; n < count; ++n)
       met_[r].push_back(met.at(r * count + n) != 0.0);
@@ -363,6 +422,13 @@ void RiskRun::finish() {
         site_hazard.empty() ? 0.0 : *std::max_element(site_hazard.begin(), site_hazard.end()));
   }
   io::write_file_atomically(compliance_path_, text);
+  std::string series = "time,receptor,max_cancer_risk,max_hazard_index,max_standard_ratio,met\n";
+  for (std::size_t n = 0; n < times_.size(); ++n)
+    for (std::size_t r = 0; r < spec_.receptors.size(); ++r)
+      series +=
+          fmt::format("{},{},{},{},{},{}\n", times_[n], spec_.receptors[r].name, cancer_[r][n],
+                      hazard_[r][n], number(standard_[r][n]), met_[r][n] ? 1 : 0);
+  io::write_file_atomically(series_path_, series);
 }
 
 } // namespace terrafate

@@ -26,7 +26,12 @@ void write_footprint(const std::filesystem::path& folder, const Model& model,
                             footprint_csv(indicators(lines, items, model.indicators)));
   std::map<std::string, ActionWindow> windows;
   for (const auto& action : model.remediation)
-    windows[action.name] = {action.start, action.end};
+    if (!action.trigger) windows[action.name] = {action.start, action.end};
+  // A contingent action costs from when it fired (its ledger's window); unfired, nothing.
+  for (const auto& entry : ledger.entries())
+    for (const auto& action : model.remediation)
+      if (action.trigger && action.name == entry.action)
+        windows[action.name] = {entry.start, entry.end};
   io::write_file_atomically(folder / "cost.csv",
                             present_value_csv(present_value(items, model.present_value, windows,
                                                             model.carbon->currency)));

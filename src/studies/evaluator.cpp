@@ -21,9 +21,34 @@ double number(const std::string& text) {
   return text == "nan" ? kNaN : std::stod(text);
 }
 
+/// [-] Rises over the stability window smaller than this fraction of a target do not make a
+/// strategy unstable (numerical noise far below the target).
+constexpr double kStabilityTolerance = 1.0e-3;
+
+/// Whether some receptor's worst ratio (receptor_series.csv) rises over the last `window` [d].
+bool unstable_run(const std::filesystem::path& out, double window, double target_risk,
+                  double target_quotient) {
+  if (!std::filesystem::exists(out / "receptor_series.csv")) return false;
+  const auto series = read_csv_table(out / "receptor_series.csv");
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_receptor;
+  for (const auto& row : series.rows) {
+    auto& [times, ratios] = by_receptor[row[series.column("receptor")]];
+    times.push_back(number(row[series.column("time")]));
+    ratios.push_back(
+        std::fmax(std::max(number(row[series.column("max_cancer_risk")]) / target_risk,
+                           number(row[series.column("max_hazard_index")]) / target_quotient),
+                  number(row[series.column("max_standard_ratio")])));
+  }
+  return std::any_of(by_receptor.begin(), by_receptor.end(), [&](const auto& entry) {
+    return search::rising_at_end(entry.second.first, entry.second.second, window,
+                                 kStabilityTolerance);
+  });
+}
+
 /// One run's results from its output folder (a strategy, or one realization of it).
 Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& objective,
-                        double target_risk, double target_quotient) {
+                        const search::DecisionRule& rule, double target_risk,
+                        double target_quotient) {
   Evaluation result;
   result.status = read_run_status(out);
   result.ok = result.status == "ok";
@@ -39,6 +64,7 @@ Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& o
     latest = std::isnan(t) || std::isnan(latest) ? kNaN : std::max(latest, t);
   }
   result.time_to_target = latest;
+  result.unstable = unstable_run(out, rule.stability_window, target_risk, target_quotient);
   result.probability = result.feasible ? 1.0 : 0.0;
   const auto single = search::clopper_pearson(result.feasible ? 1 : 0, 1, 0.05);
   result.p_low = single.low;
@@ -140,6 +166,7 @@ Evaluation aggregate(const std::vector<Evaluation>& members, const search::Decis
     }
     ran += 1.0;
     if (m.feasible) compliant += 1.0;
+    result.unstable = result.unstable || m.unstable;
     times.push_back(m.feasible ? m.time_to_target : kNaN);
     exceedances.push_back(m.exceedance_after);
     result.max_cancer_risk = std::max(result.max_cancer_risk, m.max_cancer_risk);
@@ -267,8 +294,8 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
     for (std::size_t c = 0; c < batch.size(); ++c) {
       std::vector<Evaluation> members;
       for (int r = 0; r < n; ++r)
-        members.push_back(evaluate_run(folder(batch[c].name, r), spec_.objective, target_risk_,
-                                       target_quotient_));
+        members.push_back(evaluate_run(folder(batch[c].name, r), spec_.objective, spec_.decision,
+                                       target_risk_, target_quotient_));
       results[c] = spec_.ensemble ? aggregate(members, spec_.decision) : members.front();
       const auto& e = results[c];
       const double row[kNumbers] = {e.ok ? 1.0 : 0.0,
