@@ -4,11 +4,11 @@ Usage: check_triggers.py TERRAFATE WORKDIR
 
 The ensemble site of check_ensemble_confidence.py (lognormal benzene half-life, 6 realizations)
 with a sentinel well MW_sentinel at x = 42.5 m, downstream of the source, and a contingent EISB
-(`start: {trigger: {location: MW_sentinel, species: B, above: THRESHOLD mg/L, checked: 500 d}}`).
+(`start: {trigger: {location: MW_sentinel, species: B, above: THRESHOLD mg/L, checked: 100 d}}`).
 Strategies: MNA (monitoring only: the no-action run, as monitoring does not change the physics)
 and MNA_CONTINGENT (monitoring and the contingent EISB).
 For every realization, from MNA's observations.csv (an output every 100 d, so at every check):
-the trigger must fire at the first check time k x 500 d (k >= 1) at which MNA's sentinel
+the trigger must fire at the first check time k x 100 d (k >= 1) at which MNA's sentinel
 concentration exceeds THRESHOLD, and not at all where it never does. Checked against
 MNA_CONTINGENT's ledger.csv of that realization:
 - fired: the contingent action's rows start at that check time (its donor mass 1000 kg);
@@ -25,8 +25,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_ensemble_confidence as base  # noqa: E402
 
-THRESHOLD = 0.02  # [mg/L]
-EVERY = 500.0     # [d]
+THRESHOLD = 0.04  # [mg/L]
+EVERY = 100.0     # [d]
 
 
 def rows(path):
@@ -44,7 +44,7 @@ def main():
         "  - {{name: eisb_if_needed, type: enhanced_bioremediation,\n"
         "     region: {{box: {{min: [0, 0, 0], max: [60, 1, 1]}}}},\n"
         "     start: {{trigger: {{location: MW_sentinel, species: B, above: "
-        f"\"{THRESHOLD} mg/L\", checked: \"{EVERY:g} d\"}}}},\n"
+        f"\"{THRESHOLD} mg/L\", checked: \"{EVERY:g} d\"}}}}}}}},\n"
         "     factor: 20, donor: {{material: electron_donor, mass: 1000}}}}\n"
         "risk:\n", 1)
     deck = deck.replace("output: {{hdf5: false, vtk: false}}\n",
