@@ -123,17 +123,17 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                                       action.type_name, types));
       }
       if (!transport) throw start.error("a trigger watches a concentration: it needs transport:");
-      const ConfigNode node = start.at("trigger");
-      node.expect_keys({"location", "species", "above", "checked"});
+      const ConfigNode watch = start.at("trigger");
+      watch.expect_keys({"location", "species", "above", "checked"});
       ActionTrigger trigger;
-      trigger.location = node.string("location");
-      trigger.species = species_named(node.at("species"), *transport);
-      trigger.above = node.quantity("above", "mg/L", Range::non_negative());
-      trigger.every = node.quantity("checked", "d", Range::positive());
-      trigger.where = node.where();
-      trigger.key_path = node.key_path();
+      trigger.location = watch.string("location");
+      trigger.species = species_named(watch.at("species"), *transport);
+      trigger.above = watch.quantity("above", "mg/L", Range::non_negative());
+      trigger.every = watch.quantity("checked", "d", Range::positive());
+      trigger.where = watch.where();
+      trigger.key_path = watch.key_path();
       if (!(trigger.every < end_time))
-        throw node.at("checked").error(
+        throw watch.at("checked").error(
             fmt::format("the first check at {} d is not before the end of the run ({} d)",
                         trigger.every, end_time));
       action.trigger = trigger;
