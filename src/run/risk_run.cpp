@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -90,6 +91,12 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   site_hazard_.resize(spec_.receptors.size());
   standard_.resize(spec_.receptors.size());
   met_.resize(spec_.receptors.size());
+  output_site_cancer_.resize(spec_.receptors.size());
+  output_site_hazard_.resize(spec_.receptors.size());
+  contaminant_cancer_.resize(spec_.receptors.size());
+  contaminant_hazard_.resize(spec_.receptors.size());
+  standard_ratio_.resize(spec_.receptors.size());
+  last_values_.resize(spec_.receptors.size());
 
   // Unit risks, and the risk-based concentrations of each receptor's groundwater and soil
   // pathways together: min(target / sum CR per unit, 1 / sum HQ per unit); with them the soil
@@ -229,6 +236,8 @@ std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
     // Per contaminant: CR and HQ summed over the pathways, judged against the targets each.
     std::vector<ContaminantRisk> contaminants(species_count);
     double worst_standard = kNaN;
+    auto& last = last_values_[r];
+    last.assign(2, 0.0); // the site totals, set below
     auto criterion = [&](double cr, double hq) {
       if (!(cr > 0.0) && !(hq > 0.0)) return "none";
       return cr / spec_.target_risk >= hq / spec_.target_quotient ? "cancer_risk"
@@ -271,6 +280,8 @@ std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
       rows.push_back(fmt::format("{},{},{},all,{},{},{},{}", t, receptor.name, species.name,
                                  contaminant.cancer_risk, contaminant.hazard_quotient, controlling,
                                  standard_ratio));
+      last.insert(last.end(),
+                  {contaminant.cancer_risk, contaminant.hazard_quotient, standard_ratio});
     }
     const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient);
     rows.push_back(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
@@ -282,6 +293,8 @@ std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
     site_hazard_[r].push_back(judgement.site_hazard_index);
     standard_[r].push_back(worst_standard);
     met_[r].push_back(judgement.met);
+    last[0] = judgement.site_cancer_risk;
+    last[1] = judgement.site_hazard_index;
   }
   return rows;
 }
@@ -295,7 +308,24 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
   for (const auto& row : last_rows_)
     risk_table_.add(row);
   risk_table_.flush();
+  output_times_.push_back(t);
+  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+    const auto& last = last_values_[r];
+    output_site_cancer_[r].push_back(last[0]);
+    output_site_hazard_[r].push_back(last[1]);
+    for (std::size_t v = 2; v < last.size(); v += 3) {
+      contaminant_cancer_[r].push_back(last[v]);
+      contaminant_hazard_[r].push_back(last[v + 1]);
+      standard_ratio_[r].push_back(last[v + 2]);
+    }
+  }
+  write_plume_rows(t, transport, balances);
+}
 
+void RiskRun::write_plume_rows(double t, TransportSolver& transport,
+                               const std::vector<SpeciesBalance>& balances) {
+  const auto& grid = model_.grid;
+  const std::size_t species_count = spec_.species.size();
   // Plume: extent above the standard, mass per phase, spatial moments of the dissolved mass.
   const std::array<int, 3> cells{grid.cells(0), grid.cells(1), grid.cells(2)};
   const std::array<double, 3> middle{0.5 * (grid.lower(0) + grid.upper(0)),
@@ -372,6 +402,21 @@ void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/site_hazard"] = site_hazard;
   record.values["risk/met"] = met;
   record.values["risk/standard"] = standard;
+  // Per receptor, output time and contaminant: the `SPECIES,all` rows of risk.csv; per receptor
+  // and output time, the `all,all` rows.
+  const auto flat = [](const std::vector<std::vector<double>>& per_receptor) {
+    std::vector<double> values;
+    for (const auto& v : per_receptor)
+      values.insert(values.end(), v.begin(), v.end());
+    return values;
+  };
+  record.values["risk/output_times"] = output_times_;
+  record.values["risk/output_site_cancer"] = flat(output_site_cancer_);
+  record.values["risk/output_site_hazard"] = flat(output_site_hazard_);
+  record.values["risk/contaminant_cancer"] = flat(contaminant_cancer_);
+  record.values["risk/contaminant_hazard"] = flat(contaminant_hazard_);
+  record.values["risk/standard_ratio"] = flat(standard_ratio_);
+  record.values["risk/last_values"] = flat(last_values_);
   record.texts["tables/risk"] = risk_table_.text();
   record.texts["tables/plume"] = plume_table_.text();
 }
@@ -400,23 +445,53 @@ void RiskRun::load_state(const StateRecord& record) {
     for (std::size_t n = 0; n < count; ++n)
       met_[r].push_back(met.at(r * count + n) != 0.0);
   }
+  output_times_ = record.value("risk/output_times");
+  const std::size_t outputs = output_times_.size();
+  const std::size_t per_receptor = outputs * spec_.species.size();
+  const std::tuple<const char*, std::vector<std::vector<double>>*, std::size_t> keys[] = {
+      {"risk/output_site_cancer", &output_site_cancer_, outputs},
+      {"risk/output_site_hazard", &output_site_hazard_, outputs},
+      {"risk/contaminant_cancer", &contaminant_cancer_, per_receptor},
+      {"risk/contaminant_hazard", &contaminant_hazard_, per_receptor},
+      {"risk/standard_ratio", &standard_ratio_, per_receptor},
+      {"risk/last_values", &last_values_, 2 + 3 * spec_.species.size()}};
+  for (const auto& [key, per, size] : keys) {
+    const auto& values = record.value(key);
+    const std::size_t n = values.empty() ? 0 : size; // no last values before the first time
+    for (std::size_t r = 0; r < per->size(); ++r)
+      (*per)[r].assign(values.begin() + static_cast<long>(r * n),
+                       values.begin() + static_cast<long>((r + 1) * n));
+  }
   risk_table_.set_text(record.texts.at("tables/risk"));
   plume_table_.set_text(record.texts.at("tables/plume"));
   risk_table_.flush();
   plume_table_.flush();
 }
 
+std::vector<ReceptorResult> RiskRun::receptor_results() const {
+  std::vector<ReceptorResult> results;
+  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+    const auto c = compliance(times_, cancer_[r], hazard_[r], met_[r], spec_.target_risk,
+                              spec_.target_quotient);
+    results.push_back({spec_.receptors[r].name, c.time_to_target, c.max_cancer_risk, c.time_of_max,
+                       c.max_hazard_index, c.years_exceeding, output_site_cancer_[r],
+                       output_site_hazard_[r], contaminant_cancer_[r], contaminant_hazard_[r],
+                       standard_ratio_[r], cancer_[r], hazard_[r], standard_[r]});
+  }
+  return results;
+}
+
 void RiskRun::finish() {
   if (!root_) return;
   std::string text = "receptor,time_to_target,max_cancer_risk,time_of_max,max_hazard_index,"
                      "years_exceeding,max_site_cancer_risk,max_site_hazard_index\n";
-  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
-    const auto result = compliance(times_, cancer_[r], hazard_[r], met_[r], spec_.target_risk,
-                                   spec_.target_quotient);
-    const auto& site_cancer = site_cancer_[r];
+  const auto results = receptor_results();
+  for (std::size_t r = 0; r < results.size(); ++r) {
+    const auto& result = results[r];
+    const auto& site_cancer = site_cancer_[r]; // over the series
     const auto& site_hazard = site_hazard_[r];
     text += fmt::format(
-        "{},{},{},{},{},{},{},{}\n", spec_.receptors[r].name, number(result.time_to_target),
+        "{},{},{},{},{},{},{},{}\n", result.name, number(result.time_to_target),
         result.max_cancer_risk, result.time_of_max, result.max_hazard_index, result.years_exceeding,
         site_cancer.empty() ? 0.0 : *std::max_element(site_cancer.begin(), site_cancer.end()),
         site_hazard.empty() ? 0.0 : *std::max_element(site_hazard.begin(), site_hazard.end()));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "terrafate/run/observations.hpp"
+#include "terrafate/run/run_result.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/run/table_writer.hpp"
 #include "terrafate/soil/soil_columns.hpp"
@@ -29,11 +30,23 @@ public:
               const std::vector<SpeciesBalance>& balances);
   /// compliance.csv and receptor_series.csv from the series so far (rank 0 writes).
   void finish();
+  /// Per receptor (deck order): the compliance over the series so far, the site risk at each
+  /// output time and the series at every step (rank 0's; what compliance.csv, the `all,all`
+  /// rows of risk.csv and receptor_series.csv hold).
+  std::vector<ReceptorResult> receptor_results() const;
+  /// [d] the output times so far (rank 0's).
+  const std::vector<double>& output_times() const { return output_times_; }
+  /// [d] the times of the series so far: every step's end and output time (rank 0's).
+  const std::vector<double>& series_times() const { return times_; }
   /// The trajectories and tables so far (rank 0's), for a checkpoint.
   void save_state(StateRecord& record) const;
   void load_state(const StateRecord& record);
 
 private:
+  /// Collective: the plume rows at output time t [d] (extent above the standard, mass per
+  /// phase, spatial moments of the dissolved mass).
+  void write_plume_rows(double t, TransportSolver& transport,
+                        const std::vector<SpeciesBalance>& balances);
   /// [-] what the controls in force at `t` leave of receptor r's `pathway` risk: 0 for
   /// groundwater ingestion under a groundwater-use restriction, 1/factor for indoor vapours
   /// under vapour mitigation, else 1.
@@ -64,6 +77,15 @@ private:
   /// (the site totals, reported), the largest concentration / standard over the contaminants
   /// (NaN where no standard applies) and whether every target and standard is met.
   std::vector<std::vector<double>> cancer_, hazard_, site_cancer_, site_hazard_, standard_;
+  std::vector<double> output_times_; ///< [d] the output times so far
+  /// Per receptor, over the output times: the site totals (the `all,all` rows of risk.csv) and,
+  /// over the output times and contaminants (time-major), each contaminant's cancer risk and
+  /// hazard quotient (summed over the pathways) and concentration / standard.
+  std::vector<std::vector<double>> output_site_cancer_, output_site_hazard_, contaminant_cancer_,
+      contaminant_hazard_, standard_ratio_;
+  /// Per receptor, of the series' last time: the site totals, then per contaminant its cancer
+  /// risk, hazard quotient and concentration / standard (what an output at that time appends).
+  std::vector<std::vector<double>> last_values_;
   std::vector<std::vector<bool>> met_;
   std::vector<std::string> last_rows_; ///< risk.csv rows of the series' last time
 };

@@ -12,6 +12,7 @@
 #include <mpi.h>
 
 #include "terrafate/io/trajectories_hdf5.hpp"
+#include "terrafate/run/run_result.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/search/search.hpp"
 #include "terrafate/studies/run_groups.hpp"
@@ -54,9 +55,11 @@ struct Evaluation {
   std::string failing_receptor, failing_criterion;
   double failing_time = std::numeric_limits<double>::quiet_NaN();
   /// The post-horizon stability check: at some receptor the risk is still rising over the last
-  /// decision.stability_window of the run (search::rising_at_end on receptor_series.csv); with
-  /// an ensemble, in some realization that ran.
+  /// decision.stability_window of the run (search::rising_at_end on its series at every step);
+  /// with an ensemble, in some realization that ran.
   bool unstable = false;
+  /// The results of its runs, per realization (on the world root; empty for a run that failed).
+  std::vector<RunResult> runs;
 };
 
 /// A strategy or design to simulate.
@@ -117,8 +120,8 @@ private:
   double target_risk_ = 1e-6, target_quotient_ = 1.0;
 };
 
-/// The `all,all` rows of a run's risk.csv as one trajectory per receptor, in group `prefix`.
-std::vector<io::RiskTrajectory> trajectories(const std::filesystem::path& out,
-                                             const std::string& prefix);
+/// A run's site risk (the `all,all` rows of its risk.csv) as one trajectory per receptor, in
+/// group `prefix`.
+std::vector<io::RiskTrajectory> trajectories(const RunResult& run, const std::string& prefix);
 
 } // namespace terrafate
