@@ -175,6 +175,25 @@ DECKS = {
         "threshold",
         ["optimize/ensemble_confidence/strict.yaml",
          "optimize/ensemble_confidence/at_fraction.yaml"]),
+    # issue 21: compliance at every step, stability, contingency, land-use change
+    "risk_time_to_target": (
+        "tests/risk/check_time_to_target.py",
+        "time to target (every step) vs bisection on a run with an output every step (one step)",
+        ["risk/time_to_target/coarse.yaml", "risk/time_to_target/fine.yaml",
+         "risk/time_to_target/finer_steps.yaml"]),
+    "risk_land_use_change": (
+        "tests/risk/check_land_use.py",
+        "rezoned receptor's risk = the old land use's run before, the new one's after (1e-12)",
+        ["risk/land_use_change/rezoned.yaml"]),
+    "optimize_stability": (
+        "tests/optimize/check_stability.py",
+        "`unstable` vs the least-squares trend of each receptor's series by hand",
+        ["optimize/stability/near.yaml", "optimize/stability/far.yaml"]),
+    "optimize_contingency_triggers": (
+        "tests/optimize/check_triggers.py",
+        "trigger fires in exactly the realizations whose no-action sentinel exceeds the "
+        "threshold, at the first check above it; no ledger item elsewhere",
+        ["optimize/triggers/triggers.yaml"]),
 }
 
 # Verification decks that live in the repository beside their checks (or in

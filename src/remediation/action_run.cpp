@@ -1,6 +1,8 @@
 #include "terrafate/remediation/action_run.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -18,6 +20,9 @@ ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials
       soil_mass_(actions_.size(), 0.0) {
   for (std::size_t a = 0; a < actions_.size(); ++a) {
     const auto& action = actions_[a];
+    starts_.push_back(action.start);
+    next_check_.push_back(action.trigger ? action.trigger->every
+                                         : std::numeric_limits<double>::infinity());
     if (action.type == ActionType::permeable_reactive_barrier ||
         action.type == ActionType::barrier_wall)
       install(action);
@@ -57,20 +62,47 @@ ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials
 
 std::vector<double> ActionRun::breakpoints() const {
   std::vector<double> times;
-  for (const auto& action : actions_)
+  for (const auto& action : actions_) {
+    if (action.trigger)
+      for (double k = 1.0; k * action.trigger->every < std::min(end_time_, action.end); k += 1.0)
+        times.push_back(k * action.trigger->every);
     if (action.zone >= 0 || action.oxidation >= 0 || action.extraction >= 0 ||
         action.type == ActionType::excavation || action.type == ActionType::source_removal) {
-      times.push_back(action.start);
+      if (!action.trigger) times.push_back(action.start);
       if (action.end < end_time_) times.push_back(action.end);
       for (const auto& injection : action.injections)
         times.push_back(injection.time);
     }
+  }
   return times;
+}
+
+std::vector<std::size_t> ActionRun::checks_due(double t) {
+  std::vector<std::size_t> due;
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    const auto& trigger = actions_[a].trigger;
+    // The checks fall on steps' starts (breakpoints): k x every, up to round-off.
+    if (!trigger || std::isfinite(starts_[a]) || t < next_check_[a] - 1.0e-9 * trigger->every ||
+        t >= actions_[a].end)
+      continue;
+    due.push_back(a);
+    next_check_[a] = (std::floor(t / trigger->every + 1.0e-9) + 1.0) * trigger->every;
+  }
+  return due;
+}
+
+void ActionRun::fire(std::size_t a, double t, TransportSolver* transport) {
+  starts_[a] = t;
+  if (actions_[a].zone >= 0 && transport)
+    transport->start_zone(static_cast<std::size_t>(actions_[a].zone), t);
 }
 
 void ActionRun::before_step(double t, TransportSolver& transport) {
   for (std::size_t a = 0; a < actions_.size(); ++a) {
     const auto& action = actions_[a];
+    // A fired contingent zone (again after a restart, whose transport starts with the spec's).
+    if (action.trigger && action.zone >= 0 && std::isfinite(starts_[a]))
+      transport.start_zone(static_cast<std::size_t>(action.zone), starts_[a]);
     for (std::size_t m = 0; m < action.injections.size(); ++m) {
       const auto& injection = action.injections[m];
       if (injection.time > t || injected_[a].size() > m) continue;
@@ -180,7 +212,11 @@ void ActionRun::after_step(double t, double dt, const FlowSolver& flow, const Fl
 
 std::string ActionRun::csv(double t, const TransportSolver* transport) const {
   Ledger ledger = ledger_;
-  for (const auto& action : actions_) {
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    // A contingent action that has not fired (by t) has no ledger item.
+    if (actions_[a].trigger && !(starts_[a] <= t)) continue;
+    RemediationAction action = actions_[a];
+    action.start = starts_[a];
     const double active_days = std::max(0.0, std::min(t, action.end) - action.start);
     if (action.zone >= 0 && transport)
       for (std::size_t s = 0; s < species_; ++s)
@@ -254,6 +290,8 @@ void ActionRun::save_state(StateRecord& record) const {
   }
   record.values["remediation/done"] = done;
   record.values["remediation/injected"] = injected;
+  record.values["remediation/starts"] = starts_;
+  record.values["remediation/next_check"] = next_check_;
 }
 void ActionRun::load_state(const StateRecord& record) {
   ledger_ = Ledger::from_csv(record.texts.at("remediation/ledger"));
@@ -263,6 +301,8 @@ void ActionRun::load_state(const StateRecord& record) {
     done_[a] = done.at(a) != 0.0;
     injected_[a].assign(static_cast<std::size_t>(injected.at(a)), true);
   }
+  starts_ = record.value("remediation/starts");
+  next_check_ = record.value("remediation/next_check");
 }
 
 void ActionRun::install(const RemediationAction& action) {

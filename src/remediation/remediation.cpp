@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -107,13 +108,45 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         throw entry.at("name").error(fmt::format("action '{}' is defined twice", action.name));
     action.type_name = entry.at("type").as_choice(action_type_choices());
     const ConfigNode type = entry.at("type");
-    // Window: inside the run.
-    action.start = entry.quantity("start", "d", Range::non_negative());
-    if (!(action.start < end_time))
-      throw entry.at("start").error(fmt::format(
-          "start {} d is not before the end of the run ({} d)", action.start, end_time));
+    // Window: inside the run; a contingent action starts when its trigger fires.
+    const ConfigNode start = entry.at("start");
+    if (start.is_map()) {
+      start.expect_keys({"trigger"});
+      if (!action_info(action.type_name).contingent) {
+        std::string types;
+        for (const auto& info : action_catalog())
+          if (info.contingent) types += fmt::format("{}{}", types.empty() ? "" : ", ", info.name);
+        throw start.error(fmt::format("a {} action cannot start on a trigger (those that can: {})",
+                                      action.type_name, types));
+      }
+      if (!transport) throw start.error("a trigger watches a concentration: it needs transport:");
+      const ConfigNode watch = start.at("trigger");
+      watch.expect_keys({"location", "species", "above", "checked"});
+      ActionTrigger trigger;
+      trigger.location = watch.string("location");
+      trigger.species = species_named(watch.at("species"), *transport);
+      trigger.above = watch.quantity("above", "mg/L", Range::non_negative());
+      trigger.every = watch.quantity("checked", "d", Range::positive());
+      trigger.where = watch.where();
+      trigger.key_path = watch.key_path();
+      if (!(trigger.every < end_time))
+        throw watch.at("checked").error(
+            fmt::format("the first check at {} d is not before the end of the run ({} d)",
+                        trigger.every, end_time));
+      action.trigger = trigger;
+      action.start = std::numeric_limits<double>::infinity();
+    } else {
+      action.start = entry.quantity("start", "d", Range::non_negative());
+      if (!(action.start < end_time))
+        throw start.error(fmt::format("start {} d is not before the end of the run ({} d)",
+                                      action.start, end_time));
+    }
     action.end = entry.quantity_or("end", end_time, "d", Range::non_negative());
-    if (!(action.end > action.start))
+    if (action.trigger && !(action.end > action.trigger->every))
+      throw entry.at("end").error(fmt::format("end {} d must be after the trigger's first check "
+                                              "at {} d",
+                                              action.end, action.trigger->every));
+    if (!action.trigger && !(action.end > action.start))
       throw entry.at("end").error(
           fmt::format("end {} d must be after start {} d", action.end, action.start));
     if (action.end > end_time)
@@ -392,14 +425,32 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.extraction = static_cast<int>(soil->extractions.size());
       soil->extractions.push_back(extraction);
     } else if (action.type_name == "institutional_control") {
-      // A groundwater-use restriction at named risk receptors (checked by the risk model).
+      // A groundwater-use restriction at named risk receptors and/or a land-use change of
+      // named receptors (both checked by the risk model).
       action.type = ActionType::institutional_control;
-      entry.expect_keys(
-          {"name", "type", "start", "end", "restrict", "receptors", "vehicle_km_per_year"});
-      entry.at("restrict").as_choice({"groundwater_use"});
-      for (const auto& receptor : entry.at("receptors").elements())
-        action.receptors.push_back(receptor.as_string());
-      if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");
+      entry.expect_keys({"name", "type", "start", "end", "restrict", "receptors", "land_use",
+                         "vehicle_km_per_year"});
+      if (!entry.has("restrict") && !entry.has("land_use"))
+        throw entry.error("an institutional control needs restrict: groundwater_use (with "
+                          "receptors:) or land_use: {receptors: [...], to: LAND_USE}");
+      if (entry.has("restrict")) {
+        entry.at("restrict").as_choice({"groundwater_use"});
+        for (const auto& receptor : entry.at("receptors").elements())
+          action.receptors.push_back(receptor.as_string());
+        if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");
+      } else if (entry.has("receptors")) {
+        throw entry.at("receptors")
+            .error("receptors: names where restrict: applies; a land-use "
+                   "change names its receptors under land_use:");
+      }
+      if (const auto land_use = entry.find("land_use")) {
+        land_use->expect_keys({"receptors", "to"});
+        action.land_use = land_use->string("to");
+        for (const auto& receptor : land_use->at("receptors").elements())
+          action.land_use_receptors.push_back(receptor.as_string());
+        if (action.land_use_receptors.empty())
+          throw land_use->at("receptors").error("at least one receptor");
+      }
       action.vehicle_km_per_year =
           entry.quantity_or("vehicle_km_per_year", 0.0, "km", Range::non_negative());
     } else if (action.type_name == "vapour_mitigation") {

@@ -110,8 +110,8 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
     std::vector<LedgerLine> expected;
     for (const auto& action : remediation)
       for (const auto& [item, unit] : emitting_items(action))
-        expected.push_back(
-            {action.name, action.type_name, item, 1.0, unit, action.start, action.end});
+        expected.push_back({action.name, action.type_name, item, 1.0, unit,
+                            action.trigger ? action.trigger->every : action.start, action.end});
     try {
       terrafate::indicators(expected, footprint(expected, *carbon), indicators);
     } catch (const InputError& e) {

@@ -35,6 +35,39 @@ ModelSteps::ModelSteps(MPI_Comm comm, const Deck& deck, const Model& model,
   root_ = rank == 0;
   const double every = deck.output.checkpoint_every;
   tallies_.next_checkpoint_time = every > 0.0 ? every : std::numeric_limits<double>::infinity();
+  // The observation points the contingent actions' triggers watch.
+  std::vector<ObservationPointSpec> points;
+  trigger_point_.assign(model.remediation.size(), 0);
+  for (std::size_t a = 0; a < model.remediation.size(); ++a) {
+    const auto& trigger = model.remediation[a].trigger;
+    if (!trigger) continue;
+    const auto& known = deck.observation_points;
+    const auto point = std::find_if(known.begin(), known.end(),
+                                    [&](const auto& p) { return p.name == trigger->location; });
+    if (point == known.end())
+      throw InputError(trigger->key_path + ".location", trigger->where,
+                       fmt::format("the trigger watches '{}', which observations.points does not "
+                                   "define",
+                                   trigger->location));
+    trigger_point_[a] = points.size();
+    points.push_back(*point);
+  }
+  if (!points.empty()) trigger_sampler_ = std::make_unique<PointSampler>(model.grid, points);
+}
+
+void ModelSteps::check_triggers(double t) {
+  const auto due = parts_.actions.checks_due(t); // the same on every rank
+  if (due.empty() || !parts_.transport) return;
+  std::vector<int> fire(due.size(), 0);
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    const auto& trigger = *model_.remediation[due[i]].trigger;
+    const auto values = trigger_sampler_->sample(
+        parts_.transport->concentration(static_cast<std::size_t>(trigger.species)));
+    fire[i] = values[trigger_point_[due[i]]] > trigger.above ? 1 : 0; // rank 0's
+  }
+  MPI_Bcast(fire.data(), static_cast<int>(fire.size()), MPI_INT, 0, comm_);
+  for (std::size_t i = 0; i < due.size(); ++i)
+    if (fire[i]) parts_.actions.fire(due[i], t, parts_.transport);
 }
 
 LoopState ModelSteps::resume(const StateRecord& resume) {
@@ -78,6 +111,7 @@ void ModelSteps::resume_transport() {
   parts_.transport->load_state(*resume_, options_.branch);
 }
 void ModelSteps::before_step(double t) {
+  check_triggers(t);
   parts_.actions.before_step(t, *parts_.transport);
 }
 void ModelSteps::save_step() {
@@ -108,6 +142,7 @@ void ModelSteps::after_step(double t, double length) {
   parts_.actions.after_step(t, length, parts_.flow, model_.flow, parts_.transport);
 }
 void ModelSteps::step_done(double t, long step) {
+  if (parts_.risk && parts_.transport) parts_.risk->step(t, *parts_.transport, parts_.soil);
   parts_.progress.step(t, step);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -51,16 +52,24 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
                    "volume_above_standard_m3,dissolved_g,sorbed_g,immobile_g,soil_g,x_center,"
                    "y_center,z_center,x_spread,y_spread,z_spread",
                    root),
-      compliance_path_(folder / "compliance.csv") {
-  // The receptors named by institutional controls and vapour mitigation exist.
-  for (const auto& action : model_.remediation)
-    for (const auto& name : action.receptors)
+      compliance_path_(folder / "compliance.csv"), series_path_(folder / "receptor_series.csv") {
+  // The receptors named by institutional controls and vapour mitigation exist; a land-use
+  // change names a land use of the framework.
+  for (const auto& action : model_.remediation) {
+    auto names = action.receptors;
+    names.insert(names.end(), action.land_use_receptors.begin(), action.land_use_receptors.end());
+    for (const auto& name : names)
       if (std::none_of(spec_.receptors.begin(), spec_.receptors.end(),
                        [&](const auto& receptor) { return receptor.name == name; }))
         throw InputError(action.key_path, action.where,
                          fmt::format("action '{}' names receptor '{}', which risk.receptors does "
                                      "not define",
                                      action.name, name));
+    if (!action.land_use.empty() && !spec_.exposure.count(action.land_use))
+      throw InputError(action.key_path + ".land_use.to", action.where,
+                       fmt::format("action '{}': '{}' is not a land use of {}", action.name,
+                                   action.land_use, spec_.framework));
+  }
   std::vector<ObservationPointSpec> points;
   for (const auto& receptor : spec_.receptors) {
     if (receptor.at_plane) {
@@ -80,10 +89,14 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   hazard_.resize(spec_.receptors.size());
   site_cancer_.resize(spec_.receptors.size());
   site_hazard_.resize(spec_.receptors.size());
+  standard_.resize(spec_.receptors.size());
   met_.resize(spec_.receptors.size());
+  output_site_cancer_.resize(spec_.receptors.size());
+  output_site_hazard_.resize(spec_.receptors.size());
   contaminant_cancer_.resize(spec_.receptors.size());
   contaminant_hazard_.resize(spec_.receptors.size());
   standard_ratio_.resize(spec_.receptors.size());
+  last_values_.resize(spec_.receptors.size());
 
   // Unit risks, and the risk-based concentrations of each receptor's groundwater and soil
   // pathways together: min(target / sum CR per unit, 1 / sum HQ per unit); with them the soil
@@ -133,6 +146,32 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
     }
   }
   if (root) io::write_file_atomically(folder / "risk_based_concentrations.csv", text);
+  // The unit risks under each land-use change of a receptor.
+  changed_unit_.resize(spec_.receptors.size());
+  for (std::size_t a = 0; a < model_.remediation.size(); ++a) {
+    const auto& action = model_.remediation[a];
+    for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+      const auto& receptor = spec_.receptors[r];
+      const auto& named = action.land_use_receptors;
+      if (std::find(named.begin(), named.end(), receptor.name) == named.end()) continue;
+      const auto exposure = receptor_exposure(spec_.exposure.at(action.land_use), model.soil);
+      std::vector<PathwayRisk> units;
+      for (const auto& species : spec_.species)
+        for (const auto pathway : receptor.pathways)
+          units.push_back(species.chemical ? unit_risk(pathway, *species.chemical, exposure)
+                                           : PathwayRisk{});
+      changed_unit_[r].emplace_back(a, units);
+    }
+  }
+}
+
+const std::vector<PathwayRisk>& RiskRun::units_at(std::size_t r, double t) const {
+  const std::vector<PathwayRisk>* units = &unit_[r];
+  for (const auto& [a, changed] : changed_unit_[r]) {
+    const auto& action = model_.remediation[a];
+    if (action.start <= t && t <= action.end) units = &changed;
+  }
+  return *units;
 }
 
 double RiskRun::control_factor(std::size_t r, Pathway pathway, double t) const {
@@ -152,10 +191,15 @@ double RiskRun::control_factor(std::size_t r, Pathway pathway, double t) const {
   return factor;
 }
 
-void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* soil,
-                     const std::vector<SpeciesBalance>& balances) {
+void RiskRun::step(double t, TransportSolver& transport, const SoilColumns* soil) {
+  last_rows_ = evaluate(t, transport, soil);
+}
+
+std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
+                                           const SoilColumns* soil) {
   const auto& grid = model_.grid;
   const std::size_t species_count = spec_.species.size();
+  std::vector<std::string> rows;
   // Groundwater concentrations at the point receptors (complete on rank 0).
   std::vector<std::vector<double>> at_points(species_count);
   for (std::size_t s = 0; s < species_count; ++s)
@@ -191,6 +235,9 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
     }
     // Per contaminant: CR and HQ summed over the pathways, judged against the targets each.
     std::vector<ContaminantRisk> contaminants(species_count);
+    double worst_standard = kNaN;
+    auto& last = last_values_[r];
+    last.assign(2, 0.0); // the site totals, set below
     auto criterion = [&](double cr, double hq) {
       if (!(cr > 0.0) && !(hq > 0.0)) return "none";
       return cr / spec_.target_risk >= hq / spec_.target_quotient ? "cancer_risk"
@@ -208,14 +255,14 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
                 ? subsurface[s]
                 : surface[s];
         soil_used = soil_used || is_soil_pathway(pathway);
-        const auto& unit = unit_[r][s * receptor.pathways.size() + n];
+        const auto& unit = units_at(r, t)[s * receptor.pathways.size() + n];
         const double control = control_factor(r, pathway, t);
         const double cr = unit.cancer_risk * concentration * control;
         const double hq = unit.hazard_quotient * concentration * control;
         contaminant.cancer_risk += cr;
         contaminant.hazard_quotient += hq;
-        risk_table_.add(fmt::format("{},{},{},{},{},{},{},nan", t, receptor.name, species.name,
-                                    pathway_name(pathway), cr, hq, criterion(cr, hq)));
+        rows.push_back(fmt::format("{},{},{},{},{},{},{},nan", t, receptor.name, species.name,
+                                   pathway_name(pathway), cr, hq, criterion(cr, hq)));
       }
       // Standards: the receptor's groundwater standard (a drinking-water standard only where it
       // drinks the groundwater, unless the receptor names one) and its explicit soil targets.
@@ -225,28 +272,53 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
       const double soil_target = soil_used ? receptor.soil_targets[s] : kNaN;
       const double in_soil = std::max(surface[s], subsurface[s]);
       const double standard_ratio = std::fmax(groundwater[s] / standard, in_soil / soil_target);
+      worst_standard = std::fmax(worst_standard, standard_ratio);
       if (groundwater[s] > standard || in_soil > soil_target) contaminant.standard_met = false;
       const char* controlling = !contaminant.standard_met ? "standard"
                                                           : criterion(contaminant.cancer_risk,
                                                                       contaminant.hazard_quotient);
-      risk_table_.add(fmt::format("{},{},{},all,{},{},{},{}", t, receptor.name, species.name,
-                                  contaminant.cancer_risk, contaminant.hazard_quotient, controlling,
-                                  standard_ratio));
-      contaminant_cancer_[r].push_back(contaminant.cancer_risk);
-      contaminant_hazard_[r].push_back(contaminant.hazard_quotient);
-      standard_ratio_[r].push_back(standard_ratio);
+      rows.push_back(fmt::format("{},{},{},all,{},{},{},{}", t, receptor.name, species.name,
+                                 contaminant.cancer_risk, contaminant.hazard_quotient, controlling,
+                                 standard_ratio));
+      last.insert(last.end(),
+                  {contaminant.cancer_risk, contaminant.hazard_quotient, standard_ratio});
     }
     const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient);
-    risk_table_.add(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
-                                judgement.site_cancer_risk, judgement.site_hazard_index,
-                                judgement.controlling));
+    rows.push_back(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
+                               judgement.site_cancer_risk, judgement.site_hazard_index,
+                               judgement.controlling));
     cancer_[r].push_back(judgement.max_cancer_risk);
     hazard_[r].push_back(judgement.max_hazard_index);
     site_cancer_[r].push_back(judgement.site_cancer_risk);
     site_hazard_[r].push_back(judgement.site_hazard_index);
+    standard_[r].push_back(worst_standard);
     met_[r].push_back(judgement.met);
+    last[0] = judgement.site_cancer_risk;
+    last[1] = judgement.site_hazard_index;
   }
+  return rows;
+}
+
+void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* soil,
+                     const std::vector<SpeciesBalance>& balances) {
+  const auto& grid = model_.grid;
+  const std::size_t species_count = spec_.species.size();
+  // The step that reached t has evaluated it already (not the initial output at t = 0).
+  if (times_.empty() || times_.back() != t) last_rows_ = evaluate(t, transport, soil);
+  for (const auto& row : last_rows_)
+    risk_table_.add(row);
   risk_table_.flush();
+  output_times_.push_back(t);
+  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+    const auto& last = last_values_[r];
+    output_site_cancer_[r].push_back(last[0]);
+    output_site_hazard_[r].push_back(last[1]);
+    for (std::size_t v = 2; v < last.size(); v += 3) {
+      contaminant_cancer_[r].push_back(last[v]);
+      contaminant_hazard_[r].push_back(last[v + 1]);
+      standard_ratio_[r].push_back(last[v + 2]);
+    }
+  }
   write_plume_rows(t, transport, balances);
 }
 
@@ -314,9 +386,10 @@ void RiskRun::write_plume_rows(double t, TransportSolver& transport,
 
 void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/times"] = times_;
-  std::vector<double> cancer, hazard, site_cancer, site_hazard, met;
+  std::vector<double> cancer, hazard, site_cancer, site_hazard, standard, met;
   for (std::size_t r = 0; r < cancer_.size(); ++r) {
     cancer.insert(cancer.end(), cancer_[r].begin(), cancer_[r].end());
+    standard.insert(standard.end(), standard_[r].begin(), standard_[r].end());
     hazard.insert(hazard.end(), hazard_[r].begin(), hazard_[r].end());
     site_cancer.insert(site_cancer.end(), site_cancer_[r].begin(), site_cancer_[r].end());
     site_hazard.insert(site_hazard.end(), site_hazard_[r].begin(), site_hazard_[r].end());
@@ -328,16 +401,22 @@ void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/site_cancer"] = site_cancer;
   record.values["risk/site_hazard"] = site_hazard;
   record.values["risk/met"] = met;
-  // Per receptor, output time and contaminant: the `SPECIES,all` rows of risk.csv.
+  record.values["risk/standard"] = standard;
+  // Per receptor, output time and contaminant: the `SPECIES,all` rows of risk.csv; per receptor
+  // and output time, the `all,all` rows.
   const auto flat = [](const std::vector<std::vector<double>>& per_receptor) {
     std::vector<double> values;
     for (const auto& v : per_receptor)
       values.insert(values.end(), v.begin(), v.end());
     return values;
   };
+  record.values["risk/output_times"] = output_times_;
+  record.values["risk/output_site_cancer"] = flat(output_site_cancer_);
+  record.values["risk/output_site_hazard"] = flat(output_site_hazard_);
   record.values["risk/contaminant_cancer"] = flat(contaminant_cancer_);
   record.values["risk/contaminant_hazard"] = flat(contaminant_hazard_);
   record.values["risk/standard_ratio"] = flat(standard_ratio_);
+  record.values["risk/last_values"] = flat(last_values_);
   record.texts["tables/risk"] = risk_table_.text();
   record.texts["tables/plume"] = plume_table_.text();
 }
@@ -349,6 +428,7 @@ void RiskRun::load_state(const StateRecord& record) {
   const auto& met = record.value("risk/met");
   const auto& site_cancer = record.value("risk/site_cancer");
   const auto& site_hazard = record.value("risk/site_hazard");
+  const auto& standard = record.value("risk/standard");
   const std::size_t count = times_.size();
   for (std::size_t r = 0; r < cancer_.size(); ++r) {
     cancer_[r].assign(cancer.begin() + static_cast<long>(r * count),
@@ -359,20 +439,28 @@ void RiskRun::load_state(const StateRecord& record) {
                            site_cancer.begin() + static_cast<long>((r + 1) * count));
     site_hazard_[r].assign(site_hazard.begin() + static_cast<long>(r * count),
                            site_hazard.begin() + static_cast<long>((r + 1) * count));
+    standard_[r].assign(standard.begin() + static_cast<long>(r * count),
+                        standard.begin() + static_cast<long>((r + 1) * count));
     met_[r].clear();
     for (std::size_t n = 0; n < count; ++n)
       met_[r].push_back(met.at(r * count + n) != 0.0);
   }
-  const std::size_t per_receptor = count * spec_.species.size();
-  const std::pair<const char*, std::vector<std::vector<double>>*> contaminant_keys[] = {
-      {"risk/contaminant_cancer", &contaminant_cancer_},
-      {"risk/contaminant_hazard", &contaminant_hazard_},
-      {"risk/standard_ratio", &standard_ratio_}};
-  for (const auto& [key, per] : contaminant_keys) {
+  output_times_ = record.value("risk/output_times");
+  const std::size_t outputs = output_times_.size();
+  const std::size_t per_receptor = outputs * spec_.species.size();
+  const std::tuple<const char*, std::vector<std::vector<double>>*, std::size_t> keys[] = {
+      {"risk/output_site_cancer", &output_site_cancer_, outputs},
+      {"risk/output_site_hazard", &output_site_hazard_, outputs},
+      {"risk/contaminant_cancer", &contaminant_cancer_, per_receptor},
+      {"risk/contaminant_hazard", &contaminant_hazard_, per_receptor},
+      {"risk/standard_ratio", &standard_ratio_, per_receptor},
+      {"risk/last_values", &last_values_, 2 + 3 * spec_.species.size()}};
+  for (const auto& [key, per, size] : keys) {
     const auto& values = record.value(key);
+    const std::size_t n = values.empty() ? 0 : size; // no last values before the first time
     for (std::size_t r = 0; r < per->size(); ++r)
-      (*per)[r].assign(values.begin() + static_cast<long>(r * per_receptor),
-                       values.begin() + static_cast<long>((r + 1) * per_receptor));
+      (*per)[r].assign(values.begin() + static_cast<long>(r * n),
+                       values.begin() + static_cast<long>((r + 1) * n));
   }
   risk_table_.set_text(record.texts.at("tables/risk"));
   plume_table_.set_text(record.texts.at("tables/plume"));
@@ -386,8 +474,9 @@ std::vector<ReceptorResult> RiskRun::receptor_results() const {
     const auto c = compliance(times_, cancer_[r], hazard_[r], met_[r], spec_.target_risk,
                               spec_.target_quotient);
     results.push_back({spec_.receptors[r].name, c.time_to_target, c.max_cancer_risk, c.time_of_max,
-                       c.max_hazard_index, c.years_exceeding, site_cancer_[r], site_hazard_[r],
-                       contaminant_cancer_[r], contaminant_hazard_[r], standard_ratio_[r]});
+                       c.max_hazard_index, c.years_exceeding, output_site_cancer_[r],
+                       output_site_hazard_[r], contaminant_cancer_[r], contaminant_hazard_[r],
+                       standard_ratio_[r], cancer_[r], hazard_[r], standard_[r]});
   }
   return results;
 }
@@ -396,9 +485,11 @@ void RiskRun::finish() {
   if (!root_) return;
   std::string text = "receptor,time_to_target,max_cancer_risk,time_of_max,max_hazard_index,"
                      "years_exceeding,max_site_cancer_risk,max_site_hazard_index\n";
-  for (const auto& result : receptor_results()) {
-    const auto& site_cancer = result.site_cancer_risk;
-    const auto& site_hazard = result.site_hazard_index;
+  const auto results = receptor_results();
+  for (std::size_t r = 0; r < results.size(); ++r) {
+    const auto& result = results[r];
+    const auto& site_cancer = site_cancer_[r]; // over the series
+    const auto& site_hazard = site_hazard_[r];
     text += fmt::format(
         "{},{},{},{},{},{},{},{}\n", result.name, number(result.time_to_target),
         result.max_cancer_risk, result.time_of_max, result.max_hazard_index, result.years_exceeding,
@@ -406,6 +497,13 @@ void RiskRun::finish() {
         site_hazard.empty() ? 0.0 : *std::max_element(site_hazard.begin(), site_hazard.end()));
   }
   io::write_file_atomically(compliance_path_, text);
+  std::string series = "time,receptor,max_cancer_risk,max_hazard_index,max_standard_ratio,met\n";
+  for (std::size_t n = 0; n < times_.size(); ++n)
+    for (std::size_t r = 0; r < spec_.receptors.size(); ++r)
+      series +=
+          fmt::format("{},{},{},{},{},{}\n", times_[n], spec_.receptors[r].name, cancer_[r][n],
+                      hazard_[r][n], number(standard_[r][n]), met_[r][n] ? 1 : 0);
+  io::write_file_atomically(series_path_, series);
 }
 
 } // namespace terrafate

@@ -26,7 +26,12 @@ CarbonResult write_footprint(const std::filesystem::path& folder, const Model& m
   io::write_file_atomically(folder / "footprint.csv", footprint_csv(indicator_rows));
   std::map<std::string, ActionWindow> windows;
   for (const auto& action : model.remediation)
-    windows[action.name] = {action.start, action.end};
+    if (!action.trigger) windows[action.name] = {action.start, action.end};
+  // A contingent action costs from when it fired (its ledger's window); unfired, nothing.
+  for (const auto& entry : ledger.entries())
+    for (const auto& action : model.remediation)
+      if (action.trigger && action.name == entry.action)
+        windows[action.name] = {entry.start, entry.end};
   const auto cost = present_value(items, model.present_value, windows, model.carbon->currency);
   io::write_file_atomically(folder / "cost.csv", present_value_csv(cost));
   std::string text = "action,item,phase,quantity,unit,factor_key,factor_kgco2e_per_unit,tco2e,"

@@ -89,6 +89,7 @@ std::vector<std::uint8_t> encode(const RunResult& result) {
   Writer w;
   w.count(result.complete ? 1 : 0);
   w.numbers(result.output_times);
+  w.numbers(result.series_times);
   w.count(result.receptors.size());
   for (const auto& r : result.receptors) {
     w.text(r.name);
@@ -100,6 +101,9 @@ std::vector<std::uint8_t> encode(const RunResult& result) {
     w.numbers(r.contaminant_cancer_risk);
     w.numbers(r.contaminant_hazard_quotient);
     w.numbers(r.standard_ratio);
+    w.numbers(r.series_cancer_risk);
+    w.numbers(r.series_hazard_index);
+    w.numbers(r.series_standard_ratio);
   }
   w.count(result.carbon ? 1 : 0);
   if (result.carbon) {
@@ -120,6 +124,7 @@ RunResult decode_run_result(std::span<const std::uint8_t> bytes) {
   RunResult result;
   result.complete = r.count() != 0;
   result.output_times = r.numbers();
+  result.series_times = r.numbers();
   result.receptors.resize(r.count());
   for (auto& receptor : result.receptors) {
     receptor.name = r.text();
@@ -131,6 +136,9 @@ RunResult decode_run_result(std::span<const std::uint8_t> bytes) {
     receptor.contaminant_cancer_risk = r.numbers();
     receptor.contaminant_hazard_quotient = r.numbers();
     receptor.standard_ratio = r.numbers();
+    receptor.series_cancer_risk = r.numbers();
+    receptor.series_hazard_index = r.numbers();
+    receptor.series_standard_ratio = r.numbers();
   }
   if (r.count() != 0) {
     CarbonResult carbon;

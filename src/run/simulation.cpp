@@ -151,6 +151,7 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
   if (risk) risk->finish();
   if (risk && root) {
     result.output_times = risk->output_times();
+    result.series_times = risk->series_times();
     result.receptors = risk->receptor_results();
   }
   outputs.finish();

@@ -102,4 +102,28 @@ std::size_t choose(const std::vector<Option>& options, double tolerance) {
   return options.empty() ? 0 : ranking(options, tolerance).front();
 }
 
+bool rising_at_end(const std::vector<double>& times, const std::vector<double>& ratio,
+                   double window, double tolerance) {
+  if (times.size() < 2 || times.size() != ratio.size()) return false;
+  const double begin = times.back() - window;
+  double n = 0.0, mean_t = 0.0, mean_r = 0.0;
+  for (std::size_t i = 0; i < times.size(); ++i)
+    if (times[i] >= begin) {
+      n += 1.0;
+      mean_t += times[i];
+      mean_r += ratio[i];
+    }
+  if (n < 2.0) return false;
+  mean_t /= n;
+  mean_r /= n;
+  double covariance = 0.0, variance = 0.0;
+  for (std::size_t i = 0; i < times.size(); ++i)
+    if (times[i] >= begin) {
+      covariance += (times[i] - mean_t) * (ratio[i] - mean_r);
+      variance += (times[i] - mean_t) * (times[i] - mean_t);
+    }
+  const double slope = covariance / variance;
+  return slope > 0.0 && slope * window > tolerance;
+}
+
 } // namespace terrafate::search

@@ -15,9 +15,27 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Violation of a design whose simulation failed (beyond any risk ratio a run can report).
 constexpr double kFailedViolation = 1.0e6;
 
+/// [-] Rises over the stability window smaller than this fraction of a target do not make a
+/// strategy unstable (numerical noise far below the target).
+constexpr double kStabilityTolerance = 1.0e-3;
+
+/// Whether some receptor's worst ratio (the run's series at every step) rises over the last
+/// `window` [d].
+bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient) {
+  return std::any_of(run.receptors.begin(), run.receptors.end(), [&](const auto& receptor) {
+    std::vector<double> ratios;
+    for (std::size_t n = 0; n < receptor.series_cancer_risk.size(); ++n)
+      ratios.push_back(std::fmax(std::max(receptor.series_cancer_risk[n] / target_risk,
+                                          receptor.series_hazard_index[n] / target_quotient),
+                                 receptor.series_standard_ratio[n]));
+    return search::rising_at_end(run.series_times, ratios, window, kStabilityTolerance);
+  });
+}
+
 /// One run's evaluation from its status and results (a strategy, or one realization of it).
 Evaluation evaluate_run(const RunOutcome& outcome, const ObjectiveSpec& objective,
-                        double target_risk, double target_quotient) {
+                        const search::DecisionRule& rule, double target_risk,
+                        double target_quotient) {
   const RunResult& run = outcome.result;
   Evaluation result;
   result.status = outcome.status;
@@ -32,6 +50,7 @@ Evaluation evaluate_run(const RunOutcome& outcome, const ObjectiveSpec& objectiv
     latest = std::isnan(t) || std::isnan(latest) ? kNaN : std::max(latest, t);
   }
   result.time_to_target = latest;
+  result.unstable = unstable_run(run, rule.stability_window, target_risk, target_quotient);
   result.probability = result.feasible ? 1.0 : 0.0;
   const auto single = search::clopper_pearson(result.feasible ? 1 : 0, 1, 0.05);
   result.p_low = single.low;
@@ -118,6 +137,7 @@ Evaluation aggregate(const std::vector<Evaluation>& members, const search::Decis
     }
     ran += 1.0;
     if (m.feasible) compliant += 1.0;
+    result.unstable = result.unstable || m.unstable;
     times.push_back(m.feasible ? m.time_to_target : kNaN);
     exceedances.push_back(m.exceedance_after);
     result.max_cancer_risk = std::max(result.max_cancer_risk, m.max_cancer_risk);
@@ -250,7 +270,8 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
       std::vector<Evaluation> members;
       for (int r = 0; r < n; ++r)
         members.push_back(evaluate_run(outcomes[c * static_cast<std::size_t>(n) + r],
-                                       spec_.objective, target_risk_, target_quotient_));
+                                       spec_.objective, spec_.decision, target_risk_,
+                                       target_quotient_));
       results[c] = spec_.ensemble ? aggregate(members, spec_.decision) : members.front();
       for (int r = 0; r < n; ++r) // what the trajectories are drawn from
         results[c].runs.push_back(std::move(outcomes[c * static_cast<std::size_t>(n) + r].result));

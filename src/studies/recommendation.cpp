@@ -92,12 +92,13 @@ private:
       for (const char* phase : phases)
         table += fmt::format(",{}", r.phases.count(phase) ? r.phases.at(phase) : 0.0);
       table += fmt::format(",{}", r.status == "ok" ? "ok" : r.ok ? "partial" : "failed");
-      // Where an infeasible strategy fails (empty for a feasible one); `unstable` is left
-      // empty: the post-horizon stability check is not evaluated.
+      // Where an infeasible strategy fails (empty for a feasible one); unstable: 1 when its
+      // risk still rises over the stability window at the horizon (empty when no run ran).
       const bool failing = r.ok && !r.feasible && !r.failing_receptor.empty();
-      table += fmt::format(",{},{},{},,{},{},{},{}", r.ok ? csv_number(r.p_low) : "nan",
+      table += fmt::format(",{},{},{},{},{},{},{},{}", r.ok ? csv_number(r.p_low) : "nan",
                            r.ok ? csv_number(r.p_high) : "nan", r.realizations,
-                           failing ? r.failing_receptor : "", failing ? r.failing_criterion : "",
+                           r.ok ? (r.unstable ? "1" : "0") : "", failing ? r.failing_receptor : "",
+                           failing ? r.failing_criterion : "",
                            failing ? csv_number(r.failing_time) : "", csv_number(r.worst_ratio));
       for (std::size_t p = 0; p < parameters.size(); ++p)
         table += r.design ? fmt::format(",{}", r.values[p]) : std::string(",");
@@ -237,7 +238,12 @@ private:
             break;
           }
       if (spec.ensemble) why += interval_note(best);
+      if (best.unstable)
+        why += fmt::format("; caution: its risk still rises over the last {:g} d before the "
+                           "horizon at some receptor (unstable)",
+                           spec.decision.stability_window);
       json += fmt::format("  \"reasons\": {},\n", json_string(why));
+      json += fmt::format("  \"unstable\": {},\n", best.unstable ? "true" : "false");
       json += fmt::format("  \"p_low\": {},\n  \"p_high\": {},\n", json_number(best.p_low),
                           json_number(best.p_high));
       summary = why;
@@ -302,7 +308,7 @@ private:
         "Objective: every receptor compliant (total cancer risk <= {:g}, hazard index <= {:g}, "
         "standards met){} from the deadline {} d to the horizon {} d; minimize {}; ties go to the "
         "lower intervention level (natural attenuation < institutional control < engineering "
-        "control "
+        "control: caps, barriers, vapour mitigation, pump-and-treat as hydraulic containment "
         "< active remediation), footprints within {:g} % of each other counting as ties.\n\n",
         evaluator.target_risk(), evaluator.target_quotient(), confidence_note,
         spec.objective.deadline, spec.objective.horizon, spec.objective.minimize,

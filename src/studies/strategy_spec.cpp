@@ -230,14 +230,19 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
                "it needs an ensemble: section");
   }
   read_decision_rule(deck, spec);
-  // The shared history ends at the earliest start of an action that changes the physics.
+  // The shared history ends at the earliest start of an action that changes the physics (a
+  // contingent action's: its trigger's first check, which the strategy's run must make).
   spec.branch_time = spec.objective.horizon;
   for (const auto& strategy : spec.strategies)
     for (const auto& name : strategy.actions)
       for (const auto& entry : remediation->elements())
-        if (entry.string("name") == name && entry.string("type") != "monitoring")
-          spec.branch_time =
-              std::min(spec.branch_time, entry.quantity("start", "d", Range::non_negative()));
+        if (entry.string("name") == name &&
+            (entry.string("type") != "monitoring" || entry.at("start").is_map()))
+          spec.branch_time = std::min(
+              spec.branch_time,
+              entry.at("start").is_map()
+                  ? entry.at("start").at("trigger").quantity("checked", "d", Range::positive())
+                  : entry.quantity("start", "d", Range::non_negative()));
 
   const auto optimizer = deck.root.find("optimizer");
   if (const auto design = deck.root.find("design_space")) {

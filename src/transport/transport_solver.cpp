@@ -148,6 +148,8 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   product_zone_.assign(cell_volume_.size(), -1);
   production_rate_.assign(count, 0.0);
   zone_decayed_.assign(spec.zones.size(), std::vector<double>(count, 0.0));
+  for (const auto& zone : spec.zones)
+    zone_start_.push_back(zone.start);
   oxidized_.assign(spec.oxidations.size(), std::vector<double>(count, 0.0));
   extracted_.assign(count, std::vector<double>(flow_spec.wells.size(), 0.0));
   injected_ = extracted_;
@@ -383,7 +385,8 @@ void TransportSolver::set_rates(const std::vector<int>& active_zones, double tim
             if (zone.rate[s] >= 0.0) {
               // Ageing: the reactivity halves every half_life from the zone's start.
               rates[0] = rates[1] =
-                  zone.rate[s] * std::exp2(-(time - zone.start) / zone.reactivity_half_life);
+                  zone.rate[s] * std::exp2(-(time - zone_start_[static_cast<std::size_t>(z)]) /
+                                           zone.reactivity_half_life);
             } else {
               rates[0] *= zone.factor[s];
               rates[1] *= zone.factor[s];
@@ -393,10 +396,15 @@ void TransportSolver::set_rates(const std::vector<int>& active_zones, double tim
       }
 }
 
+void TransportSolver::start_zone(std::size_t zone, double time) {
+  zone_start_.at(zone) = time;
+}
+
 void TransportSolver::update_zones(double time, double dt) {
   std::vector<int> active;
   for (std::size_t z = 0; z < spec_.zones.size(); ++z)
-    if (spec_.zones[z].active_during(time, time + dt)) active.push_back(static_cast<int>(z));
+    if (zone_start_[z] <= time && time + dt <= spec_.zones[z].end)
+      active.push_back(static_cast<int>(z));
   const bool ageing = std::any_of(active.begin(), active.end(), [&](int z) {
     return std::isfinite(spec_.zones[static_cast<std::size_t>(z)].reactivity_half_life);
   });

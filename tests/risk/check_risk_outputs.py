@@ -11,8 +11,10 @@ edition's value, review R3):
   CR = C GWCRa EFa EDa / (BWa ATca) SFo,  HQ = C GWCRa EFa EDa / (BWa ATnc) / (RfDo WAF)
 with C the receptor's concentration in observations.csv (an observation point at the same
 place): to 1e-12. The risk-based concentration is min(1e-6 / CR per mg/L, 1 / HQ per mg/L).
-compliance.csv: the first output time from which CR <= 1e-6 (and HQ <= 1) through the end,
-computed here from the same series; the maximum at t = 0. plume.csv: C is uniform, so while it
+compliance.csv: the first time of the per-step series (receptor_series.csv: every 36.5 d step)
+from which CR <= 1e-6 (and HQ <= 1) through the end, with C by hand from the backward-Euler
+recursion C_i = C_(i-1) / (1 + k (t_i - t_(i-1))) over the series' times (the series' CR equals
+it to 1e-12); the maximum at t = 0. plume.csv: C is uniform, so while it
 exceeds GB/T 14848 class III (10 ug/L) the whole grid (2000 m3, 200 m2) is above the standard;
 the dissolved mass is 0.3 x 2000 m3 x C; the centre of mass is (10, 5, 5) m and the spreads
 (5, 0, 0) m (two 10 m cells along x).
@@ -106,8 +108,19 @@ def main():
         print(f"{column}: {rbc[column]} (hand {expected:.10e})")
         if abs(float(rbc[column]) / expected - 1) > 1e-12:
             failures.append(column)
-    times = sorted(concentration)
-    exceeding = [concentration[t] * cr_unit > 1e-6 or concentration[t] * hq_unit > 1 for t in times]
+    # The per-step series against the backward-Euler recursion by hand.
+    series = rows(out, "receptor_series.csv")
+    times = [float(r["time"]) for r in series]
+    by_hand = [1.0]
+    for a, b in zip(times, times[1:]):
+        by_hand.append(by_hand[-1] / (1 + 1e-3 * (b - a)))
+    series_error = max(abs(float(r["max_cancer_risk"]) / (c * cr_unit) - 1)
+                       for r, c in zip(series, by_hand))
+    print(f"receptor_series.csv: {len(times)} times (outputs every 365 d, steps of 36.5 d); CR "
+          f"vs backward Euler by hand: largest relative difference {series_error:.2e}")
+    if series_error > 1e-12 or len(times) != 201:
+        failures.append("receptor_series.csv")
+    exceeding = [c * cr_unit > 1e-6 or c * hq_unit > 1 for c in by_hand]
     expected_ttt = math.nan
     for t, e in reversed(list(zip(times, exceeding))):
         if e:
@@ -124,11 +137,11 @@ def main():
     if abs(float(compliance["max_cancer_risk"]) / cr_unit - 1) > 1e-12 or \
             float(compliance["time_of_max"]) != 0:
         failures.append("max_cancer_risk")
-    # The analytic crossing of exp(-k t) (the BE series decays a little slower): within one
-    # output interval of it.
+    # The analytic crossing of exp(-k t) (the BE series decays a little slower, by about
+    # k dt / 2 = 1.8 %): within 3 % of it.
     crossing = math.log(cr_unit / 1e-6) / 1e-3
     print(f"analytic crossing of 1e-6 by CR0 exp(-kt): {crossing:.1f} d")
-    if not 0 <= float(compliance["time_to_target"]) - crossing <= 365 * 1.5:
+    if not 0 <= float(compliance["time_to_target"]) - crossing <= 0.03 * crossing:
         failures.append("time_to_target far from the analytic crossing")
     for r in rows(out, "plume.csv"):
         t = float(r["time"])

@@ -66,3 +66,16 @@ TEST(Decision, CarbonToleranceTieGoesToLowerLevel) {
   const auto order = ranking({{100.0, active}, {105.0, 1}, {103.0, 1}, {150.0, mna}}, 0.1);
   EXPECT_EQ(order, (std::vector<std::size_t>{2, 0, 1, 3}));
 }
+
+TEST(Decision, RisingAtEndUsesTheLeastSquaresSlopeOverTheWindow) {
+  // Points (0, 5), (10, 1), (20, 2), (30, 3.5) with a window of 20 d: only t = 10, 20, 30 count;
+  // their slope by hand is sum (t - 20)(r - 13/6) / sum (t - 20)^2 = (-10 x -7/6 + 10 x 4/3) / 200
+  // = 0.125 /d, a rise of 2.5 over the window.
+  const std::vector<double> times{0, 10, 20, 30}, ratio{5, 1, 2, 3.5};
+  EXPECT_TRUE(rising_at_end(times, ratio, 20.0, 2.49));
+  EXPECT_FALSE(rising_at_end(times, ratio, 20.0, 2.51));
+  // The whole series (window 30 d) falls: slope (-15 x 5 - 5 x 1 + 5 x 2 + 15 x 3.5)/500 < 0.
+  EXPECT_FALSE(rising_at_end(times, ratio, 30.0, 0.0));
+  // One point in the window: no trend.
+  EXPECT_FALSE(rising_at_end(times, ratio, 5.0, 0.0));
+}

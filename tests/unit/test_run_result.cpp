@@ -17,6 +17,7 @@ RunResult sample() {
   RunResult result;
   result.complete = true;
   result.output_times = {0.0, 365.25, 730.5};
+  result.series_times = {0.0, 182.625, 365.25, 730.5};
   result.receptors = {{"well, north",
                        nan,
                        2.5e-5,
@@ -27,7 +28,10 @@ RunResult sample() {
                        {0.1, 0.75, inf},
                        {1e-6, 0.0, 2e-5, 5e-6, 3e-7, 0.0},
                        {0.05, 0.05, 0.5, 0.25, inf, 0.0},
-                       {nan, 2.0, 0.5, nan, 1.25, 0.0}},
+                       {nan, 2.0, 0.5, nan, 1.25, 0.0},
+                       {2.5e-5, 2e-5, 1e-6, 3e-7},
+                       {0.75, 0.5, 0.25, 0.1},
+                       {nan, 2.0, 1.25, 0.5}},
                       {"", 730.5, 0.0, 0.0, 0.0, 0.0, {}, {}, {}, {}, {}}};
   result.carbon = CarbonResult{{{"construction", 12.5}, {"operation", 0.125}},
                                {{"construction", 1e5}},
@@ -62,6 +66,12 @@ TEST(RunResult, RoundTripKeepsEveryField) {
   ASSERT_EQ(r.standard_ratio.size(), 6u);
   EXPECT_TRUE(std::isnan(r.standard_ratio[0]) && std::isnan(r.standard_ratio[3]));
   EXPECT_EQ(r.standard_ratio[4], 1.25);
+  EXPECT_EQ(out.series_times, in.series_times);
+  EXPECT_EQ(r.series_cancer_risk, in.receptors[0].series_cancer_risk);
+  EXPECT_EQ(r.series_hazard_index, in.receptors[0].series_hazard_index);
+  ASSERT_EQ(r.series_standard_ratio.size(), 4u);
+  EXPECT_TRUE(std::isnan(r.series_standard_ratio[0]));
+  EXPECT_EQ(r.series_standard_ratio[3], 0.5);
   EXPECT_EQ(out.receptors[1].name, "");
   EXPECT_EQ(out.receptors[1].time_to_target, 730.5);
   ASSERT_TRUE(out.carbon.has_value());
@@ -78,8 +88,9 @@ TEST(RunResult, RoundTripKeepsEveryField) {
 }
 
 TEST(RunResult, EmptyResultIsSmall) {
-  // complete and the counts of times, receptors and carbon (none): 4 words of 8 bytes.
-  EXPECT_EQ(encode(RunResult{}).size(), 4u * 8u);
+  // complete and the counts of output times, series times, receptors and carbon (none): 5
+  // words of 8 bytes.
+  EXPECT_EQ(encode(RunResult{}).size(), 5u * 8u);
   const RunResult out = decode_run_result(encode(RunResult{}));
   EXPECT_FALSE(out.complete);
   EXPECT_FALSE(out.carbon.has_value());

@@ -30,9 +30,9 @@ enum class ActionType {
 
 /// Intervention ladder, least intrusive first: natural attenuation (no action, or monitoring
 /// only) < institutional control (land-use and groundwater-use restrictions) < engineering
-/// control (cap, barrier wall) < active remediation (reactive barrier, bioremediation,
-/// oxidation, pump-and-treat, thermal, excavation, source removal, vapour extraction). A
-/// strategy's level is the highest of its actions'.
+/// control (cap, barrier wall, vapour mitigation, and pump-and-treat as hydraulic containment)
+/// < active remediation (reactive barrier, bioremediation, oxidation, thermal, excavation,
+/// source removal, vapour extraction). A strategy's level is the highest of its actions'.
 enum class InterventionLevel {
   natural_attenuation,
   institutional_control,
@@ -55,6 +55,9 @@ struct ActionTypeInfo {
   /// The keys a design space may vary (those the remediation reader takes as plain numbers;
   /// pump-and-treat's `rate` is the total extraction of its wells).
   std::vector<DesignKey> design_keys;
+  /// Whether an action of this type may start on a trigger (deck `start: {trigger: ...}`, a
+  /// contingency) instead of a date.
+  bool contingent = false;
 };
 
 /// Every action type, in the order the deck reader lists them in its messages.

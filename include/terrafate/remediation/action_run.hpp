@@ -26,8 +26,17 @@ public:
             const std::vector<RemediationAction>& actions, const TransportSpec* transport,
             double end_time, SoilColumns* soil);
 
-  /// Times [d] the transport steps must land on: zone windows and excavations.
+  /// Times [d] the transport steps must land on: zone windows, excavations and the checks of
+  /// the contingent actions' triggers.
   std::vector<double> breakpoints() const;
+  /// The contingent actions (indices into the actions) not yet started whose trigger has a
+  /// check due at t [d]; each is marked checked.
+  std::vector<std::size_t> checks_due(double t);
+  /// Starts contingent action `a` at t [d] (its trigger fired; the same call on every rank).
+  void fire(std::size_t a, double t, TransportSolver* transport);
+  /// [d] when action `a` starts: its deck start, a fired contingent action's firing time, or
+  /// infinity for one that has not fired.
+  double start(std::size_t a) const { return starts_[a]; }
   /// Collective: the excavations and oxidant injections due at time t [d], before the step
   /// from t.
   void before_step(double t, TransportSolver& transport);
@@ -53,6 +62,8 @@ private:
   std::vector<bool> done_;                                   ///< excavations carried out
   std::vector<std::vector<bool>> injected_{actions_.size()}; ///< injections carried out
   std::vector<double> soil_mass_;                            ///< [t] per action (excavations)
+  std::vector<double> starts_;     ///< [d] per action: start (contingent: when fired)
+  std::vector<double> next_check_; ///< [d] per contingent action: its next trigger check
   Ledger ledger_;
 };
 

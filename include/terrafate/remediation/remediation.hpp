@@ -24,13 +24,26 @@ struct Injection {
   double mass = 0.0; ///< [kg]
 };
 
+/// A contingent start (deck `start: {trigger: {location, species, above, checked}}`): the
+/// action starts at the first check at which the groundwater concentration of `species` at the
+/// observation point `location` exceeds `above`; the checks fall every `every` from t = every.
+struct ActionTrigger {
+  std::string location; ///< name of an observation point (observations.points)
+  int species = -1;     ///< index into TransportSpec::species
+  double above = 0.0;   ///< [mg/L]
+  double every = 0.0;   ///< [d]
+  SourceLocation where; ///< of the trigger's entry (for errors)
+  std::string key_path;
+};
+
 struct RemediationAction {
   std::string name;
   SourceLocation where; ///< of the action's entry (for errors)
   std::string key_path;
   ActionType type = ActionType::monitoring;
   std::string type_name;
-  double start = 0.0;                                   ///< [d]
+  double start = 0.0; ///< [d]; infinity for a contingent action (it starts when triggered)
+  std::optional<ActionTrigger> trigger;                 ///< a contingent action's trigger
   double end = std::numeric_limits<double>::infinity(); ///< [d]; the run's end when open
   Region region; ///< barrier, wall, excavation, bioremediation and thermal zones
   /// [m3] of the grid cells, and of the soil column cells, whose centres lie in the region
@@ -68,9 +81,14 @@ struct RemediationAction {
   double vehicle_km_per_event = 0.0; ///< [km] per campaign
   int extraction = -1;               ///< soil vapour extraction: index into SoilSpec::extractions
   double blower_power = 0.0;         ///< [kW] soil vapour extraction
-  /// Institutional control (groundwater-use restriction: no ingestion of groundwater there) and
-  /// vapour mitigation (indoor attenuation divided by `mitigation_factor`): the risk receptors.
+  /// Institutional control by groundwater-use restriction (no ingestion of groundwater there)
+  /// and vapour mitigation (indoor attenuation divided by `mitigation_factor`): the risk
+  /// receptors.
   std::vector<std::string> receptors;
+  /// Institutional control by land-use change: from the action's start the receptors
+  /// `land_use_receptors` are exposed as land use `land_use` (a land use of the risk framework).
+  std::string land_use;
+  std::vector<std::string> land_use_receptors;
   double mitigation_factor = 1.0;   ///< [-] vapour mitigation
   double fan_power = 0.0;           ///< [kW] per vapour mitigation unit
   int units = 0;                    ///< vapour mitigation systems installed

@@ -86,8 +86,8 @@ double risk_based_concentration(const PathwayRisk& unit, double target_risk,
 /// Compliance of a receptor's trajectory at the output times `times` [d] (increasing): total
 /// cancer risk and hazard index, and whether every standard is met at each time.
 struct Compliance {
-  /// [d] the first output time from which on CR <= target, HI <= hazard target and every
-  /// standard is met through the end; NaN when not met at the last output.
+  /// [d] the first time of the series (in a run: every step end) from which on CR <= target, HI <=
+  /// hazard target and every standard is met through the end; NaN when not met at the last output.
   double time_to_target = 0.0;
   double max_cancer_risk = 0.0;
   double time_of_max = 0.0; ///< [d]

@@ -3,6 +3,7 @@
 // the outputs and the checkpoints of one run, driven by TimeLoop through StepModel.
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include <mpi.h>
@@ -11,6 +12,7 @@
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/remediation/action_run.hpp"
 #include "terrafate/run/model.hpp"
+#include "terrafate/run/observations.hpp"
 #include "terrafate/run/progress.hpp"
 #include "terrafate/run/risk_run.hpp"
 #include "terrafate/run/run_outputs.hpp"
@@ -72,12 +74,18 @@ private:
   /// last two numbered ones are kept) and returns its path.
   std::filesystem::path save_checkpoint(const LoopState& state, std::filesystem::path path = {});
 
+  /// Collective: the checks of the contingent actions' triggers due at t [d]; a trigger whose
+  /// sentinel concentration exceeds its threshold starts its action at t.
+  void check_triggers(double t);
+
   MPI_Comm comm_;
   const Deck& deck_;
   const Model& model_;
   const RunOptions& options_;
   RunParts parts_;
   bool root_ = false;
+  std::unique_ptr<PointSampler> trigger_sampler_; ///< the triggers' observation points
+  std::vector<std::size_t> trigger_point_;        ///< per action: index among those points
   const StateRecord* resume_ = nullptr;
   RunState tallies_; ///< closures and checkpoint counters (its loop part unused)
   TransportSolver::State saved_transport_;

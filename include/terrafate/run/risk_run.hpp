@@ -1,8 +1,9 @@
 #pragma once
 // Risk during a run: receptor concentrations from the simulated fields at every output time,
-// their risk by species and pathway (risk.csv), site plume metrics (plume.csv), and at the end
-// the compliance metrics per receptor (compliance.csv); the risk-based concentrations
-// (risk_based_concentrations.csv) at the start.
+// their risk by species and pathway (risk.csv), site plume metrics (plume.csv); the compliance
+// series of every receptor at every time step (receptor_series.csv, independent of the output
+// times) and, from it, the compliance metrics per receptor (compliance.csv) at the end; the
+// risk-based concentrations (risk_based_concentrations.csv) at the start.
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -21,16 +22,22 @@ public:
   /// Collective. `plane_faces`: the interior face of each of the deck's control planes.
   RiskRun(const Model& model, const Deck& deck, const std::vector<int>& plane_faces,
           const std::filesystem::path& folder, bool root);
+  /// Collective: the receptors' risk at the end of a time step reaching t [d], kept in the
+  /// compliance series.
+  void step(double t, TransportSolver& transport, const SoilColumns* soil);
   /// Collective: the risk and plume rows at output time t [d].
   void output(double t, TransportSolver& transport, const SoilColumns* soil,
               const std::vector<SpeciesBalance>& balances);
-  /// compliance.csv from the trajectories so far (rank 0 writes).
+  /// compliance.csv and receptor_series.csv from the series so far (rank 0 writes).
   void finish();
-  /// Per receptor (deck order): the compliance over the output times so far and the site risk
-  /// at each of them (rank 0's; what compliance.csv and the `all,all` rows of risk.csv hold).
+  /// Per receptor (deck order): the compliance over the series so far, the site risk at each
+  /// output time and the series at every step (rank 0's; what compliance.csv, the `all,all`
+  /// rows of risk.csv and receptor_series.csv hold).
   std::vector<ReceptorResult> receptor_results() const;
   /// [d] the output times so far (rank 0's).
-  const std::vector<double>& output_times() const { return times_; }
+  const std::vector<double>& output_times() const { return output_times_; }
+  /// [d] the times of the series so far: every step's end and output time (rank 0's).
+  const std::vector<double>& series_times() const { return times_; }
   /// The trajectories and tables so far (rank 0's), for a checkpoint.
   void save_state(StateRecord& record) const;
   void load_state(const StateRecord& record);
@@ -44,6 +51,9 @@ private:
   /// groundwater ingestion under a groundwater-use restriction, 1/factor for indoor vapours
   /// under vapour mitigation, else 1.
   double control_factor(std::size_t r, Pathway pathway, double t) const;
+  /// Collective: every receptor's risk at t [d], appended to the series; returns its risk.csv
+  /// rows (rank 0's complete).
+  std::vector<std::string> evaluate(double t, TransportSolver& transport, const SoilColumns* soil);
 
   const Model& model_;
   const Deck& deck_;
@@ -53,17 +63,31 @@ private:
   std::unique_ptr<PointSampler> sampler_;      ///< the point receptors
   std::vector<int> point_of_;                  ///< per receptor: index among the points, or -1
   std::vector<std::vector<PathwayRisk>> unit_; ///< per receptor: per species x pathway
+  /// Per receptor: the land-use changes that apply to it (index into the remediation actions)
+  /// with the unit risks of the new land use, per species x pathway.
+  std::vector<std::vector<std::pair<std::size_t, std::vector<PathwayRisk>>>> changed_unit_;
+  /// The unit risks of receptor r at t [d]: of the latest land-use change in force, else its own.
+  const std::vector<PathwayRisk>& units_at(std::size_t r, double t) const;
   TableWriter risk_table_, plume_table_;
   std::filesystem::path compliance_path_;
-  std::vector<double> times_;
-  /// Per receptor, over the output times: the largest contaminant cancer risk and hazard index
-  /// (each summed over the pathways; what compliance is judged on), their sums over the
-  /// contaminants (the site totals, reported), and whether every target and standard is met.
-  std::vector<std::vector<double>> cancer_, hazard_, site_cancer_, site_hazard_;
-  /// Per receptor, over the output times and contaminants (time-major): each contaminant's
-  /// cancer risk and hazard quotient (summed over the pathways) and concentration / standard.
-  std::vector<std::vector<double>> contaminant_cancer_, contaminant_hazard_, standard_ratio_;
+  std::filesystem::path series_path_;
+  std::vector<double> times_; ///< [d] of the series: the output times and every step's end
+  /// Per receptor, over times_: the largest contaminant cancer risk and hazard index (each
+  /// summed over the pathways; what compliance is judged on), their sums over the contaminants
+  /// (the site totals, reported), the largest concentration / standard over the contaminants
+  /// (NaN where no standard applies) and whether every target and standard is met.
+  std::vector<std::vector<double>> cancer_, hazard_, site_cancer_, site_hazard_, standard_;
+  std::vector<double> output_times_; ///< [d] the output times so far
+  /// Per receptor, over the output times: the site totals (the `all,all` rows of risk.csv) and,
+  /// over the output times and contaminants (time-major), each contaminant's cancer risk and
+  /// hazard quotient (summed over the pathways) and concentration / standard.
+  std::vector<std::vector<double>> output_site_cancer_, output_site_hazard_, contaminant_cancer_,
+      contaminant_hazard_, standard_ratio_;
+  /// Per receptor, of the series' last time: the site totals, then per contaminant its cancer
+  /// risk, hazard quotient and concentration / standard (what an output at that time appends).
+  std::vector<std::vector<double>> last_values_;
   std::vector<std::vector<bool>> met_;
+  std::vector<std::string> last_rows_; ///< risk.csv rows of the series' last time
 };
 
 } // namespace terrafate

@@ -27,6 +27,10 @@ struct ReceptorResult {
   /// rows of risk.csv): the cancer risk and hazard quotient summed over the pathways [1], and
   /// the largest concentration / standard [1] (NaN where no standard applies).
   std::vector<double> contaminant_cancer_risk, contaminant_hazard_quotient, standard_ratio;
+  /// Per time of the run's series (RunResult::series_times: every step's end and output time;
+  /// receptor_series.csv): the largest contaminant cancer risk and hazard index [1] and the
+  /// largest concentration / standard [1] (NaN where no standard applies).
+  std::vector<double> series_cancer_risk, series_hazard_index, series_standard_ratio;
 };
 
 /// The carbon footprint of a run (carbon_summary.csv, footprint.csv and cost.csv).
@@ -46,6 +50,7 @@ struct CarbonResult {
 struct RunResult {
   bool complete = false;            ///< ran to the end (false: stopped for branching, or empty)
   std::vector<double> output_times; ///< [d] the risk output times
+  std::vector<double> series_times; ///< [d] every step's end and output time (the series)
   std::vector<ReceptorResult> receptors;
   std::optional<CarbonResult> carbon; ///< none: the deck has no carbon section
 };

@@ -39,6 +39,15 @@ struct DecisionRule {
   double stability_window = 5 * 365.25; ///< [d] window of the post-horizon stability check
 };
 
+/// The post-horizon stability check (issue 21): whether a receptor's risk series is still
+/// rising at its end. `ratio`: the worst of risk / target, hazard / target and concentration /
+/// standard at `times` [d] (ascending). Rising: the least-squares slope over the points in
+/// [times.back() - window, times.back()] is positive and the rise it makes over the window
+/// (slope x window) exceeds `tolerance` (in units of the target: 1e-3 is 0.1 % of it), so that
+/// numerical noise far below the target does not count. Fewer than two points: not rising.
+bool rising_at_end(const std::vector<double>& times, const std::vector<double>& ratio,
+                   double window, double tolerance);
+
 /// A feasible option as the choice sees it.
 struct Option {
   double objective = 0.0; ///< minimized (t CO2e or cost)

@@ -54,6 +54,10 @@ struct Evaluation {
   double worst_ratio = std::numeric_limits<double>::quiet_NaN();
   std::string failing_receptor, failing_criterion;
   double failing_time = std::numeric_limits<double>::quiet_NaN();
+  /// The post-horizon stability check: at some receptor the risk is still rising over the last
+  /// decision.stability_window of the run (search::rising_at_end on its series at every step);
+  /// with an ensemble, in some realization that ran.
+  bool unstable = false;
   /// The results of its runs, per realization (on the world root; empty for a run that failed).
   std::vector<RunResult> runs;
 };

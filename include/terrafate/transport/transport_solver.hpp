@@ -152,6 +152,9 @@ public:
   /// Collective: [g] mass of species s decayed in the mobile domain of reaction zone `zone`'s
   /// cells while it was active, since time 0.
   double zone_decayed(std::size_t zone, std::size_t s) const;
+  /// Starts reaction zone `zone` at `time` [d] (a contingent action triggered during the run;
+  /// its spec's start is infinity): active over the steps from then to its end.
+  void start_zone(std::size_t zone, double time);
   /// Collective: [g] mass of species s consumed by oxidation `oxidation` since time 0 (the
   /// oxidant: by the contaminants and the natural demand).
   double oxidized(std::size_t oxidation, std::size_t s) const;
@@ -319,8 +322,9 @@ private:
   /// Per species and owned cell: dissolved and sorbed first-order rates [1/d] and zero-order
   /// rate [mg/L/d] (the material's, or an active reaction zone's).
   std::vector<std::vector<std::array<double, 3>>> rates_;
-  std::vector<int> active_zones_; ///< indices into TransportSpec::zones
-  std::vector<int> product_zone_; ///< per owned cell: the active zone with products, or -1
+  std::vector<int> active_zones_;  ///< indices into TransportSpec::zones
+  std::vector<double> zone_start_; ///< [d] per zone: its start (a triggered one's when fired)
+  std::vector<int> product_zone_;  ///< per owned cell: the active zone with products, or -1
   std::vector<std::vector<double>> zone_decayed_; ///< [g] per zone and species
   std::vector<std::vector<double>> oxidized_;     ///< [g] per oxidation and species
   std::vector<std::vector<double>> extracted_;    ///< [g] per species and flow well, last step
