@@ -126,7 +126,9 @@ void run_evidence(MPI_Comm comm, const Deck& deck, const std::filesystem::path& 
   add_ethene_ratios(input.data, options);
   const monitoring::Evidence evidence =
       monitoring::compute_evidence(input.data, input.spec, options);
-  prepare_output_folder(comm, output_folder, overwrite);
+  // Held to the end: the lock for the whole write, and the manifest records the tables as
+  // this run's (a later --overwrite replaces them).
+  const auto held = prepare_output_folder(comm, output_folder, overwrite);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) {

@@ -129,6 +129,15 @@ def main():
                result.returncode == 2 and "monitoring.csv:5" in result.stderr,
                result.stderr.strip())
     expect("bad row: no output folder", not os.path.exists(os.path.join(workdir, "bad_out")))
+
+    # --overwrite replaces the previous evidence run's tables: evidence holds its output folder
+    # to the end (lock and manifest), so the tables are recorded as terrafate's (issue 26).
+    result = run([terrafate, "evidence", deck, "-o", out, "--overwrite"])
+    expect("evidence --overwrite over its own tables exits 0", result.returncode == 0,
+           result.stderr.strip())
+    with open(os.path.join(out, "trends.csv")) as f:
+        expect("evidence --overwrite rewrites trends.csv",
+               {(r["well"], r["species"]) for r in csv.DictReader(f)} == set(trends))
     return 1 if failures else 0
 
 
