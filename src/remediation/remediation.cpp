@@ -68,13 +68,18 @@ void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil
     action.requested_volume =
         (box.max[0] - box.min[0]) * (box.max[1] - box.min[1]) * (box.max[2] - box.min[2]);
   const std::string name = fmt::format("{} '{}'", action.type_name, action.name);
-  for (const auto& warning :
-       {volume_mismatch_warning(name, action.requested_volume, action.region_volume),
-        volume_mismatch_warning(name + " (the cells whose centres lie in the region, whose "
-                                       "contaminant the transport removes, against the dug volume)",
-                                action.region_volume,
-                                region_volume(grid, action.region) + in_soil)})
-    if (!warning.empty()) action.volume_warnings.push_back(warning);
+  if (auto warning = volume_mismatch_warning(name, action.requested_volume, action.region_volume);
+      !warning.empty())
+    action.volume_warnings.push_back(std::move(warning));
+  const double centres = region_volume(grid, action.region) + in_soil;
+  if (action.region_volume > 0.0 &&
+      std::abs(centres - action.region_volume) > kVolumeMismatchWarning * action.region_volume)
+    action.volume_warnings.push_back(fmt::format(
+        "{}: the transport removes the contaminant of the cells whose centres lie in the region, "
+        "{:.6g} m3, {:+.1f} % from the dug volume {:.6g} m3 that the ledger counts (more than "
+        "{:.0f} %)",
+        name, centres, 100.0 * (centres - action.region_volume) / action.region_volume,
+        action.region_volume, 100.0 * kVolumeMismatchWarning));
 }
 
 /// Reads `disposal: {landfill, cement_kiln, thermal_desorption}` (fractions of the excavated
