@@ -168,11 +168,14 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
   case ActionType::pump_and_treat:
     items.emplace_back("electricity:pumping", "kWh");
     material();
+    if (action.drilled_length > 0.0) items.emplace_back("drilling", "m");
     break;
   case ActionType::excavation:
     items.emplace_back("diesel", "L");
     items.emplace_back("haulage", "t*km");
     material();
+    for (const auto& [route, fraction] : action.disposal)
+      items.emplace_back("disposal:" + route, "t");
     break;
   case ActionType::source_removal:
     if (action.thermal_removal) {
@@ -180,6 +183,8 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
     } else {
       items.emplace_back("diesel", "L");
       items.emplace_back("haulage", "t*km");
+      for (const auto& [route, fraction] : action.disposal)
+        items.emplace_back("disposal:" + route, "t");
     }
     break;
   case ActionType::enhanced_bioremediation:
@@ -195,6 +200,8 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
     break;
   case ActionType::monitoring:
     if (action.vehicle_km_per_event > 0.0) items.emplace_back("vehicle_km", "km");
+    if (action.analyte_suites > 0.0) items.emplace_back("lab_analysis", "sample");
+    if (action.well_depth > 0.0) items.emplace_back("drilling", "m");
     break;
   case ActionType::soil_vapour_extraction:
     if (action.blower_power > 0.0) items.emplace_back("electricity:blower", "kWh");

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/grid/cell_overlap.hpp"
+
 namespace terrafate {
 
 namespace {
@@ -18,11 +20,16 @@ ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials
     : actions_(actions), end_time_(end_time), soil_(soil),
       species_(transport ? transport->species.size() : 0), done_(actions_.size(), false),
       soil_mass_(actions_.size(), 0.0) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
   for (std::size_t a = 0; a < actions_.size(); ++a) {
     const auto& action = actions_[a];
     starts_.push_back(action.start);
     next_check_.push_back(action.trigger ? action.trigger->every
                                          : std::numeric_limits<double>::infinity());
+    if (rank == 0)
+      for (const auto& warning : action.volume_warnings)
+        fmt::print(stderr, "terrafate: warning: {}\n", warning);
     if (action.type == ActionType::permeable_reactive_barrier ||
         action.type == ActionType::barrier_wall)
       install(action);
@@ -37,14 +44,24 @@ ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials
       continue;
     // [t] dry soil dug out: bulk density [kg/L = t/m3] x volume.
     double dug[2] = {0.0, 0.0}; // mass, cells without a bulk density
-    for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
-      for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
-        for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
-          if (!action.region.contains(grid.cell_center(i, j, k))) continue;
-          const double density = materials.bulk_density(grid.owned_index(i, j, k));
-          dug[0] += density * grid.cell_volume(i, j, k);
-          if (!(density > 0.0)) dug[1] += 1.0;
-        }
+    const auto dig = [&](int i, int j, int k, double volume) {
+      const double density = materials.bulk_density(grid.owned_index(i, j, k));
+      dug[0] += density * volume;
+      if (!(density > 0.0)) dug[1] += 1.0;
+    };
+    if (action.region.all || action.region.polygon) {
+      for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+        for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+            if (action.region.contains(grid.cell_center(i, j, k)))
+              dig(i, j, k, grid.cell_volume(i, j, k));
+    } else { // a box: the part of each cell inside it (region_volume's exact overlap)
+      for (const auto& overlap :
+           box_cell_overlaps({grid.nodes(0), grid.nodes(1), grid.nodes(2)}, action.region.box,
+                             {grid.owned_begin(0), grid.owned_begin(1), grid.owned_begin(2)},
+                             {grid.owned_end(0), grid.owned_end(1), grid.owned_end(2)}))
+        dig(overlap.cell[0], overlap.cell[1], overlap.cell[2], overlap.volume);
+    }
     MPI_Allreduce(MPI_IN_PLACE, dug, 2, MPI_DOUBLE, MPI_SUM, comm);
     if (dug[1] > 0.0)
       throw InputError(action.key_path, action.where,
@@ -109,8 +126,8 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
       injected_[a].push_back(true);
       transport.inject(static_cast<std::size_t>(action.oxidant), action.region,
                        injection.mass * 1000.0);
-      ledger_.add(action.name, "material:" + action.material, injection.mass, "kg", action.start,
-                  action.end);
+      ledger_.add(action.name, "material:" + action.material,
+                  injection.mass * action.reagent_per_kg, "kg", action.start, action.end);
       if (m == 0) {
         ledger_.add(action.name, "injection_points", action.injection_points, "points",
                     action.start, action.end);
@@ -133,6 +150,7 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
         ledger_.add(action.name, "soil_mass", soil_mass_[a], "t", t, t);
         ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
         ledger_.add(action.name, "haulage", soil_mass_[a] * action.haul_distance, "t*km", t, t);
+        add_disposal(action, soil_mass_[a], t);
       }
     }
     if (action.type != ActionType::excavation || done_[a] || action.start > t) continue;
@@ -151,6 +169,7 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
     ledger_.add(action.name, "soil_mass", soil, "t", t, t);
     ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
     ledger_.add(action.name, "haulage", soil * action.haul_distance, "t*km", t, t);
+    add_disposal(action, soil, t);
     if (!action.material.empty())
       ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0,
                   "kg", t, t);
@@ -204,9 +223,15 @@ void ActionRun::after_step(double t, double dt, const FlowSolver& flow, const Fl
     }
     if (!action.reinjection_wells.empty())
       ledger_.add(action.name, "water_reinjected", pumped, "m3", action.start, action.end);
-    if (!action.material.empty())
-      ledger_.add(action.name, "material:" + action.material,
-                  action.sorbent_per_gram * removed_total, "kg", action.start, action.end);
+    if (!action.material.empty()) {
+      const double sorbent = action.sorbent_per_gram * removed_total; // [kg]
+      ledger_.add(action.name, "material:" + action.material, sorbent, "kg", action.start,
+                  action.end);
+      // Spent virgin carbon leaves the site as hazardous waste (regenerated carbon returns).
+      if (action.material == "activated_carbon")
+        ledger_.add(action.name, "waste:hazardous", sorbent / 1000.0, "t", action.start,
+                    action.end);
+    }
   }
 }
 
@@ -218,6 +243,13 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
     RemediationAction action = actions_[a];
     action.start = starts_[a];
     const double active_days = std::max(0.0, std::min(t, action.end) - action.start);
+    // Wells drilled when the action starts (a contingent action's when it fires): pump-and-
+    // treat's extraction and injection wells, monitoring's new wells.
+    if (action.drilled_length > 0.0)
+      ledger.add(action.name, "drilling", action.drilled_length, "m", action.start, action.start);
+    if (action.type == ActionType::monitoring && action.well_depth > 0.0)
+      ledger.add(action.name, "drilling", action.well_depth * action.monitoring_wells, "m",
+                 action.start, action.start);
     if (action.zone >= 0 && transport)
       for (std::size_t s = 0; s < species_; ++s)
         ledger.add(action.name, "destroyed:" + names_[s],
@@ -272,8 +304,14 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
     if (action.type == ActionType::monitoring) {
       const double campaigns = action.events_per_year * active_days / kDaysPerYear;
       ledger.add(action.name, "sampling_events", campaigns, "events", action.start, action.end);
-      ledger.add(action.name, "samples", campaigns * action.monitoring_wells, "samples",
-                 action.start, action.end);
+      const double samples = campaigns * action.monitoring_wells;
+      ledger.add(action.name, "samples", samples, "samples", action.start, action.end);
+      if (action.analyte_suites > 0.0)
+        ledger.add(action.name, "lab_analysis", samples * action.analyte_suites, "sample",
+                   action.start, action.end);
+      if (action.purge_volume > 0.0)
+        ledger.add(action.name, "purge_water", samples * action.purge_volume, "m3", action.start,
+                   action.end);
       ledger.add(action.name, "vehicle_km", campaigns * action.vehicle_km_per_event, "km",
                  action.start, action.end);
     }
@@ -303,6 +341,14 @@ void ActionRun::load_state(const StateRecord& record) {
   }
   starts_ = record.value("remediation/starts");
   next_check_ = record.value("remediation/next_check");
+}
+
+void ActionRun::add_disposal(const RemediationAction& action, double soil, double t) {
+  ledger_.add(action.name, "excavated_volume_requested", action.requested_volume, "m3", t, t);
+  for (const auto& [route, fraction] : action.disposal)
+    ledger_.add(action.name, "disposal:" + route, soil * fraction, "t", t, t);
+  if (!action.waste_class.empty())
+    ledger_.add(action.name, "waste:" + action.waste_class, soil, "t", t, t);
 }
 
 void ActionRun::install(const RemediationAction& action) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/grid/cell_overlap.hpp"
 
 namespace terrafate {
 
@@ -48,6 +49,58 @@ double region_volume(const Grid& grid, const Region& region) {
         if (region.contains({grid.center(0, i), grid.center(1, j), grid.center(2, k)}))
           volume += grid.cell_volume(i, j, k);
   return volume;
+}
+
+/// [m3] dug out of the grid by an excavation of `region`: the exact overlap of a box with the
+/// cells (fractional cells); a polygon keeps the cells whose centres lie in it.
+double dug_volume(const Grid& grid, const Region& region) {
+  if (region.all || region.polygon) return region_volume(grid, region);
+  return box_overlap_volume({grid.nodes(0), grid.nodes(1), grid.nodes(2)}, region.box);
+}
+
+/// Sets an excavation's modelled volume (the grid's dug volume plus `in_soil` [m3] of the soil
+/// columns), its requested volume (the box's extents) and the warnings when they differ, or when
+/// the cells whose contaminant the transport removes (centres in the region) differ from it.
+void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil) {
+  action.region_volume = dug_volume(grid, action.region) + in_soil;
+  action.requested_volume = action.region_volume;
+  const Box& box = action.region.box;
+  if (!action.region.all && !action.region.polygon)
+    action.requested_volume =
+        (box.max[0] - box.min[0]) * (box.max[1] - box.min[1]) * (box.max[2] - box.min[2]);
+  const std::string name = fmt::format("{} '{}'", action.type_name, action.name);
+  if (auto warning = volume_mismatch_warning(name, action.requested_volume, action.region_volume);
+      !warning.empty())
+    action.volume_warnings.push_back(std::move(warning));
+  const double centres = region_volume(grid, action.region) + in_soil;
+  if (action.region_volume > 0.0 &&
+      std::abs(centres - action.region_volume) > kVolumeMismatchWarning * action.region_volume)
+    action.volume_warnings.push_back(fmt::format(
+        "{}: the transport removes the contaminant of the cells whose centres lie in the region, "
+        "{:.6g} m3, {:+.1f} % from the dug volume {:.6g} m3 that the ledger counts (more than "
+        "{:.0f} %)",
+        name, centres, 100.0 * (centres - action.region_volume) / action.region_volume,
+        action.region_volume, 100.0 * kVolumeMismatchWarning));
+}
+
+/// Reads `disposal: {landfill, cement_kiln, thermal_desorption}` (fractions of the excavated
+/// soil adding up to 1) and `waste: hazardous | non_hazardous` of an excavation or a source
+/// removal's digging method.
+void read_disposal(const ConfigNode& node, RemediationAction& action) {
+  if (const auto disposal = node.find("disposal")) {
+    disposal->expect_keys({"landfill", "cement_kiln", "thermal_desorption"});
+    double sum = 0.0;
+    for (const auto& route : disposal->keys()) {
+      const double fraction = disposal->quantity(route, "1", Range::unit_interval());
+      action.disposal.emplace_back(route, fraction);
+      sum += fraction;
+    }
+    if (std::abs(sum - 1.0) > 1.0e-9)
+      throw disposal->error(
+          fmt::format("the disposal fractions add up to {}: they must add up to 1", sum));
+  }
+  if (node.has("waste"))
+    action.waste_class = node.at("waste").as_choice({"hazardous", "non_hazardous"});
 }
 
 /// The reaction zone of a barrier, bioremediation or thermal action.
@@ -180,6 +233,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
           (action.type_name == "soil_vapour_extraction" ? 0.0
                                                         : region_volume(grid, action.region)) +
           in_soil.volume;
+      if (action.type_name == "excavation") set_dug_volumes(action, grid, in_soil.volume);
       action.soil_column_dry_mass = in_soil.dry_mass;
     }
     const bool needs_transport = action.type_name != "barrier_wall" &&
@@ -285,6 +339,12 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
           entry.quantity_or("treatment_energy", 0.0, "kWh/m3", Range::non_negative());
       action.surface_elevation =
           entry.quantity_or("surface_elevation", grid.upper(2), "m", Range::any());
+      // Drilled from the ground surface to the bottom of each screen.
+      for (const auto* indices : {&action.wells, &action.reinjection_wells})
+        for (const int w : *indices)
+          action.drilled_length +=
+              std::max(0.0, action.surface_elevation -
+                                flow.wells[static_cast<std::size_t>(w)].screen_bottom);
       if (const auto sorbent = entry.find("sorbent")) {
         sorbent->expect_keys({"material", "per_gram"});
         action.material = sorbent->string("material");
@@ -292,8 +352,9 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
     } else if (action.type_name == "excavation") {
       action.type = ActionType::excavation;
-      entry.expect_keys(
-          {"name", "type", "region", "start", "haul_distance", "diesel_per_m3", "backfill"});
+      entry.expect_keys({"name", "type", "region", "start", "haul_distance", "diesel_per_m3",
+                         "backfill", "disposal", "waste"});
+      read_disposal(entry, action);
       action.end = action.start;
       action.haul_distance = entry.quantity("haul_distance", "km", Range::non_negative());
       action.diesel_per_m3 = entry.quantity("diesel_per_m3", "L/m3", Range::non_negative());
@@ -318,12 +379,18 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::chemical_oxidation;
       entry.expect_keys({"name", "type", "region", "start", "end", "oxidant", "injections",
                          "rate_constants", "demand", "natural_demand", "injection_points",
-                         "injection_energy"});
+                         "injection_energy", "reagent"});
       OxidationSpec oxidation;
       oxidation.name = action.name;
       oxidation.oxidant = species_named(entry.at("oxidant"), *transport);
       action.oxidant = oxidation.oxidant;
       action.material = transport->species[static_cast<std::size_t>(oxidation.oxidant)].name;
+      if (const auto reagent = entry.find("reagent")) {
+        // The product injected (e.g. potassium_permanganate for the MnO4 ion) per kg oxidant.
+        reagent->expect_keys({"material", "per_kg_oxidant"});
+        action.material = reagent->string("material");
+        action.reagent_per_kg = reagent->quantity("per_kg_oxidant", "1", Range::positive());
+      }
       oxidation.rate_constant =
           per_species(entry.at("rate_constants"), *transport, "L/mg/d", Range::non_negative(), 0.0);
       oxidation.demand =
@@ -365,6 +432,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         throw source.error(fmt::format("no NAPL source named '{}'", source_name));
       action.region = transport->sources[static_cast<std::size_t>(action.napl_source)].region;
       action.region_volume = region_volume(grid, action.region);
+      action.requested_volume = action.region_volume;
       action.fraction = entry.quantity("fraction", "1", Range::fraction_open_low());
       // The method's resources, per m3 of the source zone.
       const ConfigNode method = entry.at("method");
@@ -374,7 +442,9 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         method.expect_keys({"type", "electricity"});
         action.heating_energy = method.quantity("electricity", "kWh/m3", Range::non_negative());
       } else {
-        method.expect_keys({"type", "diesel_per_m3", "haul_distance"});
+        method.expect_keys({"type", "diesel_per_m3", "haul_distance", "disposal", "waste"});
+        set_dug_volumes(action, grid, 0.0);
+        read_disposal(method, action);
         action.diesel_per_m3 = method.quantity("diesel_per_m3", "L/m3", Range::non_negative());
         action.haul_distance = method.quantity("haul_distance", "km", Range::non_negative());
       }
@@ -471,12 +541,15 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
     } else {
       action.type = ActionType::monitoring;
-      entry.expect_keys(
-          {"name", "type", "start", "end", "wells", "events_per_year", "vehicle_km_per_event"});
+      entry.expect_keys({"name", "type", "start", "end", "wells", "events_per_year",
+                         "vehicle_km_per_event", "analyte_suites", "purge_volume", "well_depth"});
       action.monitoring_wells = static_cast<int>(entry.at("wells").as_integer(1, 100000));
       action.events_per_year = entry.quantity("events_per_year", "1", Range::positive());
       action.vehicle_km_per_event =
           entry.quantity_or("vehicle_km_per_event", 0.0, "km", Range::non_negative());
+      action.analyte_suites = entry.quantity_or("analyte_suites", 0.0, "1", Range::non_negative());
+      action.purge_volume = entry.quantity_or("purge_volume", 0.0, "m3", Range::non_negative());
+      action.well_depth = entry.quantity_or("well_depth", 0.0, "m", Range::non_negative());
     }
     actions.push_back(action);
   }

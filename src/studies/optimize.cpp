@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -48,6 +49,46 @@ std::vector<Candidate> checked_strategies(MPI_Comm comm, const Deck& deck,
   return strategies;
 }
 
+/// An evaluation's value of indicator `name` (footprint.csv totals; cost: the present value).
+double indicator_value(const Evaluation& e, const std::string& name) {
+  if (name == "cost") return e.present_value;
+  const auto found = e.indicators.find(name);
+  return found == e.indicators.end() ? 0.0 : found->second;
+}
+
+/// minimize: weighted in the design search: sum_i w_i x_i / ref_i, with ref_i the largest x_i
+/// among the explicit strategies that ran (fixed before the search, so that a design's score
+/// does not depend on which designs were evaluated before it; an indicator no strategy has is
+/// left out). The designs vary the base strategy's numbers, so they are priced as it is: a weight
+/// on cost with its present value partial throws InputError before the search.
+class WeightedScore {
+public:
+  WeightedScore(const FootprintObjective& objective, const std::vector<Evaluation>& strategies,
+                const Evaluation& base)
+      : weights_(objective.weights) {
+    if (weights_.count("cost") && base.ok && base.cost_status != "complete")
+      throw InputError(fmt::format("the weighted objective has a weight on cost, but the designs' "
+                                   "base strategy '{}' has a {} present value",
+                                   base.name, base.cost_status));
+    for (const auto& [name, weight] : weights_) {
+      double largest = 0.0;
+      for (const auto& e : strategies)
+        if (e.ok) largest = std::max(largest, indicator_value(e, name));
+      reference_[name] = largest;
+    }
+  }
+  double operator()(const Evaluation& e) const {
+    double score = 0.0;
+    for (const auto& [name, weight] : weights_)
+      if (reference_.at(name) > 0.0)
+        score += weight * indicator_value(e, name) / reference_.at(name);
+    return score;
+  }
+
+private:
+  std::map<std::string, double> weights_, reference_;
+};
+
 /// The design space: NSGA-II, then COBYLA from the best feasible design; every design evaluated
 /// once (identical decision vectors share the evaluation). Appends the designs to
 /// outcome.results.
@@ -66,13 +107,24 @@ void search_designs(const Deck& deck, const OptimizationSpec& spec, const Evalua
       spec.search.population * (spec.search.generations + 1) + spec.search.refinement;
   const double search_start = elapsed();
   const bool by_cost = spec.objective.minimize == "cost";
+  const bool weighted = searching && spec.objective.minimize == "weighted";
+  std::optional<WeightedScore> score;
+  if (weighted)
+    score.emplace(spec.objective.footprint,
+                  std::vector<Evaluation>(results.begin(),
+                                          results.begin() + static_cast<long>(explicit_count)),
+                  results[spec.base_strategy]);
+  // The value the search minimizes: t CO2e, the cost, or the weighted score.
+  const auto objective_of = [&](const Evaluation& e) {
+    return weighted ? (*score)(e) : by_cost ? e.cost : e.tco2e;
+  };
+  const char* objective_unit = weighted ? "weighted score" : by_cost ? "cost" : "t CO2e";
   const auto base_level = intervention_level(deck, spec.strategies[spec.base_strategy].actions);
   auto best_feasible_design = [&]() -> const Evaluation* {
     const Evaluation* best = nullptr;
     for (std::size_t i = explicit_count; i < results.size(); ++i) {
       const auto& e = results[i];
-      if (e.ok && e.feasible && (!best || (by_cost ? e.cost < best->cost : e.tco2e < best->tco2e)))
-        best = &e;
+      if (e.ok && e.feasible && (!best || objective_of(e) < objective_of(*best))) best = &e;
     }
     return best;
   };
@@ -102,20 +154,23 @@ void search_designs(const Deck& deck, const OptimizationSpec& spec, const Evalua
         for (const auto& [x, at] : pending)
           cache[x] = at;
         std::vector<search::DesignFitness> fitness;
-        for (const std::size_t i : index)
+        for (const std::size_t i : index) {
           fitness.push_back(fitness_of(results[i], spec.objective));
+          // NSGA-II's first objective and COBYLA's quantity: the weighted score.
+          if (weighted && results[i].ok)
+            fitness.back().objectives[0] = fitness.back().minimized = (*score)(results[i]);
+        }
         if (root) {
           const auto* best = best_feasible_design();
           const double spent = elapsed() - search_start;
           const double remaining = std::max(static_cast<double>(planned) - requested, 0.0);
-          fmt::print("terrafate: designs {}/{} evaluated ({} cached); best feasible: {}; {:.1f} "
-                     "s, ETA {:.0f} s\n",
-                     requested, planned, cached,
-                     best ? fmt::format("{} ({:.6g} {})", best->name,
-                                        by_cost ? best->cost : best->tco2e,
-                                        by_cost ? "cost" : "t CO2e")
-                          : std::string("none yet"),
-                     elapsed(), spent / requested * remaining);
+          fmt::print(
+              "terrafate: designs {}/{} evaluated ({} cached); best feasible: {}; {:.1f} "
+              "s, ETA {:.0f} s\n",
+              requested, planned, cached,
+              best ? fmt::format("{} ({:.6g} {})", best->name, objective_of(*best), objective_unit)
+                   : std::string("none yet"),
+              elapsed(), spent / requested * remaining);
         }
         return fitness;
       };

@@ -102,8 +102,11 @@ private:
                            failing ? csv_number(r.failing_time) : "", csv_number(r.worst_ratio));
       for (std::size_t p = 0; p < parameters.size(); ++p)
         table += r.design ? fmt::format(",{}", r.values[p]) : std::string(",");
+      // An indicator in no footprint.csv row of a strategy that ran is 0 for it (every
+      // strategy has the same carbon.indicators); nan only when the run failed.
       for (const auto& name : indicator_names)
         table += r.indicators.count(name) ? fmt::format(",{}", r.indicators.at(name))
+                 : r.ok                   ? std::string(",0")
                                           : std::string(",nan");
       table += fmt::format(",{},{},{}\n", csv_number(r.present_value), r.currency,
                            cost_status_field(r.cost_status));

@@ -27,14 +27,21 @@ CARBON = """carbon:
 TABLE = {"electricity": 0.5366, "diesel": 2.6676, "haulage": 0.15399,
          "material:zero_valent_iron": 2.032, "material:MnO4": 1.5,
          "material:activated_carbon": 4.0, "material:clay": 0.01, "material:clean_fill": 0.005,
-         "material:emulsified_vegetable_oil": 1.2, "vehicle_km": 0.25}
+         "material:emulsified_vegetable_oil": 1.2, "vehicle_km": 0.25,
+         # the table's derivations (data/emission_factors.csv): kg CO2e per m, sample, t
+         "drilling": 2 * 2.6676 + 2.2 * 3.10 + 1.0 * 0.95, "lab_analysis": 10 * 0.5306 + 2.0,
+         "disposal:landfill": 1.5 * 2.6676 + 0.1 * 1.93,
+         "disposal:thermal_desorption": 90.3459}
 COSTS = {"electricity": 0.8, "diesel": 7.5}
 
 
 def key(item, unit):
     if item.startswith("electricity:") and unit == "kWh":
         return "electricity"
-    if (item, unit) in (("diesel", "L"), ("haulage", "t*km"), ("vehicle_km", "km")):
+    if (item, unit) in (("diesel", "L"), ("haulage", "t*km"), ("vehicle_km", "km"),
+                        ("drilling", "m"), ("lab_analysis", "sample")):
+        return item
+    if item.startswith("disposal:") and unit == "t":
         return item
     if item.startswith("material:") and unit == "kg":
         return item

@@ -52,6 +52,8 @@ public:
 private:
   /// The materials and fuel of a structure in place from the start (barrier, wall).
   void install(const RemediationAction& action);
+  /// An excavation's requested volume, its `soil` [t] by disposal route and as waste, at t [d].
+  void add_disposal(const RemediationAction& action, double soil, double t);
 
   const std::vector<RemediationAction>& actions_;
   double end_time_;

@@ -48,8 +48,19 @@ struct RemediationAction {
   Region region; ///< barrier, wall, excavation, bioremediation and thermal zones
   /// [m3] of the grid cells, and of the soil column cells, whose centres lie in the region
   double region_volume = 0.0;
-  double soil_column_dry_mass = 0.0;  ///< [t] of the soil column cells in the region
-  int zone = -1;                      ///< index into TransportSpec::zones (barrier, EISB, thermal)
+  double soil_column_dry_mass = 0.0; ///< [t] of the soil column cells in the region
+  /// Excavations (and source removal by digging): [m3] the region asked for (the box's
+  /// extents; for a polygon, the modelled volume) and the warnings when the modelled volume
+  /// differs from it, or from the cells whose centres lie in the region (whose contaminant the
+  /// transport removes), by more than kVolumeMismatchWarning.
+  double requested_volume = 0.0;
+  std::vector<std::string> volume_warnings;
+  /// Excavated soil by disposal route (landfill, cement_kiln, thermal_desorption): the
+  /// fractions [-] of the soil mass, adding up to 1; empty: the routes are not given.
+  std::vector<std::pair<std::string, double>> disposal;
+  std::string waste_class; ///< hazardous or non_hazardous (the excavated soil); empty: not given
+  double drilled_length = 0.0; ///< [m] wells drilled: ground surface minus screen bottom, summed
+  int zone = -1;               ///< index into TransportSpec::zones (barrier, EISB, thermal)
   std::optional<double> conductivity; ///< [m/d] barrier medium, wall
   std::optional<double> porosity;     ///< [-] barrier medium
   std::string material;          ///< barrier medium, wall material, backfill, donor or sorbent name
@@ -79,6 +90,10 @@ struct RemediationAction {
   int monitoring_wells = 0;
   double events_per_year = 0.0;      ///< sampling campaigns per year
   double vehicle_km_per_event = 0.0; ///< [km] per campaign
+  double analyte_suites = 0.0;       ///< laboratory analyses per sample; 0: not counted
+  double purge_volume = 0.0;         ///< [m3] purge water per sample
+  double well_depth = 0.0;           ///< [m] drilled per monitoring well (0: existing wells)
+  double reagent_per_kg = 1.0;       ///< chemical oxidation: [kg] reagent per kg oxidant injected
   int extraction = -1;               ///< soil vapour extraction: index into SoilSpec::extractions
   double blower_power = 0.0;         ///< [kW] soil vapour extraction
   /// Institutional control by groundwater-use restriction (no ingestion of groundwater there)

@@ -22,14 +22,15 @@ struct SearchSettings {
 
 /// What one evaluated design achieved.
 struct DesignFitness {
-  std::array<double, 3> objectives{}; ///< t CO2e, time to target [d], cost (all minimized)
-  bool feasible = false;              ///< the risk constraint holds
+  /// t CO2e (the weighted score with minimize: weighted), time to target [d], cost (all minimized)
+  std::array<double, 3> objectives{};
+  bool feasible = false; ///< the risk constraint holds
   /// How far from compliance (> 0 when infeasible, 0 when feasible): ranks infeasible designs.
   double violation = 0.0;
   /// A continuous compliance measure, <= 0 when compliant (the peak risk after the deadline
   /// over the target, minus 1): the constraint of the refinement.
   double constraint = 0.0;
-  double minimized = 0.0; ///< the objective's quantity: t CO2e or cost
+  double minimized = 0.0; ///< the objective's quantity: t CO2e, cost or the weighted score
 };
 
 /// Evaluates a batch of decision vectors (each canonical, see DesignSpace::canonical).
