@@ -72,7 +72,8 @@ int print_schema(const std::vector<std::filesystem::path>& decks, bool root) {
   return terrafate::kExitOk;
 }
 
-int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArguments& arguments) {
+int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArguments& arguments,
+             std::string& interrupted_hint) {
   const bool root = session.rank() == 0;
   CLI::App app{"terrafate: contaminant fate and transport in groundwater and soil, coupled to "
                "risk and low-carbon remediation decisions.\nPETSc options (-flow_ksp_monitor, "
@@ -87,15 +88,23 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   run->add_option("-o,--output", command.output_folder,
                   "Output folder (default: <deck name>_results)");
   std::filesystem::path restart;
-  run->add_option("--restart", restart, "Continue from a checkpoint (OUTDIR/checkpoints/*.h5)")
-      ->check(CLI::ExistingFile);
+  auto* restart_option =
+      run->add_option("--restart", restart, "Continue from a checkpoint (OUTDIR/checkpoints/*.h5)")
+          ->check(CLI::ExistingFile);
+  std::filesystem::path resume;
+  run->add_option("--resume", resume,
+                  "Continue the run (an ensemble: its unfinished realizations) in OUT, the folder "
+                  "it was writing, from its newest valid checkpoint")
+      ->check(CLI::ExistingDirectory)
+      ->excludes(restart_option);
   double checkpoint_minutes = 0.0;
   run->add_option("--checkpoint-every-minutes", checkpoint_minutes,
                   "Write a checkpoint every N minutes of wall clock")
       ->check(CLI::PositiveNumber);
   bool overwrite = false;
   run->add_flag("--overwrite", overwrite,
-                "Write into an existing, non-empty output folder (replacing terrafate's files)");
+                "Write into an existing, non-empty output folder (replacing terrafate's files)")
+      ->excludes("--resume");
   int ranks_per_run = 1;
   run->add_option("--ranks-per-run", ranks_per_run,
                   "Ensembles: MPI ranks per realization (the ranks must be a multiple of it; "
@@ -236,6 +245,34 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.overwrite = overwrite;
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
+  if (!resume.empty()) {
+    if (!command.output_folder.empty() &&
+        std::filesystem::weakly_canonical(command.output_folder) !=
+            std::filesystem::weakly_canonical(resume))
+      throw terrafate::InputError(
+          fmt::format("--resume {} continues the run in that folder: -o {} names another",
+                      resume.string(), command.output_folder.string()));
+    options.output_folder = resume;
+    options.resume = true;
+  }
+  std::vector<std::string> words{optimize->parsed() ? "optimize" : "run", command.deck.string()};
+  if (optimize->parsed()) {
+    words.insert(words.end(), {"-o", options.output_folder.string(), "--overwrite"});
+  } else {
+    words.insert(words.end(), {"--resume", options.output_folder.string()});
+    if (!strategy.empty()) words.insert(words.end(), {"--strategy", strategy});
+    if (all_actions) words.emplace_back("--all-actions");
+    if (!realizations.empty()) words.insert(words.end(), {"--realizations", realizations});
+    if (checkpoint_minutes > 0.0)
+      words.insert(words.end(),
+                   {"--checkpoint-every-minutes", fmt::format("{}", checkpoint_minutes)});
+  }
+  if (ranks_per_run > 1)
+    words.insert(words.end(), {"--ranks-per-run", fmt::format("{}", ranks_per_run)});
+  if (no_figures) words.emplace_back("--no-figures");
+  if (!options_file.empty())
+    words.insert(words.end(), {"--petsc-options-file", options_file.string()});
+  interrupted_hint = terrafate::resume_hint(arguments, session.size(), optimize->parsed(), words);
   terrafate::install_stop_signal_handlers();
   if ((!realizations.empty() || gather) &&
       (!deck.root.has("ensemble") || optimize->parsed() || !strategy.empty()))
@@ -243,8 +280,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                                             "an ensemble (a deck with an ensemble: section)",
                                             command.deck.string()));
   if (deck.root.has("ensemble") && !restart.empty())
-    throw terrafate::InputError("--restart continues a single run; an ensemble's realizations "
-                                "are rerun");
+    throw terrafate::InputError(fmt::format(
+        "--restart continues a single run; continue an ensemble with `terrafate run {} --resume "
+        "OUT` (its unfinished realizations, each from its newest checkpoint)",
+        command.deck.string()));
   if (optimize->parsed()) {
     if (!has_strategies)
       throw terrafate::InputError(fmt::format(
@@ -280,6 +319,8 @@ int main(int argc, char** argv) {
   const terrafate::SplitArguments arguments = terrafate::split_arguments(argc, argv);
   int rank = 0, size = 1;
   int status = terrafate::kExitOther;
+  std::string interrupted_hint; // the command that continues the run (a RunInterrupted)
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ); // progress lines show at once in a log file
   try {
     // A missing file is left to CLI11's check (exit 2 with its message).
     const auto options_file = terrafate::petsc_options_file(arguments);
@@ -291,13 +332,13 @@ int main(int argc, char** argv) {
     rank = session.rank();
     size = session.size();
     try {
-      status = dispatch(session, arguments);
+      status = dispatch(session, arguments, interrupted_hint);
     } catch (const terrafate::InputError& e) {
       // Input is read identically on every rank, so every rank throws; rank 0 reports.
       if (rank == 0) std::cerr << "terrafate: input error: " << e.what() << "\n";
       status = terrafate::kExitInput;
     } catch (const terrafate::RunInterrupted& e) {
-      if (rank == 0) std::cerr << "terrafate: " << e.what() << "\n";
+      if (rank == 0) std::cerr << "terrafate: " << e.what() << "; " << interrupted_hint << "\n";
       status = terrafate::kExitInterrupted;
     } catch (const terrafate::NumericalError& e) {
       if (rank == 0) std::cerr << "terrafate: numerical error: " << e.what() << "\n";

@@ -135,9 +135,8 @@ void ModelSteps::end_of_step(const LoopState& state) {
   const auto path = save_checkpoint(state);
   last_checkpoint_wall_ = Clock::now();
   if (flags[0])
-    throw RunInterrupted(fmt::format("stopped by a signal at t = {} d after writing {}; "
-                                     "continue with --restart {}",
-                                     t, path.string(), path.string()));
+    throw RunInterrupted(
+        fmt::format("stopped by a signal at t = {} d after writing {}", t, path.string()));
 }
 
 void ModelSteps::checkpoint_for_branching(const LoopState& state) {
@@ -154,6 +153,7 @@ std::filesystem::path ModelSteps::save_checkpoint(const LoopState& state,
   parts_.actions.save_state(record);
   if (parts_.risk) parts_.risk->save_state(record);
   record.texts["deck"] = deck_.text;
+  if (!options_.strategy.empty()) record.texts["strategy"] = options_.strategy;
   record.texts["output_folder"] = std::filesystem::absolute(folder).string();
   const bool numbered = path.empty();
   if (numbered)

@@ -1,7 +1,9 @@
 #include "terrafate/studies/ensemble.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +15,7 @@
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
+#include "terrafate/io/checkpoint_hdf5.hpp"
 #include "terrafate/studies/run_groups.hpp"
 
 namespace terrafate {
@@ -158,6 +161,13 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 }
 
 namespace {
+/// Whether `yes` holds on the root of `comm` (broadcast: every rank of a run group agrees).
+bool on_group_root(MPI_Comm comm, bool yes) {
+  int value = yes ? 1 : 0;
+  MPI_Bcast(&value, 1, MPI_INT, 0, comm);
+  return value != 0;
+}
+
 /// risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
 /// and hazard index over the realizations that succeeded, and the fraction of them that met
 /// the target by that time (time_to_target <= time).
@@ -240,12 +250,14 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
 
     // A part shares the folder with the other parts (job-array tasks): it writes its own
     // realizations only, and removes a summary that no longer describes the folder.
+    // --resume keeps the folder and every realization that finished.
     held = prepare_output_folder(world, folder,
                                  !whole              ? FolderUse::shared
+                                 : options.resume    ? FolderUse::restart
                                  : options.overwrite ? FolderUse::overwrite
                                                      : FolderUse::fresh);
-    held_members =
-        prepare_output_folder(world, members, whole ? FolderUse::fresh : FolderUse::shared);
+    held_members = prepare_output_folder(
+        world, members, whole && !options.resume ? FolderUse::fresh : FolderUse::shared);
     if (root && !whole) {
       std::error_code ignored;
       std::filesystem::remove(folder / "ensemble.csv", ignored);
@@ -257,12 +269,33 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
                  whole ? "" : fmt::format(" (this part: {} to {})", first, end - 1), groups,
                  ranks_per_run);
 
+    const auto start = std::chrono::steady_clock::now();
+    const int mine = (end - first - group + groups - 1) / groups; // this group's realizations
+    int done = 0;
     for (int r = first + group; r < end; r += groups) {
       RunOptions member = options;
       member.output_folder = members / fmt::format("{:04d}", r);
       member.quiet = true;
       member.overwrite = true; // its own folder, inside the ensemble's
       member.restart.clear();
+      ++done;
+      // --resume: a realization that finished is kept; one with a checkpoint continues from it.
+      member.resume = false;
+      if (options.resume) {
+        const bool finished = on_group_root(
+            comm, run_groups.group_root() && read_run_status(member.output_folder) == "ok");
+        if (finished) {
+          if (root)
+            fmt::print("terrafate: realization {} of {}: ok (kept from the earlier run)\n", r + 1,
+                       spec.realizations);
+          continue;
+        }
+        member.resume =
+            on_group_root(comm, run_groups.group_root() &&
+                                    !io::kept_checkpoints_before(member.output_folder /
+                                                                 "checkpoints" / "newest.h5")
+                                         .empty());
+      }
       member.fields.clear();
       for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
         const auto& parameter = spec.parameters[p];
@@ -284,9 +317,14 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
         status = fmt::format("numerical error: {}", e.what());
       }
       if (run_groups.group_root()) write_run_status(member.output_folder, status);
-      if (root)
-        fmt::print("terrafate: realization {} of {}: {}\n", r + 1, spec.realizations,
-                   status.substr(0, 200));
+      if (root) {
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        fmt::print("terrafate: realization {} of {}: {}; elapsed {:.1f} s, ETA {:.0f} s\n", r + 1,
+                   spec.realizations, status.substr(0, 200), elapsed,
+                   elapsed / done * (mine - done));
+        std::fflush(stdout);
+      }
     }
     MPI_Barrier(world);
     if (!whole) {
