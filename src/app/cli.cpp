@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <fmt/format.h>
-
 namespace terrafate {
 
 namespace {
@@ -48,7 +46,8 @@ SplitArguments split_arguments(int argc, char** argv) {
     }
     split.cli.push_back(token);
     if (bare && !previous_takes_value) ++positionals;
-    previous_takes_value = token == "-o" || token == "--output" || token == "--petsc-options-file";
+    previous_takes_value = token == "-o" || token == "--output" ||
+                           token == "--petsc-options-file" || token == "--resume";
   }
   return split;
 }
@@ -77,30 +76,6 @@ std::string closest_name(const std::string& typed, const std::vector<std::string
     }
   }
   return best;
-}
-
-/// `word` as one shell word: quoted unless it holds only characters safe unquoted.
-std::string shell_word(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                              "0123456789_./:=+-,@%") == std::string::npos)
-    return word;
-  std::string quoted = "'";
-  for (const char c : word)
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-/// The command that continues an interrupted run, or starts an interrupted optimize again.
-std::string resume_hint(const SplitArguments& arguments, int ranks, bool optimize,
-                        const std::vector<std::string>& words) {
-  std::string command = ranks > 1 ? fmt::format("mpiexec -n {} ", ranks) : "";
-  command += shell_word(arguments.cli.front());
-  for (const auto& word : words)
-    command += " " + shell_word(word);
-  for (auto petsc = arguments.petsc.begin() + 1; petsc != arguments.petsc.end(); ++petsc)
-    command += (petsc == arguments.petsc.begin() + 1 ? " -- " : " ") + shell_word(*petsc);
-  return optimize ? "optimize does not resume; start it again with: " + command
-                  : "continue with: " + command;
 }
 
 } // namespace terrafate

@@ -16,6 +16,8 @@
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/figures.hpp"
 #include "terrafate/run/observations.hpp"
+#include "terrafate/run/plausibility.hpp"
+#include "terrafate/run/restart_hint.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/studies/ensemble.hpp"
 #include "terrafate/studies/evidence.hpp"
@@ -24,25 +26,6 @@
 namespace {
 
 using terrafate::CommandLine;
-
-/// `--realizations A:B` (empty: the whole ensemble) and `--gather`.
-terrafate::EnsemblePart ensemble_part(const std::string& range, bool gather) {
-  terrafate::EnsemblePart part;
-  part.gather = gather;
-  if (range.empty()) return part;
-  const auto colon = range.find(':');
-  const auto digits = [](const std::string& text) {
-    return !text.empty() && text.size() <= 9 &&
-           text.find_first_not_of("0123456789") == std::string::npos;
-  };
-  if (colon == std::string::npos || !digits(range.substr(0, colon)) ||
-      !digits(range.substr(colon + 1)))
-    throw terrafate::InputError(fmt::format(
-        "--realizations {}: give A:B, the realizations A to B-1 (numbered from 0)", range));
-  part.first = std::stoi(range.substr(0, colon));
-  part.end = std::stoi(range.substr(colon + 1));
-  return part;
-}
 
 /// Every deck: validated as `terrafate validate` does, with a schema recorder installed; the
 /// union of the valid decks' records goes to stdout, the skipped decks' errors to stderr.
@@ -88,15 +71,14 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   run->add_option("-o,--output", command.output_folder,
                   "Output folder (default: <deck name>_results)");
   std::filesystem::path restart;
-  auto* restart_option =
-      run->add_option("--restart", restart, "Continue from a checkpoint (OUTDIR/checkpoints/*.h5)")
-          ->check(CLI::ExistingFile);
+  run->add_option("--restart", restart, "Continue from a checkpoint (OUTDIR/checkpoints/*.h5)")
+      ->check(CLI::ExistingFile);
   std::filesystem::path resume;
   run->add_option("--resume", resume,
-                  "Continue the run (an ensemble: its unfinished realizations) in OUT, the folder "
-                  "it was writing, from its newest valid checkpoint")
+                  "Continue the run in OUT (an ensemble: its unfinished "
+                  "realizations) from its newest valid checkpoint")
       ->check(CLI::ExistingDirectory)
-      ->excludes(restart_option);
+      ->excludes("--restart", "--output");
   double checkpoint_minutes = 0.0;
   run->add_option("--checkpoint-every-minutes", checkpoint_minutes,
                   "Write a checkpoint every N minutes of wall clock")
@@ -217,6 +199,9 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   {
     const terrafate::Model model(PETSC_COMM_WORLD, deck);
     const terrafate::PointSampler sampler(model.grid, deck.observation_points);
+    if (root && !evidence->parsed())
+      for (const auto& warning : terrafate::plausibility_warnings(deck, model))
+        std::cerr << "terrafate: warning: " << warning << "\n";
     if (validate->parsed()) {
       if (root)
         fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} "
@@ -245,34 +230,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.overwrite = overwrite;
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
-  if (!resume.empty()) {
-    if (!command.output_folder.empty() &&
-        std::filesystem::weakly_canonical(command.output_folder) !=
-            std::filesystem::weakly_canonical(resume))
-      throw terrafate::InputError(
-          fmt::format("--resume {} continues the run in that folder: -o {} names another",
-                      resume.string(), command.output_folder.string()));
-    options.output_folder = resume;
-    options.resume = true;
-  }
-  std::vector<std::string> words{optimize->parsed() ? "optimize" : "run", command.deck.string()};
-  if (optimize->parsed()) {
-    words.insert(words.end(), {"-o", options.output_folder.string(), "--overwrite"});
-  } else {
-    words.insert(words.end(), {"--resume", options.output_folder.string()});
-    if (!strategy.empty()) words.insert(words.end(), {"--strategy", strategy});
-    if (all_actions) words.emplace_back("--all-actions");
-    if (!realizations.empty()) words.insert(words.end(), {"--realizations", realizations});
-    if (checkpoint_minutes > 0.0)
-      words.insert(words.end(),
-                   {"--checkpoint-every-minutes", fmt::format("{}", checkpoint_minutes)});
-  }
-  if (ranks_per_run > 1)
-    words.insert(words.end(), {"--ranks-per-run", fmt::format("{}", ranks_per_run)});
-  if (no_figures) words.emplace_back("--no-figures");
-  if (!options_file.empty())
-    words.insert(words.end(), {"--petsc-options-file", options_file.string()});
-  interrupted_hint = terrafate::resume_hint(arguments, session.size(), optimize->parsed(), words);
+  options.resume = !resume.empty();
+  if (options.resume) options.output_folder = resume; // -o is excluded
+  interrupted_hint = terrafate::restart_hint(arguments.cli, arguments.petsc, options.output_folder,
+                                             optimize->parsed(), session.size());
   terrafate::install_stop_signal_handlers();
   if ((!realizations.empty() || gather) &&
       (!deck.root.has("ensemble") || optimize->parsed() || !strategy.empty()))
@@ -280,10 +241,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                                             "an ensemble (a deck with an ensemble: section)",
                                             command.deck.string()));
   if (deck.root.has("ensemble") && !restart.empty())
-    throw terrafate::InputError(fmt::format(
-        "--restart continues a single run; continue an ensemble with `terrafate run {} --resume "
-        "OUT` (its unfinished realizations, each from its newest checkpoint)",
-        command.deck.string()));
+    throw terrafate::InputError("--restart continues a single run; continue an ensemble's "
+                                "unfinished realizations with --resume OUT");
   if (optimize->parsed()) {
     if (!has_strategies)
       throw terrafate::InputError(fmt::format(
@@ -304,7 +263,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
         command.deck.string(), names));
   } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
-                            ensemble_part(realizations, gather));
+                            terrafate::ensemble_part(realizations, gather));
   } else {
     terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
   }

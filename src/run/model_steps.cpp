@@ -9,6 +9,7 @@
 
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/io/checkpoint_hdf5.hpp"
+#include "terrafate/run/plausibility.hpp"
 
 namespace terrafate {
 
@@ -112,6 +113,14 @@ void ModelSteps::step_done(double t, long step) {
 }
 
 void ModelSteps::output(double t, long step) {
+  if (!heads_checked_) { // the first flow solution: heads far above the top are a unit slip
+    heads_checked_ = true;
+    PetscReal max_head = 0.0;
+    TF_PETSC_CHECK(VecMax(parts_.flow.head(), nullptr, &max_head));
+    const std::string warning = head_warning(model_.grid, max_head);
+    if (root_ && !options_.quiet && !warning.empty())
+      fmt::print(stderr, "terrafate: warning: {}\n", warning);
+  }
   write_ledger(t);
   const auto start = Clock::now();
   parts_.outputs.write(t, {parts_.flow, parts_.transport, parts_.soil, parts_.risk});

@@ -161,11 +161,18 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 }
 
 namespace {
-/// Whether `yes` holds on the root of `comm` (broadcast: every rank of a run group agrees).
-bool on_group_root(MPI_Comm comm, bool yes) {
-  int value = yes ? 1 : 0;
-  MPI_Bcast(&value, 1, MPI_INT, 0, comm);
-  return value != 0;
+/// --resume: whether the realization in `out` finished in an earlier run (status "ok") and
+/// whether it holds a checkpoint to continue from, as the group root sees them (broadcast, so
+/// every rank of the group agrees).
+std::pair<bool, bool> resume_state(MPI_Comm comm, const std::filesystem::path& out,
+                                   bool group_root) {
+  int state[2] = {0, 0};
+  if (group_root) {
+    state[0] = read_run_status(out) == "ok" ? 1 : 0;
+    state[1] = io::kept_checkpoints_before(out / "checkpoints" / "newest.h5").empty() ? 0 : 1;
+  }
+  MPI_Bcast(state, 2, MPI_INT, 0, comm);
+  return {state[0] != 0, state[1] != 0};
 }
 
 /// risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
@@ -207,6 +214,24 @@ void write_risk_quantiles(const std::filesystem::path& members, const std::files
   io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
 }
 } // namespace
+
+EnsemblePart ensemble_part(const std::string& range, bool gather) {
+  EnsemblePart part;
+  part.gather = gather;
+  if (range.empty()) return part;
+  const auto colon = range.find(':');
+  const auto digits = [](const std::string& text) {
+    return !text.empty() && text.size() <= 9 &&
+           text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (colon == std::string::npos || !digits(range.substr(0, colon)) ||
+      !digits(range.substr(colon + 1)))
+    throw InputError(fmt::format(
+        "--realizations {}: give A:B, the realizations A to B-1 (numbered from 0)", range));
+  part.first = std::stoi(range.substr(0, colon));
+  part.end = std::stoi(range.substr(colon + 1));
+  return part;
+}
 
 void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run,
                   const EnsemblePart& part) {
@@ -280,21 +305,15 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
       member.restart.clear();
       ++done;
       // --resume: a realization that finished is kept; one with a checkpoint continues from it.
-      member.resume = false;
-      if (options.resume) {
-        const bool finished = on_group_root(
-            comm, run_groups.group_root() && read_run_status(member.output_folder) == "ok");
-        if (finished) {
-          if (root)
-            fmt::print("terrafate: realization {} of {}: ok (kept from the earlier run)\n", r + 1,
-                       spec.realizations);
-          continue;
-        }
-        member.resume =
-            on_group_root(comm, run_groups.group_root() &&
-                                    !io::kept_checkpoints_before(member.output_folder /
-                                                                 "checkpoints" / "newest.h5")
-                                         .empty());
+      const auto [finished, checkpointed] =
+          options.resume ? resume_state(comm, member.output_folder, run_groups.group_root())
+                         : std::pair{false, false};
+      member.resume = checkpointed;
+      if (finished) {
+        if (root)
+          fmt::print("terrafate: realization {} of {}: ok (kept from the earlier run)\n", r + 1,
+                     spec.realizations);
+        continue;
       }
       member.fields.clear();
       for (std::size_t p = 0; p < spec.parameters.size(); ++p) {

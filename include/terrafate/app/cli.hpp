@@ -36,13 +36,4 @@ namespace terrafate {
 /// "" otherwise ("runn" -> "run", "optimise" -> "optimize", "xyz" -> "").
 std::string closest_name(const std::string& typed, const std::vector<std::string>& names);
 
-/// `word` as one shell word: quoted unless it holds only characters safe unquoted.
-std::string shell_word(const std::string& word);
-
-/// The hint printed after an interrupted run: "continue with: COMMAND", or for optimize (which
-/// starts over) "optimize does not resume; start it again with: COMMAND". COMMAND is the
-/// program as invoked with `words`, the PETSc options, and `mpiexec -n RANKS` when ranks > 1.
-std::string resume_hint(const SplitArguments& arguments, int ranks, bool optimize,
-                        const std::vector<std::string>& words);
-
 } // namespace terrafate
