@@ -370,7 +370,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     table += fmt::format("{},{}", r, ok ? "ok" : "failed");
     for (std::size_t p = 0; p < spec.parameters.size(); ++p)
       if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
-        table += fmt::format(",{:.17g}", sample_parameter(spec, p, r));
+        table += fmt::format(",{}", sample_parameter(spec, p, r)); // shortest round trip
     table += "\n";
   }
   io::write_file_atomically(folder / "ensemble.csv", table);

@@ -14,7 +14,8 @@ independent reference, the same command run without interruption:
    (the old one, `--restart`, was refused for ensembles); run as printed, it keeps the finished
    realizations (says so for each), continues the others, and ensemble.csv and
    risk_quantiles.csv are byte-identical to the uninterrupted ensemble's; the realization lines
-   carry `elapsed X s, ETA Y s`, the last one ETA 0 s;
+   carry `elapsed X s, ETA Y s`, the last one ETA 0 s; ensemble.csv's sampled values are in
+   their shortest round-trip form (Python's repr of the same double);
 4. optimize stopped by SIGINT prints a command that starts it again; run as printed, it exits 0
    and writes the recommendation of the uninterrupted optimize; its per-strategy progress lines
    count 1/N to N/N with an ETA, the last one ETA 0 s.
@@ -149,6 +150,13 @@ def main():
         check(len(eta) == 16 - kept and eta and eta[-1][1] == "0",
               f"ensemble progress lines: {eta}")
         print(f"ensemble: {kept} realizations kept, {len(eta)} run on resume")
+    # ensemble.csv's sampled values in the shortest form that reads back to the same double
+    # (Python's repr, an independent implementation of the shortest round trip).
+    rows = [line.split(",") for line in open(os.path.join("ensemble_reference",
+                                                           "ensemble.csv")).read().split()[1:]]
+    values = [row[2] for row in rows]
+    check(values and all(repr(float(v)) == v for v in values),
+          f"ensemble.csv: numbers not in their shortest round-trip form: {values[:4]}")
 
     # 4. optimize: SIGINT, the printed command; progress lines.
     code, _, err = interrupt([terrafate, "optimize", strategies, "-o", "opt", "--no-figures"],
