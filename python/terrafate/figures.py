@@ -176,7 +176,9 @@ def _place_labels(ax, labels) -> None:
     placed before it nor a labelled point (a 5 px square); when none is free, at the offset that
     overlaps least (what lies outside the axes counted ten times). Call once the axes' limits
     and aspect are set."""
+    from matplotlib.patheffects import withStroke
     from matplotlib.transforms import Bbox
+    halo = [withStroke(linewidth=2.0, foreground="white")]  # readable over the colour map
     renderer = ax.figure.canvas.get_renderer()
     ax.apply_aspect()
     frame = ax.get_window_extent(renderer)
@@ -189,7 +191,7 @@ def _place_labels(ax, labels) -> None:
         best, best_cost = None, None
         for dx, dy, ha, va in _LABEL_OFFSETS:
             label = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
-                                va=va, annotation_clip=False, **style)
+                                va=va, annotation_clip=False, path_effects=halo, **style)
             box = label.get_window_extent(renderer)
             outside = box.width * box.height - _overlap(box, frame)
             cost = 10.0 * outside + sum(_overlap(box, other) for other in placed)
