@@ -149,6 +149,17 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 }
 
 namespace {
+/// The progress line of realization r: its status, the elapsed time since `start` and an ETA
+/// from the mean time of the `done` of this group's `count` realizations.
+void report_realization(int r, int total, const std::string& status,
+                        std::chrono::steady_clock::time_point start, int done, int count) {
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("terrafate: realization {} of {}: {}; elapsed {:.1f} s, ETA {:.0f} s\n", r + 1, total,
+             status.substr(0, 200), elapsed, elapsed / done * (count - done));
+  std::fflush(stdout);
+}
+
 /// --resume: whether the realization in `out` finished in an earlier run (status "ok") and
 /// whether it holds a checkpoint to continue from, as the group root sees them (broadcast, so
 /// every rank of the group agrees).
@@ -303,13 +314,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
         if (run_groups.group_root()) mine[r] = {"ok", read_risk_results(member.output_folder)};
         continue;
       }
-      member.fields.clear();
-      for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
-        const auto& parameter = spec.parameters[p];
-        if (parameter.kind != EnsembleParameter::Kind::field) continue;
-        member.fields.push_back({parameter.material, parameter.log10_std,
-                                 parameter.correlation_length, spec.seed, field_stream(p, r)});
-      }
+      member.fields = realization_fields(spec, r);
       if (run_groups.group_root()) { // a status from an earlier run no longer applies
         std::error_code ignored;
         std::filesystem::remove(member.output_folder / "status.txt", ignored);
@@ -323,14 +328,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
       } catch (const NumericalError& e) {
         outcome.status = fmt::format("numerical error: {}", e.what());
       }
-      if (root) {
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        fmt::print("terrafate: realization {} of {}: {}; elapsed {:.1f} s, ETA {:.0f} s\n", r + 1,
-                   spec.realizations, outcome.status.substr(0, 200), elapsed,
-                   elapsed / done * (count - done));
-        std::fflush(stdout);
-      }
+      if (root) report_realization(r, spec.realizations, outcome.status, start, done, count);
       if (run_groups.group_root()) {
         write_run_status(member.output_folder, outcome.status);
         mine[r] = std::move(outcome);
