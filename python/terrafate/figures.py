@@ -157,9 +157,60 @@ def _box_xy(region) -> Optional[tuple]:
     return None
 
 
-def _draw_site(ax, ctx: Context, strategy: Optional[str], grid) -> List[str]:
-    """Receptors, wells, observation points, sources and action regions from the deck; returns
-    notes on items that could not be placed."""
+# Label offsets tried around a point, in points: (dx, dy, horizontal, vertical alignment).
+_LABEL_OFFSETS = [(4, 4, "left", "bottom"), (-4, 4, "right", "bottom"), (4, -4, "left", "top"),
+                  (-4, -4, "right", "top"), (7, 0, "left", "center"), (-7, 0, "right", "center"),
+                  (0, 7, "center", "bottom"), (0, -7, "center", "top")]
+
+
+def _overlap(a, b) -> float:
+    """Area [px2] shared by two display-space boxes (matplotlib Bbox)."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _place_labels(ax, labels) -> None:
+    """Writes each label (text, (x, y) in data units, text style) at the first of
+    _LABEL_OFFSETS around its point whose box lies inside the axes and overlaps neither a label
+    placed before it nor a labelled point (a 5 px square); when none is free, at the offset that
+    overlaps least (what lies outside the axes counted ten times). Call once the axes' limits
+    and aspect are set."""
+    from matplotlib.patheffects import withStroke
+    from matplotlib.transforms import Bbox
+    halo = [withStroke(linewidth=2.0, foreground="white")]  # readable over the colour map
+    renderer = ax.figure.canvas.get_renderer()
+    ax.apply_aspect()
+    frame = ax.get_window_extent(renderer)
+    marks = []
+    for _, xy, _ in labels:
+        px, py = ax.transData.transform(xy)
+        marks.append(Bbox.from_extents(px - 5, py - 5, px + 5, py + 5))
+    placed = []
+    for n, (text, xy, style) in enumerate(labels):
+        best, best_cost = None, None
+        for dx, dy, ha, va in _LABEL_OFFSETS:
+            label = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
+                                va=va, annotation_clip=False, path_effects=halo, **style)
+            box = label.get_window_extent(renderer)
+            outside = box.width * box.height - _overlap(box, frame)
+            cost = 10.0 * outside + sum(_overlap(box, other) for other in placed)
+            cost += sum(_overlap(box, mark) for m, mark in enumerate(marks) if m != n)
+            if best is None or cost < best_cost:
+                if best is not None:
+                    best.remove()
+                best, best_cost = label, cost
+            else:
+                label.remove()
+            if cost == 0.0:
+                break
+        placed.append(best.get_window_extent(renderer))
+
+
+def _draw_site(ax, ctx: Context, strategy: Optional[str], grid, labels) -> List[str]:
+    """Receptors, wells, observation points, sources and action regions from the deck, their
+    names appended to `labels` (for _place_labels); returns notes on items that could not be
+    placed."""
     notes = []
     if strategy is not None:
         realization = ctx.results.realizations[0] if ctx.results.realizations else None
@@ -192,31 +243,29 @@ def _draw_site(ax, ctx: Context, strategy: Optional[str], grid) -> List[str]:
             ax.add_patch(Rectangle(box[:2], box[2], box[3], fill=False, edgecolor="darkgreen",
                                    linestyle="-.", linewidth=1.4,
                                    label="action region" if "region" not in drawn_label else None))
-            ax.annotate(name, (box[0], box[1] + box[3]), fontsize=7, color="darkgreen")
+            labels.append((name, (box[0], box[1] + box[3]), {"fontsize": 7, "color": "darkgreen"}))
             drawn_label.add("region")
         for well in action.get("wells") or [] if isinstance(action.get("wells"), list) else []:
             pos = well.get("position")
             if pos:
                 ax.plot(pos[0], pos[1], "v", color="darkgreen", markersize=7,
                         label="extraction well" if "ew" not in drawn_label else None)
-                ax.annotate(well.get("name", ""), (pos[0], pos[1]), fontsize=7,
-                            xytext=(3, 3), textcoords="offset points")
+                labels.append((well.get("name", ""), (pos[0], pos[1]), {"fontsize": 7}))
                 drawn_label.add("ew")
     for well in ((deck.get("flow") or {}).get("wells") or []):
         pos = well.get("position")
         if pos:
             ax.plot(pos[0], pos[1], "s", color="navy", markersize=6,
                     label="pumping well" if "pw" not in drawn_label else None)
-            ax.annotate(well.get("name", ""), (pos[0], pos[1]), fontsize=7, xytext=(3, 3),
-                        textcoords="offset points")
+            labels.append((well.get("name", ""), (pos[0], pos[1]), {"fontsize": 7}))
             drawn_label.add("pw")
     observations = deck.get("observations") or {}
     for point in observations.get("points") or []:
         pos = point.get("position")
         ax.plot(pos[0], pos[1], "^", color="dimgray", markersize=5,
                 label="observation point" if "op" not in drawn_label else None)
-        ax.annotate(point.get("name", ""), (pos[0], pos[1]), fontsize=6, color="dimgray",
-                    xytext=(3, -8), textcoords="offset points")
+        labels.append((point.get("name", ""), (pos[0], pos[1]),
+                       {"fontsize": 6, "color": "dimgray"}))
         drawn_label.add("op")
     planes = {p.get("name"): p for p in observations.get("planes") or []}
     for receptor in ((deck.get("risk") or {}).get("receptors") or []):
@@ -225,8 +274,8 @@ def _draw_site(ax, ctx: Context, strategy: Optional[str], grid) -> List[str]:
             pos = receptor["position"]
             ax.plot(pos[0], pos[1], "*", color="magenta", markersize=12, markeredgecolor="black",
                     label="receptor" if "rc" not in drawn_label else None, zorder=6)
-            ax.annotate(name, (pos[0], pos[1]), fontsize=8, color="purple", xytext=(4, 4),
-                        textcoords="offset points", zorder=6)
+            labels.append((name, (pos[0], pos[1]), {"fontsize": 8, "color": "purple",
+                                                    "zorder": 6}))
             drawn_label.add("rc")
         elif receptor.get("plane") in planes:
             plane = planes[receptor["plane"]]
@@ -234,13 +283,11 @@ def _draw_site(ax, ctx: Context, strategy: Optional[str], grid) -> List[str]:
             if plane.get("axis") == "x":
                 ax.plot([pos, pos], [ymin, ymax], color="magenta", linewidth=2,
                         label="receptor plane" if "rp" not in drawn_label else None)
-                ax.annotate(name, (pos, ymax), fontsize=8, color="purple", xytext=(3, -10),
-                            textcoords="offset points")
+                labels.append((name, (pos, ymax), {"fontsize": 8, "color": "purple"}))
             elif plane.get("axis") == "y":
                 ax.plot([xmin, xmax], [pos, pos], color="magenta", linewidth=2,
                         label="receptor plane" if "rp" not in drawn_label else None)
-                ax.annotate(name, (xmax, pos), fontsize=8, color="purple", xytext=(-40, 3),
-                            textcoords="offset points")
+                labels.append((name, (xmax, pos), {"fontsize": 8, "color": "purple"}))
             else:
                 notes.append(f"receptor {name}: a horizontal (z) plane has no trace on a plan view")
             drawn_label.add("rp")
@@ -364,11 +411,13 @@ def _strategy_maps(ctx: Context, folder: str, out: FigureSet, files, strategy: O
                     cs = ax.contour(xc, yc, ratio[i], levels=levels, colors=["black", "blue"][
                         :len(levels)], linewidths=[1.2, 1.0][:len(levels)])
                     ax.clabel(cs, fmt={1.0: "1x", 10.0: "10x"}, fontsize=7)
-            notes = _draw_site(ax, ctx, strategy, grid)
+            labels = []
+            notes = _draw_site(ax, ctx, strategy, grid, labels)
             ax.set_xlim(grid["x"][0], grid["x"][-1])
             ax.set_ylim(grid["y"][0], grid["y"][-1])
             if aspect_ok:
                 ax.set_aspect("equal", adjustable="box")
+            _place_labels(ax, labels)
             ax.set_title(f"{timefmt.time_text(days[i], ctx.start)}", fontsize=9)
             ax.set_ylabel("y [m]", fontsize=8)
             ax.set_xlabel("x [m]", fontsize=8)

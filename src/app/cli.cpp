@@ -46,7 +46,8 @@ SplitArguments split_arguments(int argc, char** argv) {
     }
     split.cli.push_back(token);
     if (bare && !previous_takes_value) ++positionals;
-    previous_takes_value = token == "-o" || token == "--output" || token == "--petsc-options-file";
+    previous_takes_value = token == "-o" || token == "--output" ||
+                           token == "--petsc-options-file" || token == "--resume";
   }
   return split;
 }

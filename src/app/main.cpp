@@ -16,6 +16,8 @@
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/figures.hpp"
 #include "terrafate/run/observations.hpp"
+#include "terrafate/run/plausibility.hpp"
+#include "terrafate/run/restart_hint.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/studies/ensemble.hpp"
 #include "terrafate/studies/evidence.hpp"
@@ -24,25 +26,6 @@
 namespace {
 
 using terrafate::CommandLine;
-
-/// `--realizations A:B` (empty: the whole ensemble) and `--gather`.
-terrafate::EnsemblePart ensemble_part(const std::string& range, bool gather) {
-  terrafate::EnsemblePart part;
-  part.gather = gather;
-  if (range.empty()) return part;
-  const auto colon = range.find(':');
-  const auto digits = [](const std::string& text) {
-    return !text.empty() && text.size() <= 9 &&
-           text.find_first_not_of("0123456789") == std::string::npos;
-  };
-  if (colon == std::string::npos || !digits(range.substr(0, colon)) ||
-      !digits(range.substr(colon + 1)))
-    throw terrafate::InputError(fmt::format(
-        "--realizations {}: give A:B, the realizations A to B-1 (numbered from 0)", range));
-  part.first = std::stoi(range.substr(0, colon));
-  part.end = std::stoi(range.substr(colon + 1));
-  return part;
-}
 
 /// Every deck: validated as `terrafate validate` does, with a schema recorder installed; the
 /// union of the valid decks' records goes to stdout, the skipped decks' errors to stderr.
@@ -72,7 +55,8 @@ int print_schema(const std::vector<std::filesystem::path>& decks, bool root) {
   return terrafate::kExitOk;
 }
 
-int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArguments& arguments) {
+int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArguments& arguments,
+             std::string& interrupted_hint) {
   const bool root = session.rank() == 0;
   CLI::App app{"terrafate: contaminant fate and transport in groundwater and soil, coupled to "
                "risk and low-carbon remediation decisions.\nPETSc options (-flow_ksp_monitor, "
@@ -89,13 +73,20 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   std::filesystem::path restart;
   run->add_option("--restart", restart, "Continue from a checkpoint (OUTDIR/checkpoints/*.h5)")
       ->check(CLI::ExistingFile);
+  std::filesystem::path resume;
+  run->add_option("--resume", resume,
+                  "Continue the run in OUT (an ensemble: its unfinished "
+                  "realizations) from its newest valid checkpoint")
+      ->check(CLI::ExistingDirectory)
+      ->excludes("--restart", "--output");
   double checkpoint_minutes = 0.0;
   run->add_option("--checkpoint-every-minutes", checkpoint_minutes,
                   "Write a checkpoint every N minutes of wall clock")
       ->check(CLI::PositiveNumber);
   bool overwrite = false;
   run->add_flag("--overwrite", overwrite,
-                "Write into an existing, non-empty output folder (replacing terrafate's files)");
+                "Write into an existing, non-empty output folder (replacing terrafate's files)")
+      ->excludes("--resume");
   int ranks_per_run = 1;
   run->add_option("--ranks-per-run", ranks_per_run,
                   "Ensembles: MPI ranks per realization (the ranks must be a multiple of it; "
@@ -208,6 +199,9 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   {
     const terrafate::Model model(PETSC_COMM_WORLD, deck);
     const terrafate::PointSampler sampler(model.grid, deck.observation_points);
+    if (root && !evidence->parsed())
+      for (const auto& warning : terrafate::plausibility_warnings(deck, model))
+        std::cerr << "terrafate: warning: " << warning << "\n";
     if (validate->parsed()) {
       if (root)
         fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} "
@@ -236,6 +230,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.overwrite = overwrite;
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
+  options.resume = !resume.empty();
+  if (options.resume) options.output_folder = resume; // -o is excluded
+  interrupted_hint = terrafate::restart_hint(arguments.cli, arguments.petsc, options.output_folder,
+                                             optimize->parsed(), session.size());
   terrafate::install_stop_signal_handlers();
   if ((!realizations.empty() || gather) &&
       (!deck.root.has("ensemble") || optimize->parsed() || !strategy.empty()))
@@ -243,8 +241,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                                             "an ensemble (a deck with an ensemble: section)",
                                             command.deck.string()));
   if (deck.root.has("ensemble") && !restart.empty())
-    throw terrafate::InputError("--restart continues a single run; an ensemble's realizations "
-                                "are rerun");
+    throw terrafate::InputError("--restart continues a single run; continue an ensemble's "
+                                "unfinished realizations with --resume OUT");
   if (optimize->parsed()) {
     if (!has_strategies)
       throw terrafate::InputError(fmt::format(
@@ -266,7 +264,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
         command.deck.string(), strategy_names));
   } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
-                            ensemble_part(realizations, gather));
+                            terrafate::ensemble_part(realizations, gather));
   } else {
     terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
   }
@@ -281,6 +279,8 @@ int main(int argc, char** argv) {
   const terrafate::SplitArguments arguments = terrafate::split_arguments(argc, argv);
   int rank = 0, size = 1;
   int status = terrafate::kExitOther;
+  std::string interrupted_hint; // the command that continues the run (a RunInterrupted)
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ); // progress lines show at once in a log file
   try {
     // A missing file is left to CLI11's check (exit 2 with its message).
     const auto options_file = terrafate::petsc_options_file(arguments);
@@ -292,13 +292,13 @@ int main(int argc, char** argv) {
     rank = session.rank();
     size = session.size();
     try {
-      status = dispatch(session, arguments);
+      status = dispatch(session, arguments, interrupted_hint);
     } catch (const terrafate::InputError& e) {
       // Input is read identically on every rank, so every rank throws; rank 0 reports.
       if (rank == 0) std::cerr << "terrafate: input error: " << e.what() << "\n";
       status = terrafate::kExitInput;
     } catch (const terrafate::RunInterrupted& e) {
-      if (rank == 0) std::cerr << "terrafate: " << e.what() << "\n";
+      if (rank == 0) std::cerr << "terrafate: " << e.what() << "; " << interrupted_hint << "\n";
       status = terrafate::kExitInterrupted;
     } catch (const terrafate::NumericalError& e) {
       if (rank == 0) std::cerr << "terrafate: numerical error: " << e.what() << "\n";

@@ -141,7 +141,10 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
     }
   }
   if (const auto output = root.find("output")) {
-    output->expect_keys({"hdf5", "vtk", "checkpoint"});
+    output->expect_keys({"hdf5", "vtk", "checkpoint", "fields"});
+    if (const auto fields = output->find("fields")) // names checked by Model (species known)
+      for (const auto& field : fields->elements())
+        deck.output.fields.push_back(field.as_string());
     deck.output.hdf5 = output->bool_or("hdf5", true);
     deck.output.vtk = output->bool_or("vtk", true);
     if (const auto checkpoint = output->find("checkpoint")) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/petsc.hpp"
@@ -118,6 +119,14 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
       throw node->error(e.what());
     }
   }
+  if (!deck.output.fields.empty()) {
+    const auto names = output_field_names(deck, *this);
+    const auto listed = deck.root.at("output").at("fields").elements();
+    for (std::size_t f = 0; f < listed.size(); ++f)
+      if (std::find(names.begin(), names.end(), deck.output.fields[f]) == names.end())
+        throw listed[f].error(fmt::format("no field '{}' in this model; the fields are {}",
+                                          deck.output.fields[f], fmt::join(names, ", ")));
+  }
   for (const auto& well : flow.wells)
     if (well.start >= deck.time.end && deck.time.end > 0.0)
       throw InputError(well.key_path, well.where,
@@ -147,6 +156,19 @@ std::unique_ptr<SoilColumns> make_soil(const Model& model) {
     throw InputError(fmt::format("-soil_max_courant must be positive (got {})", max_courant));
   return std::make_unique<SoilColumns>(model.grid, *model.soil, *model.transport, model.flow,
                                        max_courant);
+}
+
+std::vector<std::string> output_field_names(const Deck& deck, const Model& model) {
+  std::vector<std::string> names{"head", "darcy_flux", "velocity"};
+  if (!model.transport) return names;
+  bool dual_domain = false;
+  for (const auto& material : deck.materials)
+    dual_domain = dual_domain || material.immobile_porosity > 0.0;
+  for (const auto& species : model.transport->species) {
+    names.push_back(species.name);
+    if (dual_domain) names.push_back(species.name + "_immobile");
+  }
+  return names;
 }
 
 } // namespace terrafate

@@ -9,6 +9,7 @@
 
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/io/checkpoint_hdf5.hpp"
+#include "terrafate/run/plausibility.hpp"
 
 namespace terrafate {
 
@@ -147,6 +148,14 @@ void ModelSteps::step_done(double t, long step) {
 }
 
 void ModelSteps::output(double t, long step) {
+  if (!heads_checked_) { // the first flow solution: heads far above the top are a unit slip
+    heads_checked_ = true;
+    PetscReal max_head = 0.0;
+    TF_PETSC_CHECK(VecMax(parts_.flow.head(), nullptr, &max_head));
+    const std::string warning = head_warning(model_.grid, max_head);
+    if (root_ && !options_.quiet && !warning.empty())
+      fmt::print(stderr, "terrafate: warning: {}\n", warning);
+  }
   write_ledger(t);
   const auto start = Clock::now();
   parts_.outputs.write(t, {parts_.flow, parts_.transport, parts_.soil, parts_.risk});
@@ -170,9 +179,8 @@ void ModelSteps::end_of_step(const LoopState& state) {
   const auto path = save_checkpoint(state);
   last_checkpoint_wall_ = Clock::now();
   if (flags[0])
-    throw RunInterrupted(fmt::format("stopped by a signal at t = {} d after writing {}; "
-                                     "continue with --restart {}",
-                                     t, path.string(), path.string()));
+    throw RunInterrupted(
+        fmt::format("stopped by a signal at t = {} d after writing {}", t, path.string()));
 }
 
 void ModelSteps::checkpoint_for_branching(const LoopState& state) {
@@ -189,6 +197,7 @@ std::filesystem::path ModelSteps::save_checkpoint(const LoopState& state,
   parts_.actions.save_state(record);
   if (parts_.risk) parts_.risk->save_state(record);
   record.texts["deck"] = deck_.text;
+  if (!options_.strategy.empty()) record.texts["strategy"] = options_.strategy;
   record.texts["output_folder"] = std::filesystem::absolute(folder).string();
   const bool numbered = path.empty();
   if (numbered)

@@ -401,6 +401,11 @@ void RunOutputs::write(double t, const OutputSources& parts) {
                             "dissolved concentration in the immobile domain", 1,
                             parts.transport->immobile_concentration(s).data()});
       }
+    if (!deck_.output.fields.empty()) // output.fields: only those
+      std::erase_if(fields, [&](const io::FieldView& field) {
+        return std::find(deck_.output.fields.begin(), deck_.output.fields.end(), field.name) ==
+               deck_.output.fields.end();
+      });
     if (hdf5_) hdf5_->write_output(t, fields);
     if (vtk_) vtk_->write_output(t, fields);
     for (std::size_t v = 0; v < vectors.size(); ++v)

@@ -16,30 +16,66 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+/// `--resume`: the newest numbered checkpoint in the folder's checkpoints/ (found on rank 0, so
+/// every rank reads the same); InputError when there is none.
+std::filesystem::path newest_checkpoint(MPI_Comm comm, const std::filesystem::path& folder) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string newest;
+  if (rank == 0) {
+    const auto kept = io::kept_checkpoints_before(folder / "checkpoints" / "newest.h5");
+    if (!kept.empty()) newest = kept.front().string();
+  }
+  int length = static_cast<int>(newest.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, comm);
+  newest.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(newest.data(), length, MPI_CHAR, 0, comm);
+  if (newest.empty())
+    throw InputError(fmt::format("--resume {}: no checkpoint in {} to continue from (start the "
+                                 "run again with --overwrite)",
+                                 folder.string(), (folder / "checkpoints").string()));
+  return newest;
+}
+
 /// A restart: the checkpoint's state, which must come from the same deck (unless branching).
 /// A checkpoint that fails verification gives way to the previous kept one (each rejection
 /// printed on rank 0); none valid is an InputError. `chosen` receives the checkpoint read.
 std::unique_ptr<StateRecord> read_restart(MPI_Comm comm, const Deck& deck, const Model& model,
                                           const RunOptions& options,
                                           std::filesystem::path& chosen) {
-  if (options.restart.empty()) return nullptr;
+  const auto requested =
+      options.resume ? newest_checkpoint(comm, options.output_folder) : options.restart;
+  if (requested.empty()) return nullptr;
+  const char* option = options.resume ? "--resume" : "--restart";
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const std::array<int, 3> cells{model.grid.cells(0), model.grid.cells(1), model.grid.cells(2)};
   io::CheckpointChoice choice =
-      io::read_checkpoint_or_older(comm, options.restart, cells, local_block(model.grid));
-  if (rank == 0)
+      io::read_checkpoint_or_older(comm, requested, cells, local_block(model.grid));
+  if (rank == 0 && !options.quiet)
     for (const auto& rejection : choice.rejected)
-      fmt::print(stderr, "terrafate: --restart: {}; trying the previous kept checkpoint\n",
+      fmt::print(stderr, "terrafate: {}: {}; trying the previous kept checkpoint\n", option,
                  rejection);
-  if (rank == 0 && choice.path != options.restart)
-    fmt::print("terrafate: restarting from {}\n", choice.path.string());
+  if (rank == 0 && !options.quiet && (options.resume || choice.path != requested))
+    fmt::print("terrafate: continuing from {}\n", choice.path.string());
   auto resume = std::make_unique<StateRecord>(std::move(choice.record));
   chosen = choice.path;
-  if (!options.branch && resume->texts.at("deck") != deck.text)
-    throw InputError(fmt::format("--restart: {} was written for another deck (the deck text "
-                                 "differs from the one it records)",
-                                 chosen.string()));
+  if (!options.branch && resume->texts.at("deck") != deck.text) {
+    const auto strategy = resume->texts.find("strategy");
+    const std::string written_for = strategy != resume->texts.end() ? strategy->second : "";
+    std::string hint = " (a checkpoint of a `--strategy NAME` run continues with the same "
+                       "--strategy NAME)";
+    if (!written_for.empty() && written_for != options.strategy)
+      hint = fmt::format(": it was written for the deck's strategy '{}'; continue it with "
+                         "--strategy {}",
+                         written_for, written_for);
+    else if (written_for.empty() && !options.strategy.empty())
+      hint = fmt::format(": it was written without --strategy; continue it without --strategy {}",
+                         options.strategy);
+    throw InputError(fmt::format("{}: {} was written for another deck (the deck text differs "
+                                 "from the one it records){}",
+                                 option, chosen.string(), hint));
+  }
   return resume;
 }
 
@@ -98,14 +134,16 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
   times.model_setup = seconds_since(run_start);
 
   const auto& folder = options.output_folder;
+  // The checkpoint first: a refused restart leaves no output folder behind.
+  std::filesystem::path restart_checkpoint;
+  const auto resume = read_restart(comm, deck, model, options, restart_checkpoint);
   const auto held = prepare_output_folder(
       comm, folder,
-      !options.overwrite                                            ? FolderUse::fresh
+      options.resume                                                ? FolderUse::restart
+      : !options.overwrite                                          ? FolderUse::fresh
       : !options.restart.empty() && inside(options.restart, folder) ? FolderUse::restart
                                                                     : FolderUse::overwrite);
   const auto provenance = run_provenance(deck, ranks, options.petsc_arguments);
-  std::filesystem::path restart_checkpoint;
-  const auto resume = read_restart(comm, deck, model, options, restart_checkpoint);
   RunOutputs outputs(comm, deck, model, sampler, folder, provenance, resume.get(),
                      restart_checkpoint, options.quiet);
   std::unique_ptr<RiskRun> risk;

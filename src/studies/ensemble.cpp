@@ -1,7 +1,9 @@
 #include "terrafate/studies/ensemble.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +15,7 @@
 #include "terrafate/core/distribution.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
+#include "terrafate/io/checkpoint_hdf5.hpp"
 #include "terrafate/studies/run_groups.hpp"
 
 namespace terrafate {
@@ -146,6 +149,31 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 }
 
 namespace {
+/// The progress line of realization r: its status, the elapsed time since `start` and an ETA
+/// from the mean time of the `done` of this group's `count` realizations.
+void report_realization(int r, int total, const std::string& status,
+                        std::chrono::steady_clock::time_point start, int done, int count) {
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("terrafate: realization {} of {}: {}; elapsed {:.1f} s, ETA {:.0f} s\n", r + 1, total,
+             status.substr(0, 200), elapsed, elapsed / done * (count - done));
+  std::fflush(stdout);
+}
+
+/// --resume: whether the realization in `out` finished in an earlier run (status "ok") and
+/// whether it holds a checkpoint to continue from, as the group root sees them (broadcast, so
+/// every rank of the group agrees).
+std::pair<bool, bool> resume_state(MPI_Comm comm, const std::filesystem::path& out,
+                                   bool group_root) {
+  int state[2] = {0, 0};
+  if (group_root) {
+    state[0] = read_run_status(out) == "ok" ? 1 : 0;
+    state[1] = io::kept_checkpoints_before(out / "checkpoints" / "newest.h5").empty() ? 0 : 1;
+  }
+  MPI_Bcast(state, 2, MPI_INT, 0, comm);
+  return {state[0] != 0, state[1] != 0};
+}
+
 /// risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
 /// and hazard index over the realizations that succeeded (`runs`), and the fraction of them that
 /// met the target by that time (time_to_target <= time).
@@ -180,6 +208,24 @@ void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesys
   io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
 }
 } // namespace
+
+EnsemblePart ensemble_part(const std::string& range, bool gather) {
+  EnsemblePart part;
+  part.gather = gather;
+  if (range.empty()) return part;
+  const auto colon = range.find(':');
+  const auto digits = [](const std::string& text) {
+    return !text.empty() && text.size() <= 9 &&
+           text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (colon == std::string::npos || !digits(range.substr(0, colon)) ||
+      !digits(range.substr(colon + 1)))
+    throw InputError(fmt::format(
+        "--realizations {}: give A:B, the realizations A to B-1 (numbered from 0)", range));
+  part.first = std::stoi(range.substr(0, colon));
+  part.end = std::stoi(range.substr(colon + 1));
+  return part;
+}
 
 void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run,
                   const EnsemblePart& part) {
@@ -226,12 +272,14 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
 
     // A part shares the folder with the other parts (job-array tasks): it writes its own
     // realizations only, and removes a summary that no longer describes the folder.
+    // --resume keeps the folder and every realization that finished.
     held = prepare_output_folder(world, folder,
                                  !whole              ? FolderUse::shared
+                                 : options.resume    ? FolderUse::restart
                                  : options.overwrite ? FolderUse::overwrite
                                                      : FolderUse::fresh);
-    held_members =
-        prepare_output_folder(world, members, whole ? FolderUse::fresh : FolderUse::shared);
+    held_members = prepare_output_folder(
+        world, members, whole && !options.resume ? FolderUse::fresh : FolderUse::shared);
     if (root && !whole) {
       std::error_code ignored;
       std::filesystem::remove(folder / "ensemble.csv", ignored);
@@ -244,19 +292,29 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
                  ranks_per_run);
 
     std::map<int, RunOutcome> mine; // this group's realizations, on its root
+    const auto start = std::chrono::steady_clock::now();
+    const int count = (end - first - group + groups - 1) / groups; // this group's realizations
+    int done = 0;
     for (int r = first + group; r < end; r += groups) {
       RunOptions member = options;
       member.output_folder = members / fmt::format("{:04d}", r);
       member.quiet = true;
       member.overwrite = true; // its own folder, inside the ensemble's
       member.restart.clear();
-      member.fields.clear();
-      for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
-        const auto& parameter = spec.parameters[p];
-        if (parameter.kind != EnsembleParameter::Kind::field) continue;
-        member.fields.push_back({parameter.material, parameter.log10_std,
-                                 parameter.correlation_length, spec.seed, field_stream(p, r)});
+      ++done;
+      // --resume: a realization that finished is kept; one with a checkpoint continues from it.
+      const auto [finished, checkpointed] =
+          options.resume ? resume_state(comm, member.output_folder, run_groups.group_root())
+                         : std::pair{false, false};
+      member.resume = checkpointed;
+      if (finished) {
+        if (root)
+          fmt::print("terrafate: realization {} of {}: ok (kept from the earlier run)\n", r + 1,
+                     spec.realizations);
+        if (run_groups.group_root()) mine[r] = {"ok", read_risk_results(member.output_folder)};
+        continue;
       }
+      member.fields = realization_fields(spec, r);
       if (run_groups.group_root()) { // a status from an earlier run no longer applies
         std::error_code ignored;
         std::filesystem::remove(member.output_folder / "status.txt", ignored);
@@ -270,9 +328,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
       } catch (const NumericalError& e) {
         outcome.status = fmt::format("numerical error: {}", e.what());
       }
-      if (root)
-        fmt::print("terrafate: realization {} of {}: {}\n", r + 1, spec.realizations,
-                   outcome.status.substr(0, 200));
+      if (root) report_realization(r, spec.realizations, outcome.status, start, done, count);
       if (run_groups.group_root()) {
         write_run_status(member.output_folder, outcome.status);
         mine[r] = std::move(outcome);
@@ -309,7 +365,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
     table += fmt::format("{},{}", r, ok ? "ok" : "failed");
     for (std::size_t p = 0; p < spec.parameters.size(); ++p)
       if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
-        table += fmt::format(",{:.17g}", sample_parameter(spec, p, r));
+        table += fmt::format(",{}", sample_parameter(spec, p, r)); // shortest round trip
     table += "\n";
   }
   io::write_file_atomically(folder / "ensemble.csv", table);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <optional>
@@ -171,6 +172,7 @@ void search_designs(const Deck& deck, const OptimizationSpec& spec, const Evalua
               best ? fmt::format("{} ({:.6g} {})", best->name, objective_of(*best), objective_unit)
                    : std::string("none yet"),
               elapsed(), spent / requested * remaining);
+          std::fflush(stdout);
         }
         return fitness;
       };
@@ -196,6 +198,7 @@ void run_strategy(MPI_Comm comm, const Deck& deck, const std::string& name,
         fmt::format("--strategy: no strategy named '{}' in {}", name, deck.path.string()));
   RunOptions run = options;
   run.breakpoints.push_back(spec.branch_time);
+  run.strategy = name;
   const Deck strategy = read_deck_text(strategy_deck_text(deck, spec, found->actions), deck.path);
   if (spec.ensemble)
     run_ensemble(comm, strategy, run, 1);
@@ -208,8 +211,9 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const RunGroups run_groups(world, ranks_per_run);
   const bool root = run_groups.world_root();
   const auto& folder = options.output_folder;
-  const auto held = prepare_output_folder(world, folder, options.overwrite);
+  // The decks first: a deck that does not build leaves no output folder behind.
   const std::vector<Candidate> strategies = checked_strategies(run_groups.comm(), deck, spec);
+  const auto held = prepare_output_folder(world, folder, options.overwrite);
   const auto start = std::chrono::steady_clock::now();
   const std::function<double()> elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -230,15 +234,29 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
                  realizations > 1 ? fmt::format(" ({} realizations)", realizations) : "");
   }
 
-  // The explicit strategies, as one batch.
-  outcome.results = evaluator.run(strategies);
-  if (root)
-    for (const auto& r : outcome.results)
+  // The explicit strategies, in batches that give every run group one run, each reported as
+  // its batch ends with the elapsed time and an ETA (the mean time per strategy so far).
+  const double strategies_start = elapsed();
+  const std::size_t per_batch =
+      std::max<std::size_t>(1, static_cast<std::size_t>(run_groups.groups() / realizations));
+  for (std::size_t next = 0; next < strategies.size(); next += per_batch) {
+    const auto last =
+        strategies.begin() + static_cast<long>(std::min(next + per_batch, strategies.size()));
+    for (auto& r : evaluator.run({strategies.begin() + static_cast<long>(next), last})) {
+      outcome.results.push_back(std::move(r));
+      if (!root) continue;
+      const auto& e = outcome.results.back();
+      const double done = static_cast<double>(outcome.results.size());
+      const double left = static_cast<double>(strategies.size()) - done;
       fmt::print(
-          "terrafate: strategy {}: {}{}; {:.1f} s\n", r.name,
-          r.ok ? (r.feasible ? "feasible" : "not feasible") : "failed",
-          realizations > 1 ? fmt::format(" (probability of compliance {:.3g})", r.probability) : "",
-          elapsed());
+          "terrafate: strategy {}/{} {}: {}{}; elapsed {:.1f} s, ETA {:.0f} s\n",
+          outcome.results.size(), strategies.size(), e.name,
+          e.ok ? (e.feasible ? "feasible" : "not feasible") : "failed",
+          realizations > 1 ? fmt::format(" (probability of compliance {:.3g})", e.probability) : "",
+          elapsed(), (elapsed() - strategies_start) / done * left);
+      std::fflush(stdout);
+    }
+  }
   outcome.explicit_count = outcome.results.size();
   search_designs(deck, spec, evaluator, outcome, elapsed, root);
   outcome.evaluation_seconds = elapsed() - outcome.history_seconds;

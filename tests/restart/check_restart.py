@@ -193,7 +193,7 @@ def main():
                                                stopped, signal.SIGTERM)
     checkpoint = newest_checkpoint(stopped)
     print(f"SIGTERM: status {code}: {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")
-    if code != 75 or "--restart" not in stderr or os.path.basename(checkpoint) not in stderr:
+    if code != 75 or "--resume" not in stderr or os.path.basename(checkpoint) not in stderr:
         failures.append(f"SIGTERM: status {code}, message {stderr!r}")
     resumed = os.path.join(workdir, "sigterm_restarted")
     run(command(terrafate, mpiexec, 1, deck, resumed, "--restart", checkpoint))

@@ -43,6 +43,9 @@ struct OutputSpec {
   bool hdf5 = true;
   bool vtk = true;
   double checkpoint_every = 0.0; ///< [d] simulated time between checkpoints (0: none)
+  /// `output.fields`: the fields written to results.h5 and the VTK series (head, darcy_flux,
+  /// velocity, a species name, <species>_immobile); empty: all of them.
+  std::vector<std::string> fields;
 };
 
 /// Everything in the deck that does not need the distributed grid to be read.

@@ -58,6 +58,10 @@ std::vector<double> stress_periods(const FlowSpec& flow, double end);
 /// largest Courant number (default 0.1).
 std::unique_ptr<SoilColumns> make_soil(const Model& model);
 
+/// The names of the cell fields a run can write (output.fields): head, darcy_flux, velocity,
+/// each species, and when a material has immobile porosity each <species>_immobile.
+std::vector<std::string> output_field_names(const Deck& deck, const Model& model);
+
 /// The block of cells this rank owns, for the HDF5 and VTK writers.
 io::LocalBlock local_block(const Grid& grid);
 

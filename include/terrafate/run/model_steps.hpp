@@ -93,6 +93,7 @@ private:
   Clock::time_point last_checkpoint_wall_ = Clock::now();
   std::vector<std::filesystem::path> checkpoints_written_;
   double output_seconds_ = 0.0, transport_seconds_ = 0.0;
+  bool heads_checked_ = false; ///< the first output's heads were checked (head_warning)
 };
 
 } // namespace terrafate

@@ -22,6 +22,12 @@ struct RunOptions {
   bool overwrite = false;                   ///< write into an existing, non-empty output folder
   std::vector<ConductivityField> fields;    ///< random conductivity fields (ensemble members)
   std::filesystem::path restart;            ///< checkpoint to continue from (empty: none)
+  /// Continue the run in output_folder from its newest valid checkpoint (checkpoints/), into
+  /// the same folder; InputError when it holds none.
+  bool resume = false;
+  /// The deck strategy this run simulates (`run --strategy NAME`; empty: the deck as written),
+  /// recorded in checkpoints so that a restart without it can name the option it lacks.
+  std::string strategy;
   /// The restart branches a strategy from a shared history written with another set of
   /// remediation actions (all starting at or after the checkpoint): the deck may differ, and
   /// the actions' state starts afresh.

@@ -53,6 +53,10 @@ struct EnsemblePart {
   bool gather = false; ///< run nothing: summarize the realizations already in the folder
 };
 
+/// The part given by `--realizations A:B` (empty `range`: the whole ensemble) and `--gather`;
+/// InputError for a range not of the form A:B.
+EnsemblePart ensemble_part(const std::string& range, bool gather);
+
 /// Collective over `world`: runs every realization of the deck's ensemble on sub-communicators
 /// of `ranks_per_run` ranks into options.output_folder/realizations/NNNN, then writes
 /// ensemble.csv (the sampled values and status of each realization) and risk_quantiles.csv.
