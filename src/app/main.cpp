@@ -17,6 +17,7 @@
 #include "terrafate/run/figures.hpp"
 #include "terrafate/run/observations.hpp"
 #include "terrafate/run/simulation.hpp"
+#include "terrafate/studies/assimilate.hpp"
 #include "terrafate/studies/ensemble.hpp"
 #include "terrafate/studies/evidence.hpp"
 #include "terrafate/studies/optimize.hpp"
@@ -24,25 +25,6 @@
 namespace {
 
 using terrafate::CommandLine;
-
-/// `--realizations A:B` (empty: the whole ensemble) and `--gather`.
-terrafate::EnsemblePart ensemble_part(const std::string& range, bool gather) {
-  terrafate::EnsemblePart part;
-  part.gather = gather;
-  if (range.empty()) return part;
-  const auto colon = range.find(':');
-  const auto digits = [](const std::string& text) {
-    return !text.empty() && text.size() <= 9 &&
-           text.find_first_not_of("0123456789") == std::string::npos;
-  };
-  if (colon == std::string::npos || !digits(range.substr(0, colon)) ||
-      !digits(range.substr(colon + 1)))
-    throw terrafate::InputError(fmt::format(
-        "--realizations {}: give A:B, the realizations A to B-1 (numbered from 0)", range));
-  part.first = std::stoi(range.substr(0, colon));
-  part.end = std::stoi(range.substr(colon + 1));
-  return part;
-}
 
 /// Every deck: validated as `terrafate validate` does, with a schema recorder installed; the
 /// union of the valid decks' records goes to stdout, the skipped decks' errors to stderr.
@@ -132,7 +114,15 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   evidence->add_option("DECK", command.deck, "Input deck (YAML), with monitoring:")->required();
   evidence->add_option("-o,--output", command.output_folder,
                        "Output folder (default: <deck name>_evidence)");
-  for (auto* subcommand : {optimize, evidence})
+  auto* assimilate = app.add_subcommand(
+      "assimilate", "ES-MDA on the deck's monitoring data: posterior.csv, parameters_summary.csv, "
+                    "fit.csv, predictive.csv (docs/monitoring.md)");
+  assimilate->add_option("DECK", command.deck, "Input deck (YAML), with assimilation:")->required();
+  assimilate->add_option("-o,--output", command.output_folder,
+                         "Output folder (default: <deck name>_assimilate)");
+  assimilate->add_option("--ranks-per-run", ranks_per_run, "MPI ranks per member run")
+      ->check(CLI::PositiveNumber);
+  for (auto* subcommand : {optimize, evidence, assimilate})
     subcommand->add_flag("--overwrite", overwrite, "Write into an existing, non-empty folder");
   bool no_figures = false;
   for (auto* command_with_figures : {run, optimize})
@@ -154,7 +144,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
   std::filesystem::path options_file; // read by the PETSc session (petsc_options_file)
-  for (auto* subcommand : {run, optimize, validate, evidence})
+  for (auto* subcommand : {run, optimize, validate, evidence, assimilate})
     subcommand
         ->add_option("--petsc-options-file", options_file,
                      "PETSc options from FILE (.petscrc and PETSC_OPTIONS are ignored)")
@@ -198,7 +188,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective") ||
                               deck.root.has("design_space") || deck.root.has("optimizer");
   if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
-  if (deck.root.has("monitoring") || evidence->parsed())
+  if (deck.root.has("monitoring") || evidence->parsed() || assimilate->parsed())
     terrafate::read_monitoring_input(deck); // validates monitoring: and its data
   // Every subcommand validates the whole deck first, as validate does (the same messages, exit 2).
   std::string ensemble_note;
@@ -227,11 +217,12 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     return terrafate::kExitOk;
   }
   terrafate::RunOptions options;
-  options.output_folder =
-      command.output_folder.empty()
-          ? std::filesystem::path(command.deck.stem().string() +
-                                  (optimize->parsed() ? "_optimize" : "_results"))
-          : command.output_folder;
+  options.output_folder = command.output_folder.empty()
+                              ? std::filesystem::path(command.deck.stem().string() +
+                                                      (optimize->parsed()     ? "_optimize"
+                                                       : assimilate->parsed() ? "_assimilate"
+                                                                              : "_results"))
+                              : command.output_folder;
   options.petsc_arguments.assign(arguments.petsc.begin() + 1, arguments.petsc.end());
   options.overwrite = overwrite;
   options.restart = restart;
@@ -250,6 +241,9 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
       throw terrafate::InputError(fmt::format(
           "{}: optimize needs strategies: and objective: sections", command.deck.string()));
     terrafate::run_optimize(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+  } else if (assimilate->parsed()) {
+    terrafate::run_assimilation(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+    return terrafate::kExitOk;
   } else if (!strategy.empty()) {
     if (!has_strategies)
       throw terrafate::InputError(
@@ -265,7 +259,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
         command.deck.string(), names));
   } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
-                            ensemble_part(realizations, gather));
+                            terrafate::parse_ensemble_part(realizations, gather));
   } else {
     terrafate::run_simulation(PETSC_COMM_WORLD, deck, options);
   }

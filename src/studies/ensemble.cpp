@@ -131,19 +131,33 @@ double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization
   return std::nan("");
 }
 
-std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization) {
-  YAML::Node root = YAML::Load(deck.text);
-  root.remove("ensemble");
-  for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
-    if (spec.parameters[p].kind == EnsembleParameter::Kind::field) continue;
-    YAML::Node target = resolve(root, spec.parameters[p].parts);
+std::string deck_text_with_values(const std::string& text,
+                                  const std::vector<std::vector<std::string>>& paths,
+                                  const std::vector<double>& values,
+                                  const std::vector<std::string>& removed) {
+  YAML::Node root = YAML::Load(text);
+  for (const auto& key : removed)
+    root.remove(key);
+  for (std::size_t p = 0; p < paths.size(); ++p) {
+    YAML::Node target = resolve(root, paths[p]);
     // A remediation value of an action this deck (a strategy's) does not take: nothing to set.
-    if (!target.IsDefined() && spec.parameters[p].parts.front() == "remediation") continue;
-    target = fmt::format("{:.17g}", sample_parameter(spec, p, realization));
+    if (!target.IsDefined() && paths[p].front() == "remediation") continue;
+    target = fmt::format("{:.17g}", values.at(p));
   }
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";
+}
+
+std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization) {
+  std::vector<std::vector<std::string>> paths;
+  std::vector<double> values;
+  for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+    if (spec.parameters[p].kind == EnsembleParameter::Kind::field) continue;
+    paths.push_back(spec.parameters[p].parts);
+    values.push_back(sample_parameter(spec, p, realization));
+  }
+  return deck_text_with_values(deck.text, paths, values, {"ensemble"});
 }
 
 std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int realization) {
@@ -321,6 +335,24 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   write_risk_quantiles(members, folder, succeeded);
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());
+}
+
+EnsemblePart parse_ensemble_part(const std::string& range, bool gather) {
+  EnsemblePart part;
+  part.gather = gather;
+  if (range.empty()) return part;
+  const auto colon = range.find(':');
+  const auto digits = [](const std::string& text) {
+    return !text.empty() && text.size() <= 9 &&
+           text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (colon == std::string::npos || !digits(range.substr(0, colon)) ||
+      !digits(range.substr(colon + 1)))
+    throw InputError(fmt::format(
+        "--realizations {}: give A:B, the realizations A to B-1 (numbered from 0)", range));
+  part.first = std::stoi(range.substr(0, colon));
+  part.end = std::stoi(range.substr(colon + 1));
+  return part;
 }
 
 } // namespace terrafate

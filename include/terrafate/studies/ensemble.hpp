@@ -39,6 +39,14 @@ EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck);
 /// The value of scalar parameter p in realization r (a pure function of seed, p and r).
 double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization);
 
+/// `text` (a deck) with the scalar at each of `paths` (map keys; in lists the element of that
+/// name) set to `values[p]`, and the top-level keys `removed` left out. A remediation path this
+/// deck does not hold (an action a strategy does not take) is skipped.
+std::string deck_text_with_values(const std::string& text,
+                                  const std::vector<std::vector<std::string>>& paths,
+                                  const std::vector<double>& values,
+                                  const std::vector<std::string>& removed);
+
 /// The deck text of realization r: the sampled values written in place, without `ensemble:`.
 std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization);
 
@@ -52,6 +60,10 @@ struct EnsemblePart {
   int end = -1;        ///< -1: to the last; an end beyond the ensemble's size is cut to it
   bool gather = false; ///< run nothing: summarize the realizations already in the folder
 };
+
+/// The part named by `--realizations A:B` (`range`; empty: the whole ensemble) and `--gather`.
+/// Throws InputError when `range` is not A:B with decimal numbers.
+EnsemblePart parse_ensemble_part(const std::string& range, bool gather);
 
 /// Collective over `world`: runs every realization of the deck's ensemble on sub-communicators
 /// of `ranks_per_run` ranks into options.output_folder/realizations/NNNN, then writes
