@@ -84,12 +84,12 @@ def write_monitoring(rows, folder, seed):
     return len(lines) - 1
 
 
-def write_deck(deck, folder, seed, realizations, iterations):
+def write_deck(deck, folder, seed, realizations, iterations, prior=None):
     wells = "\n".join(f"    - {{name: {name}, position: {position}}}"
                       for name, position in WELLS.items())
     parameters = "\n".join(
         f"    - {{path: {path}, distribution: lognormal, median: {median}, gsd: 2}}"
-        for path, median in PRIOR_MEDIAN.items())
+        for path, median in (prior or PRIOR_MEDIAN).items())
     text = deck.read_text() + f"""monitoring:
   data: monitoring.csv
   wells:
@@ -126,7 +126,7 @@ def check_twin(terrafate, deck, work, mpiexec, seeds):
         folder = work / f"seed_{seed}"
         folder.mkdir(parents=True, exist_ok=True)
         samples = write_monitoring(truth_rows, folder, seed)
-        twin = write_deck(deck, folder, seed, 32, 4)
+        twin = write_deck(deck, folder, seed, 64, 4)
         wall, stdout = assimilate([terrafate], twin, folder / "out")
         summary = {r["parameter"]: r for r in read_rows(folder / "out" / "parameters_summary.csv")}
         print(f"seed {seed}: {samples} samples, {wall:.1f} s")
@@ -202,6 +202,45 @@ def check_ranks(terrafate, deck, work, mpiexec):
     return failures
 
 
+def check_contradiction(terrafate, deck, work):
+    """A record of rising trends downgradient (the truth decays slowly): `evidence` calls PCE at
+    MW4 and MW5 Increasing, and the assimilation, from a prior that expects fast degradation,
+    lowers the probability that the school well meets the risk target."""
+    truth_rows = truth_run(terrafate, deck, work)
+    folder = work / "contradict"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_monitoring(truth_rows, folder, 5)
+    rising = write_deck(deck, folder, 5, 32, 3, {"transport.species.PCE.decay.rate": 4.0e-3})
+    failures = []
+    evidence = folder / "evidence"
+    if evidence.exists():
+        shutil.rmtree(evidence)
+    run([terrafate, "evidence", rising, "-o", evidence])
+    trends = {(r["well"], r["species"]): r for r in read_rows(evidence / "trends.csv")}
+    for well in ("MW4", "MW5"):
+        row = trends[(well, "PCE")]
+        print(f"evidence: {well} PCE S = {row['mann_kendall_s']}, p = {row['p_value']}: "
+              f"{row['trend']}")
+        if row["trend"] != "Increasing":
+            failures.append(f"evidence calls PCE at {well} '{row['trend']}', not Increasing")
+    assimilate([terrafate], rising, folder / "out")
+    probability = {r["stage"]: float(r["probability_target_met"])
+                   for r in read_rows(folder / "out" / "compliance_probability.csv")
+                   if r["receptor"] == "school_well"}
+    summary = read_rows(folder / "out" / "parameters_summary.csv")[0]
+    print(f"decay rate: truth 1.37e-4 1/d, prior P50 {float(summary['prior_p50']):.4g}, "
+          f"posterior P50 {float(summary['posterior_p50']):.4g}")
+    print(f"probability that the school well meets the target: prior {probability['prior']:.3f}, "
+          f"posterior {probability['posterior']:.3f}")
+    if not probability["prior"] >= 0.2:
+        failures.append(f"the prior's compliance probability {probability['prior']:.3f} is below "
+                        "0.2: the scenario does not test a fall")
+    if not probability["posterior"] < probability["prior"]:
+        failures.append(f"posterior compliance probability {probability['posterior']:.3f} is not "
+                        f"below the prior's {probability['prior']:.3f}")
+    return failures
+
+
 def main():
     mode, terrafate, deck, work, mpiexec = sys.argv[1:6]
     work = Path(work)
@@ -209,6 +248,8 @@ def main():
     if mode == "twin":
         seeds = [int(s) for s in sys.argv[6:]] or [1, 2, 3]
         failures = check_twin(Path(terrafate), Path(deck), work, mpiexec, seeds)
+    elif mode == "contradict":
+        failures = check_contradiction(Path(terrafate), Path(deck), work)
     else:
         failures = check_ranks(Path(terrafate), Path(deck), work, mpiexec)
     for failure in failures:
