@@ -108,6 +108,9 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
       ->add_option("--ranks-per-run", ranks_per_run,
                    "MPI ranks per evaluation (the ranks must be a multiple of it)")
       ->check(CLI::PositiveNumber);
+  std::filesystem::path posterior;
+  optimize->add_option("--posterior", posterior, "Judge on an assimilation's posterior.csv")
+      ->check(CLI::ExistingFile);
   auto* evidence = app.add_subcommand(
       "evidence", "Lines of evidence for natural attenuation from the deck's monitoring data: "
                   "trends.csv, rates.csv, stability.csv, ratios.csv (docs/monitoring.md)");
@@ -240,7 +243,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     if (!has_strategies)
       throw terrafate::InputError(fmt::format(
           "{}: optimize needs strategies: and objective: sections", command.deck.string()));
-    terrafate::run_optimize(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+    terrafate::run_optimize(PETSC_COMM_WORLD, deck, options, ranks_per_run, posterior);
   } else if (assimilate->parsed()) {
     terrafate::run_assimilation(PETSC_COMM_WORLD, deck, options, ranks_per_run);
     return terrafate::kExitOk;

@@ -103,8 +103,16 @@ Setup read_setup(MPI_Comm world, const Deck& deck, const RunOptions& options) {
     throw InputError("assimilation", SourceLocation{deck.path.string(), 0, 0},
                      "assimilate needs an assimilation: section (iterations, realizations, seed, "
                      "parameters, error)");
-  Setup setup{deck, monitoring::read_assimilation_spec(*node, deck.root),
-              read_monitoring_input(deck), {}, {}, {}, {}, {}, {}, {}};
+  Setup setup{deck,
+              monitoring::read_assimilation_spec(*node, deck.root),
+              read_monitoring_input(deck),
+              {},
+              {},
+              {},
+              {},
+              {},
+              {},
+              {}};
   for (const auto& parameter : setup.spec.parameters)
     if (parameter.kind == monitoring::AssimilationParameter::Kind::field)
       throw InputError(parameter.path, parameter.where,

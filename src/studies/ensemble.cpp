@@ -116,6 +116,7 @@ EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck) {
 }
 
 double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization) {
+  if (!spec.values.empty()) return spec.values.at(static_cast<std::size_t>(realization)).at(p);
   const auto& parameter = spec.parameters[p];
   const auto r = static_cast<std::uint64_t>(realization);
   switch (parameter.kind) {
@@ -353,6 +354,53 @@ EnsemblePart parse_ensemble_part(const std::string& range, bool gather) {
   part.first = std::stoi(range.substr(0, colon));
   part.end = std::stoi(range.substr(colon + 1));
   return part;
+}
+
+EnsembleSpec read_posterior_ensemble(const std::filesystem::path& path, const Deck& deck) {
+  const CsvTable table = read_csv_table(path);
+  const auto where = [&](std::size_t line) {
+    return SourceLocation{path.string(), static_cast<int>(line), 0};
+  };
+  if (table.header.size() < 2 || table.header.front() != "realization")
+    throw InputError("--posterior", where(1),
+                     "expected the header realization,<deck paths...> of a posterior.csv");
+  if (table.rows.size() < 2)
+    throw InputError("--posterior", where(1), "a posterior needs at least 2 realizations");
+  EnsembleSpec spec;
+  spec.realizations = static_cast<int>(table.rows.size());
+  const YAML::Node root = YAML::Load(deck.text);
+  for (std::size_t c = 1; c < table.header.size(); ++c) {
+    EnsembleParameter parameter;
+    parameter.path = table.header[c];
+    std::stringstream stream(parameter.path);
+    for (std::string part; std::getline(stream, part, '.');)
+      parameter.parts.push_back(part);
+    const YAML::Node target = resolve(root, parameter.parts);
+    if (!target.IsDefined() || !target.IsScalar())
+      throw InputError("--posterior", where(1),
+                       fmt::format("column '{}' names no single value of {}", parameter.path,
+                                   deck.path.string()));
+    spec.parameters.push_back(parameter);
+  }
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    std::vector<double> values;
+    for (std::size_t c = 1; c < table.header.size(); ++c) {
+      const std::string& text = table.rows[r][c];
+      std::size_t used = 0;
+      double value = std::nan("");
+      try {
+        value = std::stod(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || !std::isfinite(value))
+        throw InputError("--posterior", where(r + 2),
+                         fmt::format("column '{}': '{}' is not a number", table.header[c], text));
+      values.push_back(value);
+    }
+    spec.values.push_back(values);
+  }
+  return spec;
 }
 
 } // namespace terrafate
