@@ -68,13 +68,28 @@ std::vector<Chemical> read_chemicals(const CsvTable& table) {
     chemical.mutagen = trim(row[table.column("mutagen_flag")]) == "M";
     const double sfo_m = number(table, r, "SFo_mutagenic_per_mg_kg_d");
     const double iur_m = number(table, r, "IUR_mutagenic_per_ug_m3");
-    if (chemical.mutagen) {
+    chemical.early_life_term = trim(row[table.column("early_life_term")]) == "yes";
+    // The vinyl chloride equations replace the ADAF (no mutagenic part).
+    if (chemical.mutagen && !chemical.early_life_term) {
       // The whole value is mutagenic unless the table gives the mutagenic part (TCE: kidney).
       chemical.oral_slope_factor_mutagenic = std::isnan(sfo_m) ? chemical.oral_slope_factor : sfo_m;
       chemical.inhalation_unit_risk_mutagenic =
           std::isnan(iur_m) ? chemical.inhalation_unit_risk : iur_m;
     }
     chemical.water_permeability = number(table, r, "Kp_cm_h");
+    chemical.water_lag_time = number(table, r, "tau_event_h");
+    chemical.water_steady_state_time = number(table, r, "t_star_h");
+    chemical.water_permeability_ratio = number(table, r, "B_dermal");
+    chemical.water_absorbed_fraction = number(table, r, "FA_dermal");
+    // The organic dermal form needs Kp, tau_event, t* and B together (FA defaults to 1).
+    const int organic = !std::isnan(chemical.water_lag_time) +
+                        !std::isnan(chemical.water_steady_state_time) +
+                        !std::isnan(chemical.water_permeability_ratio);
+    if (organic != 0 && (organic != 3 || std::isnan(chemical.water_permeability)))
+      throw InputError("tau_event_h", SourceLocation{table.path.string(), table.lines[r], 0},
+                       fmt::format("{}: Kp_cm_h, tau_event_h, t_star_h and B_dermal must be given "
+                                   "together (the organic dermal form from water)",
+                                   chemical.name));
     chemical.physchem_status = row[table.column("physchem_status")];
     chemical.toxicity_status = row[table.column("toxicity_status")];
     chemicals.push_back(std::move(chemical));
@@ -95,8 +110,10 @@ void apply_toxicity_set(std::vector<Chemical>& chemicals, const CsvTable& update
     const double value = number(updates, r, "value");
     for (auto& chemical : chemicals) {
       if (chemical.cas != row[updates.column("CAS")]) continue;
+      // The chemical's status is its weakest value's: an unverified row of the set wins.
+      const std::string status = row[updates.column("status")];
+      if (chemical.toxicity_set != set || status == "unverified") chemical.toxicity_status = status;
       chemical.toxicity_set = set;
-      chemical.toxicity_status = row[updates.column("status")];
       if (parameter == "SFo") {
         if (chemical.mutagen && chemical.oral_slope_factor_mutagenic == chemical.oral_slope_factor)
           chemical.oral_slope_factor_mutagenic = value;

@@ -128,6 +128,9 @@ Population population(const ExposureSet& e) {
 struct Intake {
   double cancer = 0.0, noncancer = 0.0;
   double cancer_mutagenic = 0.0; ///< the cancer intake with the ADAF weights
+  /// The child's daily dose rate_child / BW_c, not averaged (the RSL vinyl chloride early-life
+  /// term); 0 without a child.
+  double early_life = 0.0;
 };
 Intake intake(const Population& p, double rate_child, double frequency_child, double rate_adult,
               double frequency_adult) {
@@ -138,12 +141,31 @@ Intake intake(const Population& p, double rate_child, double frequency_child, do
     result.cancer = (child + adult) / p.at_ca;
     result.cancer_mutagenic = (p.adaf_c * child + p.adaf_a * adult) / p.at_ca;
     result.noncancer = child / p.at_nc;
+    result.early_life = rate_child / p.bw_c;
   } else {
     result.cancer = adult / p.at_ca;
     result.cancer_mutagenic = p.adaf_a * adult / p.at_ca;
     result.noncancer = adult / p.at_nc;
   }
   return result;
+}
+
+/// Dermal dose absorbed from water per event per unit concentration, DA_event / C_w
+/// [mg/cm2 per mg/L], for an event of `hours` [h] (RAGS E; RSL tap water). Organic (tau_event
+/// given): 2 FA Kp sqrt(6 tau t / pi) up to t*, else FA Kp [t / (1 + B) + 2 tau (1 + 3B + 3B^2) /
+/// (1 + B)^2]; inorganic: Kp t. x 1e-3 L/cm3.
+double absorbed_per_event(const Chemical& chemical, double hours) {
+  constexpr double kLitresPerCubicCentimetre = 1.0e-3;
+  const double kp = chemical.water_permeability * kLitresPerCubicCentimetre;
+  if (std::isnan(chemical.water_lag_time)) return kp * hours;
+  const double fa =
+      std::isnan(chemical.water_absorbed_fraction) ? 1.0 : chemical.water_absorbed_fraction;
+  const double tau = chemical.water_lag_time;
+  if (hours <= chemical.water_steady_state_time)
+    return 2.0 * fa * kp * std::sqrt(6.0 * tau * hours / kPi);
+  const double b = chemical.water_permeability_ratio;
+  return fa * kp *
+         (hours / (1.0 + b) + 2.0 * tau * (1.0 + 3.0 * b + 3.0 * b * b) / ((1.0 + b) * (1.0 + b)));
 }
 
 /// [cm2] exposed skin area: 239 H^0.417 BW^0.517 SER (HJ 25.3).
@@ -267,10 +289,16 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
   const double water_share = epa ? 1.0 : e.get("water_allocation_factor");
   const double soil_share = epa ? 1.0 : e.get("soil_allocation_factor");
   const double share = is_soil_pathway(pathway) ? soil_share : water_share;
-  // Oral cancer risk: the mutagenic part of SFo with the ADAF-weighted intake (us-epa).
-  auto oral_cancer = [&](const Intake& dose, double slope, double slope_mutagenic) {
+  // us-epa resident, vinyl chloride (RSL): exposure from birth adds the risk of the early-life
+  // dose at the full lifetime (not averaged), in place of the ADAF.
+  const bool from_birth = epa && p.child && chemical.early_life_term;
+  // Oral cancer risk: the mutagenic part of SFo with the ADAF-weighted intake (us-epa); the
+  // early-life term `early` (default: that of `dose`).
+  auto oral_cancer = [&](const Intake& dose, double slope, double slope_mutagenic,
+                         const Intake* early = nullptr) {
     return dose.cancer * (slope - slope_mutagenic) +
-           (epa ? dose.cancer_mutagenic : dose.cancer) * slope_mutagenic;
+           (epa ? dose.cancer_mutagenic : dose.cancer) * slope_mutagenic +
+           (from_birth ? (early ? early : &dose)->early_life * slope : 0.0);
   };
   auto oral = [&](const Intake& dose) {
     return PathwayRisk{oral_cancer(dose, sfo, sfo_mutagenic),
@@ -281,14 +309,15 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
                      double fraction_child = 1.0, double fraction_adult = 1.0) {
     if (epa) {
       // RSL: CR = IUR C_air EF ED ET/24 / AT (mutagenic part: ED weighted by the ADAF);
-      // HQ = C_air EF ED ET/24 / (365 ED RfC).
+      // HQ = C_air EF ED ET/24 / (365 ED RfC); vinyl chloride adds 1000 C_air IUR.
       const double time = e.get("exposure_time") / 24.0;
       const double duration = p.ed_a + p.ed_c;
       const double weighted = p.adaf_c * p.ed_c + p.adaf_a * p.ed_a;
       const double exposure = p.ef_a * time;
       return PathwayRisk{
-          1000.0 * air * exposure * ((iur - iur_mutagenic) * duration + iur_mutagenic * weighted) /
-              p.at_ca,
+          1000.0 * air *
+              (exposure * ((iur - iur_mutagenic) * duration + iur_mutagenic * weighted) / p.at_ca +
+               (from_birth ? iur : 0.0)),
           std::isnan(rfc) ? 0.0 : air * exposure * duration / (kDaysPerYear * duration) / rfc};
     }
     // HJ 25.3: SFi = IUR x 1000 x BWa / DAIRa, RfDi = RfC x DAIRa / BWa.
@@ -312,20 +341,27 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
     // us-epa resident tap water (RSL): household use adds inhalation of the chemicals a
     // volatile compound (H' > 4.09e-4, i.e. HLC > 1e-5 atm m3/mol, and MW < 200) releases into
     // indoor air, C_air = K C_w (Andelman K [L/m3]), and, with a permeability Kp, dermal
-    // contact: DA_event = Kp C_w t_event (the RSL's inorganic form).
+    // contact while bathing, DA_event (absorbed_per_event): the cancer dose with the
+    // ED-weighted event time t_event,res-adj = (EDc t_c + EDa t_a) / ED of the RSL, the child's
+    // non-cancer dose (and the vinyl chloride early-life term) with t_c.
     if (or_zero(chemical.henry) > 4.09e-4 && chemical.molecular_weight < 200.0) {
       const auto vapour = inhaled(e.get("water_volatilization_factor"), p.ef_c, p.ef_a);
       risk.cancer_risk += vapour.cancer_risk;
       risk.hazard_quotient += vapour.hazard_quotient;
     }
     if (or_zero(chemical.water_permeability) > 0.0) {
-      const double per_event = chemical.water_permeability * 1.0e-3 *
-                               e.get("water_events_per_day"); // [cm/h x mg/cm3 per mg/L]
-      const Intake dose = intake(
-          p, e.get("water_skin_area_child") * e.get("water_event_time_child") * per_event, p.ef_c,
-          e.get("water_skin_area_adult") * e.get("water_event_time_adult") * per_event, p.ef_a);
-      risk.cancer_risk += oral_cancer(dose, sfo / gi, sfo_mutagenic / gi);
-      if (!std::isnan(rfdo)) risk.hazard_quotient += dose.noncancer / (rfdo * gi);
+      const double events = e.get("water_events_per_day");
+      const double area_c = e.get("water_skin_area_child") * events;
+      const double area_a = e.get("water_skin_area_adult") * events;
+      const double time_c = e.get("water_event_time_child");
+      const double time_a = e.get("water_event_time_adult");
+      const double adjusted =
+          absorbed_per_event(chemical, (p.ed_c * time_c + p.ed_a * time_a) / (p.ed_c + p.ed_a));
+      const Intake dose = intake(p, area_c * adjusted, p.ef_c, area_a * adjusted, p.ef_a);
+      const Intake child = intake(p, area_c * absorbed_per_event(chemical, time_c), p.ef_c,
+                                  area_a * absorbed_per_event(chemical, time_a), p.ef_a);
+      risk.cancer_risk += oral_cancer(dose, sfo / gi, sfo_mutagenic / gi, &child);
+      if (!std::isnan(rfdo)) risk.hazard_quotient += child.noncancer / (rfdo * gi);
     }
     return risk;
   }

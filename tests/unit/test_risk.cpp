@@ -4,6 +4,7 @@
 // the compliance metrics of a synthetic series.
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -180,10 +181,11 @@ TEST(RiskPathways, UsEpaTapwaterIngestionScreeningLevels) {
   for (const auto& c : cases) {
     const Chemical* found = find_chemical(chemicals, c.name);
     ASSERT_NE(found, nullptr) << c.name;
-    // Ingestion alone: without Henry's constant (and Kp) tap water has no inhalation (dermal)
-    // term; the full RSL is checked in RiskBenchmarks.UsEpaTapwaterReproducesRsl.
+    // Ingestion alone: without Henry's constant and Kp tap water has no inhalation and dermal
+    // terms; the full RSL is checked in RiskBenchmarks.UsEpaTapwaterReproducesRsl.
     Chemical ingestion_only = *found;
     ingestion_only.henry = std::nan("");
+    ingestion_only.water_permeability = std::nan("");
     const Chemical* chemical = &ingestion_only;
     const auto unit = unit_risk(Pathway::groundwater_ingestion, *chemical, exposure);
     const double cancer_level = 1e-6 * 25550 / (350 * c.sfo * ifw);
@@ -229,7 +231,11 @@ TEST(RiskCompliance, TimeToTargetOfADecayingSeries) {
 // VC 0.12 mg/kg: data/standards.csv), reproduced by terrafate's first-class soil risk control
 // values over every soil pathway (ingestion, dermal, particulates, indoor and outdoor vapour
 // from subsurface soil, outdoor vapour from surface soil; child + adult) with data/exposure.csv
-// and data/chemicals.csv, within 30 %. The second-class ratios are printed (docs/risk.md).
+// and data/chemicals.csv, within 30 %; the second-class values (4, 2.8, 53, 0.43) within 30 %
+// too. Benzo[a]pyrene (0.55 / 1.5 mg/kg, SFo 1.0 of IRIS 2017, ABSd 0.13), the one chemical
+// here whose dermal term matters, checks the second-class dermal factors (SERa 0.18, SSARa 0.2):
+// within 10 % in both classes (with the first-class adult factors 0.32 and 0.07 the second
+// class would come out 1.81 mg/kg, 1.21x). Ratios printed (docs/risk.md).
 double soil_control_value(const Chemical& chemical, const ExposureSet& exposure) {
   PathwayRisk sum;
   for (const auto pathway : {Pathway::soil_ingestion, Pathway::soil_dermal,
@@ -250,8 +256,11 @@ TEST(RiskBenchmarks, Hj25_3ReproducesGb36600ScreeningValues) {
   const struct {
     const char* name;
     double class1, class2; ///< [mg/kg] GB 36600-2018 screening values
-  } cases[] = {
-      {"benzene", 1, 4}, {"TCE", 0.7, 2.8}, {"PCE", 11, 53}, {"vinyl chloride", 0.12, 0.43}};
+  } cases[] = {{"benzene", 1, 4},
+               {"TCE", 0.7, 2.8},
+               {"PCE", 11, 53},
+               {"vinyl chloride", 0.12, 0.43},
+               {"benzo[a]pyrene", 0.55, 1.5}};
   for (const auto& c : cases) {
     const Chemical* chemical = find_chemical(chemicals, c.name);
     ASSERT_NE(chemical, nullptr) << c.name;
@@ -261,21 +270,48 @@ TEST(RiskBenchmarks, Hj25_3ReproducesGb36600ScreeningValues) {
                 "(ratio %.3f)\n",
                 c.name, ratio1 * c.class1, ratio1, ratio2 * c.class2, ratio2);
     EXPECT_NEAR(ratio1, 1.0, 0.3) << c.name;
+    EXPECT_NEAR(ratio2, 1.0, 0.3) << c.name;
+    if (std::string(c.name) == "benzo[a]pyrene") {
+      EXPECT_NEAR(ratio1, 1.0, 0.1);
+      EXPECT_NEAR(ratio2, 1.0, 0.1);
+    }
   }
 }
 
 // EPA RSL resident tap water (Fall 2017, the RSL_tapwater column of data/chemicals.csv, computed
 // with the Fall 2017 toxicity values of the same table): ingestion, inhalation of volatiles
-// during household use and dermal contact, with the ADAF for mutagens: benzene 0.46 ug/L,
-// TCE 0.49 ug/L (mutagenic kidney part), Cr(VI) 0.035 ug/L (mutagenic), within 10 %.
+// during household use and dermal contact while bathing (organics: RAGS E DA_event with Kp,
+// tau_event, t*, B, FA; Cr(VI): Kp t_event), with the ADAF for mutagens and the vinyl chloride
+// early-life equations: benzene 0.46 ug/L, TCE 0.49 (mutagenic kidney part), Cr(VI) 0.035
+// (mutagenic) within 10 % (issue 20), and every chemical of the table with an RSL value (lead
+// has none) within 5 %. The dermal term decides toluene (1100 n; 1390 without it), ethylbenzene
+// (1.5 c; 1.70) and PCE (11 c; 13.6), the ADAF benzo[a]pyrene (0.025 c, ingestion only), the
+// early-life equations vinyl chloride (0.019 c; 0.032 with the ADAF instead), the inorganic
+// dermal form with GIABS cadmium (9.2 n; 10.0 without it).
 TEST(RiskBenchmarks, UsEpaTapwaterReproducesRsl) {
   const auto chemicals = read_chemicals(read_csv_table(data_table_path("chemicals.csv")));
   const auto exposure =
       read_exposure_set(read_csv_table(data_table_path("exposure.csv")), "us-epa", "resident");
   const struct {
     const char* name;
-    double rsl; ///< [ug/L]
-  } cases[] = {{"benzene", 0.46}, {"TCE", 0.49}, {"Cr(VI)", 0.035}};
+    double rsl;      ///< [ug/L] RSL tap water, TR 1e-6, THQ 1 (Fall 2017)
+    bool acceptance; ///< one of issue 20's acceptance values (within 10 %)
+  } cases[] = {{"benzene", 0.46, true},
+               {"TCE", 0.49, true},
+               {"Cr(VI)", 0.035, true},
+               {"toluene", 1100, false},
+               {"ethylbenzene", 1.5, false},
+               {"xylenes", 190, false},
+               {"naphthalene", 0.17, false},
+               {"benzo[a]pyrene", 0.025, false},
+               {"PCE", 11, false},
+               {"cis-1,2-dichloroethylene", 36, false},
+               {"vinyl chloride", 0.019, false},
+               {"1,2-dichloroethane", 0.17, false},
+               {"chloroform", 0.22, false},
+               {"MTBE", 14, false},
+               {"arsenic (inorganic)", 0.052, false},
+               {"cadmium (water)", 9.2, false}};
   for (const auto& c : cases) {
     const Chemical* chemical = find_chemical(chemicals, c.name);
     ASSERT_NE(chemical, nullptr) << c.name;
@@ -283,8 +319,10 @@ TEST(RiskBenchmarks, UsEpaTapwaterReproducesRsl) {
         risk_based_concentration(unit_risk(Pathway::groundwater_ingestion, *chemical, exposure),
                                  1e-6, 1.0) *
         1000.0;
-    std::printf("RSL tap water %s: %.4g ug/L (ratio %.3f)\n", c.name, level, level / c.rsl);
-    EXPECT_NEAR(level / c.rsl, 1.0, 0.1) << c.name;
+    std::printf("RSL tap water %s: %.4g ug/L (published %.3g, ratio %.3f)\n", c.name, level, c.rsl,
+                level / c.rsl);
+    if (c.acceptance) EXPECT_NEAR(level / c.rsl, 1.0, 0.1) << c.name;
+    EXPECT_NEAR(level / c.rsl, 1.0, 0.05) << c.name;
   }
 }
 
@@ -304,6 +342,30 @@ TEST(RiskBenchmarks, UsEpaVislTceWithGenericAttenuationFactor) {
       1000.0;
   std::printf("VISL TCE resident groundwater: %.4g ug/L (ratio %.3f)\n", level, level / 1.19);
   EXPECT_NEAR(level / 1.19, 1.0, 0.1);
+}
+
+// EPA RSL resident air / VISL, vinyl chloride (the inhalation form of the RSL vinyl chloride
+// equations: IUR x C_air x (EF ED ET/24 / AT + 1), the adult-based IUR 4.4e-6 of
+// data/chemicals.csv): target indoor air 0.17 ug/m3 at TR 1e-6 (RSL resident air table and VISL
+// calculator, values as recalled, not read here), i.e. with the generic attenuation factor 1e-3
+// and H' 1.137 a target groundwater concentration of 0.17 / 1.137 = 0.15 ug/L, within 10 %. With
+// the ADAF instead the air target would be 0.23 ug/m3, with neither 0.64 ug/m3.
+TEST(RiskBenchmarks, UsEpaVinylChlorideResidentAirEarlyLifeTerm) {
+  const auto chemicals = read_chemicals(read_csv_table(data_table_path("chemicals.csv")));
+  auto exposure =
+      read_exposure_set(read_csv_table(data_table_path("exposure.csv")), "us-epa", "resident");
+  exposure.set("groundwater_attenuation_factor", {1e-3, "-", "test", "deck"});
+  const Chemical* vc = find_chemical(chemicals, "vinyl chloride");
+  ASSERT_NE(vc, nullptr);
+  const double groundwater =
+      risk_based_concentration(unit_risk(Pathway::indoor_vapour, *vc, exposure), 1e-6, 1.0) *
+      1000.0;                                                 // [ug/L]
+  const double air = groundwater * vc->henry * 1000.0 * 1e-3; // [ug/m3] = Cgw 1000 H AF
+  std::printf("RSL/VISL vinyl chloride resident: air %.4g ug/m3 (ratio %.3f), groundwater "
+              "%.4g ug/L (ratio %.3f)\n",
+              air, air / 0.17, groundwater, groundwater / 0.15);
+  EXPECT_NEAR(air / 0.17, 1.0, 0.1);
+  EXPECT_NEAR(groundwater / 0.15, 1.0, 0.1);
 }
 
 // HJ 25.3-2019 sets the acceptable level per contaminant (CR <= 1e-6, HQ <= 1, each summed over
@@ -395,19 +457,47 @@ TEST(RiskSpecies, TotalXylenesHaveAStandard) {
   EXPECT_NEAR(spec.species[0].groundwater_standard, 0.5, 1e-12);
 }
 
+// A chemical row with the organic dermal form half given (tau_event without t* and B) would give
+// NaN risks: the table is rejected naming the column and line.
+TEST(RiskSpecies, PartialDermalWaterValuesAreAnInputError) {
+  auto table = read_csv_table(data_table_path("chemicals.csv"));
+  ASSERT_EQ(table.rows[0][table.column("contaminant")], "benzene");
+  ASSERT_NO_THROW(read_chemicals(table));
+  table.rows[0][table.column("t_star_h")] = "";
+  try {
+    read_chemicals(table);
+    FAIL() << "a partial dermal row was accepted";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("tau_event_h"), std::string::npos) << error.what();
+  }
+}
+
 // The dated toxicity sets: iris-2025 replaces Cr(VI)'s Fall 2017 RSL values (RfDo 3e-3, SFo 0.5)
-// with IRIS 2024's (RfDo 9e-4, adult-based SFo 0.16, which stays mutagenic: the ADAF applies).
+// with IRIS 2024's (RfDo 9e-4, adult-based SFo 0.16, which stays mutagenic: the ADAF applies),
+// and inorganic arsenic's (RfDo 3e-4, SFo 1.5, IRIS 1991/1995) with IRIS 2025's (RfD 6e-5 as on
+// the IRIS page of 01/13/2025; oral slope factor 32 per mg/kg-day, recalled, so the chemical's
+// toxicity status becomes unverified).
 TEST(RiskSpecies, ToxicitySetsAreDated) {
   auto chemicals = read_chemicals(read_csv_table(data_table_path("chemicals.csv")));
   const Chemical* chromium = find_chemical(chemicals, "Cr(VI)");
+  const Chemical* arsenic = find_chemical(chemicals, "arsenic");
   ASSERT_NE(chromium, nullptr);
+  ASSERT_NE(arsenic, nullptr);
   EXPECT_EQ(chromium->oral_reference_dose, 3e-3);
   EXPECT_EQ(chromium->toxicity_set, "rsl-2017");
+  EXPECT_EQ(arsenic->oral_reference_dose, 3e-4);
+  EXPECT_EQ(arsenic->oral_slope_factor, 1.5);
   apply_toxicity_set(chemicals, read_csv_table(data_table_path("toxicity_sets.csv")), "iris-2025");
   EXPECT_EQ(chromium->oral_reference_dose, 9e-4);
   EXPECT_EQ(chromium->oral_slope_factor, 0.16);
   EXPECT_EQ(chromium->oral_slope_factor_mutagenic, 0.16);
   EXPECT_EQ(chromium->toxicity_set, "iris-2025");
+  EXPECT_EQ(chromium->toxicity_status, "verified (secondary)");
+  EXPECT_EQ(arsenic->oral_reference_dose, 6e-5);
+  EXPECT_EQ(arsenic->oral_slope_factor, 32.0);
+  EXPECT_EQ(arsenic->inhalation_unit_risk, 4.3e-3); // IRIS 1995 inhalation cancer stays current
+  EXPECT_EQ(arsenic->toxicity_set, "iris-2025");
+  EXPECT_EQ(arsenic->toxicity_status, "unverified");
   EXPECT_THROW(apply_toxicity_set(chemicals, read_csv_table(data_table_path("toxicity_sets.csv")),
                                   "iris-1999"),
                InputError);

@@ -32,7 +32,15 @@ struct Chemical {
   double oral_slope_factor_mutagenic = 0.0;    ///< [(mg/kg/d)^-1] the part of SFo with ADAF
   double inhalation_unit_risk_mutagenic = 0.0; ///< [(ug/m3)^-1] the part of IUR with ADAF
   double water_permeability = 0.0;             ///< Kp [cm/h] dermal permeability from water
-  std::string toxicity_set = "rsl-2017";       ///< the dated set the toxicity values are from
+  /// Organic dermal absorption from water (RAGS E): lag time per event tau_event [h], time to
+  /// reach steady state t* [h], the stratum corneum / epidermis permeability ratio B [-] and the
+  /// fraction absorbed FA [-]; NaN for an inorganic chemical (DA_event = Kp C_w t_event).
+  double water_lag_time = 0.0, water_steady_state_time = 0.0, water_permeability_ratio = 0.0,
+         water_absorbed_fraction = 0.0;
+  /// The RSL's vinyl chloride equations (us-epa resident): continuous exposure from birth adds the
+  /// lifetime risk of the early-life dose, not averaged over the lifetime, instead of the ADAF.
+  bool early_life_term = false;
+  std::string toxicity_set = "rsl-2017"; ///< the dated set the toxicity values are from
   std::string physchem_status, toxicity_status;
 };
 
