@@ -290,7 +290,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return previous[b.size()];
 }
 
-std::string join_keys(std::initializer_list<std::string_view> keys) {
+std::string join_keys(std::span<const std::string_view> keys) {
   std::string text;
   for (auto key : keys) {
     if (!text.empty()) text += ", ";
@@ -328,6 +328,11 @@ std::string ConfigNode::child_path(std::string_view key) const {
 
 std::optional<std::string> closest_key(std::string_view key,
                                        std::initializer_list<std::string_view> allowed) {
+  return closest_key(key, std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+std::optional<std::string> closest_key(std::string_view key,
+                                       std::span<const std::string_view> allowed) {
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
   for (auto candidate : allowed) {
@@ -357,7 +362,7 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
       std::string message = "unknown key";
       if (const auto suggestion = closest_key(key, allowed))
         message += fmt::format(" (did you mean '{}'?)", *suggestion);
-      message += fmt::format("; allowed here: {}", join_keys(allowed));
+      message += fmt::format("; allowed here: {}", join_keys({allowed.begin(), allowed.size()}));
       throw InputError(child_path(key), key_where, message);
     }
   }
@@ -519,6 +524,10 @@ long ConfigNode::as_integer(long low, long high) const {
 }
 
 std::string ConfigNode::as_choice(std::initializer_list<std::string_view> choices) const {
+  return as_choice(std::span<const std::string_view>(choices.begin(), choices.size()));
+}
+
+std::string ConfigNode::as_choice(std::span<const std::string_view> choices) const {
   if (g_schema_recorder) {
     std::string list;
     for (auto choice : choices)

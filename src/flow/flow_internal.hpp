@@ -5,6 +5,8 @@
 
 #include <petscpc.h>
 
+#include "terrafate/grid/grid.hpp"
+
 namespace terrafate::flow_detail {
 
 using Clock = std::chrono::steady_clock;
@@ -30,5 +32,30 @@ constexpr const char* kDefaultPreconditioner = PCGAMG;
 
 /// The per-axis neighbour offset.
 inline constexpr int kOffset[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+
+/// The face neighbours of owned cell (i, j, k) inside the grid and active (`active`: the ghosted
+/// idomain flags, null when every cell is), with the conductance between the two cell centres
+/// [m2/d] (`conductivity`: the ghosted per-axis K [m/d]): visit(axis, ni, nj, nk, conductance)
+/// for the -axis and +axis neighbours along x, y, z in turn, or for the +axis ones only
+/// (`upper_only`: each interior face once, from its lower cell).
+template <typename Visit>
+void for_each_face_neighbour(const Grid& grid, PetscScalar**** conductivity,
+                             const PetscScalar* const* const* active, int i, int j, int k,
+                             bool upper_only, Visit&& visit) {
+  const int index[3] = {i, j, k};
+  for (int axis = 0; axis < 3; ++axis)
+    for (int side = upper_only ? 1 : -1; side <= 1; side += 2) {
+      const int neighbour = index[axis] + side;
+      if (neighbour < 0 || neighbour >= grid.cells(axis)) continue;
+      const int ni = i + side * kOffset[axis][0];
+      const int nj = j + side * kOffset[axis][1];
+      const int nk = k + side * kOffset[axis][2];
+      if (active && active[nk][nj][ni] < 0.5) continue;
+      visit(axis, ni, nj, nk,
+            series_conductance(grid.face_area(axis, i, j, k), grid.width(axis, index[axis]),
+                               conductivity[k][j][i][axis], grid.width(axis, neighbour),
+                               conductivity[nk][nj][ni][axis]));
+    }
+}
 
 } // namespace terrafate::flow_detail

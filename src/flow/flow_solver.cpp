@@ -278,8 +278,6 @@ void FlowSolver::assemble_operator(double dt) {
   std::optional<DmdaArrayRead<const PetscScalar***>> active_flags;
   if (active_local_) active_flags.emplace(grid_.dm(), active_local_);
   const PetscScalar* const* const* active = active_flags ? active_flags->get() : nullptr;
-  const int nx = grid_.cells(0), ny = grid_.cells(1), nz = grid_.cells(2);
-  const int n_axis[3] = {nx, ny, nz};
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
@@ -294,24 +292,13 @@ void FlowSolver::assemble_operator(double dt) {
         PetscScalar values[7];
         int count = 1;
         double diagonal = 0.0;
-        const int index[3] = {i, j, k};
-        for (int axis = 0; axis < 3; ++axis)
-          for (int side = -1; side <= 1; side += 2) {
-            const int ni = i + side * kOffset[axis][0];
-            const int nj = j + side * kOffset[axis][1];
-            const int nk = k + side * kOffset[axis][2];
-            const int neighbour = index[axis] + side;
-            if (neighbour < 0 || neighbour >= n_axis[axis]) continue;
-            if (active && active[nk][nj][ni] < 0.5) continue;
-            const double transmissibility =
-                series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
-                                   conductivity[k][j][i][axis], grid_.width(axis, neighbour),
-                                   conductivity[nk][nj][ni][axis]);
-            columns[count] = MatStencil{nk, nj, ni, 0};
-            values[count] = -transmissibility;
-            diagonal += transmissibility;
-            ++count;
-          }
+        for_each_face_neighbour(grid_, conductivity, active, i, j, k, false,
+                                [&](int, int ni, int nj, int nk, double transmissibility) {
+                                  columns[count] = MatStencil{nk, nj, ni, 0};
+                                  values[count] = -transmissibility;
+                                  diagonal += transmissibility;
+                                  ++count;
+                                });
         if (dt > 0.0)
           diagonal += materials_.specific_storage(grid_.owned_index(i, j, k)) *
                       grid_.cell_volume(i, j, k) / dt;
@@ -681,23 +668,17 @@ std::vector<double> FlowSolver::face_flows() const {
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
-        const int index[3] = {i, j, k};
+        if (active && active[k][j][i] < 0.5) continue;
         const long n = grid_.owned_index(i, j, k);
-        for (int axis = 0; axis < 3; ++axis) {
-          const int neighbour = index[axis] + 1;
-          if (neighbour >= grid_.cells(axis)) continue;
-          const int ni = i + kOffset[axis][0], nj = j + kOffset[axis][1], nk = k + kOffset[axis][2];
-          if (active && (active[k][j][i] < 0.5 || active[nk][nj][ni] < 0.5)) continue;
-          const double transmissibility =
-              series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
-                                 conductivity[k][j][i][axis], grid_.width(axis, neighbour),
-                                 conductivity[nk][nj][ni][axis]);
-          FaceWeight weight;
-          if (unconfined_ && axis != 2)
-            weight = face_weight(flags[k][j][i] > 0.5, h[k][j][i], flags[nk][nj][ni] > 0.5,
-                                 h[nk][nj][ni], k);
-          flows[3 * n + axis] = transmissibility * weight.value * (h[k][j][i] - h[nk][nj][ni]);
-        }
+        for_each_face_neighbour(grid_, conductivity, active, i, j, k, true,
+                                [&](int axis, int ni, int nj, int nk, double transmissibility) {
+                                  FaceWeight weight;
+                                  if (unconfined_ && axis != 2)
+                                    weight = face_weight(flags[k][j][i] > 0.5, h[k][j][i],
+                                                         flags[nk][nj][ni] > 0.5, h[nk][nj][ni], k);
+                                  flows[3 * n + axis] = transmissibility * weight.value *
+                                                        (h[k][j][i] - h[nk][nj][ni]);
+                                });
       }
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
                                             materials_.conductivity_local(), &conductivity));

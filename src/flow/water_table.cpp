@@ -124,7 +124,6 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
   std::optional<DmdaArrayRead<const PetscScalar***>> active_flags;
   if (active_local_) active_flags.emplace(grid_.dm(), active_local_);
   const PetscScalar* const* const* active = active_flags ? active_flags->get() : nullptr;
-  const int n_axis[3] = {grid_.cells(0), grid_.cells(1), grid_.cells(2)};
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
@@ -141,33 +140,23 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
         PetscScalar values[7];
         int count = 1;
         double diagonal = 0.0, outflow = 0.0, magnitude = 0.0;
-        const int index[3] = {i, j, k};
         const double hc = h[k][j][i];
         const bool convertible_c = convertible[k][j][i] > 0.5;
-        for (int axis = 0; axis < 3; ++axis)
-          for (int side = -1; side <= 1; side += 2) {
-            const int ni = i + side * kOffset[axis][0];
-            const int nj = j + side * kOffset[axis][1];
-            const int nk = k + side * kOffset[axis][2];
-            const int neighbour = index[axis] + side;
-            if (neighbour < 0 || neighbour >= n_axis[axis]) continue;
-            if (active && active[nk][nj][ni] < 0.5) continue;
-            const double transmissibility =
-                series_conductance(grid_.face_area(axis, i, j, k), grid_.width(axis, index[axis]),
-                                   conductivity[k][j][i][axis], grid_.width(axis, neighbour),
-                                   conductivity[nk][nj][ni][axis]);
-            const double hn = h[nk][nj][ni];
-            const FaceWeight weight =
-                axis == 2 ? FaceWeight{}
-                          : face_weight(convertible_c, hc, convertible[nk][nj][ni] > 0.5, hn, k);
-            const double difference = hc - hn;
-            outflow += transmissibility * weight.value * difference;
-            magnitude += transmissibility * weight.value * (std::abs(hc) + std::abs(hn));
-            diagonal += transmissibility * (weight.value + weight.by_a * difference);
-            columns[count] = MatStencil{nk, nj, ni, 0};
-            values[count] = transmissibility * (weight.by_b * difference - weight.value);
-            ++count;
-          }
+        for_each_face_neighbour(
+            grid_, conductivity, active, i, j, k, false,
+            [&](int axis, int ni, int nj, int nk, double transmissibility) {
+              const double hn = h[nk][nj][ni];
+              const FaceWeight weight =
+                  axis == 2 ? FaceWeight{}
+                            : face_weight(convertible_c, hc, convertible[nk][nj][ni] > 0.5, hn, k);
+              const double difference = hc - hn;
+              outflow += transmissibility * weight.value * difference;
+              magnitude += transmissibility * weight.value * (std::abs(hc) + std::abs(hn));
+              diagonal += transmissibility * (weight.value + weight.by_a * difference);
+              columns[count] = MatStencil{nk, nj, ni, 0};
+              values[count] = transmissibility * (weight.by_b * difference - weight.value);
+              ++count;
+            });
         if (dt > 0.0) {
           const long n = grid_.owned_index(i, j, k);
           const double volume = grid_.cell_volume(i, j, k);

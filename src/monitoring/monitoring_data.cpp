@@ -10,6 +10,7 @@
 
 #include "terrafate/core/calendar.hpp"
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/distribution.hpp"
 #include "terrafate/core/units.hpp"
 
 namespace terrafate::monitoring {
@@ -306,25 +307,14 @@ AssimilationSpec read_assimilation_spec(const ConfigNode& node, const ConfigNode
         throw entry.at("path").error(fmt::format(
             "'{}' names no single value of the deck (a list element is chosen by its name)",
             parameter.path));
-      const std::string kind =
-          entry.at("distribution").as_choice({"normal", "lognormal", "uniform"});
-      if (kind == "lognormal") {
-        entry.expect_keys({"path", "distribution", "median", "gsd"});
-        parameter.kind = AssimilationParameter::Kind::lognormal;
-        parameter.a = entry.quantity("median", "1", Range::positive());
-        parameter.b = entry.quantity("gsd", "1", Range{1.0, 1.0e6, true, false});
-      } else if (kind == "normal") {
-        entry.expect_keys({"path", "distribution", "mean", "std"});
-        parameter.kind = AssimilationParameter::Kind::normal;
-        parameter.a = entry.quantity("mean", "1");
-        parameter.b = entry.quantity("std", "1", Range::positive());
-      } else {
-        entry.expect_keys({"path", "distribution", "min", "max"});
-        parameter.kind = AssimilationParameter::Kind::uniform;
-        parameter.a = entry.quantity("min", "1");
-        parameter.b = entry.quantity("max", "1");
-        if (!(parameter.b > parameter.a)) throw entry.at("max").error("max must exceed min");
-      }
+      const Distribution distribution = read_distribution(entry, false);
+      parameter.kind = distribution.kind == Distribution::Kind::lognormal
+                           ? AssimilationParameter::Kind::lognormal
+                       : distribution.kind == Distribution::Kind::normal
+                           ? AssimilationParameter::Kind::normal
+                           : AssimilationParameter::Kind::uniform;
+      parameter.a = distribution.a;
+      parameter.b = distribution.b;
     }
     spec.parameters.push_back(parameter);
   }

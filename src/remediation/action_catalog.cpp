@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/remediation/remediation.hpp"
+
 namespace terrafate {
 
 namespace {
@@ -123,6 +125,16 @@ std::vector<std::string> action_type_names() {
   return names;
 }
 
+std::span<const std::string_view> action_type_choices() {
+  static const std::vector<std::string_view> choices = [] {
+    std::vector<std::string_view> names;
+    for (const auto& info : action_catalog())
+      names.push_back(info.name);
+    return names;
+  }();
+  return choices;
+}
+
 const ActionTypeInfo& action_info(std::string_view name) {
   for (const auto& info : action_catalog())
     if (info.name == name) return info;
@@ -137,6 +149,63 @@ const ActionTypeInfo& action_info(ActionType type) {
 
 const char* level_name(InterventionLevel level) {
   return kLevelNames[static_cast<int>(level)];
+}
+
+std::vector<std::pair<std::string, std::string>> emitting_items(const RemediationAction& action) {
+  std::vector<std::pair<std::string, std::string>> items;
+  const auto material = [&] {
+    if (!action.material.empty()) items.emplace_back("material:" + action.material, "kg");
+  };
+  switch (action.type) {
+  case ActionType::permeable_reactive_barrier:
+  case ActionType::barrier_wall:
+    material();
+    if (action.diesel_per_m3 > 0.0) items.emplace_back("diesel", "L");
+    break;
+  case ActionType::pump_and_treat:
+    items.emplace_back("electricity:pumping", "kWh");
+    material();
+    break;
+  case ActionType::excavation:
+    items.emplace_back("diesel", "L");
+    items.emplace_back("haulage", "t*km");
+    material();
+    break;
+  case ActionType::source_removal:
+    if (action.thermal_removal) {
+      items.emplace_back("electricity:heating", "kWh");
+    } else {
+      items.emplace_back("diesel", "L");
+      items.emplace_back("haulage", "t*km");
+    }
+    break;
+  case ActionType::enhanced_bioremediation:
+  case ActionType::chemical_oxidation:
+    material();
+    if (action.injection_energy > 0.0) items.emplace_back("electricity:injection", "kWh");
+    break;
+  case ActionType::thermal:
+    items.emplace_back("electricity:heating", "kWh");
+    break;
+  case ActionType::cap:
+    material();
+    break;
+  case ActionType::monitoring:
+    if (action.vehicle_km_per_event > 0.0) items.emplace_back("vehicle_km", "km");
+    break;
+  case ActionType::soil_vapour_extraction:
+    if (action.blower_power > 0.0) items.emplace_back("electricity:blower", "kWh");
+    material();
+    break;
+  case ActionType::institutional_control:
+    if (action.vehicle_km_per_year > 0.0) items.emplace_back("vehicle_km", "km");
+    break;
+  case ActionType::vapour_mitigation:
+    if (action.fan_power > 0.0) items.emplace_back("electricity:fan", "kWh");
+    material();
+    break;
+  }
+  return items;
 }
 
 } // namespace terrafate

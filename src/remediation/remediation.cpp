@@ -105,10 +105,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     for (const auto& other : actions)
       if (other.name == action.name)
         throw entry.at("name").error(fmt::format("action '{}' is defined twice", action.name));
-    action.type_name = entry.at("type").as_choice(
-        {"permeable_reactive_barrier", "barrier_wall", "pump_and_treat", "excavation",
-         "enhanced_bioremediation", "thermal", "monitoring", "chemical_oxidation", "source_removal",
-         "cap", "soil_vapour_extraction", "institutional_control", "vapour_mitigation"});
+    action.type_name = entry.at("type").as_choice(action_type_choices());
     const ConfigNode type = entry.at("type");
     // Window: inside the run.
     action.start = entry.quantity("start", "d", Range::non_negative());
@@ -438,63 +435,6 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       throw node.error("the products of the actions and the decay network form a cycle");
   }
   return actions;
-}
-
-std::vector<std::pair<std::string, std::string>> emitting_items(const RemediationAction& action) {
-  std::vector<std::pair<std::string, std::string>> items;
-  const auto material = [&] {
-    if (!action.material.empty()) items.emplace_back("material:" + action.material, "kg");
-  };
-  switch (action.type) {
-  case ActionType::permeable_reactive_barrier:
-  case ActionType::barrier_wall:
-    material();
-    if (action.diesel_per_m3 > 0.0) items.emplace_back("diesel", "L");
-    break;
-  case ActionType::pump_and_treat:
-    items.emplace_back("electricity:pumping", "kWh");
-    material();
-    break;
-  case ActionType::excavation:
-    items.emplace_back("diesel", "L");
-    items.emplace_back("haulage", "t*km");
-    material();
-    break;
-  case ActionType::source_removal:
-    if (action.thermal_removal) {
-      items.emplace_back("electricity:heating", "kWh");
-    } else {
-      items.emplace_back("diesel", "L");
-      items.emplace_back("haulage", "t*km");
-    }
-    break;
-  case ActionType::enhanced_bioremediation:
-  case ActionType::chemical_oxidation:
-    material();
-    if (action.injection_energy > 0.0) items.emplace_back("electricity:injection", "kWh");
-    break;
-  case ActionType::thermal:
-    items.emplace_back("electricity:heating", "kWh");
-    break;
-  case ActionType::cap:
-    material();
-    break;
-  case ActionType::monitoring:
-    if (action.vehicle_km_per_event > 0.0) items.emplace_back("vehicle_km", "km");
-    break;
-  case ActionType::soil_vapour_extraction:
-    if (action.blower_power > 0.0) items.emplace_back("electricity:blower", "kWh");
-    material();
-    break;
-  case ActionType::institutional_control:
-    if (action.vehicle_km_per_year > 0.0) items.emplace_back("vehicle_km", "km");
-    break;
-  case ActionType::vapour_mitigation:
-    if (action.fan_power > 0.0) items.emplace_back("electricity:fan", "kWh");
-    material();
-    break;
-  }
-  return items;
 }
 
 double lifting_energy(double volume, double lift, double efficiency) {

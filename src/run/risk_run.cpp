@@ -81,6 +81,9 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   site_cancer_.resize(spec_.receptors.size());
   site_hazard_.resize(spec_.receptors.size());
   met_.resize(spec_.receptors.size());
+  contaminant_cancer_.resize(spec_.receptors.size());
+  contaminant_hazard_.resize(spec_.receptors.size());
+  standard_ratio_.resize(spec_.receptors.size());
 
   // Unit risks, and the risk-based concentrations of each receptor's groundwater and soil
   // pathways together: min(target / sum CR per unit, 1 / sum HQ per unit); with them the soil
@@ -229,6 +232,9 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
       risk_table_.add(fmt::format("{},{},{},all,{},{},{},{}", t, receptor.name, species.name,
                                   contaminant.cancer_risk, contaminant.hazard_quotient, controlling,
                                   standard_ratio));
+      contaminant_cancer_[r].push_back(contaminant.cancer_risk);
+      contaminant_hazard_[r].push_back(contaminant.hazard_quotient);
+      standard_ratio_[r].push_back(standard_ratio);
     }
     const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient);
     risk_table_.add(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
@@ -241,7 +247,13 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
     met_[r].push_back(judgement.met);
   }
   risk_table_.flush();
+  write_plume_rows(t, transport, balances);
+}
 
+void RiskRun::write_plume_rows(double t, TransportSolver& transport,
+                               const std::vector<SpeciesBalance>& balances) {
+  const auto& grid = model_.grid;
+  const std::size_t species_count = spec_.species.size();
   // Plume: extent above the standard, mass per phase, spatial moments of the dissolved mass.
   const std::array<int, 3> cells{grid.cells(0), grid.cells(1), grid.cells(2)};
   const std::array<double, 3> middle{0.5 * (grid.lower(0) + grid.upper(0)),
@@ -316,6 +328,16 @@ void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/site_cancer"] = site_cancer;
   record.values["risk/site_hazard"] = site_hazard;
   record.values["risk/met"] = met;
+  // Per receptor, output time and contaminant: the `SPECIES,all` rows of risk.csv.
+  const auto flat = [](const std::vector<std::vector<double>>& per_receptor) {
+    std::vector<double> values;
+    for (const auto& v : per_receptor)
+      values.insert(values.end(), v.begin(), v.end());
+    return values;
+  };
+  record.values["risk/contaminant_cancer"] = flat(contaminant_cancer_);
+  record.values["risk/contaminant_hazard"] = flat(contaminant_hazard_);
+  record.values["risk/standard_ratio"] = flat(standard_ratio_);
   record.texts["tables/risk"] = risk_table_.text();
   record.texts["tables/plume"] = plume_table_.text();
 }
@@ -341,23 +363,44 @@ void RiskRun::load_state(const StateRecord& record) {
     for (std::size_t n = 0; n < count; ++n)
       met_[r].push_back(met.at(r * count + n) != 0.0);
   }
+  const std::size_t per_receptor = count * spec_.species.size();
+  const std::pair<const char*, std::vector<std::vector<double>>*> contaminant_keys[] = {
+      {"risk/contaminant_cancer", &contaminant_cancer_},
+      {"risk/contaminant_hazard", &contaminant_hazard_},
+      {"risk/standard_ratio", &standard_ratio_}};
+  for (const auto& [key, per] : contaminant_keys) {
+    const auto& values = record.value(key);
+    for (std::size_t r = 0; r < per->size(); ++r)
+      (*per)[r].assign(values.begin() + static_cast<long>(r * per_receptor),
+                       values.begin() + static_cast<long>((r + 1) * per_receptor));
+  }
   risk_table_.set_text(record.texts.at("tables/risk"));
   plume_table_.set_text(record.texts.at("tables/plume"));
   risk_table_.flush();
   plume_table_.flush();
 }
 
+std::vector<ReceptorResult> RiskRun::receptor_results() const {
+  std::vector<ReceptorResult> results;
+  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+    const auto c = compliance(times_, cancer_[r], hazard_[r], met_[r], spec_.target_risk,
+                              spec_.target_quotient);
+    results.push_back({spec_.receptors[r].name, c.time_to_target, c.max_cancer_risk, c.time_of_max,
+                       c.max_hazard_index, c.years_exceeding, site_cancer_[r], site_hazard_[r],
+                       contaminant_cancer_[r], contaminant_hazard_[r], standard_ratio_[r]});
+  }
+  return results;
+}
+
 void RiskRun::finish() {
   if (!root_) return;
   std::string text = "receptor,time_to_target,max_cancer_risk,time_of_max,max_hazard_index,"
                      "years_exceeding,max_site_cancer_risk,max_site_hazard_index\n";
-  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
-    const auto result = compliance(times_, cancer_[r], hazard_[r], met_[r], spec_.target_risk,
-                                   spec_.target_quotient);
-    const auto& site_cancer = site_cancer_[r];
-    const auto& site_hazard = site_hazard_[r];
+  for (const auto& result : receptor_results()) {
+    const auto& site_cancer = result.site_cancer_risk;
+    const auto& site_hazard = result.site_hazard_index;
     text += fmt::format(
-        "{},{},{},{},{},{},{},{}\n", spec_.receptors[r].name, number(result.time_to_target),
+        "{},{},{},{},{},{},{},{}\n", result.name, number(result.time_to_target),
         result.max_cancer_risk, result.time_of_max, result.max_hazard_index, result.years_exceeding,
         site_cancer.empty() ? 0.0 : *std::max_element(site_cancer.begin(), site_cancer.end()),
         site_hazard.empty() ? 0.0 : *std::max_element(site_hazard.begin(), site_hazard.end()));

@@ -11,8 +11,8 @@
 
 namespace terrafate {
 
-void write_footprint(const std::filesystem::path& folder, const Model& model,
-                     const Ledger& ledger) {
+CarbonResult write_footprint(const std::filesystem::path& folder, const Model& model,
+                             const Ledger& ledger) {
   std::vector<LedgerLine> lines;
   for (const auto& entry : ledger.entries()) {
     std::string type;
@@ -22,14 +22,13 @@ void write_footprint(const std::filesystem::path& folder, const Model& model,
         {entry.action, type, entry.item, entry.quantity, entry.unit, entry.start, entry.end});
   }
   const auto items = footprint(lines, *model.carbon);
-  io::write_file_atomically(folder / "footprint.csv",
-                            footprint_csv(indicators(lines, items, model.indicators)));
+  const auto indicator_rows = indicators(lines, items, model.indicators);
+  io::write_file_atomically(folder / "footprint.csv", footprint_csv(indicator_rows));
   std::map<std::string, ActionWindow> windows;
   for (const auto& action : model.remediation)
     windows[action.name] = {action.start, action.end};
-  io::write_file_atomically(folder / "cost.csv",
-                            present_value_csv(present_value(items, model.present_value, windows,
-                                                            model.carbon->currency)));
+  const auto cost = present_value(items, model.present_value, windows, model.carbon->currency);
+  io::write_file_atomically(folder / "cost.csv", present_value_csv(cost));
   std::string text = "action,item,phase,quantity,unit,factor_key,factor_kgco2e_per_unit,tco2e,"
                      "cost,factor_source,factor_status\n";
   double phases[4] = {}, costs[4] = {}, total = 0.0, cost_total = 0.0;
@@ -52,6 +51,19 @@ void write_footprint(const std::filesystem::path& folder, const Model& model,
     summary += fmt::format("{},{},{}\n", phase_name(static_cast<Phase>(p)), phases[p], costs[p]);
   summary += fmt::format("total,{},{}\n", total, cost_total);
   io::write_file_atomically(folder / "carbon_summary.csv", summary);
+  CarbonResult result{{},
+                      {},
+                      total,
+                      cost_total,
+                      indicator_totals(indicator_rows),
+                      cost.total,
+                      model.carbon->currency,
+                      cost.status()};
+  for (int p = 0; p < 4; ++p) {
+    result.phase_tco2e[phase_name(static_cast<Phase>(p))] = phases[p];
+    result.phase_cost[phase_name(static_cast<Phase>(p))] = costs[p];
+  }
+  return result;
 }
 
 void write_run_summary(const std::filesystem::path& folder, const Model& model, int ranks,

@@ -80,7 +80,7 @@ TimeLoopSettings loop_settings(const Model& model, const Deck& deck, const RunOp
 
 } // namespace
 
-void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) {
+RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) {
   const auto run_start = Clock::now();
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
@@ -131,7 +131,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   // far (results.h5 is closed under its final name) and the checkpoints.
   try {
     if (loop.run(resume ? &resume_state : nullptr) == LoopEnd::stopped_for_branching)
-      return; // a shared history: its checkpoint is what the strategies continue
+      return {}; // a shared history: its checkpoint is what the strategies continue
   } catch (const NumericalError&) {
     outputs.finish();
     throw;
@@ -141,14 +141,21 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
   times.transport = steps.transport_seconds();
   progress.finish();
   steps.write_ledger(deck.time.end);
+  RunResult result;
+  result.complete = true;
   if (model.carbon && root)
-    write_footprint(folder, model, Ledger::from_csv(actions.csv(deck.time.end, transport.get())));
+    result.carbon = write_footprint(folder, model,
+                                    Ledger::from_csv(actions.csv(deck.time.end, transport.get())));
   else if (model.carbon)
     actions.csv(deck.time.end, transport.get()); // collective
   if (risk) risk->finish();
+  if (risk && root) {
+    result.output_times = risk->output_times();
+    result.receptors = risk->receptor_results();
+  }
   outputs.finish();
 
-  if (!root) return;
+  if (!root) return result;
   const long steps_done = loop.state().step;
   times.wall = seconds_since(run_start);
   write_run_summary(folder, model, ranks, steps_done, flow, transport.get(), loop.state().retries,
@@ -158,6 +165,7 @@ void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options) 
                "{:.2f} s\nresults in {}\n",
                steps_done, flow.stats().solves, flow.stats().total_iterations,
                steps.max_flow_closure(), times.wall, std::filesystem::absolute(folder).string());
+  return result;
 }
 
 } // namespace terrafate

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/distribution.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/studies/run_groups.hpp"
@@ -89,25 +89,13 @@ EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck) {
         throw entry.at("path").error(fmt::format(
             "'{}' names no single value of the deck (a list element is chosen by its name)",
             parameter.path));
-      const std::string kind =
-          entry.at("distribution").as_choice({"normal", "lognormal", "uniform"});
-      if (kind == "lognormal") {
-        entry.expect_keys({"path", "distribution", "median", "gsd"});
-        parameter.kind = EnsembleParameter::Kind::lognormal;
-        parameter.a = entry.quantity("median", "1", Range::positive());
-        parameter.b = entry.quantity("gsd", "1", Range{1.0, 1.0e6, false, false});
-      } else if (kind == "normal") {
-        entry.expect_keys({"path", "distribution", "mean", "std"});
-        parameter.kind = EnsembleParameter::Kind::normal;
-        parameter.a = entry.quantity("mean", "1");
-        parameter.b = entry.quantity("std", "1", Range::non_negative());
-      } else {
-        entry.expect_keys({"path", "distribution", "min", "max"});
-        parameter.kind = EnsembleParameter::Kind::uniform;
-        parameter.a = entry.quantity("min", "1");
-        parameter.b = entry.quantity("max", "1");
-        if (!(parameter.b > parameter.a)) throw entry.at("max").error("max must exceed min");
-      }
+      const Distribution distribution = read_distribution(entry, true);
+      parameter.kind =
+          distribution.kind == Distribution::Kind::lognormal ? EnsembleParameter::Kind::lognormal
+          : distribution.kind == Distribution::Kind::normal  ? EnsembleParameter::Kind::normal
+                                                             : EnsembleParameter::Kind::uniform;
+      parameter.a = distribution.a;
+      parameter.b = distribution.b;
     }
     spec.parameters.push_back(parameter);
   }
@@ -174,25 +162,20 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 
 namespace {
 /// risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
-/// and hazard index over the realizations that succeeded, and the fraction of them that met
-/// the target by that time (time_to_target <= time).
-void write_risk_quantiles(const std::filesystem::path& members, const std::filesystem::path& folder,
-                          const std::vector<int>& succeeded) {
+/// and hazard index over the realizations that succeeded (`runs`), and the fraction of them that
+/// met the target by that time (time_to_target <= time).
+void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesystem::path& folder) {
   std::map<std::pair<double, std::string>, std::array<std::vector<double>, 2>> values;
   std::map<std::string, std::vector<double>> reached; // per receptor: time_to_target per member
-  for (const int r : succeeded) {
-    const auto out = members / fmt::format("{:04d}", r);
-    const auto risk = read_csv_table(out / "risk.csv");
-    for (const auto& row : risk.rows)
-      if (row[risk.column("species")] == "all") {
-        auto& entry = values[{std::stod(row[risk.column("time")]), row[risk.column("receptor")]}];
-        entry[0].push_back(std::stod(row[risk.column("cancer_risk")]));
-        entry[1].push_back(std::stod(row[risk.column("hazard_quotient")]));
+  for (const auto& run : runs) {
+    for (std::size_t n = 0; n < run.output_times.size(); ++n)
+      for (const auto& receptor : run.receptors) {
+        auto& entry = values[{run.output_times[n], receptor.name}];
+        entry[0].push_back(receptor.site_cancer_risk[n]);
+        entry[1].push_back(receptor.site_hazard_index[n]);
       }
-    const auto compliance = read_csv_table(out / "compliance.csv");
-    for (const auto& row : compliance.rows)
-      reached[row[compliance.column("receptor")]].push_back(
-          std::stod(row[compliance.column("time_to_target")]));
+    for (const auto& receptor : run.receptors)
+      reached[receptor.name].push_back(receptor.time_to_target);
   }
   std::string quantiles = "time,receptor,realizations,cancer_risk_p5,cancer_risk_p50,"
                           "cancer_risk_p95,hazard_index_p5,hazard_index_p50,hazard_index_p95,"
@@ -233,6 +216,9 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const auto members = folder / "realizations";
 
   std::unique_ptr<HeldOutputFolder> held, held_members; // for the run's life
+  // Every realization's status and results, on the world root: in memory from the runs, or
+  // with --gather from the folders the parts left.
+  std::vector<RunOutcome> outcomes;
   if (part.gather) {
     // Every realization must have run (its status written, "ok" or the failure).
     std::string missing;
@@ -272,6 +258,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
                  whole ? "" : fmt::format(" (this part: {} to {})", first, end - 1), groups,
                  ranks_per_run);
 
+    std::map<int, RunOutcome> mine; // this group's realizations, on its root
     for (int r = first + group; r < end; r += groups) {
       RunOptions member = options;
       member.output_folder = members / fmt::format("{:04d}", r);
@@ -289,21 +276,24 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
         std::error_code ignored;
         std::filesystem::remove(member.output_folder / "status.txt", ignored);
       }
-      std::string status = "ok";
+      RunOutcome outcome{"ok", {}};
       try {
-        run_simulation(comm, read_deck_text(realization_deck_text(deck, spec, r), deck.path),
-                       member);
+        outcome.result = run_simulation(
+            comm, read_deck_text(realization_deck_text(deck, spec, r), deck.path), member);
       } catch (const InputError& e) {
-        status = fmt::format("input error: {}", e.what());
+        outcome.status = fmt::format("input error: {}", e.what());
       } catch (const NumericalError& e) {
-        status = fmt::format("numerical error: {}", e.what());
+        outcome.status = fmt::format("numerical error: {}", e.what());
       }
-      if (run_groups.group_root()) write_run_status(member.output_folder, status);
       if (root)
         fmt::print("terrafate: realization {} of {}: {}\n", r + 1, spec.realizations,
-                   status.substr(0, 200));
+                   outcome.status.substr(0, 200));
+      if (run_groups.group_root()) {
+        write_run_status(member.output_folder, outcome.status);
+        mine[r] = std::move(outcome);
+      }
     }
-    MPI_Barrier(world);
+    outcomes = gather_run_outcomes(world, mine, spec.realizations);
     if (!whole) {
       if (root)
         fmt::print("terrafate: realizations {} to {} done; when every part has run, "
@@ -320,11 +310,17 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   for (const auto& parameter : spec.parameters)
     if (parameter.kind != EnsembleParameter::Kind::field) table += "," + parameter.path;
   table += "\n";
-  std::vector<int> succeeded;
+  if (part.gather)
+    for (int r = 0; r < spec.realizations; ++r) {
+      const auto member = members / fmt::format("{:04d}", r);
+      outcomes.push_back({read_run_status(member), {}});
+      if (outcomes.back().status == "ok") outcomes.back().result = read_risk_results(member);
+    }
+  std::vector<RunResult> succeeded;
   for (int r = 0; r < spec.realizations; ++r) {
-    const std::string status = read_run_status(members / fmt::format("{:04d}", r));
-    const bool ok = status == "ok";
-    if (ok) succeeded.push_back(r);
+    auto& outcome = outcomes[static_cast<std::size_t>(r)];
+    const bool ok = outcome.status == "ok";
+    if (ok) succeeded.push_back(std::move(outcome.result));
     table += fmt::format("{},{}", r, ok ? "ok" : "failed");
     for (std::size_t p = 0; p < spec.parameters.size(); ++p)
       if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
@@ -333,7 +329,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   }
   io::write_file_atomically(folder / "ensemble.csv", table);
 
-  write_risk_quantiles(members, folder, succeeded);
+  write_risk_quantiles(succeeded, folder);
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());
 }

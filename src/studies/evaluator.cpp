@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include <fmt/format.h>
 
-#include "terrafate/core/csv_table.hpp"
 #include "terrafate/search/decision.hpp"
 
 namespace terrafate {
@@ -17,24 +15,19 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Violation of a design whose simulation failed (beyond any risk ratio a run can report).
 constexpr double kFailedViolation = 1.0e6;
 
-double number(const std::string& text) {
-  return text == "nan" ? kNaN : std::stod(text);
-}
-
-/// One run's results from its output folder (a strategy, or one realization of it).
-Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& objective,
+/// One run's evaluation from its status and results (a strategy, or one realization of it).
+Evaluation evaluate_run(const RunOutcome& outcome, const ObjectiveSpec& objective,
                         double target_risk, double target_quotient) {
+  const RunResult& run = outcome.result;
   Evaluation result;
-  result.status = read_run_status(out);
+  result.status = outcome.status;
   result.ok = result.status == "ok";
   if (!result.ok) return result;
-  const auto compliance = read_csv_table(out / "compliance.csv");
-  result.feasible = !compliance.rows.empty();
+  result.feasible = !run.receptors.empty();
   double latest = 0.0;
-  for (const auto& row : compliance.rows) {
-    const double t = number(row[compliance.column("time_to_target")]);
-    result.max_cancer_risk =
-        std::max(result.max_cancer_risk, number(row[compliance.column("max_cancer_risk")]));
+  for (const auto& receptor : run.receptors) {
+    const double t = receptor.time_to_target;
+    result.max_cancer_risk = std::max(result.max_cancer_risk, receptor.max_cancer_risk);
     if (std::isnan(t) || t > objective.deadline) result.feasible = false;
     latest = std::isnan(t) || std::isnan(latest) ? kNaN : std::max(latest, t);
   }
@@ -43,59 +36,44 @@ Evaluation evaluate_run(const std::filesystem::path& out, const ObjectiveSpec& o
   const auto single = search::clopper_pearson(result.feasible ? 1 : 0, 1, 0.05);
   result.p_low = single.low;
   result.p_high = single.high;
-  const auto risk = read_csv_table(out / "risk.csv");
-  for (const auto& row : risk.rows)
-    if (row[risk.column("species")] == "all" &&
-        number(row[risk.column("time")]) >= objective.deadline)
-      result.exceedance_after =
-          std::max({result.exceedance_after, number(row[risk.column("cancer_risk")]) / target_risk,
-                    number(row[risk.column("hazard_quotient")]) / target_quotient});
-  // The worst ratio over the contaminants' rows (pathway all) from the deadline on.
+  for (std::size_t n = 0; n < run.output_times.size(); ++n)
+    if (run.output_times[n] >= objective.deadline)
+      for (const auto& receptor : run.receptors)
+        result.exceedance_after =
+            std::max({result.exceedance_after, receptor.site_cancer_risk[n] / target_risk,
+                      receptor.site_hazard_index[n] / target_quotient});
+  // The worst ratio over the receptors' contaminants from the deadline on (in risk.csv's row
+  // order: time, receptor, contaminant; the first of equal ratios is where it fails).
   result.worst_ratio = 0.0;
-  const bool has_standard =
-      std::find(risk.header.begin(), risk.header.end(), "standard_ratio") != risk.header.end();
-  for (const auto& row : risk.rows) {
-    const double t = number(row[risk.column("time")]);
-    if (row[risk.column("species")] == "all" || row[risk.column("pathway")] != "all" ||
-        t < objective.deadline)
-      continue;
-    const std::pair<double, const char*> ratios[] = {
-        {number(row[risk.column("cancer_risk")]) / target_risk, "cancer_risk"},
-        {number(row[risk.column("hazard_quotient")]) / target_quotient, "hazard_quotient"},
-        {has_standard ? number(row[risk.column("standard_ratio")]) : kNaN, "standard"}};
-    for (const auto& [ratio, criterion] : ratios)
-      if (ratio > result.worst_ratio) {
-        result.worst_ratio = ratio;
-        result.failing_receptor = row[risk.column("receptor")];
-        result.failing_criterion = criterion;
-        result.failing_time = t;
+  for (std::size_t n = 0; n < run.output_times.size(); ++n) {
+    const double t = run.output_times[n];
+    if (t < objective.deadline) continue;
+    for (const auto& receptor : run.receptors) {
+      const std::size_t species = receptor.standard_ratio.size() / run.output_times.size();
+      for (std::size_t s = n * species; s < (n + 1) * species; ++s) {
+        const std::pair<double, const char*> ratios[] = {
+            {receptor.contaminant_cancer_risk[s] / target_risk, "cancer_risk"},
+            {receptor.contaminant_hazard_quotient[s] / target_quotient, "hazard_quotient"},
+            {receptor.standard_ratio[s], "standard"}};
+        for (const auto& [ratio, criterion] : ratios)
+          if (ratio > result.worst_ratio) {
+            result.worst_ratio = ratio;
+            result.failing_receptor = receptor.name;
+            result.failing_criterion = criterion;
+            result.failing_time = t;
+          }
       }
-  }
-  const auto carbon = read_csv_table(out / "carbon_summary.csv");
-  for (const auto& row : carbon.rows) {
-    const double value = number(row[1]);
-    if (row[0] == "total") {
-      result.tco2e = value;
-      result.cost = number(row[2]);
-    } else {
-      result.phases[row[0]] = value;
     }
   }
-  if (std::filesystem::exists(out / "footprint.csv")) {
-    const auto rows = read_csv_table(out / "footprint.csv");
-    for (const auto& row : rows.rows)
-      result.indicators[row[rows.column("indicator")]] += number(row[rows.column("quantity")]);
-  }
-  if (std::filesystem::exists(out / "cost.csv")) {
-    const auto rows = read_csv_table(out / "cost.csv");
-    for (const auto& row : rows.rows)
-      if (row[rows.column("action")] == "total") {
-        result.present_value = number(row[rows.column("present_value")]);
-        result.cost_status = row[rows.column("category")];
-      }
-    // carbon_summary.csv's cost column is cost_<currency>.
-    const std::string& cost_header = carbon.header.size() > 2 ? carbon.header[2] : std::string();
-    result.currency = cost_header.rfind("cost_", 0) == 0 ? cost_header.substr(5) : cost_header;
+  if (run.carbon) {
+    const CarbonResult& carbon = *run.carbon;
+    result.tco2e = carbon.tco2e;
+    result.cost = carbon.cost;
+    result.phases = carbon.phase_tco2e;
+    result.indicators = carbon.indicators;
+    result.present_value = carbon.present_value;
+    result.cost_status = carbon.cost_status;
+    result.currency = carbon.currency;
   }
   return result;
 }
@@ -236,6 +214,7 @@ void Evaluator::run_histories(const std::string& text) const {
 std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) const {
   const int n = realizations();
   const int tasks = static_cast<int>(batch.size()) * n;
+  std::map<int, RunOutcome> mine; // this group's tasks, on its root
   for (int t = groups_.group(); t < tasks; t += groups_.groups()) {
     const auto& candidate = batch[static_cast<std::size_t>(t / n)];
     const int r = t % n;
@@ -249,17 +228,20 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
       run.branch = true;
     }
     if (spec_.ensemble) run.fields = realization_fields(*spec_.ensemble, r);
-    std::string status = "ok";
+    RunOutcome outcome{"ok", {}};
     try {
-      run_simulation(groups_.comm(), deck_of(candidate.text, r), run);
+      outcome.result = run_simulation(groups_.comm(), deck_of(candidate.text, r), run);
     } catch (const InputError& e) {
-      status = fmt::format("input error: {}", e.what());
+      outcome.status = fmt::format("input error: {}", e.what());
     } catch (const NumericalError& e) {
-      status = fmt::format("numerical error: {}", e.what());
+      outcome.status = fmt::format("numerical error: {}", e.what());
     }
-    if (groups_.group_root()) write_run_status(run.output_folder, status);
+    if (groups_.group_root()) {
+      write_run_status(run.output_folder, outcome.status);
+      mine[t] = std::move(outcome);
+    }
   }
-  MPI_Barrier(world_);
+  auto outcomes = gather_run_outcomes(world_, mine, tasks);
   std::vector<Evaluation> results(batch.size());
   constexpr std::size_t kNumbers = 11;
   std::vector<double> numbers(batch.size() * kNumbers, 0.0);
@@ -267,9 +249,11 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
     for (std::size_t c = 0; c < batch.size(); ++c) {
       std::vector<Evaluation> members;
       for (int r = 0; r < n; ++r)
-        members.push_back(evaluate_run(folder(batch[c].name, r), spec_.objective, target_risk_,
-                                       target_quotient_));
+        members.push_back(evaluate_run(outcomes[c * static_cast<std::size_t>(n) + r],
+                                       spec_.objective, target_risk_, target_quotient_));
       results[c] = spec_.ensemble ? aggregate(members, spec_.decision) : members.front();
+      for (int r = 0; r < n; ++r) // what the trajectories are drawn from
+        results[c].runs.push_back(std::move(outcomes[c * static_cast<std::size_t>(n) + r].result));
       const auto& e = results[c];
       const double row[kNumbers] = {e.ok ? 1.0 : 0.0,
                                     e.feasible ? 1.0 : 0.0,
@@ -307,24 +291,12 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
   return results;
 }
 
-std::vector<io::RiskTrajectory> trajectories(const std::filesystem::path& out,
-                                             const std::string& prefix) {
+std::vector<io::RiskTrajectory> trajectories(const RunResult& run, const std::string& prefix) {
   std::vector<io::RiskTrajectory> result;
-  if (!std::filesystem::exists(out / "risk.csv")) return result;
-  const auto risk = read_csv_table(out / "risk.csv");
-  std::map<std::string, std::size_t> index;
-  for (const auto& row : risk.rows) {
-    if (row[risk.column("species")] != "all" || row[risk.column("pathway")] != "all") continue;
-    const auto& receptor = row[risk.column("receptor")];
-    if (!index.count(receptor)) {
-      index[receptor] = result.size();
-      result.push_back({prefix + "/" + receptor, {}, {}, {}});
-    }
-    auto& t = result[index[receptor]];
-    t.time.push_back(number(row[risk.column("time")]));
-    t.cancer_risk.push_back(number(row[risk.column("cancer_risk")]));
-    t.hazard_quotient.push_back(number(row[risk.column("hazard_quotient")]));
-  }
+  if (run.output_times.empty()) return result;
+  for (const auto& receptor : run.receptors)
+    result.push_back({prefix + "/" + receptor.name, run.output_times, receptor.site_cancer_risk,
+                      receptor.site_hazard_index});
   return result;
 }
 

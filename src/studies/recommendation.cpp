@@ -155,11 +155,11 @@ private:
     // Risk trajectories of every strategy and design (every realization) in results.h5.
     std::vector<io::RiskTrajectory> series;
     for (const auto& r : results)
-      for (int m = 0; m < realizations; ++m) {
+      for (std::size_t m = 0; m < r.runs.size(); ++m) {
         const std::string prefix =
             "/strategies/" + r.name +
             (spec.ensemble ? fmt::format("/realizations/{:04d}", m) : std::string());
-        for (auto& t : trajectories(evaluator.folder(r.name, m), prefix))
+        for (auto& t : trajectories(r.runs[m], prefix))
           series.push_back(std::move(t));
       }
     io::write_risk_trajectories(

@@ -1,5 +1,6 @@
 #include "terrafate/studies/run_groups.hpp"
 
+#include <cstring>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -36,6 +37,57 @@ std::string read_run_status(const std::filesystem::path& folder) {
   std::string status;
   std::getline(file, status);
   return status;
+}
+
+std::vector<RunOutcome> gather_run_outcomes(MPI_Comm world, const std::map<int, RunOutcome>& mine,
+                                            int tasks) {
+  std::vector<std::uint8_t> bytes;
+  const auto put = [&bytes](std::uint64_t value) {
+    const auto* b = reinterpret_cast<const std::uint8_t*>(&value);
+    bytes.insert(bytes.end(), b, b + sizeof value);
+  };
+  for (const auto& [task, outcome] : mine) {
+    const auto encoded = encode(outcome.result);
+    put(static_cast<std::uint64_t>(task));
+    put(outcome.status.size());
+    bytes.insert(bytes.end(), outcome.status.begin(), outcome.status.end());
+    put(encoded.size());
+    bytes.insert(bytes.end(), encoded.begin(), encoded.end());
+  }
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(world, &rank);
+  MPI_Comm_size(world, &ranks);
+  const int size = static_cast<int>(bytes.size());
+  std::vector<int> sizes(rank == 0 ? static_cast<std::size_t>(ranks) : 0), offsets(sizes.size());
+  MPI_Gather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, world);
+  std::vector<std::uint8_t> all;
+  if (rank == 0) {
+    for (std::size_t r = 1; r < sizes.size(); ++r)
+      offsets[r] = offsets[r - 1] + sizes[r - 1];
+    all.resize(static_cast<std::size_t>(offsets.back() + sizes.back()));
+  }
+  MPI_Gatherv(bytes.data(), size, MPI_BYTE, all.data(), sizes.data(), offsets.data(), MPI_BYTE, 0,
+              world);
+  std::vector<RunOutcome> results;
+  if (rank != 0) return results;
+  results.resize(static_cast<std::size_t>(tasks));
+  std::size_t at = 0;
+  const auto get = [&all, &at] {
+    std::uint64_t value = 0;
+    std::memcpy(&value, all.data() + at, sizeof value);
+    at += sizeof value;
+    return static_cast<std::size_t>(value);
+  };
+  while (at < all.size()) {
+    auto& [status, result] = results.at(get());
+    const std::size_t length = get();
+    status.assign(reinterpret_cast<const char*>(all.data() + at), length);
+    at += length;
+    const std::size_t encoded = get();
+    result = decode_run_result({all.data() + at, encoded});
+    at += encoded;
+  }
+  return results;
 }
 
 } // namespace terrafate

@@ -266,6 +266,32 @@ void TransportSolver::update_cell_storage() {
   }
 }
 
+void TransportSolver::change_saturated_volume(std::vector<double> fraction) {
+  const std::size_t count = spec_.species.size();
+  std::vector<double> before(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    account(s, 0.0, 0.0);
+    const auto& balance = local_balance_[s];
+    before[s] = balance.dissolved + balance.sorbed + balance.immobile;
+  }
+  saturated_fraction_ = std::move(fraction);
+  update_cell_storage();
+  for (std::size_t s = 0; s < count; ++s) {
+    account(s, 0.0, 0.0);
+    auto& balance = local_balance_[s];
+    const double after = balance.dissolved + balance.sorbed + balance.immobile;
+    if (!advanced_) {
+      // Before the first step the mass initially in place is that of the first flow field.
+      balance.initial_stored = after;
+      continue;
+    }
+    // Concentrations are kept: the water the saturated volume gains (a rising water table) comes
+    // at the cell's concentration, the water it loses (a falling one, or a drying cell) leaves
+    // with it, like the water released from or taken into elastic storage.
+    (after > before[s] ? balance.inflow : balance.outflow) += std::abs(after - before[s]);
+  }
+}
+
 TransportSolver::ImmobileTerms TransportSolver::immobile_terms(std::size_t s, long n,
                                                                double dt) const {
   const double porosity = materials_.immobile_porosity(n);
@@ -585,10 +611,8 @@ void TransportSolver::set_flow(const FlowSolver& flow, double period_begin, doub
                                   [](double rate) { return rate != 0.0; });
   // Water-table cells hold solute in their saturated part only (dry and inactive cells none);
   // confined models keep fractions of exactly 1 and their storage untouched.
-  if (auto fraction = flow.saturated_fraction(); fraction != saturated_fraction_) {
-    saturated_fraction_ = std::move(fraction);
-    update_cell_storage();
-  }
+  if (auto fraction = flow.saturated_fraction(); fraction != saturated_fraction_)
+    change_saturated_volume(std::move(fraction));
   const auto faces = flow.face_flows();
   {
     VecHandle global;
@@ -1288,6 +1312,7 @@ std::string TransportSolver::worst_cell(Vec values) const {
 }
 
 void TransportSolver::advance(double time, double step) {
+  advanced_ = true;
   update_zones(time, step);
   for (const int species : spec_.solve_order) {
     const auto s = static_cast<std::size_t>(species);
@@ -1988,6 +2013,7 @@ void TransportSolver::save_state(StateRecord& record) const {
 }
 
 void TransportSolver::load_state(const StateRecord& record, bool branch) {
+  advanced_ = true; // the balances are the checkpoint's, initial mass included
   for (std::size_t s = 0; s < concentration_.size(); ++s) {
     const std::string prefix = fmt::format("transport/{}/", s);
     set_owned_values(concentration_[s], record.cells.at(prefix + "mobile"));

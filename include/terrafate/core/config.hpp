@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -119,6 +120,8 @@ public:
   long as_integer(long low, long high) const;
   /// One of `choices`; error lists them.
   std::string as_choice(std::initializer_list<std::string_view> choices) const;
+  /// One of `choices` (a list kept elsewhere, e.g. a catalog); error lists them.
+  std::string as_choice(std::span<const std::string_view> choices) const;
   /// A sequence of exactly `N` quantities.
   template <std::size_t N>
   std::array<double, N> as_vector(std::string_view base_unit,
@@ -173,6 +176,8 @@ Plausible plausible_magnitudes(std::string_view base_unit);
 /// The allowed key closest to `key` in edit distance, when close enough to be a likely typo.
 std::optional<std::string> closest_key(std::string_view key,
                                        std::initializer_list<std::string_view> allowed);
+std::optional<std::string> closest_key(std::string_view key,
+                                       std::span<const std::string_view> allowed);
 
 /// Axis-aligned box [m], min <= max componentwise.
 struct Box {

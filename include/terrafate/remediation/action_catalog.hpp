@@ -2,6 +2,7 @@
 // The catalog of remediation action types: the one place that names them, with their
 // intervention level, the numeric design keys a design space may vary (base unit and valid
 // range) and the ledger items that carry emissions.
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,10 +61,17 @@ struct ActionTypeInfo {
 const std::vector<ActionTypeInfo>& action_catalog();
 /// The deck `type:` values, in catalog order.
 std::vector<std::string> action_type_names();
+/// The deck `type:` values, in catalog order, as the choices of ConfigNode::as_choice.
+std::span<const std::string_view> action_type_choices();
 /// The catalog entry of deck type `name`; throws InputError for an unknown one.
 const ActionTypeInfo& action_info(std::string_view name);
 /// The catalog entry of `type`.
 const ActionTypeInfo& action_info(ActionType type);
 const char* level_name(InterventionLevel level);
+
+struct RemediationAction;
+/// The ledger items (name, unit) action `action` writes that carry emissions, with quantity 1:
+/// for checking, before a run, that every emission factor the run will need is known.
+std::vector<std::pair<std::string, std::string>> emitting_items(const RemediationAction& action);
 
 } // namespace terrafate

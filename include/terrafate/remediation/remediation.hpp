@@ -87,10 +87,6 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                                                 double end_time, FlowSpec& flow,
                                                 TransportSpec* transport, SoilSpec* soil);
 
-/// The ledger items (name, unit) action `action` writes that carry emissions, with quantity 1:
-/// for checking, before a run, that every emission factor the run will need is known.
-std::vector<std::pair<std::string, std::string>> emitting_items(const RemediationAction& action);
-
 /// [kWh] energy to lift `volume` [m3] of water through `lift` [m] with a pump of `efficiency`:
 /// rho g V H / efficiency, rho = 1000 kg/m3, g = 9.80665 m/s2.
 double lifting_energy(double volume, double lift, double efficiency);

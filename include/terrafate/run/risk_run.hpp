@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "terrafate/run/observations.hpp"
+#include "terrafate/run/run_result.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/run/table_writer.hpp"
 #include "terrafate/soil/soil_columns.hpp"
@@ -25,11 +26,20 @@ public:
               const std::vector<SpeciesBalance>& balances);
   /// compliance.csv from the trajectories so far (rank 0 writes).
   void finish();
+  /// Per receptor (deck order): the compliance over the output times so far and the site risk
+  /// at each of them (rank 0's; what compliance.csv and the `all,all` rows of risk.csv hold).
+  std::vector<ReceptorResult> receptor_results() const;
+  /// [d] the output times so far (rank 0's).
+  const std::vector<double>& output_times() const { return times_; }
   /// The trajectories and tables so far (rank 0's), for a checkpoint.
   void save_state(StateRecord& record) const;
   void load_state(const StateRecord& record);
 
 private:
+  /// Collective: the plume rows at output time t [d] (extent above the standard, mass per
+  /// phase, spatial moments of the dissolved mass).
+  void write_plume_rows(double t, TransportSolver& transport,
+                        const std::vector<SpeciesBalance>& balances);
   /// [-] what the controls in force at `t` leave of receptor r's `pathway` risk: 0 for
   /// groundwater ingestion under a groundwater-use restriction, 1/factor for indoor vapours
   /// under vapour mitigation, else 1.
@@ -50,6 +60,9 @@ private:
   /// (each summed over the pathways; what compliance is judged on), their sums over the
   /// contaminants (the site totals, reported), and whether every target and standard is met.
   std::vector<std::vector<double>> cancer_, hazard_, site_cancer_, site_hazard_;
+  /// Per receptor, over the output times and contaminants (time-major): each contaminant's
+  /// cancer risk and hazard quotient (summed over the pathways) and concentration / standard.
+  std::vector<std::vector<double>> contaminant_cancer_, contaminant_hazard_, standard_ratio_;
   std::vector<std::vector<bool>> met_;
 };
 

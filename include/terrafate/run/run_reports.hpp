@@ -5,13 +5,15 @@
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/remediation/ledger.hpp"
 #include "terrafate/run/model.hpp"
+#include "terrafate/run/run_result.hpp"
 #include "terrafate/transport/transport_solver.hpp"
 
 namespace terrafate {
 
 /// OUTDIR/carbon.csv (a row per emitting ledger item) and carbon_summary.csv (per phase and in
-/// all) from the run's ledger.
-void write_footprint(const std::filesystem::path& folder, const Model& model, const Ledger& ledger);
+/// all) from the run's ledger; returns what carbon_summary.csv holds.
+CarbonResult write_footprint(const std::filesystem::path& folder, const Model& model,
+                             const Ledger& ledger);
 
 /// Wall-clock seconds of the parts of a run.
 struct RunTimes {

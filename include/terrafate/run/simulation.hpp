@@ -11,6 +11,7 @@
 
 #include "terrafate/io/output_folder.hpp"
 #include "terrafate/run/model.hpp"
+#include "terrafate/run/run_result.hpp"
 
 namespace terrafate {
 
@@ -73,7 +74,8 @@ prepare_output_folder(MPI_Comm comm, const std::filesystem::path& folder, bool o
 /// (run_simulation then throws RunInterrupted).
 void install_stop_signal_handlers();
 
-/// Collective: runs the deck and writes every output into options.output_folder.
-void run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options);
+/// Collective: runs the deck and writes every output into options.output_folder; returns the
+/// run's results on its rank 0 (empty elsewhere, and for a run stopped for branching).
+RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& options);
 
 } // namespace terrafate

@@ -12,6 +12,7 @@
 #include <mpi.h>
 
 #include "terrafate/io/trajectories_hdf5.hpp"
+#include "terrafate/run/run_result.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/search/search.hpp"
 #include "terrafate/studies/run_groups.hpp"
@@ -53,6 +54,8 @@ struct Evaluation {
   double worst_ratio = std::numeric_limits<double>::quiet_NaN();
   std::string failing_receptor, failing_criterion;
   double failing_time = std::numeric_limits<double>::quiet_NaN();
+  /// The results of its runs, per realization (on the world root; empty for a run that failed).
+  std::vector<RunResult> runs;
 };
 
 /// A strategy or design to simulate.
@@ -113,8 +116,8 @@ private:
   double target_risk_ = 1e-6, target_quotient_ = 1.0;
 };
 
-/// The `all,all` rows of a run's risk.csv as one trajectory per receptor, in group `prefix`.
-std::vector<io::RiskTrajectory> trajectories(const std::filesystem::path& out,
-                                             const std::string& prefix);
+/// A run's site risk (the `all,all` rows of its risk.csv) as one trajectory per receptor, in
+/// group `prefix`.
+std::vector<io::RiskTrajectory> trajectories(const RunResult& run, const std::string& prefix);
 
 } // namespace terrafate

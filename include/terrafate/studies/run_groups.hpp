@@ -3,9 +3,13 @@
 // `ranks_per_run` consecutive ranks, each with its own communicator, and the status file each
 // run leaves in its folder.
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <mpi.h>
+
+#include "terrafate/run/run_result.hpp"
 
 namespace terrafate {
 
@@ -32,5 +36,16 @@ private:
 void write_run_status(const std::filesystem::path& folder, const std::string& status);
 /// The first line of folder/status.txt ("" when there is none).
 std::string read_run_status(const std::filesystem::path& folder);
+
+/// What a study keeps of one run: its status ("ok" or the error) and its results.
+struct RunOutcome {
+  std::string status;
+  RunResult result;
+};
+
+/// Collective over `world`: the outcome of every task (0 to tasks - 1) on world rank 0 (empty
+/// elsewhere). `mine`: the tasks this rank reports (as its run group's root), by task index.
+std::vector<RunOutcome> gather_run_outcomes(MPI_Comm world, const std::map<int, RunOutcome>& mine,
+                                            int tasks);
 
 } // namespace terrafate

@@ -182,6 +182,10 @@ private:
   void compute_dispersion(const std::vector<double>& darcy_flux);
   /// Saturated cell volumes, storage and first-order coefficients from saturated_fraction_.
   void update_cell_storage();
+  /// Takes the flow's new saturated fractions (a steady period's water table, or a transient
+  /// flow step's). The concentrations are kept; the mass the changed saturated volume gains or
+  /// loses is booked as inflow or outflow (before the first step: the initial mass in place).
+  void change_saturated_volume(std::vector<double> fraction);
   /// Per-cell first-order rates: the materials', then those of the given active zones (their
   /// replacing rates aged to `time` [d]).
   void set_rates(const std::vector<int>& active_zones, double time);
@@ -311,6 +315,7 @@ private:
   std::vector<double> cell_volume_; ///< [m3] saturated volume per owned cell
   /// [-] the flow solution's saturated fraction per owned cell (1 confined, 0 dry or inactive)
   std::vector<double> saturated_fraction_;
+  bool advanced_ = false; ///< whether a step has been taken (the initial mass is then fixed)
   /// Per species and owned cell: dissolved and sorbed first-order rates [1/d] and zero-order
   /// rate [mg/L/d] (the material's, or an active reaction zone's).
   std::vector<std::vector<std::array<double, 3>>> rates_;

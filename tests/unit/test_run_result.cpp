@@ -1,0 +1,94 @@
+// The flat encoding of a run's results (what a run group sends to the evaluator): every field
+// comes back bit for bit (NaN and infinity included), and a cut or padded encoding is refused.
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "terrafate/run/run_result.hpp"
+
+using namespace terrafate;
+
+namespace {
+RunResult sample() {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  RunResult result;
+  result.complete = true;
+  result.output_times = {0.0, 365.25, 730.5};
+  result.receptors = {{"well, north",
+                       nan,
+                       2.5e-5,
+                       365.25,
+                       0.75,
+                       1.5,
+                       {1e-6, 2.5e-5, 3e-7},
+                       {0.1, 0.75, inf},
+                       {1e-6, 0.0, 2e-5, 5e-6, 3e-7, 0.0},
+                       {0.05, 0.05, 0.5, 0.25, inf, 0.0},
+                       {nan, 2.0, 0.5, nan, 1.25, 0.0}},
+                      {"", 730.5, 0.0, 0.0, 0.0, 0.0, {}, {}, {}, {}, {}}};
+  result.carbon = CarbonResult{{{"construction", 12.5}, {"operation", 0.125}},
+                               {{"construction", 1e5}},
+                               12.625,
+                               100000.0,
+                               {{"ghg", 12.625}, {"energy_fossil", 3.5e4}},
+                               nan,
+                               "CNY",
+                               "partial (no price: capital:wall, om_per_year:wall)"};
+  return result;
+}
+} // namespace
+
+TEST(RunResult, RoundTripKeepsEveryField) {
+  const RunResult in = sample();
+  const auto bytes = encode(in);
+  const RunResult out = decode_run_result(bytes);
+  EXPECT_TRUE(out.complete);
+  EXPECT_EQ(out.output_times, in.output_times);
+  ASSERT_EQ(out.receptors.size(), 2u);
+  const auto& r = out.receptors[0];
+  EXPECT_EQ(r.name, "well, north");
+  EXPECT_TRUE(std::isnan(r.time_to_target));
+  EXPECT_EQ(r.max_cancer_risk, 2.5e-5);
+  EXPECT_EQ(r.time_of_max, 365.25);
+  EXPECT_EQ(r.max_hazard_index, 0.75);
+  EXPECT_EQ(r.years_exceeding, 1.5);
+  EXPECT_EQ(r.site_cancer_risk, in.receptors[0].site_cancer_risk);
+  EXPECT_EQ(r.site_hazard_index[2], std::numeric_limits<double>::infinity());
+  EXPECT_EQ(r.contaminant_cancer_risk, in.receptors[0].contaminant_cancer_risk);
+  EXPECT_EQ(r.contaminant_hazard_quotient[4], std::numeric_limits<double>::infinity());
+  ASSERT_EQ(r.standard_ratio.size(), 6u);
+  EXPECT_TRUE(std::isnan(r.standard_ratio[0]) && std::isnan(r.standard_ratio[3]));
+  EXPECT_EQ(r.standard_ratio[4], 1.25);
+  EXPECT_EQ(out.receptors[1].name, "");
+  EXPECT_EQ(out.receptors[1].time_to_target, 730.5);
+  ASSERT_TRUE(out.carbon.has_value());
+  EXPECT_EQ(out.carbon->phase_tco2e, in.carbon->phase_tco2e);
+  EXPECT_EQ(out.carbon->phase_cost, in.carbon->phase_cost);
+  EXPECT_EQ(out.carbon->tco2e, 12.625);
+  EXPECT_EQ(out.carbon->cost, 100000.0);
+  EXPECT_EQ(out.carbon->indicators, in.carbon->indicators);
+  EXPECT_TRUE(std::isnan(out.carbon->present_value));
+  EXPECT_EQ(out.carbon->currency, "CNY");
+  EXPECT_EQ(out.carbon->cost_status, in.carbon->cost_status);
+  // The same result encodes to the same bytes.
+  EXPECT_EQ(encode(out), bytes);
+}
+
+TEST(RunResult, EmptyResultIsSmall) {
+  // complete and the counts of times, receptors and carbon (none): 4 words of 8 bytes.
+  EXPECT_EQ(encode(RunResult{}).size(), 4u * 8u);
+  const RunResult out = decode_run_result(encode(RunResult{}));
+  EXPECT_FALSE(out.complete);
+  EXPECT_FALSE(out.carbon.has_value());
+}
+
+TEST(RunResult, RefusesCutOrPaddedBytes) {
+  auto bytes = encode(sample());
+  const std::vector<std::uint8_t> cut(bytes.begin(), bytes.end() - 1);
+  EXPECT_THROW(decode_run_result(cut), std::runtime_error);
+  bytes.push_back(0);
+  EXPECT_THROW(decode_run_result(bytes), std::runtime_error);
+}
