@@ -19,6 +19,7 @@
 #include "terrafate/run/plausibility.hpp"
 #include "terrafate/run/restart_hint.hpp"
 #include "terrafate/run/simulation.hpp"
+#include "terrafate/studies/assimilate.hpp"
 #include "terrafate/studies/ensemble.hpp"
 #include "terrafate/studies/evidence.hpp"
 #include "terrafate/studies/optimize.hpp"
@@ -117,13 +118,24 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
       ->add_option("--ranks-per-run", ranks_per_run,
                    "MPI ranks per evaluation (the ranks must be a multiple of it)")
       ->check(CLI::PositiveNumber);
+  std::filesystem::path posterior;
+  optimize->add_option("--posterior", posterior, "Judge on an assimilation's posterior.csv")
+      ->check(CLI::ExistingFile);
   auto* evidence = app.add_subcommand(
       "evidence", "Lines of evidence for natural attenuation from the deck's monitoring data: "
                   "trends.csv, rates.csv, stability.csv, ratios.csv (docs/monitoring.md)");
   evidence->add_option("DECK", command.deck, "Input deck (YAML), with monitoring:")->required();
   evidence->add_option("-o,--output", command.output_folder,
                        "Output folder (default: <deck name>_evidence)");
-  for (auto* subcommand : {optimize, evidence})
+  auto* assimilate = app.add_subcommand(
+      "assimilate", "ES-MDA on the deck's monitoring data: posterior.csv, parameters_summary.csv, "
+                    "fit.csv, predictive.csv (docs/monitoring.md)");
+  assimilate->add_option("DECK", command.deck, "Input deck (YAML), with assimilation:")->required();
+  assimilate->add_option("-o,--output", command.output_folder,
+                         "Output folder (default: <deck name>_assimilate)");
+  assimilate->add_option("--ranks-per-run", ranks_per_run, "MPI ranks per member run")
+      ->check(CLI::PositiveNumber);
+  for (auto* subcommand : {optimize, evidence, assimilate})
     subcommand->add_flag("--overwrite", overwrite, "Write into an existing, non-empty folder");
   bool no_figures = false;
   for (auto* command_with_figures : {run, optimize})
@@ -145,7 +157,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   auto* validate = app.add_subcommand("validate", "Check a deck without running it");
   validate->add_option("DECK", command.deck, "Input deck (YAML)")->required();
   std::filesystem::path options_file; // read by the PETSc session (petsc_options_file)
-  for (auto* subcommand : {run, optimize, validate, evidence})
+  for (auto* subcommand : {run, optimize, validate, evidence, assimilate})
     subcommand
         ->add_option("--petsc-options-file", options_file,
                      "PETSc options from FILE (.petscrc and PETSC_OPTIONS are ignored)")
@@ -189,7 +201,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective") ||
                               deck.root.has("design_space") || deck.root.has("optimizer");
   if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
-  if (deck.root.has("monitoring") || evidence->parsed())
+  if (deck.root.has("monitoring") || evidence->parsed() || assimilate->parsed())
     terrafate::read_monitoring_input(deck); // validates monitoring: and its data
   // Every subcommand validates the whole deck first, as validate does (the same messages, exit 2).
   std::string ensemble_note;
@@ -221,11 +233,12 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     return terrafate::kExitOk;
   }
   terrafate::RunOptions options;
-  options.output_folder =
-      command.output_folder.empty()
-          ? std::filesystem::path(command.deck.stem().string() +
-                                  (optimize->parsed() ? "_optimize" : "_results"))
-          : command.output_folder;
+  options.output_folder = command.output_folder.empty()
+                              ? std::filesystem::path(command.deck.stem().string() +
+                                                      (optimize->parsed()     ? "_optimize"
+                                                       : assimilate->parsed() ? "_assimilate"
+                                                                              : "_results"))
+                              : command.output_folder;
   options.petsc_arguments.assign(arguments.petsc.begin() + 1, arguments.petsc.end());
   options.overwrite = overwrite;
   options.restart = restart;
@@ -247,7 +260,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     if (!has_strategies)
       throw terrafate::InputError(fmt::format(
           "{}: optimize needs strategies: and objective: sections", command.deck.string()));
-    terrafate::run_optimize(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+    terrafate::run_optimize(PETSC_COMM_WORLD, deck, options, ranks_per_run, posterior);
+  } else if (assimilate->parsed()) {
+    terrafate::run_assimilation(PETSC_COMM_WORLD, deck, options, ranks_per_run);
+    return terrafate::kExitOk;
   } else if (!strategy.empty()) {
     if (!has_strategies)
       throw terrafate::InputError(

@@ -301,8 +301,6 @@ std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
 
 void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* soil,
                      const std::vector<SpeciesBalance>& balances) {
-  const auto& grid = model_.grid;
-  const std::size_t species_count = spec_.species.size();
   // The step that reached t has evaluated it already (not the initial output at t = 0).
   if (times_.empty() || times_.back() != t) last_rows_ = evaluate(t, transport, soil);
   for (const auto& row : last_rows_)

@@ -107,6 +107,7 @@ EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck) {
 }
 
 double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization) {
+  if (!spec.values.empty()) return spec.values.at(static_cast<std::size_t>(realization)).at(p);
   const auto& parameter = spec.parameters[p];
   const auto r = static_cast<std::uint64_t>(realization);
   switch (parameter.kind) {
@@ -122,19 +123,33 @@ double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization
   return std::nan("");
 }
 
-std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization) {
-  YAML::Node root = YAML::Load(deck.text);
-  root.remove("ensemble");
-  for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
-    if (spec.parameters[p].kind == EnsembleParameter::Kind::field) continue;
-    YAML::Node target = resolve(root, spec.parameters[p].parts);
+std::string deck_text_with_values(const std::string& text,
+                                  const std::vector<std::vector<std::string>>& paths,
+                                  const std::vector<double>& values,
+                                  const std::vector<std::string>& removed) {
+  YAML::Node root = YAML::Load(text);
+  for (const auto& key : removed)
+    root.remove(key);
+  for (std::size_t p = 0; p < paths.size(); ++p) {
+    YAML::Node target = resolve(root, paths[p]);
     // A remediation value of an action this deck (a strategy's) does not take: nothing to set.
-    if (!target.IsDefined() && spec.parameters[p].parts.front() == "remediation") continue;
-    target = fmt::format("{:.17g}", sample_parameter(spec, p, realization));
+    if (!target.IsDefined() && paths[p].front() == "remediation") continue;
+    target = fmt::format("{:.17g}", values.at(p));
   }
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";
+}
+
+std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization) {
+  std::vector<std::vector<std::string>> paths;
+  std::vector<double> values;
+  for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+    if (spec.parameters[p].kind == EnsembleParameter::Kind::field) continue;
+    paths.push_back(spec.parameters[p].parts);
+    values.push_back(sample_parameter(spec, p, realization));
+  }
+  return deck_text_with_values(deck.text, paths, values, {"ensemble"});
 }
 
 std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int realization) {
@@ -373,6 +388,53 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   write_risk_quantiles(succeeded, folder);
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());
+}
+
+EnsembleSpec read_posterior_ensemble(const std::filesystem::path& path, const Deck& deck) {
+  const CsvTable table = read_csv_table(path);
+  const auto where = [&](std::size_t line) {
+    return SourceLocation{path.string(), static_cast<int>(line), 0};
+  };
+  if (table.header.size() < 2 || table.header.front() != "realization")
+    throw InputError("--posterior", where(1),
+                     "expected the header realization,<deck paths...> of a posterior.csv");
+  if (table.rows.size() < 2)
+    throw InputError("--posterior", where(1), "a posterior needs at least 2 realizations");
+  EnsembleSpec spec;
+  spec.realizations = static_cast<int>(table.rows.size());
+  const YAML::Node root = YAML::Load(deck.text);
+  for (std::size_t c = 1; c < table.header.size(); ++c) {
+    EnsembleParameter parameter;
+    parameter.path = table.header[c];
+    std::stringstream stream(parameter.path);
+    for (std::string part; std::getline(stream, part, '.');)
+      parameter.parts.push_back(part);
+    const YAML::Node target = resolve(root, parameter.parts);
+    if (!target.IsDefined() || !target.IsScalar())
+      throw InputError("--posterior", where(1),
+                       fmt::format("column '{}' names no single value of {}", parameter.path,
+                                   deck.path.string()));
+    spec.parameters.push_back(parameter);
+  }
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    std::vector<double> values;
+    for (std::size_t c = 1; c < table.header.size(); ++c) {
+      const std::string& text = table.rows[r][c];
+      std::size_t used = 0;
+      double value = std::nan("");
+      try {
+        value = std::stod(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || !std::isfinite(value))
+        throw InputError("--posterior", where(r + 2),
+                         fmt::format("column '{}': '{}' is not a number", table.header[c], text));
+      values.push_back(value);
+    }
+    spec.values.push_back(values);
+  }
+  return spec;
 }
 
 } // namespace terrafate

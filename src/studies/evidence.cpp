@@ -64,6 +64,25 @@ std::map<std::string, double> model_seepage_velocities(MPI_Comm comm, const Deck
   if (std::all_of(spec.flow_paths.begin(), spec.flow_paths.end(),
                   [](const auto& path) { return path.seepage_velocity.has_value(); }))
     return velocities;
+  std::vector<ObservationPointSpec> points;
+  for (const auto& well : spec.wells)
+    points.push_back({well.name, well.position, spec.where, "monitoring.wells"});
+  const std::vector<double> at_wells = steady_flow_speed_at(comm, deck, points, true);
+  for (const auto& path : spec.flow_paths) {
+    if (path.seepage_velocity) continue;
+    double sum = 0.0;
+    for (const auto& name : path.wells)
+      for (std::size_t w = 0; w < spec.wells.size(); ++w)
+        if (spec.wells[w].name == name) sum += at_wells[w];
+    velocities[path.name] = sum / static_cast<double>(path.wells.size());
+  }
+  return velocities;
+}
+} // namespace
+
+std::vector<double> steady_flow_speed_at(MPI_Comm comm, const Deck& deck,
+                                         const std::vector<ObservationPointSpec>& points,
+                                         bool seepage) {
   const Model model(comm, deck);
   FlowSolver flow(model.grid, model.materials, model.flow);
   const auto periods = stress_periods(model.flow, deck.time.end);
@@ -79,27 +98,15 @@ std::map<std::string, double> model_seepage_velocities(MPI_Comm comm, const Deck
         for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
           const long n = grid.owned_index(i, j, k);
           const double qx = flux[3 * n], qy = flux[3 * n + 1], qz = flux[3 * n + 2];
-          values.get()[k][j][i] =
-              std::sqrt(qx * qx + qy * qy + qz * qz) / model.materials.porosity(n);
+          values.get()[k][j][i] = std::sqrt(qx * qx + qy * qy + qz * qz) /
+                                  (seepage ? model.materials.porosity(n) : 1.0);
         }
   }
-  std::vector<ObservationPointSpec> points;
-  for (const auto& well : spec.wells)
-    points.push_back({well.name, well.position, spec.where, "monitoring.wells"});
   const PointSampler sampler(model.grid, points);
-  std::vector<double> at_wells = sampler.sample(speed);
-  MPI_Bcast(at_wells.data(), static_cast<int>(at_wells.size()), MPI_DOUBLE, 0, comm);
-  for (const auto& path : spec.flow_paths) {
-    if (path.seepage_velocity) continue;
-    double sum = 0.0;
-    for (const auto& name : path.wells)
-      for (std::size_t w = 0; w < spec.wells.size(); ++w)
-        if (spec.wells[w].name == name) sum += at_wells[w];
-    velocities[path.name] = sum / static_cast<double>(path.wells.size());
-  }
-  return velocities;
+  std::vector<double> at_points = sampler.sample(speed);
+  MPI_Bcast(at_points.data(), static_cast<int>(at_points.size()), MPI_DOUBLE, 0, comm);
+  return at_points;
 }
-} // namespace
 
 MonitoringInput read_monitoring_input(const Deck& deck) {
   const auto node = deck.root.find("monitoring");

@@ -206,8 +206,10 @@ void run_strategy(MPI_Comm comm, const Deck& deck, const std::string& name,
     run_simulation(comm, strategy, run);
 }
 
-void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run) {
-  const auto spec = read_optimization_spec(deck);
+void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, int ranks_per_run,
+                  const std::filesystem::path& posterior) {
+  auto spec = read_optimization_spec(deck);
+  if (!posterior.empty()) spec.ensemble = read_posterior_ensemble(posterior, deck);
   const RunGroups run_groups(world, ranks_per_run);
   const bool root = run_groups.world_root();
   const auto& folder = options.output_folder;

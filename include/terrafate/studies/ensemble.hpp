@@ -4,6 +4,7 @@
 // risk trajectories.
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -31,13 +32,29 @@ struct EnsembleSpec {
   int realizations = 0;
   std::uint64_t seed = 0;
   std::vector<EnsembleParameter> parameters;
+  /// Given values [realization][parameter] (an assimilation's posterior.csv); empty: drawn.
+  std::vector<std::vector<double>> values;
 };
 
 /// Reads `ensemble:` and checks every path against the deck.
 EnsembleSpec read_ensemble_spec(const ConfigNode& node, const Deck& deck);
 
-/// The value of scalar parameter p in realization r (a pure function of seed, p and r).
+/// The realizations of `terrafate assimilate`'s posterior.csv (`realization,<deck paths...>`) as
+/// an ensemble of given values; every path must name a single value of the deck. Throws
+/// InputError naming the file (and line) otherwise.
+EnsembleSpec read_posterior_ensemble(const std::filesystem::path& path, const Deck& deck);
+
+/// The value of scalar parameter p in realization r: the given value, or a draw (a pure function
+/// of seed, p and r).
 double sample_parameter(const EnsembleSpec& spec, std::size_t p, int realization);
+
+/// `text` (a deck) with the scalar at each of `paths` (map keys; in lists the element of that
+/// name) set to `values[p]`, and the top-level keys `removed` left out. A remediation path this
+/// deck does not hold (an action a strategy does not take) is skipped.
+std::string deck_text_with_values(const std::string& text,
+                                  const std::vector<std::vector<std::string>>& paths,
+                                  const std::vector<double>& values,
+                                  const std::vector<std::string>& removed);
 
 /// The deck text of realization r: the sampled values written in place, without `ensemble:`.
 std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, int realization);

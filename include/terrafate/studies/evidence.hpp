@@ -2,6 +2,7 @@
 // `terrafate evidence`: lines of evidence for natural attenuation from the deck's monitoring
 // record (trends, attenuation rates, plume stability, daughter/parent ratios; docs/monitoring.md).
 #include <filesystem>
+#include <vector>
 
 #include <mpi.h>
 
@@ -17,6 +18,13 @@ struct MonitoringInput {
   monitoring::MonitoringData data;
 };
 MonitoringInput read_monitoring_input(const Deck& deck);
+
+/// Collective: the speed of the steady flow of the deck's first stress period at `points`,
+/// trilinearly interpolated between cell centres: the Darcy flux |q| [m/d], or with `seepage` the
+/// seepage speed |q| / n [m/d]; the same on every rank.
+std::vector<double> steady_flow_speed_at(MPI_Comm comm, const Deck& deck,
+                                         const std::vector<ObservationPointSpec>& points,
+                                         bool seepage);
 
 /// Collective: reads the monitoring record, computes the evidence and writes (rank 0)
 /// trends.csv, rates.csv, stability.csv and ratios.csv into `output_folder`. A flow path without

@@ -1,0 +1,25 @@
+#pragma once
+// `terrafate assimilate`: the ensemble smoother with multiple data assimilation (ES-MDA) around
+// the forward model. The members of each iteration run concurrently on MPI sub-communicators
+// (RunGroups); the analysis step (terrafate_monitoring) updates their parameters from the
+// monitoring record; the last ensemble is the posterior, run over the deck's whole horizon for
+// the posterior predictive (docs/monitoring.md, docs/user-guide.md).
+#include <mpi.h>
+
+#include "terrafate/run/deck.hpp"
+#include "terrafate/run/simulation.hpp"
+
+namespace terrafate {
+
+/// Collective over `world`: reads the deck's `monitoring:` and `assimilation:` blocks, runs the
+/// prior ensemble and `iterations` ES-MDA updates on groups of `ranks_per_run` ranks, and writes
+/// into options.output_folder: posterior.csv, parameters_summary.csv, fit.csv, misfit.csv,
+/// predictive.csv (observation points, prior and posterior quantiles) and, with a risk: section,
+/// compliance_probability.csv; the member runs under runs/iteration_K/NNNN (K = 0: the prior,
+/// K = iterations: the posterior). The result does not depend on how the members are spread over
+/// the ranks. Throws InputError for a deck without those blocks or with data the model cannot
+/// simulate, NumericalError when a member's run fails.
+void run_assimilation(MPI_Comm world, const Deck& deck, const RunOptions& options,
+                      int ranks_per_run);
+
+} // namespace terrafate

@@ -1,0 +1,278 @@
+#!/usr/bin/python3
+"""Twin experiments of `terrafate assimilate` (issue 23).
+
+  check_twin.py twin  TERRAFATE TRUTH_DECK WORKDIR MPIEXEC [SEED...]
+  check_twin.py ranks TERRAFATE TRUTH_DECK WORKDIR MPIEXEC
+
+The truth deck (twin/truth.yaml) is run once; its values at six wells every half year over years 1
+to 8 (PCE and TCE), times a lognormal error of 10 % (numpy, seeded), are the monitoring record. The
+assimilation starts from a lognormal prior for PCE's decay rate, the NAPL mass and the
+conductivity whose median lies a factor 2 off the truth and whose P5-P95 spans a factor 10 (gsd 2).
+
+`twin` (the acceptance test; default seeds 1 2 3, each the noise seed and the assimilation seed):
+for every parameter the posterior median is within 20 % of the truth and the posterior P5-P95
+contains it; at the receptor 10 years after the last datum (year 18) the posterior predictive
+P5-P95 of PCE and TCE contains the truth run's value. The reference is the truth deck's own
+values (a twin experiment), which the assimilation never sees.
+
+`ranks`: a shorter assimilation (16 members, 2 iterations) at 1 rank and at 2 ranks on two
+sub-communicators (--ranks-per-run 1) gives the same posterior.csv to round-off (1e-12
+relative; each member runs on one rank either way, and the draws are keyed by member).
+
+`contradict` (with twin/rising.yaml): a record of rising trends downgradient; `evidence` calls
+PCE at MW4 and MW5 Increasing, and the probability that the school well meets the risk target
+falls from the prior's (fast degradation expected) to the posterior's.
+"""
+import csv
+import json
+import math
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+TRUTH = {"transport.species.PCE.decay.rate": 8.22e-4,
+         "transport.sources.pce_dnapl.mass": 4.0e5,
+         "materials.sand.hydraulic_conductivity": 10.0}
+PRIOR_MEDIAN = {"transport.species.PCE.decay.rate": 1.644e-3,   # truth x 2
+                "transport.sources.pce_dnapl.mass": 2.0e5,      # truth / 2
+                "materials.sand.hydraulic_conductivity": 20.0}  # truth x 2
+WELLS = {"MW1": [42, 30, 5], "MW2": [66, 30, 5], "MW3": [102, 30, 5], "MW4": [138, 30, 5],
+         "MW5": [186, 30, 5], "MW6": [102, 42, 5]}
+DATA_END = 2920.0     # [d] year 8
+PREDICTION = 6570.0   # [d] year 18, 10 years after the last datum
+NOISE = 0.10          # lognormal sigma of the synthetic data
+# The assimilation's observation error (relative): twice the noise, as a practitioner states an
+# error that also covers the model's (here the model is exact), so that the posterior P5-P95 is
+# not a 90 % coin toss per check but contains the truth unless the update is biased.
+ERROR = 0.20
+DETECTION_LIMIT = 1e-3  # [mg/L]
+
+
+def run(command, **kwargs):
+    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(map(str, command))} exited {result.returncode}\n"
+                 f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def read_rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def truth_run(terrafate, deck, work):
+    out = work / "truth"
+    if out.exists():
+        shutil.rmtree(out)
+    run([terrafate, "run", deck, "-o", out, "--no-figures"])
+    return read_rows(out / "observations.csv")
+
+
+def write_monitoring(rows, folder, seed):
+    rng = np.random.default_rng(seed)
+    lines = ["well,time,species,value,unit,detection_limit"]
+    for row in rows:
+        t = float(row["time"])
+        if row["location"] in WELLS and row["variable"] in ("PCE", "TCE") and 0 < t <= DATA_END:
+            value = float(row["value"]) * math.exp(NOISE * rng.standard_normal())
+            text = f"{value:.6g}" if value >= DETECTION_LIMIT else f"<{DETECTION_LIMIT}"
+            lines.append(f"{row['location']},{t:g},{row['variable']},{text},mg/L,"
+                         f"{DETECTION_LIMIT}")
+    (folder / "monitoring.csv").write_text("\n".join(lines) + "\n")
+    return len(lines) - 1
+
+
+def write_deck(deck, folder, seed, realizations, iterations, prior=None):
+    wells = "\n".join(f"    - {{name: {name}, position: {position}}}"
+                      for name, position in WELLS.items())
+    parameters = "\n".join(
+        f"    - {{path: {path}, distribution: lognormal, median: {median}, gsd: 2}}"
+        for path, median in (prior or PRIOR_MEDIAN).items())
+    text = deck.read_text() + f"""monitoring:
+  data: monitoring.csv
+  wells:
+{wells}
+assimilation:
+  method: es-mda
+  iterations: {iterations}
+  realizations: {realizations}
+  seed: {seed}
+  parameters:
+{parameters}
+  error: {{relative: {ERROR}}}
+  transform: log
+"""
+    path = folder / "twin.yaml"
+    path.write_text(text)
+    return path
+
+
+def assimilate(command, deck, out):
+    if out.exists():
+        shutil.rmtree(out)
+    start = time.monotonic()
+    result = run(list(command) + ["assimilate", deck, "-o", out])
+    return time.monotonic() - start, result.stdout
+
+
+def check_twin(terrafate, deck, work, mpiexec, seeds):
+    truth_rows = truth_run(terrafate, deck, work)
+    truth_at = {(r["location"], r["variable"], float(r["time"])): float(r["value"])
+                for r in truth_rows}
+    failures, report = [], {}
+    for seed in seeds:
+        folder = work / f"seed_{seed}"
+        folder.mkdir(parents=True, exist_ok=True)
+        samples = write_monitoring(truth_rows, folder, seed)
+        twin = write_deck(deck, folder, seed, 64, 4)
+        wall, stdout = assimilate([terrafate], twin, folder / "out")
+        summary = {r["parameter"]: r for r in read_rows(folder / "out" / "parameters_summary.csv")}
+        print(f"seed {seed}: {samples} samples, {wall:.1f} s")
+        entry = {"samples": samples, "wall_s": wall, "parameters": {}, "predictive": {}}
+        for path, truth in TRUTH.items():
+            row = summary[path]
+            p5, p50, p95 = (float(row[k]) for k in ("posterior_p5", "posterior_p50",
+                                                    "posterior_p95"))
+            error = abs(p50 - truth) / truth
+            print(f"  {path}: truth {truth:.4g}, prior P50 {float(row['prior_p50']):.4g}, "
+                  f"posterior P5 {p5:.4g} P50 {p50:.4g} P95 {p95:.4g} (median off by "
+                  f"{100 * error:.1f} %)")
+            entry["parameters"][path] = {"truth": truth, "p5": p5, "p50": p50, "p95": p95}
+            if error > 0.20:
+                failures.append(f"seed {seed}: {path} posterior median {p50:.4g} is "
+                                f"{100 * error:.1f} % off the truth {truth:.4g} (limit 20 %)")
+            if not p5 <= truth <= p95:
+                failures.append(f"seed {seed}: {path} truth {truth:.4g} outside the posterior "
+                                f"P5-P95 [{p5:.4g}, {p95:.4g}]")
+        predictive = read_rows(folder / "out" / "predictive.csv")
+        for species in ("PCE", "TCE"):
+            truth = truth_at[("receptor", species, PREDICTION)]
+            row = next(r for r in predictive if r["location"] == "receptor" and
+                       r["variable"] == species and r["stage"] == "posterior" and
+                       abs(float(r["time"]) - PREDICTION) < 1e-6)
+            p5, p95 = float(row["p5"]), float(row["p95"])
+            print(f"  receptor {species} at {PREDICTION:g} d: truth {truth:.4g} mg/L, posterior "
+                  f"predictive P5 {p5:.4g} P50 {float(row['p50']):.4g} P95 {p95:.4g}")
+            entry["predictive"][species] = {"truth": truth, "p5": p5,
+                                            "p50": float(row["p50"]), "p95": p95}
+            if not p5 <= truth <= p95:
+                failures.append(f"seed {seed}: receptor {species} truth {truth:.4g} outside the "
+                                f"posterior predictive P5-P95 [{p5:.4g}, {p95:.4g}]")
+        report[seed] = entry
+    (work / "twin_report.json").write_text(json.dumps(report, indent=1))
+    return failures
+
+
+def posterior(path):
+    rows = read_rows(path)
+    return np.array([[float(v) for k, v in row.items() if k != "realization"] for row in rows])
+
+
+def bad_inputs(terrafate, deck, folder):
+    """Exit 2 with validate's kind of message: a deck without monitoring:, and a sample of a
+    species the deck does not simulate (named by its line)."""
+    failures = []
+    lines = (folder / "monitoring.csv").read_text().splitlines()
+    bad = folder / "bad"
+    bad.mkdir(exist_ok=True)
+    (bad / "monitoring.csv").write_text("\n".join(lines[:3] + ["MW1,400,VC,0.1,mg/L,0.001"])
+                                        + "\n")
+    bad_deck = bad / "twin.yaml"
+    bad_deck.write_text((folder / "twin.yaml").read_text())
+    for path, expected in ((deck, "monitoring"), (bad_deck, "monitoring.csv:4")):
+        result = subprocess.run([str(terrafate), "assimilate", str(path), "-o",
+                                 str(bad / "out")], capture_output=True, text=True)
+        print(f"bad input {path.name}: exit {result.returncode}: {result.stderr.strip()[:160]}")
+        if result.returncode != 2 or expected not in result.stderr:
+            failures.append(f"assimilate {path}: exit {result.returncode} (expected 2 and "
+                            f"'{expected}' in the message): {result.stderr[-500:]}")
+    return failures
+
+
+def check_ranks(terrafate, deck, work, mpiexec):
+    truth_rows = truth_run(terrafate, deck, work)
+    folder = work / "ranks"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_monitoring(truth_rows, folder, 1)
+    twin = write_deck(deck, folder, 1, 16, 2)
+    walls = {}
+    walls["1 rank"], _ = assimilate([terrafate], twin, folder / "np1")
+    walls["2 ranks, 2 groups"], _ = assimilate([mpiexec, "-n", 2, terrafate], twin,
+                                               folder / "np2")
+    one = posterior(folder / "np1" / "posterior.csv")
+    failures = bad_inputs(terrafate, deck, folder)
+    for name, limit in (("np2", 1e-12),):
+        other = posterior(folder / name / "posterior.csv")
+        difference = float(np.max(np.abs(other - one) / np.abs(one)))
+        print(f"{name}: largest relative difference of the posterior from 1 rank: "
+              f"{difference:.3e} (limit {limit:g})")
+        if not difference <= limit:
+            failures.append(f"{name}: posterior differs from 1 rank by {difference:.3e} "
+                            f"(limit {limit:g})")
+    for name, wall in walls.items():
+        print(f"wall time, {name}: {wall:.1f} s")
+    return failures
+
+
+def check_contradiction(terrafate, deck, work):
+    """A record of rising trends downgradient (the truth decays slowly): `evidence` calls PCE at
+    MW4 and MW5 Increasing, and the assimilation, from a prior that expects fast degradation,
+    lowers the probability that the school well meets the risk target."""
+    truth_rows = truth_run(terrafate, deck, work)
+    folder = work / "contradict"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_monitoring(truth_rows, folder, 5)
+    rising = write_deck(deck, folder, 5, 32, 3, {"transport.species.PCE.decay.rate": 4.0e-3})
+    failures = []
+    evidence = folder / "evidence"
+    if evidence.exists():
+        shutil.rmtree(evidence)
+    run([terrafate, "evidence", rising, "-o", evidence])
+    trends = {(r["well"], r["species"]): r for r in read_rows(evidence / "trends.csv")}
+    for well in ("MW4", "MW5"):
+        row = trends[(well, "PCE")]
+        print(f"evidence: {well} PCE S = {row['mann_kendall_s']}, p = {row['p_value']}: "
+              f"{row['trend']}")
+        if row["trend"] != "Increasing":
+            failures.append(f"evidence calls PCE at {well} '{row['trend']}', not Increasing")
+    assimilate([terrafate], rising, folder / "out")
+    probability = {r["stage"]: float(r["probability_target_met"])
+                   for r in read_rows(folder / "out" / "compliance_probability.csv")
+                   if r["receptor"] == "school_well"}
+    summary = read_rows(folder / "out" / "parameters_summary.csv")[0]
+    print(f"decay rate: truth 1.37e-4 1/d, prior P50 {float(summary['prior_p50']):.4g}, "
+          f"posterior P50 {float(summary['posterior_p50']):.4g}")
+    print(f"probability that the school well meets the target: prior {probability['prior']:.3f}, "
+          f"posterior {probability['posterior']:.3f}")
+    if not probability["prior"] >= 0.2:
+        failures.append(f"the prior's compliance probability {probability['prior']:.3f} is below "
+                        "0.2: the scenario does not test a fall")
+    if not probability["posterior"] < probability["prior"]:
+        failures.append(f"posterior compliance probability {probability['posterior']:.3f} is not "
+                        f"below the prior's {probability['prior']:.3f}")
+    return failures
+
+
+def main():
+    mode, terrafate, deck, work, mpiexec = sys.argv[1:6]
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    if mode == "twin":
+        seeds = [int(s) for s in sys.argv[6:]] or [1, 2, 3]
+        failures = check_twin(Path(terrafate), Path(deck), work, mpiexec, seeds)
+    elif mode == "contradict":
+        failures = check_contradiction(Path(terrafate), Path(deck), work)
+    else:
+        failures = check_ranks(Path(terrafate), Path(deck), work, mpiexec)
+    for failure in failures:
+        print("FAIL:", failure)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
