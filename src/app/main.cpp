@@ -15,14 +15,13 @@
 #include "terrafate/core/version.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/figures.hpp"
-#include "terrafate/run/observations.hpp"
-#include "terrafate/run/plausibility.hpp"
 #include "terrafate/run/restart_hint.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/studies/assimilate.hpp"
 #include "terrafate/studies/ensemble.hpp"
 #include "terrafate/studies/evidence.hpp"
 #include "terrafate/studies/optimize.hpp"
+#include "terrafate/studies/validation.hpp"
 
 namespace {
 
@@ -36,15 +35,7 @@ int print_schema(const std::vector<std::filesystem::path>& decks, bool root) {
     terrafate::SchemaRecorder recorder;
     terrafate::set_schema_recorder(&recorder);
     try {
-      const terrafate::Deck deck = terrafate::read_deck(path);
-      if (deck.root.has("strategies") || deck.root.has("objective") ||
-          deck.root.has("design_space") || deck.root.has("optimizer"))
-        terrafate::read_optimization_spec(deck);
-      if (const auto ensemble = deck.root.find("ensemble"))
-        terrafate::read_ensemble_spec(*ensemble, deck);
-      if (deck.root.has("monitoring")) terrafate::read_monitoring_input(deck);
-      const terrafate::Model model(PETSC_COMM_WORLD, deck);
-      const terrafate::PointSampler sampler(model.grid, deck.observation_points);
+      terrafate::validate_deck(PETSC_COMM_WORLD, terrafate::read_deck(path));
       all.merge(recorder);
     } catch (const terrafate::InputError& e) {
       if (root)
@@ -198,31 +189,22 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                        : (status == 2 ? terrafate::kExitInput : terrafate::kExitOther);
   }
   const terrafate::Deck deck = terrafate::read_deck(command.deck);
-  const bool has_strategies = deck.root.has("strategies") || deck.root.has("objective") ||
-                              deck.root.has("design_space") || deck.root.has("optimizer");
-  if (has_strategies) terrafate::read_optimization_spec(deck); // validates them
-  if (deck.root.has("monitoring") || evidence->parsed() || assimilate->parsed())
-    terrafate::read_monitoring_input(deck); // validates monitoring: and its data
   // Every subcommand validates the whole deck first, as validate does (the same messages, exit 2).
-  std::string ensemble_note;
-  if (const auto ensemble = deck.root.find("ensemble"))
-    ensemble_note = fmt::format(", an ensemble of {} realizations",
-                                terrafate::read_ensemble_spec(*ensemble, deck).realizations);
-  {
-    const terrafate::Model model(PETSC_COMM_WORLD, deck);
-    const terrafate::PointSampler sampler(model.grid, deck.observation_points);
-    if (root && !evidence->parsed())
-      for (const auto& warning : terrafate::plausibility_warnings(deck, model))
-        std::cerr << "terrafate: warning: " << warning << "\n";
-    if (validate->parsed()) {
-      if (root)
-        fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} "
-                   "boundaries{})\n",
-                   command.deck.string(), model.grid.cells(0), model.grid.cells(1),
-                   model.grid.cells(2), model.grid.total_cells(), deck.materials.size(),
-                   model.flow.wells.size(), model.flow.boundaries.size(), ensemble_note);
-      return terrafate::kExitOk;
-    }
+  const terrafate::DeckCheck check =
+      terrafate::validate_deck(PETSC_COMM_WORLD, deck, evidence->parsed() || assimilate->parsed());
+  const bool has_strategies = check.has_strategies;
+  if (root && !evidence->parsed())
+    for (const auto& warning : check.plausibility_warnings)
+      std::cerr << "terrafate: warning: " << warning << "\n";
+  if (validate->parsed()) {
+    if (root)
+      fmt::print("{}: valid ({} x {} x {} = {} cells, {} materials, {} wells, {} boundaries{})\n",
+                 command.deck.string(), check.cells[0], check.cells[1], check.cells[2],
+                 check.total_cells, check.materials, check.wells, check.boundaries,
+                 check.realizations > 0
+                     ? fmt::format(", an ensemble of {} realizations", check.realizations)
+                     : std::string());
+    return terrafate::kExitOk;
   }
   if (evidence->parsed()) {
     terrafate::run_evidence(PETSC_COMM_WORLD, deck,
