@@ -225,6 +225,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.overwrite = overwrite;
   options.restart = restart;
   options.checkpoint_minutes = checkpoint_minutes;
+  options.figures = !no_figures;
   options.resume = !resume.empty();
   if (options.resume) options.output_folder = resume; // -o is excluded
   interrupted_hint = terrafate::restart_hint(arguments.cli, arguments.petsc, options.output_folder,

@@ -30,9 +30,13 @@ int make_figures(const std::filesystem::path& out, const FigureOptions& options,
   return io::run_program(argv, log);
 }
 
+bool figures_off_by_environment() {
+  const char* off = std::getenv("TERRAFATE_NO_FIGURES");
+  return off && *off && std::string(off) != "0";
+}
+
 void make_figures_or_warn(const std::filesystem::path& out) {
-  if (const char* off = std::getenv("TERRAFATE_NO_FIGURES"); off && *off && std::string(off) != "0")
-    return;
+  if (figures_off_by_environment()) return;
   const auto log = out / "figures.log";
   const int status = make_figures(out, FigureOptions{}, log);
   if (status != 0)

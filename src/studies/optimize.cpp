@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/run/figures.hpp"
 #include "terrafate/studies/evaluator.hpp"
 #include "terrafate/studies/recommendation.hpp"
 #include "terrafate/studies/run_groups.hpp"
@@ -223,6 +224,7 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
 
   // The shared history (no actions), once per realization; every strategy continues it.
   StudyOutcome outcome;
+  outcome.plots = options.figures && !figures_off_by_environment();
   outcome.searching = spec.design_space.dimension() > 0;
   outcome.branching = spec.branch_time > 0.0 && spec.branch_time < spec.objective.horizon;
   const Evaluator evaluator(run_groups, world, deck, spec, options, outcome.branching);

@@ -49,7 +49,8 @@ public:
         explicit_count(outcome.explicit_count), searching(outcome.searching),
         branching(outcome.branching), requested(outcome.requested), cached(outcome.cached),
         refinement_evaluations(outcome.refinement_evaluations), refined_from(outcome.refined_from),
-        history_seconds(outcome.history_seconds), evaluation_seconds(outcome.evaluation_seconds) {}
+        history_seconds(outcome.history_seconds), evaluation_seconds(outcome.evaluation_seconds),
+        plots(outcome.plots) {}
 
   void write() {
     write_tables();
@@ -357,7 +358,7 @@ private:
     // The plots, made from the files above (matplotlib); the report shows those that exist.
     const auto plotter =
         std::filesystem::path(kDataDirectory).parent_path() / "scripts" / "plot_strategies.py";
-    const bool plotted = std::filesystem::exists(plotter) &&
+    const bool plotted = plots && std::filesystem::exists(plotter) &&
                          io::run_program({"/usr/bin/python3", plotter.string(), folder.string()},
                                          folder / "plots.log") == 0;
     if (plotted) {
@@ -366,6 +367,9 @@ private:
         if (entry.path().extension() == ".png")
           report += fmt::format("![{}]({})\n\n", entry.path().stem().string(),
                                 entry.path().filename().string());
+    } else if (!plots) {
+      report += "\n(No plots: figures were turned off by --no-figures or TERRAFATE_NO_FIGURES; "
+                "the command above makes them.)\n";
     } else {
       report += "\n(No plots: scripts/plot_strategies.py or matplotlib is not available; see "
                 "plots.log.)\n";
@@ -406,6 +410,7 @@ private:
   const unsigned requested, cached, refinement_evaluations;
   const std::string refined_from;
   const double history_seconds, evaluation_seconds;
+  const bool plots;
   const search::DesignSpace& space = spec.design_space;
   const std::vector<search::DesignParameter>& parameters = space.parameters();
   const int realizations = evaluator.realizations();

@@ -3,7 +3,7 @@
 python/terrafate/plot.py for the figures and report.html) without a shell: a deck, folder and
 file names holding quotes, semicolons, spaces and $() run and make their plots, and nothing in
 those names is executed (the marker files the names would create through a shell never
-appear).
+appear); with --no-figures or TERRAFATE_NO_FIGURES neither script starts.
 
   check_no_shell.py TERRAFATE DECK WORKDIR
 """
@@ -53,6 +53,23 @@ for out in (out_default, out_explicit):
                             + (log.read_text(errors="replace")[-1000:] if log.is_file() else ""))
     except ImportError:
         pass
+# 3) figures turned off, by --no-figures or by TERRAFATE_NO_FIGURES: neither plot script starts
+# (no plots.log, figures.log, PNG or report.html) and report.md says why there are no plots.
+for label, extra, extra_env in (("--no-figures", ["--no-figures"], {}),
+                                ("TERRAFATE_NO_FIGURES=1", [], {"TERRAFATE_NO_FIGURES": "1"})):
+    out = work / f"off {label.split('=')[0]}"
+    run3 = subprocess.run([str(terrafate), "optimize", str(hostile), "-o", str(out)] + extra,
+                          cwd=work, env=dict(env, **extra_env), capture_output=True, text=True,
+                          timeout=600)
+    if run3.returncode != 0:
+        failures.append(f"optimize {label} exited {run3.returncode}: {run3.stderr[-2000:]}")
+        continue
+    made = [p.name for p in out.iterdir()
+            if p.suffix == ".png" or p.name in ("plots.log", "figures.log", "report.html")]
+    if made:
+        failures.append(f"optimize {label} made figures anyway: {sorted(made)}")
+    if "figures were turned off" not in (out / "report.md").read_text():
+        failures.append(f"optimize {label}: report.md does not say the plots were turned off")
 markers = [p for p in work.rglob("INJECTED*")] + [p for p in Path.cwd().glob("INJECTED*")]
 if markers:
     failures.append(f"a shell ran parts of a name: {markers}")

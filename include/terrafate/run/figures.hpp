@@ -30,4 +30,7 @@ int make_figures(const std::filesystem::path& out, const FigureOptions& options,
 /// sets it; figures take seconds to a minute).
 void make_figures_or_warn(const std::filesystem::path& out);
 
+/// True when the environment variable TERRAFATE_NO_FIGURES is set to anything but "" or "0".
+bool figures_off_by_environment();
+
 } // namespace terrafate

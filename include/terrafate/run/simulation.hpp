@@ -39,6 +39,9 @@ struct RunOptions {
   double stop_at = std::numeric_limits<double>::infinity();
   std::filesystem::path stop_checkpoint;
   double checkpoint_minutes = 0.0; ///< [min] wall clock between checkpoints (0: none)
+  /// Figures and plots at the end (false: --no-figures); TERRAFATE_NO_FIGURES also turns them
+  /// off (figures_off_by_environment).
+  bool figures = true;
 };
 
 /// A run's output folder, held from prepare_output_folder to the end of the run: rank 0 holds

@@ -21,6 +21,7 @@ struct StudyOutcome {
   std::string refined_from;        ///< the design COBYLA started from ("" when none)
   double history_seconds = 0.0;    ///< [s] wall clock of the shared history
   double evaluation_seconds = 0.0; ///< [s] wall clock of the evaluations
+  bool plots = true; ///< scripts/plot_strategies.py runs (false: no figures were asked for)
 };
 
 /// Rank 0: writes the recommendation files into `folder` and prints the summary.
