@@ -103,16 +103,16 @@ void write_coordinate_dataset(hid_t group, const std::string& name, const std::s
   write_string_attribute(dataset.get(), label, "description", description);
 }
 
-/// Collective: writes the [nz + 1, ny + 1, nx + 1] node values `values` (x fastest; needed on
-/// rank 0 only); rank 0 transfers them, the others nothing.
+/// Collective: writes the [nz + 1, ny + 1, nx + 1, 3] node coordinates `values` (x fastest;
+/// needed on rank 0 only); rank 0 transfers them, the others nothing.
 void write_node_dataset(hid_t group, const std::string& name, const std::string& label,
                         const std::array<int, 3>& cells, const std::vector<double>& values,
                         const std::string& description, bool is_root, hid_t transfer) {
-  const hsize_t dims[3] = {static_cast<hsize_t>(cells[2] + 1), static_cast<hsize_t>(cells[1] + 1),
-                           static_cast<hsize_t>(cells[0] + 1)};
-  Hdf5Handle file_space = owned(H5Screate_simple(3, dims, nullptr), H5Sclose, "creating " + label);
+  const hsize_t dims[4] = {static_cast<hsize_t>(cells[2] + 1), static_cast<hsize_t>(cells[1] + 1),
+                           static_cast<hsize_t>(cells[0] + 1), 3};
+  Hdf5Handle file_space = owned(H5Screate_simple(4, dims, nullptr), H5Sclose, "creating " + label);
   Hdf5Handle memory_space =
-      owned(H5Screate_simple(3, dims, nullptr), H5Sclose, "creating " + label);
+      owned(H5Screate_simple(4, dims, nullptr), H5Sclose, "creating " + label);
   Hdf5Handle dataset = owned(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, file_space.get(),
                                         H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                              H5Dclose, "creating dataset " + label);
@@ -211,29 +211,30 @@ const char* xdmf_attribute_type(int components) {
   }
 }
 
-/// Site coordinates [m] of every grid node along `axis` (0: x, 1: y, 2: z), x fastest, then y,
-/// then z: the geometry of a rotated grid on the map (rank 0 computes them).
-std::vector<double> site_node_coordinates(const GridCoordinates& coordinates, int axis) {
+/// Site coordinates [m] of every grid node, x fastest, then y, then z, each node's x, y, z
+/// interleaved: the geometry of a rotated grid on the map (rank 0 computes them).
+std::vector<double> site_node_coordinates(const GridCoordinates& coordinates) {
   const auto& nodes = coordinates.nodes;
   const auto& geo = coordinates.georeference;
   const double angle = geo.rotation * std::numbers::pi / 180.0;
   const double c = std::cos(angle), s = std::sin(angle);
   std::vector<double> values;
-  values.reserve(nodes[0].size() * nodes[1].size() * nodes[2].size());
+  values.reserve(3 * nodes[0].size() * nodes[1].size() * nodes[2].size());
   for (const double z : nodes[2])
     for (const double y : nodes[1])
       for (const double x : nodes[0]) {
         const double dx = x - geo.origin[0], dy = y - geo.origin[1];
-        values.push_back(axis == 0   ? geo.origin[0] + c * dx - s * dy
-                         : axis == 1 ? geo.origin[1] + s * dx + c * dy
-                                     : z);
+        values.push_back(geo.origin[0] + c * dx - s * dy);
+        values.push_back(geo.origin[1] + s * dx + c * dy);
+        values.push_back(z);
       }
   return values;
 }
 
 /// The XDMF 3 sidecar: a temporal collection with one grid per output whose geometry and cell
 /// attributes point into the HDF5 file `h5_name` (relative to the sidecar): a 3DRectMesh, or
-/// for a rotated grid a 3DSMesh on the site coordinates of its nodes (/grid/site_*_nodes).
+/// for a rotated grid a 3DSMesh on the site coordinates of its nodes (/grid/site_nodes, XYZ;
+/// ParaView 5.11 reads this form, not X_Y_Z).
 /// A georeferenced grid carries its CRS, origin and rotation as Information elements.
 std::string xdmf_document(const std::string& h5_name, const std::array<int, 3>& cells,
                           const Georeference& georeference,
@@ -262,15 +263,15 @@ std::string xdmf_document(const std::string& h5_name, const std::array<int, 3>& 
     xml += fmt::format("        <Time Value=\"{}\"/>\n", outputs[index].time);
     xml += fmt::format("        <Topology TopologyType=\"{}\" Dimensions=\"{}\"/>\n",
                        rotated ? "3DSMesh" : "3DRectMesh", node_dims);
-    xml += fmt::format("        <Geometry GeometryType=\"{}\">\n", rotated ? "X_Y_Z" : "VXVYVZ");
-    for (int axis = 0; axis < 3; ++axis)
-      xml += rotated ? fmt::format("          <DataItem Dimensions=\"{}\" NumberType=\"Float\" "
-                                   "Precision=\"8\" Format=\"HDF\">{}:/grid/site_{}_nodes"
-                                   "</DataItem>\n",
-                                   node_dims, file, kAxisNames[axis])
-                     : fmt::format("          <DataItem Dimensions=\"{}\" NumberType=\"Float\" "
-                                   "Precision=\"8\" Format=\"HDF\">{}:/grid/{}_nodes</DataItem>\n",
-                                   cells[axis] + 1, file, kAxisNames[axis]);
+    xml += fmt::format("        <Geometry GeometryType=\"{}\">\n", rotated ? "XYZ" : "VXVYVZ");
+    if (rotated)
+      xml += fmt::format("          <DataItem Dimensions=\"{} 3\" NumberType=\"Float\" "
+                         "Precision=\"8\" Format=\"HDF\">{}:/grid/site_nodes</DataItem>\n",
+                         node_dims, file);
+    for (int axis = 0; axis < 3 && !rotated; ++axis)
+      xml += fmt::format("          <DataItem Dimensions=\"{}\" NumberType=\"Float\" "
+                         "Precision=\"8\" Format=\"HDF\">{}:/grid/{}_nodes</DataItem>\n",
+                         cells[axis] + 1, file, kAxisNames[axis]);
     xml += "        </Geometry>\n";
     for (const WrittenField& field : outputs[index].fields) {
       const std::string dims =
@@ -361,15 +362,12 @@ struct ResultsHdf5Writer::Impl {
     write_double_attribute(group.get(), grid_label, "origin_y", geo.origin[1]);
     write_double_attribute(group.get(), grid_label, "rotation_degree", geo.rotation);
     if (geo.rotation == 0.0) return;
-    for (int axis = 0; axis < 3; ++axis) {
-      const std::string name = fmt::format("site_{}_nodes", kAxisNames[axis]);
-      write_node_dataset(
-          group.get(), name, label("/grid/" + name), coordinates.cells(),
-          is_root ? site_node_coordinates(coordinates, axis) : std::vector<double>(1, 0.0),
-          fmt::format("site {} coordinates ({}) of every grid node, [nz + 1, ny + 1, nx + 1]",
-                      kAxisNames[axis], geo.crs.empty() ? "no CRS given" : geo.crs),
-          is_root, collective_transfer.get());
-    }
+    write_node_dataset(
+        group.get(), "site_nodes", label("/grid/site_nodes"), coordinates.cells(),
+        is_root ? site_node_coordinates(coordinates) : std::vector<double>(1, 0.0),
+        fmt::format("site x, y, z ({}) of every grid node, [nz + 1, ny + 1, nx + 1, 3]",
+                    geo.crs.empty() ? "no CRS given" : geo.crs),
+        is_root, collective_transfer.get());
   }
 };
 
