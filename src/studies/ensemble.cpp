@@ -16,6 +16,7 @@
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/io/checkpoint_hdf5.hpp"
+#include "terrafate/search/decision.hpp"
 #include "terrafate/studies/run_groups.hpp"
 
 namespace terrafate {
@@ -163,6 +164,27 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
   return fields;
 }
 
+double stability_window(const Deck& deck) {
+  const auto decision = deck.root.find("decision");
+  return decision
+             ? decision->quantity_or("stability_window", 5 * 365.25, "d", Range::non_negative())
+             : 5 * 365.25;
+}
+
+bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient) {
+  // [-] Rises over the window smaller than this fraction of a target do not count (numerical
+  // noise far below the target).
+  constexpr double kStabilityTolerance = 1.0e-3;
+  return std::any_of(run.receptors.begin(), run.receptors.end(), [&](const auto& receptor) {
+    std::vector<double> ratios;
+    for (std::size_t n = 0; n < receptor.series_cancer_risk.size(); ++n)
+      ratios.push_back(std::fmax(std::max(receptor.series_cancer_risk[n] / target_risk,
+                                          receptor.series_hazard_index[n] / target_quotient),
+                                 receptor.series_standard_ratio[n]));
+    return search::rising_at_end(run.series_times, ratios, window, kStabilityTolerance);
+  });
+}
+
 namespace {
 /// The progress line of realization r: its status, the elapsed time since `start` and an ETA
 /// from the mean time of the `done` of this group's `count` realizations.
@@ -265,6 +287,9 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   // Every realization's status and results, on the world root: in memory from the runs, or
   // with --gather from the folders the parts left.
   std::vector<RunOutcome> outcomes;
+  // The base deck must build on every group (the same on every rank, so errors are uniform);
+  // its risk targets judge each realization's stability.
+  const Model base_model(comm, read_deck_text(realization_deck_text(deck, spec, 0), deck.path));
   if (part.gather) {
     // Every realization must have run (its status written, "ok" or the failure).
     std::string missing;
@@ -281,10 +306,6 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
           "realizations/NNNN/status.txt): {}{}; run them with --realizations A:B",
           count, spec.realizations, members.string(), missing, count > 20 ? ", ..." : ""));
   } else {
-    // The base deck must build on every group (the same on every rank, so errors are uniform).
-    const auto base = read_deck_text(realization_deck_text(deck, spec, 0), deck.path);
-    { const Model model(comm, base); }
-
     // A part shares the folder with the other parts (job-array tasks): it writes its own
     // realizations only, and removes a summary that no longer describes the folder.
     // --resume keeps the folder and every realization that finished.
@@ -361,11 +382,14 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   }
   if (!root) return;
 
-  // ensemble.csv: the sampled values and the status of every realization.
+  // ensemble.csv: the sampled values and the status of every realization, its time to target
+  // (the latest over the receptors) and stability at the end of the run, from the per-step
+  // series (with --gather: from each realization's receptor_series.csv).
   std::string table = "realization,status";
   for (const auto& parameter : spec.parameters)
     if (parameter.kind != EnsembleParameter::Kind::field) table += "," + parameter.path;
-  table += "\n";
+  table += ",time_to_target,unstable\n";
+  const double window = stability_window(deck);
   if (part.gather)
     for (int r = 0; r < spec.realizations; ++r) {
       const auto member = members / fmt::format("{:04d}", r);
@@ -376,11 +400,25 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   for (int r = 0; r < spec.realizations; ++r) {
     auto& outcome = outcomes[static_cast<std::size_t>(r)];
     const bool ok = outcome.status == "ok";
-    if (ok) succeeded.push_back(std::move(outcome.result));
     table += fmt::format("{},{}", r, ok ? "ok" : "failed");
     for (std::size_t p = 0; p < spec.parameters.size(); ++p)
       if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
         table += fmt::format(",{}", sample_parameter(spec, p, r)); // shortest round trip
+    if (ok) {
+      const auto& run = outcome.result;
+      double latest = 0.0; // NaN: some receptor never reaches the target
+      for (const auto& receptor : run.receptors)
+        latest = std::isnan(latest) || std::isnan(receptor.time_to_target)
+                     ? std::nan("")
+                     : std::max(latest, receptor.time_to_target);
+      const auto& risk = *base_model.risk;
+      table +=
+          fmt::format(",{},{}", latest,
+                      unstable_run(run, window, risk.target_risk, risk.target_quotient) ? 1 : 0);
+      succeeded.push_back(std::move(outcome.result));
+    } else {
+      table += ",nan,";
+    }
     table += "\n";
   }
   io::write_file_atomically(folder / "ensemble.csv", table);
