@@ -203,10 +203,14 @@ private:
       json += fmt::format("  \"recommended\": {},\n", json_string(best.name));
       std::string why = fmt::format(
           "{} keeps every receptor within the risk target{} from {} d (deadline {} d) to the "
-          "horizon ({} d), with the lowest {} of the {} feasible strategies: {:.6g} t CO2e "
+          "horizon ({} d), with the lowest {} of the {} {}feasible strategies: {:.6g} t CO2e "
           "(level: {})",
           best.name, confidence_note, json_number(best.time_to_target), spec.objective.deadline,
-          spec.objective.horizon, objective_name(), feasible.size(), best.tco2e,
+          spec.objective.horizon, objective_name(),
+          best.unstable ? feasible.size()
+                        : std::count_if(feasible.begin(), feasible.end(),
+                                        [](const Evaluation* a) { return !a->unstable; }),
+          best.unstable || first_by_objective == &best ? "" : "stable ", best.tco2e,
           level_name(best.level));
       if (best.design) {
         std::string values;
@@ -245,7 +249,7 @@ private:
                           json_number(best.time_to_target), json_number(best.probability));
       if (best.level > InterventionLevel::natural_attenuation)
         for (const auto* other : feasible)
-          if (other->level < best.level) {
+          if (other->level < best.level && other->unstable == best.unstable) {
             why += fmt::format("; the less intrusive {} ({}) also complies but needs {:.6g} t "
                                "CO2e, more than {:g} % above",
                                other->name, level_name(other->level), other->tco2e,
