@@ -244,6 +244,44 @@ void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesys
   }
   io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
 }
+/// ensemble.csv: the sampled values and the status of every realization, its time to target
+/// (the latest over the receptors) and stability over the last `window` [d] of the run, from
+/// the per-step series (with --gather: from each realization's receptor_series.csv) against
+/// the risk targets; returns the results of the realizations that succeeded.
+std::vector<RunResult> write_ensemble_table(const EnsembleSpec& spec,
+                                            std::vector<RunOutcome>& outcomes, double window,
+                                            double target_risk, double target_quotient,
+                                            const std::filesystem::path& folder) {
+  std::string table = "realization,status";
+  for (const auto& parameter : spec.parameters)
+    if (parameter.kind != EnsembleParameter::Kind::field) table += "," + parameter.path;
+  table += ",time_to_target,unstable\n";
+  std::vector<RunResult> succeeded;
+  for (int r = 0; r < spec.realizations; ++r) {
+    auto& outcome = outcomes[static_cast<std::size_t>(r)];
+    const bool ok = outcome.status == "ok";
+    table += fmt::format("{},{}", r, ok ? "ok" : "failed");
+    for (std::size_t p = 0; p < spec.parameters.size(); ++p)
+      if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
+        table += fmt::format(",{}", sample_parameter(spec, p, r)); // shortest round trip
+    if (ok) {
+      const auto& run = outcome.result;
+      double latest = 0.0; // NaN: some receptor never reaches the target
+      for (const auto& receptor : run.receptors)
+        latest = std::isnan(latest) || std::isnan(receptor.time_to_target)
+                     ? std::nan("")
+                     : std::max(latest, receptor.time_to_target);
+      table += fmt::format(",{},{}", latest,
+                           unstable_run(run, window, target_risk, target_quotient) ? 1 : 0);
+      succeeded.push_back(std::move(outcome.result));
+    } else {
+      table += ",nan,";
+    }
+    table += "\n";
+  }
+  io::write_file_atomically(folder / "ensemble.csv", table);
+  return succeeded;
+}
 } // namespace
 
 EnsemblePart ensemble_part(const std::string& range, bool gather) {
@@ -382,47 +420,15 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   }
   if (!root) return;
 
-  // ensemble.csv: the sampled values and the status of every realization, its time to target
-  // (the latest over the receptors) and stability at the end of the run, from the per-step
-  // series (with --gather: from each realization's receptor_series.csv).
-  std::string table = "realization,status";
-  for (const auto& parameter : spec.parameters)
-    if (parameter.kind != EnsembleParameter::Kind::field) table += "," + parameter.path;
-  table += ",time_to_target,unstable\n";
-  const double window = stability_window(deck);
   if (part.gather)
     for (int r = 0; r < spec.realizations; ++r) {
       const auto member = members / fmt::format("{:04d}", r);
       outcomes.push_back({read_run_status(member), {}});
       if (outcomes.back().status == "ok") outcomes.back().result = read_risk_results(member);
     }
-  std::vector<RunResult> succeeded;
-  for (int r = 0; r < spec.realizations; ++r) {
-    auto& outcome = outcomes[static_cast<std::size_t>(r)];
-    const bool ok = outcome.status == "ok";
-    table += fmt::format("{},{}", r, ok ? "ok" : "failed");
-    for (std::size_t p = 0; p < spec.parameters.size(); ++p)
-      if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
-        table += fmt::format(",{}", sample_parameter(spec, p, r)); // shortest round trip
-    if (ok) {
-      const auto& run = outcome.result;
-      double latest = 0.0; // NaN: some receptor never reaches the target
-      for (const auto& receptor : run.receptors)
-        latest = std::isnan(latest) || std::isnan(receptor.time_to_target)
-                     ? std::nan("")
-                     : std::max(latest, receptor.time_to_target);
-      const auto& risk = *base_model.risk;
-      table +=
-          fmt::format(",{},{}", latest,
-                      unstable_run(run, window, risk.target_risk, risk.target_quotient) ? 1 : 0);
-      succeeded.push_back(std::move(outcome.result));
-    } else {
-      table += ",nan,";
-    }
-    table += "\n";
-  }
-  io::write_file_atomically(folder / "ensemble.csv", table);
-
+  const auto& risk = *base_model.risk;
+  const auto succeeded = write_ensemble_table(spec, outcomes, stability_window(deck),
+                                              risk.target_risk, risk.target_quotient, folder);
   write_risk_quantiles(succeeded, folder);
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());
