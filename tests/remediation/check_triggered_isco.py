@@ -8,7 +8,8 @@ checked: 5 d}}, duration: 20 d`, one injection of 0.045 kg 2 d after the firing.
 By hand: TCE is 1 mg/L > 0.5 at the first check (5 d), so the action fires at 5 d and runs to
 25 d; the oxidant arrives at 5 + 2 = 7 d (MnO4 is 0 at 7 d, positive at 8 d, TCE 1 mg/L until
 7 d); with no flow, nothing reacts after 25 d (TCE and MnO4 at 40 d equal their 25 d values to
-1e-12); the ledger's rows run from 5 to 25 d with material:MnO4 0.045 kg and injection_points 4.
+1e-12); the ledger's rows run from 5 to 25 d with material:MnO4 0.045 kg and injection_points 4
+(the drilling of the injection points, if counted, at the firing: 5 to 5 d).
 """
 import csv
 import math
@@ -75,7 +76,11 @@ def main():
     c = {(float(r["time"]), r["variable"]): float(r["value"])
          for r in rows(os.path.join(out, "observations.csv")) if r["location"] == "P"}
     ledger = rows(os.path.join(out, "ledger.csv"))
-    windows = sorted({(float(r["start"]), float(r["end"])) for r in ledger})
+    # Every row runs from the firing to its end, but drilling (the injection points, at it).
+    windows = sorted({(float(r["start"]), float(r["end"])) for r in ledger
+                      if r["item"] != "drilling"})
+    drilled = sorted({(float(r["start"]), float(r["end"])) for r in ledger
+                      if r["item"] == "drilling"})
     items = {r["item"]: float(r["quantity"]) for r in ledger}
     print(f"ledger windows {windows}; items {items}")
     print("P: " + ", ".join(f"{t:g} d TCE {c[(t, 'TCE')]:.6g} MnO4 {c[(t, 'MnO4')]:.6g}"
@@ -83,6 +88,8 @@ def main():
     failures = []
     if windows != [(5.0, 25.0)]:
         failures.append(f"ledger windows {windows}, expected [(5, 25)]")
+    if drilled not in ([], [(5.0, 5.0)]):
+        failures.append(f"drilling {drilled}, expected at the firing [(5, 5)]")
     if items.get("material:MnO4") != 0.045 or items.get("injection_points") != 4:
         failures.append(f"material {items.get('material:MnO4')} kg, points "
                         f"{items.get('injection_points')}")
