@@ -130,7 +130,8 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
                                           deck.output.fields[f], fmt::join(names, ", ")));
   }
   for (const auto& well : flow.wells)
-    if (well.start >= deck.time.end && deck.time.end > 0.0)
+    // (A triggered pump-and-treat's wells start when it fires: infinity before.)
+    if (std::isfinite(well.start) && well.start >= deck.time.end && deck.time.end > 0.0)
       throw InputError(well.key_path, well.where,
                        fmt::format("well '{}' starts at {} d, at or after the end of the run "
                                    "({} d)",

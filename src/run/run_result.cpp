@@ -1,9 +1,13 @@
 #include "terrafate/run/run_result.hpp"
 
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/errors.hpp"
 
 namespace terrafate {
 
@@ -180,6 +184,27 @@ RunResult read_risk_results(const std::filesystem::path& folder) {
       if (receptor.name == row[risk.column("receptor")]) {
         receptor.site_cancer_risk.push_back(std::stod(row[risk.column("cancer_risk")]));
         receptor.site_hazard_index.push_back(std::stod(row[risk.column("hazard_quotient")]));
+      }
+  }
+  // The series at every step (time-major, the receptors in compliance.csv's order).
+  const auto series_path = folder / "receptor_series.csv";
+  if (!std::filesystem::exists(series_path))
+    throw InputError(fmt::format("{} is missing: the run that wrote {} predates the per-step "
+                                 "series; run it again",
+                                 series_path.string(), folder.string()));
+  const auto series = read_csv_table(series_path);
+  const auto time = series.column("time"), name = series.column("receptor");
+  const auto cancer = series.column("max_cancer_risk"), hazard = series.column("max_hazard_index");
+  const auto standard = series.column("max_standard_ratio");
+  for (const auto& row : series.rows) {
+    const double t = std::stod(row[time]);
+    if (result.series_times.empty() || result.series_times.back() != t)
+      result.series_times.push_back(t);
+    for (auto& receptor : result.receptors)
+      if (receptor.name == row[name]) {
+        receptor.series_cancer_risk.push_back(std::stod(row[cancer]));
+        receptor.series_hazard_index.push_back(std::stod(row[hazard]));
+        receptor.series_standard_ratio.push_back(std::stod(row[standard])); // "nan": NaN
       }
   }
   return result;

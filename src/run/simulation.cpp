@@ -1,6 +1,7 @@
 #include "terrafate/run/simulation.hpp"
 
 #include <chrono>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -103,6 +104,16 @@ TimeLoopSettings loop_settings(const Model& model, const Deck& deck, const RunOp
                             model.flow.initial_steady,
                             options.stop_at};
   if (!model.transport) return settings;
+  // A triggered pump-and-treat may switch its wells at each of its checks (and its end).
+  const auto switches = actions.well_switch_times();
+  if (!switches.empty()) {
+    std::set<double> periods(settings.periods.begin(), settings.periods.end());
+    std::set<double> soft;
+    for (const double t : switches)
+      if (t > 0.0 && t < time.end && periods.insert(t).second) soft.insert(t);
+    settings.periods.assign(periods.begin(), periods.end());
+    settings.soft_periods.assign(soft.begin(), soft.end());
+  }
   std::vector<double> breaks;
   for (const auto& source : model.transport->sources)
     breaks.insert(breaks.end(), {source.start, source.end});
@@ -158,6 +169,7 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
   Progress progress(comm, deck.time.end, options.quiet);
   ActionRun actions(comm, model.grid, model.materials, model.remediation,
                     model.transport ? &*model.transport : nullptr, deck.time.end, soil.get());
+  if (risk) risk->follow(actions);
   ModelSteps steps(comm, deck, model, options,
                    {flow, transport.get(), soil.get(), actions, outputs, risk.get(), progress});
   LoopState resume_state;

@@ -15,23 +15,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Violation of a design whose simulation failed (beyond any risk ratio a run can report).
 constexpr double kFailedViolation = 1.0e6;
 
-/// [-] Rises over the stability window smaller than this fraction of a target do not make a
-/// strategy unstable (numerical noise far below the target).
-constexpr double kStabilityTolerance = 1.0e-3;
-
-/// Whether some receptor's worst ratio (the run's series at every step) rises over the last
-/// `window` [d].
-bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient) {
-  return std::any_of(run.receptors.begin(), run.receptors.end(), [&](const auto& receptor) {
-    std::vector<double> ratios;
-    for (std::size_t n = 0; n < receptor.series_cancer_risk.size(); ++n)
-      ratios.push_back(std::fmax(std::max(receptor.series_cancer_risk[n] / target_risk,
-                                          receptor.series_hazard_index[n] / target_quotient),
-                                 receptor.series_standard_ratio[n]));
-    return search::rising_at_end(run.series_times, ratios, window, kStabilityTolerance);
-  });
-}
-
 /// One run's evaluation from its status and results (a strategy, or one realization of it).
 Evaluation evaluate_run(const RunOutcome& outcome, const ObjectiveSpec& objective,
                         const search::DecisionRule& rule, double target_risk,

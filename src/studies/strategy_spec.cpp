@@ -54,8 +54,7 @@ void read_decision_rule(const Deck& deck, OptimizationSpec& spec) {
   spec.objective.on_lower_bound = rule.on_lower_bound;
   rule.carbon_tolerance =
       decision->quantity_or("carbon_tolerance", 0.1, "1", Range::non_negative());
-  rule.stability_window =
-      decision->quantity_or("stability_window", 5 * 365.25, "d", Range::non_negative());
+  rule.stability_window = stability_window(deck);
 }
 
 /// The remediation entry named `name` of the deck.

@@ -57,6 +57,7 @@ public:
   void hand_flow_to_transport(double period_begin, double period_end) override;
   void release_flow_solver() override;
   void resume_transport() override;
+  bool before_flow(double begin, double end) override;
   void before_step(double t) override;
   void save_step() override;
   void restore_step() override;

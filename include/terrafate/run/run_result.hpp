@@ -55,9 +55,11 @@ struct RunResult {
   std::optional<CarbonResult> carbon; ///< none: the deck has no carbon section
 };
 
-/// The receptors' compliance and site risk of a finished run from the files it left in `folder`
-/// (compliance.csv and the `all,all` rows of risk.csv): for the realizations an ensemble's
-/// parts ran in other processes (`run --gather`); the contaminant rows and carbon are not read.
+/// The receptors' compliance, site risk and per-step series of a finished run from the files it
+/// left in `folder` (compliance.csv, the `all,all` rows of risk.csv and receptor_series.csv):
+/// for the realizations an ensemble's parts ran in other processes (`run --gather`); the
+/// contaminant rows and carbon are not read. Throws InputError when receptor_series.csv is
+/// missing (a run of a terrafate before it was written).
 RunResult read_risk_results(const std::filesystem::path& folder);
 
 /// A flat encoding of `result` (little-endian host bytes: for ranks of one run, not for files).
