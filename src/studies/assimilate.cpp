@@ -1,6 +1,7 @@
 #include "terrafate/studies/assimilate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -11,7 +12,6 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/errors.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
@@ -204,16 +204,16 @@ std::string member_deck_text(const Setup& setup, const std::vector<double>& valu
   return std::string(out.c_str()) + "\n";
 }
 
-/// A run's observations.csv: per "location,variable", its (time [d], value) rows in time order.
+/// A run's sampled observations (observations.csv's rows): per "location,variable", its (time
+/// [d], value) rows in time order.
 std::map<std::string, std::vector<std::pair<double, double>>>
-read_series(const std::filesystem::path& folder) {
-  const auto table = read_csv_table(folder / "observations.csv");
-  const auto time = table.column("time"), location = table.column("location"),
-             variable = table.column("variable"), value = table.column("value");
+series_of(const ObservationResult& observations) {
   std::map<std::string, std::vector<std::pair<double, double>>> series;
-  for (const auto& row : table.rows)
-    series[row[location] + "," + row[variable]].emplace_back(std::stod(row[time]),
-                                                             std::stod(row[value]));
+  for (std::size_t t = 0; t < observations.times.size(); ++t)
+    for (std::size_t v = 0; v < observations.variables.size(); ++v)
+      for (std::size_t l = 0; l < observations.locations.size(); ++l)
+        series[observations.locations[l] + "," + observations.variables[v]].emplace_back(
+            observations.times[t], observations.value(t, v, l));
   return series;
 }
 
@@ -228,9 +228,9 @@ double value_at(const std::vector<std::pair<double, double>>& series, double t) 
   throw NumericalError(fmt::format("assimilate: no simulated value at {} d", t));
 }
 
-/// The simulated concentrations [mg/L] of one member at every sample (rank 0 reads its folder).
-std::vector<double> member_values(const Setup& setup, const std::filesystem::path& folder) {
-  const auto series = read_series(folder);
+/// The simulated concentrations [mg/L] of one member at every sample, from its run's result.
+std::vector<double> member_values(const Setup& setup, const RunResult& run) {
+  const auto series = series_of(run.observations);
   std::vector<double> values;
   const auto& samples = setup.input.data.samples;
   for (std::size_t k = 0; k < samples.size(); ++k) {
@@ -249,42 +249,50 @@ std::filesystem::path iteration_folder(const Setup& setup, int iteration) {
 
 /// Collective: runs every member of one iteration (parameters in the Gaussian space of
 /// to_gaussian) across the groups, to `end` [d]; returns the simulated concentrations [mg/L] at
-/// the samples (N_e x N_d), the same on every rank. Throws NumericalError when a run failed.
+/// the samples (N_e x N_d), the same on every rank, from the members' results gathered in memory.
+/// `runs` (when given) receives the members' results on world rank 0. Throws NumericalError when
+/// a run failed.
 MemberMatrix run_iteration(const RunGroups& groups, MPI_Comm world, const Setup& setup,
-                           const MemberMatrix& gaussian, int iteration, double end) {
+                           const MemberMatrix& gaussian, int iteration, double end,
+                           std::vector<RunResult>* runs = nullptr) {
   const int members = static_cast<int>(gaussian.size());
   const auto folder = iteration_folder(setup, iteration);
+  std::map<int, RunOutcome> mine;
   for (int r = groups.group(); r < members; r += groups.groups()) {
     std::vector<double> values;
     for (std::size_t p = 0; p < setup.spec.parameters.size(); ++p)
       values.push_back(monitoring::from_gaussian(setup.spec.parameters[p], gaussian[r][p]));
     RunOptions member = setup.options;
     member.output_folder = folder / fmt::format("{:04d}", r);
-    std::string status = "ok";
+    RunOutcome outcome{"ok", {}};
     try {
-      run_simulation(groups.comm(),
-                     read_deck_text(member_deck_text(setup, values, end), setup.deck.path), member);
+      outcome.result = run_simulation(
+          groups.comm(), read_deck_text(member_deck_text(setup, values, end), setup.deck.path),
+          member);
     } catch (const InputError& e) {
-      status = fmt::format("input error: {}", e.what());
+      outcome.status = fmt::format("input error: {}", e.what());
     } catch (const NumericalError& e) {
-      status = fmt::format("numerical error: {}", e.what());
+      outcome.status = fmt::format("numerical error: {}", e.what());
     }
-    if (groups.group_root()) write_run_status(member.output_folder, status);
+    if (groups.group_root()) {
+      write_run_status(member.output_folder, outcome.status);
+      mine[r] = std::move(outcome);
+    }
   }
-  MPI_Barrier(world);
+  auto outcomes = gather_run_outcomes(world, mine, members);
   const std::size_t nd = setup.input.data.samples.size();
   std::vector<double> flat(static_cast<std::size_t>(members) * nd, 0.0);
   std::string failure;
   if (groups.world_root()) {
     for (int r = 0; r < members && failure.empty(); ++r) {
-      const auto out = folder / fmt::format("{:04d}", r);
-      const std::string status = read_run_status(out);
-      if (status != "ok") {
+      const auto& outcome = outcomes[static_cast<std::size_t>(r)];
+      if (outcome.status != "ok") {
         failure = fmt::format("member {} of iteration {} failed ({}): {}", r, iteration,
-                              out.string(), status.substr(0, 300));
+                              (folder / fmt::format("{:04d}", r)).string(),
+                              outcome.status.substr(0, 300));
         break;
       }
-      const auto values = member_values(setup, out);
+      const auto values = member_values(setup, outcome.result);
       std::copy(values.begin(), values.end(), flat.begin() + static_cast<long>(r * nd));
     }
   }
@@ -296,6 +304,9 @@ MemberMatrix run_iteration(const RunGroups& groups, MPI_Comm world, const Setup&
   for (int r = 0; r < members; ++r)
     simulated[r].assign(flat.begin() + static_cast<long>(r * nd),
                         flat.begin() + static_cast<long>((r + 1) * nd));
+  if (runs && groups.world_root())
+    for (auto& outcome : outcomes)
+      runs->push_back(std::move(outcome.result));
   return simulated;
 }
 
@@ -328,10 +339,11 @@ MemberMatrix deck_values(const Setup& setup, const MemberMatrix& gaussian) {
 
 /// predictive.csv rows of one stage: per observation point of the deck, variable and output time
 /// of the deck, the P5/P50/P95 over the members.
-std::string predictive_rows(const Setup& setup, int iteration, int members, const char* stage) {
+std::string predictive_rows(const Setup& setup, const std::vector<RunResult>& runs,
+                            const char* stage) {
   std::map<std::pair<std::string, double>, std::vector<double>> values;
-  for (int r = 0; r < members; ++r) {
-    const auto series = read_series(iteration_folder(setup, iteration) / fmt::format("{:04d}", r));
+  for (const auto& run : runs) {
+    const auto series = series_of(run.observations);
     for (const auto& point : setup.deck.observation_points)
       for (const auto& [key, rows] : series) {
         if (key.rfind(point.name + ",", 0) != 0) continue;
@@ -351,18 +363,15 @@ std::string predictive_rows(const Setup& setup, int iteration, int members, cons
 }
 
 /// compliance_probability.csv rows of one stage: per receptor, the fraction of the members that
-/// met the risk target within the horizon (compliance.csv's time_to_target not NaN).
-std::string compliance_rows(const Setup& setup, int iteration, int members, const char* stage) {
+/// met the risk target within the horizon (time_to_target not NaN).
+std::string compliance_rows(const std::vector<RunResult>& runs, const char* stage) {
   std::map<std::string, std::pair<int, int>> met; // receptor: (met, members)
-  for (int r = 0; r < members; ++r) {
-    const auto table = read_csv_table(iteration_folder(setup, iteration) /
-                                      fmt::format("{:04d}", r) / "compliance.csv");
-    for (const auto& row : table.rows) {
-      auto& entry = met[row[table.column("receptor")]];
-      entry.first += row[table.column("time_to_target")] == "nan" ? 0 : 1;
+  for (const auto& run : runs)
+    for (const auto& receptor : run.receptors) {
+      auto& entry = met[receptor.name];
+      entry.first += std::isnan(receptor.time_to_target) ? 0 : 1;
       entry.second += 1;
     }
-  }
   std::string text;
   for (const auto& [receptor, entry] : met)
     text += fmt::format("{},{},{},{:.10g}\n", receptor, stage, entry.second,
@@ -370,14 +379,77 @@ std::string compliance_rows(const Setup& setup, int iteration, int members, cons
   return text;
 }
 
+/// The risk criteria of the trajectories: name and a receptor's values per output time [1].
+struct RiskCriterion {
+  const char* name;
+  std::vector<double> ReceptorResult::*values;
+};
+constexpr std::array<RiskCriterion, 2> kRiskCriteria{
+    {{"cancer_risk", &ReceptorResult::site_cancer_risk},
+     {"hazard_index", &ReceptorResult::site_hazard_index}}};
+
+/// Throws NumericalError unless every run has the first run's output times and receptors.
+void check_same_layout(const std::vector<RunResult>& runs) {
+  for (std::size_t r = 1; r < runs.size(); ++r) {
+    bool same = runs[r].output_times == runs[0].output_times &&
+                runs[r].receptors.size() == runs[0].receptors.size();
+    for (std::size_t k = 0; same && k < runs[r].receptors.size(); ++k)
+      same = runs[r].receptors[k].name == runs[0].receptors[k].name;
+    if (!same)
+      throw NumericalError(fmt::format("assimilate: member {} has other risk output times or "
+                                       "receptors than member 0",
+                                       r));
+  }
+}
+
+/// prior_risk.csv / posterior_risk.csv: per receptor, criterion and risk output time, the
+/// P5/P50/P95 over the members, their number, and the fraction of them that met the risk target
+/// by that time (time_to_target <= time).
+std::string risk_trajectory_csv(const std::vector<RunResult>& runs) {
+  std::string text = "receptor,criterion,time_d,p5,p50,p95,realizations,probability_target_met\n";
+  if (runs.empty()) return text;
+  check_same_layout(runs);
+  const auto& first = runs.front();
+  for (std::size_t k = 0; k < first.receptors.size(); ++k)
+    for (const auto& criterion : kRiskCriteria)
+      for (std::size_t n = 0; n < first.output_times.size(); ++n) {
+        const double t = first.output_times[n];
+        std::vector<double> values;
+        double met = 0.0;
+        for (const auto& run : runs) {
+          const auto& receptor = run.receptors[k];
+          values.push_back((receptor.*criterion.values).at(n));
+          if (!std::isnan(receptor.time_to_target) && receptor.time_to_target <= t) met += 1.0;
+        }
+        text += fmt::format(
+            "{},{},{},{:.10g},{:.10g},{:.10g},{},{:.10g}\n", first.receptors[k].name,
+            criterion.name, t, sample_quantile(values, 0.05), sample_quantile(values, 0.5),
+            sample_quantile(values, 0.95), values.size(), met / static_cast<double>(runs.size()));
+      }
+  return text;
+}
+
+/// posterior_risk_members.csv: every member's trajectory (realization, receptor, criterion,
+/// time, value), the values the quantiles of risk_trajectory_csv are taken over.
+std::string risk_members_csv(const std::vector<RunResult>& runs) {
+  std::string text = "realization,receptor,criterion,time_d,value\n";
+  check_same_layout(runs);
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    for (const auto& receptor : runs[r].receptors)
+      for (const auto& criterion : kRiskCriteria)
+        for (std::size_t n = 0; n < runs[r].output_times.size(); ++n)
+          text += fmt::format("{},{},{},{},{}\n", r, receptor.name, criterion.name,
+                              runs[r].output_times[n], (receptor.*criterion.values).at(n));
+  return text;
+}
+
 /// Rank 0: the output tables.
 void write_tables(const Setup& setup, const MemberMatrix& prior, const MemberMatrix& posterior,
                   const MemberMatrix& prior_simulated, const MemberMatrix& posterior_simulated,
-                  const std::string& misfit) {
+                  const std::vector<RunResult>& prior_runs,
+                  const std::vector<RunResult>& posterior_runs, const std::string& misfit) {
   const auto& parameters = setup.spec.parameters;
   const auto& folder = setup.folder;
-  const int members = static_cast<int>(prior.size());
-  const int last = setup.spec.iterations;
   io::write_file_atomically(folder / "posterior.csv",
                             monitoring::posterior_csv(parameters, deck_values(setup, posterior)));
   io::write_file_atomically(folder / "parameters_summary.csv",
@@ -390,13 +462,19 @@ void write_tables(const Setup& setup, const MemberMatrix& prior, const MemberMat
   io::write_file_atomically(folder / "misfit.csv", "iteration,mean_normalized_misfit\n" + misfit);
   io::write_file_atomically(folder / "predictive.csv",
                             "location,variable,time,stage,p5,p50,p95\n" +
-                                predictive_rows(setup, 0, members, "prior") +
-                                predictive_rows(setup, last, members, "posterior"));
+                                predictive_rows(setup, prior_runs, "prior") +
+                                predictive_rows(setup, posterior_runs, "posterior"));
   if (setup.deck.root.has("risk"))
     io::write_file_atomically(folder / "compliance_probability.csv",
                               "receptor,stage,realizations,probability_target_met\n" +
-                                  compliance_rows(setup, 0, members, "prior") +
-                                  compliance_rows(setup, last, members, "posterior"));
+                                  compliance_rows(prior_runs, "prior") +
+                                  compliance_rows(posterior_runs, "posterior"));
+  if (setup.deck.root.has("risk")) {
+    io::write_file_atomically(folder / "prior_risk.csv", risk_trajectory_csv(prior_runs));
+    io::write_file_atomically(folder / "posterior_risk.csv", risk_trajectory_csv(posterior_runs));
+    io::write_file_atomically(folder / "posterior_risk_members.csv",
+                              risk_members_csv(posterior_runs));
+  }
 }
 } // namespace
 
@@ -422,10 +500,14 @@ void run_assimilation(MPI_Comm world, const Deck& deck, const RunOptions& option
                members, spec.iterations, setup.observations.value.size(), spec.parameters.size(),
                groups.groups(), ranks_per_run);
   MemberMatrix prior_simulated, simulated;
+  std::vector<RunResult> prior_runs, posterior_runs; // on world rank 0
   std::string misfit;
   for (int i = 0; i <= spec.iterations; ++i) {
     const bool whole = i == 0 || i == spec.iterations;
-    simulated = run_iteration(groups, world, setup, gaussian, i, whole ? deck.time.end : data_end);
+    simulated = run_iteration(groups, world, setup, gaussian, i, whole ? deck.time.end : data_end,
+                              i == 0                 ? &prior_runs
+                              : i == spec.iterations ? &posterior_runs
+                                                     : nullptr);
     if (i == 0) prior_simulated = simulated;
     MemberMatrix predictions;
     for (const auto& member : simulated)
@@ -442,7 +524,8 @@ void run_assimilation(MPI_Comm world, const Deck& deck, const RunOptions& option
     monitoring::es_mda_update(gaussian, predictions, perturbed, setup.observations, alpha);
   }
   if (root) {
-    write_tables(setup, prior, gaussian, prior_simulated, simulated, misfit);
+    write_tables(setup, prior, gaussian, prior_simulated, simulated, prior_runs, posterior_runs,
+                 misfit);
     fmt::print("terrafate: posterior in {}\n", (setup.folder / "posterior.csv").string());
   }
   MPI_Barrier(world);

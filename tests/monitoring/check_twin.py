@@ -258,6 +258,102 @@ def check_contradiction(terrafate, deck, work):
     return failures
 
 
+def check_trajectory(terrafate, deck, work):
+    """Posterior risk trajectories (twin/rising.yaml, 16 members, 2 iterations): per receptor,
+    criterion and time, posterior_risk.csv's P5/P50/P95 equal numpy's percentiles (linear, as
+    the ensemble's) of the member values in posterior_risk_members.csv; those member values are
+    the member runs' own risk.csv rows (`all` species); the probability of meeting the target at
+    the last time equals compliance_probability.csv's (prior_risk.csv: the prior's). And the
+    members' simulated values at the samples, gathered in memory, are the values in the member
+    runs' observations.csv: fit.csv's posterior P5/P50/P95 recomputed from those files (the samples
+    lie on output times at point wells) agree to fit.csv's 10 digits."""
+    truth_rows = truth_run(terrafate, deck, work)
+    folder = work / "trajectory"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_monitoring(truth_rows, folder, 5)
+    rising = write_deck(deck, folder, 5, 16, 2, {"transport.species.PCE.decay.rate": 4.0e-3})
+    out = folder / "out"
+    assimilate([terrafate], rising, out)
+    failures = []
+    members = {}
+    for r in read_rows(out / "posterior_risk_members.csv"):
+        members.setdefault((r["receptor"], r["criterion"], float(r["time_d"])), {})[
+            int(r["realization"])] = float(r["value"])
+    rows = read_rows(out / "posterior_risk.csv")
+    if not rows:
+        failures.append("posterior_risk.csv has no rows")
+    worst = 0.0
+    for row in rows:
+        key = (row["receptor"], row["criterion"], float(row["time_d"]))
+        values = np.array(list(members[key].values()))
+        if len(values) != 16 or int(row["realizations"]) != 16:
+            failures.append(f"{key}: {len(values)} member values, realizations "
+                            f"{row['realizations']} (expected 16)")
+        for column, q in (("p5", 5), ("p50", 50), ("p95", 95)):
+            expected = float(np.percentile(values, q))
+            got = float(row[column])
+            error = abs(got - expected) / max(abs(expected), 1e-300)
+            worst = max(worst, error)
+            if error > 1e-9:
+                failures.append(f"{key} {column}: {got:.10g}, numpy {expected:.10g}")
+    school = [r for r in rows if r["receptor"] == "school_well" and r["criterion"] ==
+              "cancer_risk"]
+    print(f"posterior_risk.csv: {len(rows)} rows; largest relative difference from numpy's "
+          f"percentiles of the members: {worst:.2e} (limit 1e-9)")
+    for r in school[::6] + school[-1:]:
+        print(f"  school_well cancer_risk at {float(r['time_d']):g} d: P5 {float(r['p5']):.3e} "
+              f"P50 {float(r['p50']):.3e} P95 {float(r['p95']):.3e}, P(target met) "
+              f"{float(r['probability_target_met']):.3f}")
+    # The member values are the member runs' risk.csv (site rows: species all).
+    last = out / "runs" / "iteration_2"
+    checked = 0
+    for r in (0, 7, 15):
+        for row in read_rows(last / f"{r:04d}" / "risk.csv"):
+            if row["species"] != "all":
+                continue
+            for criterion, column in (("cancer_risk", "cancer_risk"),
+                                      ("hazard_index", "hazard_quotient")):
+                key = (row["receptor"], criterion, float(row["time"]))
+                if members[key][r] != float(row[column]):
+                    failures.append(f"member {r} {key}: {members[key][r]!r} in "
+                                    f"posterior_risk_members.csv, {row[column]} in risk.csv")
+                checked += 1
+    print(f"member values against the member runs' risk.csv: {checked} compared")
+    compliance = {r["stage"]: float(r["probability_target_met"])
+                  for r in read_rows(out / "compliance_probability.csv")
+                  if r["receptor"] == "school_well"}
+    for stage in ("prior", "posterior"):
+        end = [r for r in read_rows(out / f"{stage}_risk.csv") if r["receptor"] ==
+               "school_well" and r["criterion"] == "cancer_risk"][-1]
+        print(f"{stage}: P(target met) at {float(end['time_d']):g} d "
+              f"{float(end['probability_target_met']):.4f}; compliance_probability.csv "
+              f"{compliance[stage]:.4f}")
+        if abs(float(end["probability_target_met"]) - compliance[stage]) > 1e-9:
+            failures.append(f"{stage}: the last time's probability differs from "
+                            "compliance_probability.csv")
+    # fit.csv's posterior quantiles from the member runs' observations.csv files.
+    observed = []
+    for r in range(16):
+        table = {(row["location"], row["variable"], float(row["time"])): float(row["value"])
+                 for row in read_rows(last / f"{r:04d}" / "observations.csv")}
+        observed.append(table)
+    worst = 0.0
+    fit = [row for row in read_rows(out / "fit.csv") if row["stage"] == "posterior"]
+    for row in fit:
+        key = (row["well"], row["species"], float(row["time"]))
+        values = np.array([table[key] for table in observed])
+        for column, q in (("sim_p5", 5), ("sim_p50", 50), ("sim_p95", 95)):
+            expected = float(np.percentile(values, q))
+            error = abs(float(row[column]) - expected) / max(abs(expected), 1e-300)
+            worst = max(worst, error)
+            if error > 1e-9:
+                failures.append(f"fit.csv {key} {column}: {row[column]}, from the members' "
+                                f"observations.csv {expected:.10g}")
+    print(f"fit.csv posterior ({len(fit)} samples) against the members' observations.csv: "
+          f"largest relative difference {worst:.2e} (limit 1e-9)")
+    return failures
+
+
 def main():
     mode, terrafate, deck, work, mpiexec = sys.argv[1:6]
     work = Path(work)
@@ -265,6 +361,8 @@ def main():
     if mode == "twin":
         seeds = [int(s) for s in sys.argv[6:]] or [1, 2, 3]
         failures = check_twin(Path(terrafate), Path(deck), work, mpiexec, seeds)
+    elif mode == "trajectory":
+        failures = check_trajectory(Path(terrafate), Path(deck), work)
     elif mode == "contradict":
         failures = check_contradiction(Path(terrafate), Path(deck), work)
     else:

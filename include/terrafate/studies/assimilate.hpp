@@ -15,7 +15,9 @@ namespace terrafate {
 /// prior ensemble and `iterations` ES-MDA updates on groups of `ranks_per_run` ranks, and writes
 /// into options.output_folder: posterior.csv, parameters_summary.csv, fit.csv, misfit.csv,
 /// predictive.csv (observation points, prior and posterior quantiles) and, with a risk: section,
-/// compliance_probability.csv; the member runs under runs/iteration_K/NNNN (K = 0: the prior,
+/// compliance_probability.csv, prior_risk.csv, posterior_risk.csv (risk trajectories: quantiles
+/// and compliance probability per receptor, criterion and time) and posterior_risk_members.csv;
+/// the members' results come back in memory (RunResult); the member runs under runs/iteration_K/NNNN (K = 0: the prior,
 /// K = iterations: the posterior). The result does not depend on how the members are spread over
 /// the ranks. Throws InputError for a deck without those blocks or with data the model cannot
 /// simulate, NumericalError when a member's run fails.
