@@ -63,6 +63,29 @@ std::string options_in_effect() {
     items.push_back(value.empty() ? name : name + " " + value);
   return join(items);
 }
+
+/// Collective: the observation points' head and concentrations at output time t, as rows of
+/// observations.csv into `table` and, when `observed` is given (rank 0), as values into it.
+void sample_points(double t, const OutputSources& parts, const PointSampler& sampler,
+                   const Deck& deck, const Model& model, TableWriter& table,
+                   ObservationResult* observed) {
+  const auto heads = sampler.sample(parts.flow.head());
+  if (observed) {
+    observed->times.push_back(t);
+    observed->values.insert(observed->values.end(), heads.begin(), heads.end());
+  }
+  for (std::size_t p = 0; p < heads.size(); ++p)
+    table.add(fmt::format("{},{},head,{},m", t, deck.observation_points[p].name, heads[p]));
+  if (!parts.transport) return;
+  const auto& species = model.transport->species;
+  for (std::size_t s = 0; s < species.size(); ++s) {
+    const auto values = sampler.sample(parts.transport->concentration(s));
+    if (observed) observed->values.insert(observed->values.end(), values.begin(), values.end());
+    for (std::size_t p = 0; p < values.size(); ++p)
+      table.add(fmt::format("{},{},{},{},mg/L", t, deck.observation_points[p].name, species[s].name,
+                            values[p]));
+  }
+}
 } // namespace
 
 HeldOutputFolder::HeldOutputFolder(std::filesystem::path folder,
@@ -272,23 +295,9 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
 }
 
 void RunOutputs::write(double t, const OutputSources& parts) {
-  const auto heads = sampler_.sample(parts.flow.head());
-  if (root_) {
-    observed_.times.push_back(t);
-    observed_.values.insert(observed_.values.end(), heads.begin(), heads.end());
-  }
-  for (std::size_t p = 0; p < heads.size(); ++p)
-    observations_->add(
-        fmt::format("{},{},head,{},m", t, deck_.observation_points[p].name, heads[p]));
+  sample_points(t, parts, sampler_, deck_, model_, *observations_, root_ ? &observed_ : nullptr);
   if (parts.transport) {
     const auto& species = model_.transport->species;
-    for (std::size_t s = 0; s < species.size(); ++s) {
-      const auto values = sampler_.sample(parts.transport->concentration(s));
-      if (root_) observed_.values.insert(observed_.values.end(), values.begin(), values.end());
-      for (std::size_t p = 0; p < values.size(); ++p)
-        observations_->add(fmt::format("{},{},{},{},mg/L", t, deck_.observation_points[p].name,
-                                       species[s].name, values[p]));
-    }
     // Groundwater and soil columns together.
     auto balances = parts.transport->balances();
     if (parts.soil) {

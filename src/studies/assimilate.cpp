@@ -35,12 +35,25 @@ struct WellPoints {
   std::vector<double> overlap;    ///< [m] length of the screen in the layer (a point well: 1)
 };
 
+/// A conductivity field updated cell by cell: the ln of the factor on the material's
+/// conductivity per cell of the whole grid, after the scalar parameters in a member's vector.
+struct FieldParameter {
+  monitoring::AssimilationParameter parameter;
+  std::size_t index = 0; ///< in the deck's assimilation.parameters (the prior's stream)
+  int material = 0;      ///< index into the deck's materials
+};
+
 /// Everything the iterations share.
 struct Setup {
   const Deck& deck;
   monitoring::AssimilationSpec spec;
   MonitoringInput input;
   monitoring::Observations observations;
+  std::vector<monitoring::AssimilationParameter> scalars; ///< values written into the deck
+  std::vector<std::size_t> scalar_index;      ///< per scalar: its index in assimilation.parameters
+  std::vector<FieldParameter> fields;         ///< conductivity fields
+  std::array<std::vector<double>, 3> centers; ///< [m] cell centres of the whole grid per axis
+  std::vector<int> cell_material; ///< per cell of the whole grid (x fastest): material index
   std::vector<ObservationPointSpec> points; ///< the wells' sampling points
   std::vector<WellPoints> wells;            ///< per monitoring well
   std::vector<std::size_t> sample_well;     ///< per sample: index into wells
@@ -56,6 +69,18 @@ constexpr double kTimeTolerance = 1e-6; ///< [d] times closer than this are the 
 /// of the steady flow of the base deck's first stress period times the overlap. Collective.
 void add_well_points(MPI_Comm comm, Setup& setup) {
   const Model model(comm, setup.deck);
+  const Grid& grid = model.grid;
+  for (int a = 0; a < 3; ++a)
+    setup.centers[static_cast<std::size_t>(a)] = grid.centers(a);
+  setup.cell_material.assign(static_cast<std::size_t>(grid.total_cells()), -1);
+  for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+        setup.cell_material[static_cast<std::size_t>(
+            i + grid.cells(0) * (static_cast<long>(j) + static_cast<long>(grid.cells(1)) * k))] =
+            model.materials.material_of(grid.owned_index(i, j, k));
+  MPI_Allreduce(MPI_IN_PLACE, setup.cell_material.data(),
+                static_cast<int>(setup.cell_material.size()), MPI_INT, MPI_MAX, comm);
   const auto& spec = setup.input.spec;
   bool layered = false;
   for (std::size_t w = 0; w < spec.wells.size(); ++w) {
@@ -96,16 +121,25 @@ void add_well_points(MPI_Comm comm, Setup& setup) {
 }
 
 /// The deck's monitoring record, assimilation settings and observations, checked against the
-/// model (species simulated, data within the horizon). Collective (builds the model).
-Setup read_setup(MPI_Comm world, const Deck& deck, const RunOptions& options) {
+/// model (species simulated, data within the horizon). With `data` (run --observations-at): that
+/// monitoring CSV instead of the deck's, and no assimilation settings. Collective (builds the
+/// model).
+Setup read_setup(MPI_Comm world, const Deck& deck, const RunOptions& options,
+                 const std::filesystem::path& data = {}) {
   const auto node = deck.root.find("assimilation");
-  if (!node)
+  if (!node && data.empty())
     throw InputError("assimilation", SourceLocation{deck.path.string(), 0, 0},
                      "assimilate needs an assimilation: section (iterations, realizations, seed, "
                      "parameters, error)");
   Setup setup{deck,
-              monitoring::read_assimilation_spec(*node, deck.root),
-              read_monitoring_input(deck),
+              data.empty() ? monitoring::read_assimilation_spec(*node, deck.root)
+                           : monitoring::AssimilationSpec{},
+              read_monitoring_input(deck, data),
+              {},
+              {},
+              {},
+              {},
+              {},
               {},
               {},
               {},
@@ -113,11 +147,18 @@ Setup read_setup(MPI_Comm world, const Deck& deck, const RunOptions& options) {
               {},
               {},
               {}};
-  for (const auto& parameter : setup.spec.parameters)
-    if (parameter.kind == monitoring::AssimilationParameter::Kind::field)
-      throw InputError(parameter.path, parameter.where,
-                       "assimilate updates scalar values of the deck; calibrate a material's "
-                       "conductivity through its hydraulic_conductivity value");
+  for (std::size_t p = 0; p < setup.spec.parameters.size(); ++p) {
+    const auto& parameter = setup.spec.parameters[p];
+    if (parameter.kind != monitoring::AssimilationParameter::Kind::field) {
+      setup.scalars.push_back(parameter);
+      setup.scalar_index.push_back(p);
+      continue;
+    }
+    FieldParameter field{parameter, p, 0};
+    for (std::size_t m = 0; m < deck.materials.size(); ++m)
+      if (deck.materials[m].name == parameter.parts[1]) field.material = static_cast<int>(m);
+    setup.fields.push_back(field);
+  }
   const auto& samples = setup.input.data.samples;
   if (samples.empty())
     throw InputError("monitoring.data", setup.input.spec.where,
@@ -149,11 +190,13 @@ Setup read_setup(MPI_Comm world, const Deck& deck, const RunOptions& options) {
   std::sort(setup.data_times.begin(), setup.data_times.end());
   setup.data_times.erase(std::unique(setup.data_times.begin(), setup.data_times.end()),
                          setup.data_times.end());
-  try {
-    setup.observations = monitoring::make_observations(
-        samples, setup.spec.error_relative, setup.spec.error_absolute, setup.spec.log_transform);
-  } catch (const std::invalid_argument& e) {
-    throw InputError("assimilation.error", setup.spec.where, e.what());
+  if (data.empty()) {
+    try {
+      setup.observations = monitoring::make_observations(
+          samples, setup.spec.error_relative, setup.spec.error_absolute, setup.spec.log_transform);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("assimilation.error", setup.spec.where, e.what());
+    }
   }
   add_well_points(world, setup);
   setup.folder = options.output_folder;
@@ -167,10 +210,12 @@ Setup read_setup(MPI_Comm world, const Deck& deck, const RunOptions& options) {
 
 /// The deck of one member: its parameter values written in place, the wells' sampling points
 /// added to the observation points, the data times to the output times, the run ending at `end`
-/// [d], no field outputs, without the monitoring, assimilation and ensemble blocks.
-std::string member_deck_text(const Setup& setup, const std::vector<double>& values, double end) {
+/// [d], no VTK or HDF5 outputs (unless `keep_outputs`), without the monitoring, assimilation
+/// and ensemble blocks.
+std::string member_deck_text(const Setup& setup, const std::vector<double>& values, double end,
+                             bool keep_outputs = false) {
   std::vector<std::vector<std::string>> paths;
-  for (const auto& parameter : setup.spec.parameters)
+  for (const auto& parameter : setup.scalars)
     paths.push_back(parameter.parts);
   YAML::Node root = YAML::Load(deck_text_with_values(setup.deck.text, paths, values,
                                                      {"monitoring", "assimilation", "ensemble"}));
@@ -197,8 +242,10 @@ std::string member_deck_text(const Setup& setup, const std::vector<double>& valu
   root["time"]["output_times"] = YAML::Node(YAML::NodeType::Sequence);
   for (const double t : times)
     root["time"]["output_times"].push_back(fmt::format("{:.17g}", t));
-  root["output"]["vtk"] = false;
-  root["output"]["hdf5"] = false;
+  if (!keep_outputs) {
+    root["output"]["vtk"] = false;
+    root["output"]["hdf5"] = false;
+  }
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";
@@ -243,6 +290,14 @@ std::vector<double> member_values(const Setup& setup, const RunResult& run) {
   return values;
 }
 
+/// Field f of a member's vector in the Gaussian space: ln of the conductivity factor per cell of
+/// the whole grid (x fastest), stored after the scalar parameters.
+std::vector<double> field_of(const Setup& setup, const std::vector<double>& member, std::size_t f) {
+  const std::size_t cells = setup.cell_material.size();
+  const auto begin = member.begin() + static_cast<long>(setup.scalars.size() + f * cells);
+  return {begin, begin + static_cast<long>(cells)};
+}
+
 std::filesystem::path iteration_folder(const Setup& setup, int iteration) {
   return setup.folder / "runs" / fmt::format("iteration_{}", iteration);
 }
@@ -260,9 +315,12 @@ MemberMatrix run_iteration(const RunGroups& groups, MPI_Comm world, const Setup&
   std::map<int, RunOutcome> mine;
   for (int r = groups.group(); r < members; r += groups.groups()) {
     std::vector<double> values;
-    for (std::size_t p = 0; p < setup.spec.parameters.size(); ++p)
-      values.push_back(monitoring::from_gaussian(setup.spec.parameters[p], gaussian[r][p]));
+    for (std::size_t p = 0; p < setup.scalars.size(); ++p)
+      values.push_back(monitoring::from_gaussian(setup.scalars[p], gaussian[r][p]));
     RunOptions member = setup.options;
+    for (std::size_t f = 0; f < setup.fields.size(); ++f)
+      member.fields.push_back(
+          {setup.fields[f].material, 0.0, {}, 0, 0, field_of(setup, gaussian[r], f)});
     member.output_folder = folder / fmt::format("{:04d}", r);
     RunOutcome outcome{"ok", {}};
     try {
@@ -328,13 +386,69 @@ double mean_misfit(const MemberMatrix& predictions, const monitoring::Observatio
   return total / static_cast<double>(predictions.size());
 }
 
-/// Values in the deck's units of a matrix in the Gaussian space.
+/// The scalar parameters' values in the deck's units of a matrix in the Gaussian space.
 MemberMatrix deck_values(const Setup& setup, const MemberMatrix& gaussian) {
-  MemberMatrix values = gaussian;
-  for (auto& row : values)
-    for (std::size_t p = 0; p < row.size(); ++p)
-      row[p] = monitoring::from_gaussian(setup.spec.parameters[p], row[p]);
+  MemberMatrix values;
+  for (const auto& member : gaussian) {
+    values.emplace_back();
+    for (std::size_t p = 0; p < setup.scalars.size(); ++p)
+      values.back().push_back(monitoring::from_gaussian(setup.scalars[p], member[p]));
+  }
   return values;
+}
+
+/// Per member, the geometric mean over the material's cells of field f's conductivity factor
+/// [1]: exp(mean ln factor), the field's effective multiplier on the material's conductivity.
+std::vector<double> field_geometric_means(const Setup& setup, const MemberMatrix& gaussian,
+                                          std::size_t f) {
+  std::vector<double> means;
+  for (const auto& member : gaussian) {
+    const auto ln_factor = field_of(setup, member, f);
+    double sum = 0.0;
+    long count = 0;
+    for (std::size_t n = 0; n < ln_factor.size(); ++n)
+      if (setup.cell_material[n] == setup.fields[f].material) {
+        sum += ln_factor[n];
+        ++count;
+      }
+    means.push_back(count > 0 ? std::exp(sum / static_cast<double>(count)) : 1.0);
+  }
+  return means;
+}
+
+/// posterior_field.csv: per field and cell of its material, the cell's indices and centre [m],
+/// and the members' mean of log10 of the conductivity factor [1], prior and posterior, and the
+/// posterior's standard deviation of it.
+std::string posterior_field_csv(const Setup& setup, const MemberMatrix& prior,
+                                const MemberMatrix& posterior) {
+  std::string text = "parameter,i,j,k,x,y,z,prior_mean_log10_factor,posterior_mean_log10_factor,"
+                     "posterior_std_log10_factor\n";
+  const std::size_t nx = setup.centers[0].size(), ny = setup.centers[1].size();
+  for (std::size_t f = 0; f < setup.fields.size(); ++f) {
+    std::vector<std::vector<double>> prior_fields, posterior_fields;
+    for (const auto& member : prior)
+      prior_fields.push_back(field_of(setup, member, f));
+    for (const auto& member : posterior)
+      posterior_fields.push_back(field_of(setup, member, f));
+    for (std::size_t n = 0; n < setup.cell_material.size(); ++n) {
+      if (setup.cell_material[n] != setup.fields[f].material) continue;
+      double prior_mean = 0.0, mean = 0.0, squares = 0.0;
+      for (const auto& field : prior_fields)
+        prior_mean += field[n] / std::log(10.0);
+      for (const auto& field : posterior_fields)
+        mean += field[n] / std::log(10.0);
+      prior_mean /= static_cast<double>(prior_fields.size());
+      mean /= static_cast<double>(posterior_fields.size());
+      for (const auto& field : posterior_fields)
+        squares += (field[n] / std::log(10.0) - mean) * (field[n] / std::log(10.0) - mean);
+      const std::size_t i = n % nx, j = (n / nx) % ny, k = n / (nx * ny);
+      text += fmt::format("{},{},{},{},{},{},{},{:.10g},{:.10g},{:.10g}\n",
+                          setup.fields[f].parameter.path, i, j, k, setup.centers[0][i],
+                          setup.centers[1][j], setup.centers[2][k], prior_mean, mean,
+                          std::sqrt(squares / static_cast<double>(posterior_fields.size() - 1)));
+    }
+  }
+  return text;
 }
 
 /// predictive.csv rows of one stage: per observation point of the deck, variable and output time
@@ -448,14 +562,30 @@ void write_tables(const Setup& setup, const MemberMatrix& prior, const MemberMat
                   const MemberMatrix& prior_simulated, const MemberMatrix& posterior_simulated,
                   const std::vector<RunResult>& prior_runs,
                   const std::vector<RunResult>& posterior_runs, const std::string& misfit) {
-  const auto& parameters = setup.spec.parameters;
   const auto& folder = setup.folder;
-  io::write_file_atomically(folder / "posterior.csv",
-                            monitoring::posterior_csv(parameters, deck_values(setup, posterior)));
-  io::write_file_atomically(folder / "parameters_summary.csv",
-                            monitoring::parameters_summary_csv(parameters,
-                                                               deck_values(setup, prior),
-                                                               deck_values(setup, posterior)));
+  // The fields' effective multipliers, summarized with the scalars (not in posterior.csv, which
+  // holds deck values only).
+  auto summarized = setup.scalars;
+  auto prior_values = deck_values(setup, prior), posterior_values = deck_values(setup, posterior);
+  for (std::size_t f = 0; f < setup.fields.size(); ++f) {
+    summarized.push_back(setup.fields[f].parameter);
+    summarized.back().path += ":geometric_mean_factor";
+    const auto prior_means = field_geometric_means(setup, prior, f);
+    const auto posterior_means = field_geometric_means(setup, posterior, f);
+    for (std::size_t r = 0; r < prior.size(); ++r) {
+      prior_values[r].push_back(prior_means[r]);
+      posterior_values[r].push_back(posterior_means[r]);
+    }
+  }
+  io::write_file_atomically(
+      folder / "posterior.csv",
+      monitoring::posterior_csv(setup.scalars, deck_values(setup, posterior)));
+  io::write_file_atomically(
+      folder / "parameters_summary.csv",
+      monitoring::parameters_summary_csv(summarized, prior_values, posterior_values));
+  if (!setup.fields.empty())
+    io::write_file_atomically(folder / "posterior_field.csv",
+                              posterior_field_csv(setup, prior, posterior));
   io::write_file_atomically(
       folder / "fit.csv",
       monitoring::fit_csv(setup.input.data.samples, prior_simulated, posterior_simulated));
@@ -489,8 +619,21 @@ void run_assimilation(MPI_Comm world, const Deck& deck, const RunOptions& option
   const int members = spec.realizations;
   MemberMatrix gaussian(static_cast<std::size_t>(members));
   for (int r = 0; r < members; ++r)
-    for (std::size_t p = 0; p < spec.parameters.size(); ++p)
-      gaussian[r].push_back(monitoring::prior_gaussian(spec.parameters[p], spec.seed, p, r));
+    for (std::size_t p = 0; p < setup.scalars.size(); ++p)
+      gaussian[r].push_back(
+          monitoring::prior_gaussian(setup.scalars[p], spec.seed, setup.scalar_index[p], r));
+  for (const auto& field : setup.fields) {
+    // ln factor = ln(10) log10_std g, g the GaussianField of the member's stream (as an
+    // ensemble's realization field, keyed by the parameter's index and the member).
+    for (int r = 0; r < members; ++r) {
+      const GaussianField member_field(setup.centers, field.parameter.correlation_length, spec.seed,
+                                       (std::uint64_t{1} << 63) |
+                                           (static_cast<std::uint64_t>(field.index) << 32) |
+                                           static_cast<std::uint64_t>(r));
+      for (const double g : member_field.block({0, 0, 0}, member_field.cells()))
+        gaussian[r].push_back(std::log(10.0) * field.parameter.log10_std * g);
+    }
+  }
   const MemberMatrix prior = gaussian;
   // The updates need the data period only; the prior and the posterior run the whole horizon.
   const double data_end = std::max(setup.data_times.back(), kTimeTolerance);
@@ -529,6 +672,28 @@ void run_assimilation(MPI_Comm world, const Deck& deck, const RunOptions& option
     fmt::print("terrafate: posterior in {}\n", (setup.folder / "posterior.csv").string());
   }
   MPI_Barrier(world);
+}
+
+void run_observations_at(MPI_Comm comm, const Deck& deck, const RunOptions& options,
+                         const std::filesystem::path& data) {
+  for (const char* key : {"ensemble", "strategies"})
+    if (deck.root.has(key))
+      throw InputError(fmt::format("--observations-at: {} has an {}: section; the option applies "
+                                   "to a single run (no ensemble, no strategies)",
+                                   deck.path.string(), key));
+  const Setup setup = read_setup(comm, deck, options, data);
+  const RunResult result = run_simulation(
+      comm, read_deck_text(member_deck_text(setup, {}, deck.time.end, true), deck.path), options);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank != 0) return;
+  const auto values = member_values(setup, result);
+  const auto& samples = setup.input.data.samples;
+  std::string text = "well,time,species,value,unit\n";
+  for (std::size_t k = 0; k < samples.size(); ++k)
+    text += fmt::format("{},{},{},{},mg/L\n", samples[k].well, samples[k].time, samples[k].species,
+                        values[k]);
+  io::write_file_atomically(options.output_folder / "observations_at.csv", text);
 }
 
 } // namespace terrafate
