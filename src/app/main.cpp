@@ -101,8 +101,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
                 "A deck with strategies: simulate every remediation action at once")
       ->excludes("--strategy");
   std::filesystem::path observations_at;
-  run->add_option("--observations-at", observations_at,
-                  "observations_at.csv: a monitoring CSV's values");
+  run->add_option("--observations-at", observations_at, "Values at a monitoring CSV's rows");
   auto* optimize = app.add_subcommand(
       "optimize", "Evaluate the deck's strategies and recommend the lowest-carbon compliant one");
   optimize->add_option("DECK", command.deck, "Input deck (YAML)")->required();
