@@ -429,7 +429,9 @@ def check_observations_at(terrafate, deck, work):
     row of the well's sampling point (monitoring.wN.k0) and the plain run's (without the option)
     observations.csv row of the observation point at the same position, exactly (the data times
     are output times already, so the runs take the same steps). A row naming an undeclared well
-    is an input error naming its line (exit 2)."""
+    is an input error naming its line (exit 2). A run restarted from a checkpoint at 2500 d
+    writes the same observations_at.csv as the whole run (the values kept before the checkpoint
+    come back from it)."""
     truth_rows = truth_run(terrafate, deck, work)
     plain = {(r["location"], r["variable"], float(r["time"])): float(r["value"])
              for r in truth_rows}
@@ -469,6 +471,26 @@ def check_observations_at(terrafate, deck, work):
         compared += 1
     print(f"observations_at.csv: {len(written)} rows, {compared} compared with the run's "
           f"observations.csv and the plain run's (exact)")
+    # A restart from a checkpoint at 2500 d (before the last three data times): the rows before
+    # it come from the checkpoint's table, the rest from the continued run; the file is the same.
+    checkpointed = folder / "checkpointed.yaml"
+    checkpointed.write_text(path.read_text().replace(
+        "output: {vtk: false, hdf5: false}",
+        "output: {vtk: false, hdf5: false, checkpoint: {every: 2500}}"))
+    for name in ("whole", "restarted"):
+        if (folder / name).exists():
+            shutil.rmtree(folder / name)
+    run([terrafate, "run", checkpointed, "--observations-at", folder / "monitoring.csv", "-o",
+         folder / "whole", "--no-figures"])
+    first = sorted((folder / "whole" / "checkpoints").glob("checkpoint_*.h5"))[0]
+    run([terrafate, "run", checkpointed, "--observations-at", folder / "monitoring.csv", "-o",
+         folder / "restarted", "--restart", first, "--no-figures"])
+    same = ((folder / "whole" / "observations_at.csv").read_bytes() ==
+            (folder / "restarted" / "observations_at.csv").read_bytes())
+    print(f"restarted from {first.name}: observations_at.csv {'identical' if same else 'DIFFERS'}")
+    if not same:
+        failures.append("observations_at.csv of a run restarted at 2500 d differs from the "
+                        "whole run's")
     bad = folder / "bad.csv"
     lines = (folder / "monitoring.csv").read_text().splitlines()
     bad.write_text("\n".join(lines[:2] + ["MW9,400,PCE,0.1,mg/L,0.001"]) + "\n")
