@@ -3,6 +3,9 @@
 
   check_twin.py twin  TERRAFATE TRUTH_DECK WORKDIR MPIEXEC [SEED...]
   check_twin.py ranks TERRAFATE TRUTH_DECK WORKDIR MPIEXEC
+  check_twin.py trajectory|field|observations_at TERRAFATE DECK WORKDIR MPIEXEC
+    (posterior risk trajectories, a conductivity field parameter, run --observations-at: see
+    check_trajectory, check_field and check_observations_at)
 
 The truth deck (twin/truth.yaml) is run once; its values at six wells every half year over years 1
 to 8 (PCE and TCE), times a lognormal error of 10 % (numpy, seeded), are the monitoring record. The
