@@ -100,6 +100,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   run->add_flag("--all-actions", all_actions,
                 "A deck with strategies: simulate every remediation action at once")
       ->excludes("--strategy");
+  std::filesystem::path observations_at;
+  run->add_option("--observations-at", observations_at, "Values at a monitoring CSV's rows");
   auto* optimize = app.add_subcommand(
       "optimize", "Evaluate the deck's strategies and recommend the lowest-carbon compliant one");
   optimize->add_option("DECK", command.deck, "Input deck (YAML)")->required();
@@ -207,11 +209,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     return terrafate::kExitOk;
   }
   if (evidence->parsed()) {
-    terrafate::run_evidence(PETSC_COMM_WORLD, deck,
-                            command.output_folder.empty()
-                                ? std::filesystem::path(command.deck.stem().string() + "_evidence")
-                                : command.output_folder,
-                            overwrite);
+    terrafate::run_evidence(PETSC_COMM_WORLD, deck, command.output_folder, overwrite);
     return terrafate::kExitOk;
   }
   terrafate::RunOptions options;
@@ -247,6 +245,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   } else if (assimilate->parsed()) {
     terrafate::run_assimilation(PETSC_COMM_WORLD, deck, options, ranks_per_run);
     return terrafate::kExitOk;
+  } else if (!observations_at.empty()) {
+    terrafate::run_observations_at(PETSC_COMM_WORLD, deck, options, observations_at);
   } else if (!strategy.empty()) {
     if (!has_strategies)
       throw terrafate::InputError(

@@ -33,6 +33,11 @@ public:
       number(value);
     }
   }
+  void texts(const std::vector<std::string>& values) {
+    count(values.size());
+    for (const auto& s : values)
+      text(s);
+  }
   std::vector<std::uint8_t> take() { return std::move(bytes_); }
 
 private:
@@ -65,6 +70,12 @@ public:
     std::string s(reinterpret_cast<const char*>(bytes_.data() + at_), n);
     at_ += n;
     return s;
+  }
+  std::vector<std::string> texts() {
+    std::vector<std::string> values(count());
+    for (auto& s : values)
+      s = text();
+    return values;
   }
   std::map<std::string, double> map() {
     std::map<std::string, double> values;
@@ -120,6 +131,10 @@ std::vector<std::uint8_t> encode(const RunResult& result) {
     w.text(result.carbon->currency);
     w.text(result.carbon->cost_status);
   }
+  w.texts(result.observations.locations);
+  w.texts(result.observations.variables);
+  w.numbers(result.observations.times);
+  w.numbers(result.observations.values);
   return w.take();
 }
 
@@ -156,6 +171,10 @@ RunResult decode_run_result(std::span<const std::uint8_t> bytes) {
     carbon.cost_status = r.text();
     result.carbon = carbon;
   }
+  result.observations.locations = r.texts();
+  result.observations.variables = r.texts();
+  result.observations.times = r.numbers();
+  result.observations.values = r.numbers();
   if (!r.done()) throw std::runtime_error("run result: bytes after the end of the encoding");
   return result;
 }

@@ -204,6 +204,7 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
     result.series_times = risk->series_times();
     result.receptors = risk->receptor_results();
   }
+  if (root) result.observations = outputs.observations();
   outputs.finish();
 
   if (!root) return result;

@@ -46,6 +46,20 @@ struct CarbonResult {
   std::string cost_status;    ///< cost.csv's total status: complete, or partial (no price: ...)
 };
 
+/// The observation points' sampled values (the rows of observations.csv) at every output time.
+struct ObservationResult {
+  std::vector<std::string> locations; ///< the deck's observation points, in deck order
+  std::vector<std::string> variables; ///< "head", then the transport's species in deck order
+  std::vector<double> times;          ///< [d] the output times sampled
+  /// Per time, variable and location (time-major, then variable, then location): head [m],
+  /// concentrations [mg/L].
+  std::vector<double> values;
+  /// The value at time index t, variable index v and location index l.
+  double value(std::size_t t, std::size_t v, std::size_t l) const {
+    return values[(t * variables.size() + v) * locations.size() + l];
+  }
+};
+
 /// What a simulation returns to a study. Filled on the run's rank 0 (empty elsewhere).
 struct RunResult {
   bool complete = false;            ///< ran to the end (false: stopped for branching, or empty)
@@ -53,6 +67,7 @@ struct RunResult {
   std::vector<double> series_times; ///< [d] every step's end and output time (the series)
   std::vector<ReceptorResult> receptors;
   std::optional<CarbonResult> carbon; ///< none: the deck has no carbon section
+  ObservationResult observations;     ///< the observation points' values
 };
 
 /// The receptors' compliance, site risk and per-step series of a finished run from the files it
