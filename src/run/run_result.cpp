@@ -116,6 +116,9 @@ std::vector<std::uint8_t> encode(const RunResult& result) {
     w.text(result.carbon->currency);
     w.text(result.carbon->cost_status);
   }
+  w.count(result.warnings.size());
+  for (const auto& warning : result.warnings)
+    w.text(warning);
   return w.take();
 }
 
@@ -152,6 +155,9 @@ RunResult decode_run_result(std::span<const std::uint8_t> bytes) {
     carbon.cost_status = r.text();
     result.carbon = carbon;
   }
+  result.warnings.resize(r.count());
+  for (auto& warning : result.warnings)
+    warning = r.text();
   if (!r.done()) throw std::runtime_error("run result: bytes after the end of the encoding");
   return result;
 }

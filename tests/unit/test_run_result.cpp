@@ -41,6 +41,7 @@ RunResult sample() {
                                nan,
                                "CNY",
                                "partial (no price: capital:wall, om_per_year:wall)"};
+  result.warnings = {"species B is above its standard (0.01 mg/L) on the model boundary", ""};
   return result;
 }
 } // namespace
@@ -83,14 +84,15 @@ TEST(RunResult, RoundTripKeepsEveryField) {
   EXPECT_TRUE(std::isnan(out.carbon->present_value));
   EXPECT_EQ(out.carbon->currency, "CNY");
   EXPECT_EQ(out.carbon->cost_status, in.carbon->cost_status);
+  EXPECT_EQ(out.warnings, in.warnings);
   // The same result encodes to the same bytes.
   EXPECT_EQ(encode(out), bytes);
 }
 
 TEST(RunResult, EmptyResultIsSmall) {
-  // complete and the counts of output times, series times, receptors and carbon (none): 5
-  // words of 8 bytes.
-  EXPECT_EQ(encode(RunResult{}).size(), 5u * 8u);
+  // complete and the counts of output times, series times, receptors, carbon (none) and
+  // warnings: 6 words of 8 bytes.
+  EXPECT_EQ(encode(RunResult{}).size(), 6u * 8u);
   const RunResult out = decode_run_result(encode(RunResult{}));
   EXPECT_FALSE(out.complete);
   EXPECT_FALSE(out.carbon.has_value());

@@ -53,6 +53,9 @@ struct RunResult {
   std::vector<double> series_times; ///< [d] every step's end and output time (the series)
   std::vector<ReceptorResult> receptors;
   std::optional<CarbonResult> carbon; ///< none: the deck has no carbon section
+  /// The run's plausibility warnings (run_summary.json's): the deck's, the heads', and a plume
+  /// above its standard on the model boundary at the end.
+  std::vector<std::string> warnings;
 };
 
 /// The receptors' compliance and site risk of a finished run from the files it left in `folder`
