@@ -228,6 +228,12 @@ bool Evaluator::finished_earlier(const std::filesystem::path& folder, const std:
   return finished != 0;
 }
 
+void Evaluator::discard_unfinished(const std::filesystem::path& folder) const {
+  // A run killed part-way never recorded its files in its folder's manifest, which --overwrite
+  // would then refuse; the folder is this optimization's own, so it is emptied.
+  if (options_.resume && groups_.group_root()) std::filesystem::remove_all(folder);
+}
+
 void Evaluator::run_histories(const std::string& text) const {
   for (int r = groups_.group(); r < realizations(); r += groups_.groups()) {
     const Deck deck = deck_of(text, r);
@@ -244,10 +250,7 @@ void Evaluator::run_histories(const std::string& text) const {
     base.stop_at = spec_.branch_time;
     base.stop_checkpoint = history(r) / "branch.h5";
     if (spec_.ensemble) base.fields = realization_fields(*spec_.ensemble, r);
-    if (groups_.group_root()) { // a status from an earlier run no longer applies
-      std::error_code gone;
-      std::filesystem::remove(history(r) / "status.txt", gone);
-    }
+    discard_unfinished(history(r));
     const RunResult result = run_simulation(groups_.comm(), deck, base);
     if (groups_.group_root()) {
       write_finished_run(history(r), deck.text, result);
@@ -284,10 +287,7 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
       run.branch = true;
     }
     if (spec_.ensemble) run.fields = realization_fields(*spec_.ensemble, r);
-    if (groups_.group_root()) { // a status from an earlier run no longer applies
-      std::error_code gone;
-      std::filesystem::remove(run.output_folder / "status.txt", gone);
-    }
+    discard_unfinished(run.output_folder);
     RunOutcome outcome{"ok", {}};
     try {
       outcome.result = run_simulation(groups_.comm(), deck, run);
@@ -364,6 +364,7 @@ void Evaluator::keep_fields_of(const std::vector<Evaluation>& evaluations,
                                const std::string& recommended) const {
   const auto remove_fields = [](const std::filesystem::path& run) {
     std::filesystem::remove(run / "results.h5");
+    std::filesystem::remove(run / "results.xmf");
     std::filesystem::remove_all(run / "vtk");
   };
   for (int r = 0; r < realizations(); ++r) {

@@ -4,7 +4,8 @@ Usage: check_resume.py TERRAFATE DESIGN_DECK WORKDIR [MPIEXEC]
 
 The deck is the design-search site (inputs/verification/optimize_design_search/site.yaml: a
 pump-and-treat strategy branched from a shared history at 100 d, then NSGA-II and COBYLA over its
-rate), with a shorter search (population 4, 2 generations, 6 COBYLA evaluations). The independent reference is the same optimization run without interruption.
+rate), with a shorter search (population 8, 1 generation, 4 COBYLA evaluations). The
+independent reference is the same optimization run without interruption.
 1. optimize is stopped by SIGINT once some designs have finished (design_0006/status.txt); it
    exits 75 and prints `continue with: COMMAND`, and COMMAND holds `--resume`.
 2. COMMAND, run as printed through the shell, exits 0; strategies.csv, pareto.csv and every
@@ -132,7 +133,7 @@ def interrupted_and_resumed(prefix, command, out, reference_rows, kill=False):
         kept, simulated = int(line.group(1)), int(line.group(2))
         print(f"{prefix}: {len(finished)} runs had finished; resumed: {kept} kept, "
               f"{simulated} simulated; {reference_rows} evaluations in all")
-        check(kept == len(finished) and kept >= 6,
+        check(kept == len(finished) and kept >= 4,
               f"{prefix}: {kept} runs kept, {len(finished)} had finished")
         check(kept + simulated == reference_rows,
               f"{prefix}: {kept} + {simulated} runs, the reference evaluated {reference_rows}")
@@ -158,9 +159,9 @@ def main():
     if search not in text:
         sys.exit(f"{deck}: '{search}' not found (the deck changed: update this script)")
     deck = os.path.abspath(os.path.join(work, "site.yaml"))
-    with open(deck, "w") as fh:  # a shorter search: 4 x 3 designs, then 6 of COBYLA
-        fh.write(text.replace(search, "optimizer: {population: 4, generations: 2, seed: 3, "
-                                      "refinement: 6}"))
+    with open(deck, "w") as fh:  # a shorter search: 8 x 2 designs, then 4 of COBYLA
+        fh.write(text.replace(search, "optimizer: {population: 8, generations: 1, seed: 3, "
+                                      "refinement: 4}"))
     os.chdir(work)  # the printed commands are relative to where terrafate ran
     command = [terrafate, "optimize", deck, "--no-figures"]
     run(command + ["-o", "reference"])

@@ -106,7 +106,7 @@ public:
     if (deck_.output.strategies == "none") deck.output.hdf5 = deck.output.vtk = false;
     return deck;
   }
-  /// output.strategies: recommended: removes the 3-D fields (results.h5, vtk/) of the shared
+  /// output.strategies: recommended: removes the 3-D fields (results.h5, .xmf, vtk/) of the shared
   /// history and of every evaluation but `recommended` (every realization). World root only.
   void keep_fields_of(const std::vector<Evaluation>& evaluations,
                       const std::string& recommended) const;
@@ -130,6 +130,9 @@ private:
   /// into `result` on the group root); the same answer on every rank of the group.
   bool finished_earlier(const std::filesystem::path& folder, const std::string& deck_text,
                         RunResult& result) const;
+  /// --resume: removes, on the group root, what an unfinished earlier run left in `folder` (its
+  /// files, status.txt included) before the run is simulated again.
+  void discard_unfinished(const std::filesystem::path& folder) const;
 
   const RunGroups& groups_;
   MPI_Comm world_;
