@@ -25,6 +25,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -100,7 +101,8 @@ def _legend_below(fig, axes):
             handles.setdefault(label, handle)
     ncol = min(len(handles), 4)
     rows = math.ceil(len(handles) / max(ncol, 1))
-    fig.tight_layout(rect=(0, (0.12 + 0.22 * rows) / fig.get_figheight(), 1, 1))
+    height = fig.get_figheight()
+    fig.tight_layout(rect=(0, (0.12 + 0.22 * rows) / height, 1, 1 - 0.15 / height))
     fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=ncol,
                fontsize=8, frameon=False)
 
@@ -141,8 +143,11 @@ def parameters_figure(folder: str, out: FigureSet):
             ax.plot(values, 1.32 + jitter, ".", color=POSTERIOR["color"], markersize=3,
                     alpha=0.6, label="posterior members")
         span = [row["prior_p5"], row["prior_p95"], row["posterior_p5"], row["posterior_p95"]]
-        if min(span) > 0 and max(span) / min(span) > 20:
+        if min(span) > 0 and max(span) / min(span) > 3:  # lognormal priors: a log axis
             ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # no crowding
+        else:
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
         ax.set_yticks([0, 1])
         ax.set_yticklabels(["prior", "posterior"])
         ax.set_ylim(-0.6, 1.7)
@@ -174,8 +179,9 @@ def fit_figure(folder: str, out: FigureSet, start):
         for stage, style in [("prior", PRIOR), ("posterior", POSTERIOR)]:
             part = rows[rows.stage == stage].sort_values("time")
             x = timefmt.axis_values(part.time.values, start)
-            ax.fill_between(x, part.sim_p5, part.sim_p95, color=style["color"], alpha=0.2,
-                            linewidth=0, label=f"{stage} P5-P95")
+            ax.fill_between(x, part.sim_p5, part.sim_p95, color=style["color"],
+                            alpha=0.2 if stage == "prior" else 0.4, linewidth=0,
+                            label=f"{stage} P5-P95")
             ax.plot(x, part.sim_p50, color=style["color"], linewidth=1.5,
                     linestyle="--" if stage == "prior" else "-", label=f"{stage} P50")
             shown += list(part.sim_p5) + list(part.sim_p95)
@@ -253,7 +259,8 @@ def predictive_figure(folder: str, out: FigureSet, start):
         for stage, style in [("prior", PRIOR), ("posterior", POSTERIOR)]:
             part = rows[rows.stage == stage].sort_values("time")
             x = timefmt.axis_values(part.time.values, start)
-            ax.fill_between(x, part.p5, part.p95, color=style["color"], alpha=0.2, linewidth=0,
+            ax.fill_between(x, part.p5, part.p95, color=style["color"],
+                            alpha=0.2 if stage == "prior" else 0.4, linewidth=0,
                             label=f"{stage} P5-P95")
             ax.plot(x, part.p50, color=style["color"], linewidth=1.5,
                     linestyle="--" if stage == "prior" else "-", label=f"{stage} P50")
