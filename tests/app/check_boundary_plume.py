@@ -13,6 +13,8 @@ xmin, which the warning leaves aside), no decay; standard 0.01 mg/L (GB/T 14848 
 2. To 100 d (front at 38 m, 8 spreads from xmax): no warning at all, and "warnings" is empty.
 3. `terrafate plot` of each: report.html's plausibility section (id=warnings), as Chromium
    renders it, holds the warning for the first and says there is none for the second.
+4. `optimize` of the 730 d deck with one strategy (MNA, no actions): report.md lists the same
+   warning with the strategy it came from, and the optimization's report.html shows it.
 """
 import json
 import math
@@ -133,6 +135,21 @@ def main():
                   f"report.html of the 730 d run lacks the warning: {shown!r}")
         else:
             check(shown.startswith("None"), f"report.html of the 100 d run: {shown!r}")
+    optimize = os.path.join(work, "optimize.yaml")
+    with open(optimize, "w") as f:
+        f.write(text + "strategies:\n  - {name: MNA, actions: []}\n"
+                "objective: {deadline: 365, horizon: 730, minimize: carbon}\n"
+                "carbon:\n  grid: china-national-2022\n")
+    opt = os.path.join(work, "opt")
+    terrafate(binary, "optimize", optimize, "-o", opt)
+    report = open(os.path.join(opt, "report.md")).read()
+    check("species B is above its standard (0.01 mg/L) on the model boundary" in report
+          and "(strategy: MNA)" in report, "optimize: report.md lacks the warning")
+    terrafate(binary, "plot", opt)
+    shown = rendered_warnings(os.path.join(opt, "report.html"))
+    check("species B is above its standard" in shown and "MNA" in shown,
+          f"optimize: report.html lacks the warning: {shown!r}")
+    print(f"optimize: report.md and report.html list the warning ({shown[-60:]})")
     if failures:
         sys.exit("FAIL:\n" + "\n".join(failures))
     print("PASS")
