@@ -136,11 +136,11 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   for (auto* command_with_figures : {run, optimize, assimilate})
     command_with_figures->add_flag("--no-figures", no_figures,
                                    "No figures, no report.html (`terrafate plot OUT` later)");
-  auto* plot = app.add_subcommand("plot", "Figures and report.html of a run or optimize folder");
+  auto* plot = app.add_subcommand("plot", "Figures and report.html of an output folder");
   std::filesystem::path plot_folder;
   terrafate::FigureOptions figure_options;
   bool no_report = false;
-  plot->add_option("OUT", plot_folder, "Output folder of run or optimize")->required();
+  plot->add_option("OUT", plot_folder, "Output folder of run, optimize or assimilate")->required();
   plot->add_option("--top", figure_options.top, "Strategies drawn besides the recommendation")
       ->check(CLI::NonNegativeNumber);
   plot->add_option("--times", figure_options.times,
