@@ -191,6 +191,7 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
   case ActionType::chemical_oxidation:
     material();
     if (action.injection_energy > 0.0) items.emplace_back("electricity:injection", "kWh");
+    if (action.drilled_length > 0.0) items.emplace_back("drilling", "m");
     break;
   case ActionType::thermal:
     items.emplace_back("electricity:heating", "kWh");
@@ -206,6 +207,7 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
   case ActionType::soil_vapour_extraction:
     if (action.blower_power > 0.0) items.emplace_back("electricity:blower", "kWh");
     material();
+    if (action.drilled_length > 0.0) items.emplace_back("drilling", "m");
     break;
   case ActionType::institutional_control:
     if (action.vehicle_km_per_year > 0.0) items.emplace_back("vehicle_km", "km");

@@ -244,7 +244,8 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
     action.start = starts_[a];
     const double active_days = std::max(0.0, std::min(t, action.end) - action.start);
     // Wells drilled when the action starts (a contingent action's when it fires): pump-and-
-    // treat's extraction and injection wells, monitoring's new wells.
+    // treat's extraction and injection wells, EISB and ISCO injection points, SVE wells,
+    // monitoring's new wells.
     if (action.drilled_length > 0.0)
       ledger.add(action.name, "drilling", action.drilled_length, "m", action.start, action.start);
     if (action.type == ActionType::monitoring && action.well_depth > 0.0)

@@ -41,6 +41,14 @@ std::vector<double> per_species(const ConfigNode& map, const TransportSpec& tran
 
 /// [m3] volume of the grid cells whose centres lie in the region (all ranks see the same grid
 /// geometry, so no communication).
+/// [m] drilled per injection point or well from the ground surface (the soil section's, else the
+/// top of the grid) to the bottom of `region` (at most the grid's bottom).
+double drilled_depth(const Grid& grid, const SoilSpec* soil, const Region& region) {
+  const double surface = soil ? soil->ground_surface : grid.upper(2);
+  const double bottom = region.all ? grid.lower(2) : std::max(region.box.min[2], grid.lower(2));
+  return std::max(0.0, surface - bottom);
+}
+
 double region_volume(const Grid& grid, const Region& region) {
   double volume = 0.0;
   for (int k = 0; k < grid.cells(2); ++k)
@@ -366,7 +374,12 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "enhanced_bioremediation") {
       action.type = ActionType::enhanced_bioremediation;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "factor", "species",
-                         "products", "donor", "injection_energy"});
+                         "products", "donor", "injection_energy", "injection_points"});
+      // Injection wells drilled to the bottom of the treated region (none counted without).
+      if (entry.has("injection_points"))
+        action.drilled_length =
+            static_cast<double>(entry.at("injection_points").as_integer(1, 1000000)) *
+            drilled_depth(grid, soil, action.region);
       const ConfigNode donor = entry.at("donor");
       donor.expect_keys({"material", "mass"});
       action.material = donor.string("material");
@@ -414,6 +427,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
       action.injection_points =
           static_cast<int>(entry.at("injection_points").as_integer(1, 1000000));
+      action.drilled_length = action.injection_points * drilled_depth(grid, soil, action.region);
       action.injection_energy =
           entry.quantity_or("injection_energy", 0.0, "kWh", Range::non_negative());
       action.oxidation = static_cast<int>(transport->oxidations.size());
@@ -479,7 +493,11 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "soil_vapour_extraction") {
       action.type = ActionType::soil_vapour_extraction;
       entry.expect_keys(
-          {"name", "type", "region", "start", "end", "removal_rate", "power", "sorbent"});
+          {"name", "type", "region", "start", "end", "removal_rate", "power", "sorbent", "wells"});
+      // Extraction wells drilled from the ground surface to the bottom of the region.
+      if (entry.has("wells"))
+        action.drilled_length = static_cast<double>(entry.at("wells").as_integer(1, 1000000)) *
+                                drilled_depth(grid, soil, action.region);
       GasExtraction extraction;
       extraction.name = action.name;
       extraction.region = action.region;

@@ -37,6 +37,18 @@ double number(const CsvTable& table, std::size_t row, std::string_view column) {
                      fmt::format("'{}' is not a number", text));
   return value;
 }
+
+/// The `;`-separated names of a field, trimmed, without empty ones.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  for (std::size_t start = 0; start <= text.size();) {
+    const auto end = std::min(text.find(';', start), text.size());
+    if (const auto item = trim(text.substr(start, end - start)); !item.empty())
+      items.push_back(item);
+    start = end + 1;
+  }
+  return items;
+}
 } // namespace
 
 std::vector<Chemical> read_chemicals(const CsvTable& table) {
@@ -46,13 +58,7 @@ std::vector<Chemical> read_chemicals(const CsvTable& table) {
     Chemical chemical;
     chemical.name = row[table.column("contaminant")];
     chemical.cas = row[table.column("CAS")];
-    std::string aliases = row[table.column("aliases")];
-    for (std::size_t start = 0; start <= aliases.size();) {
-      const auto end = std::min(aliases.find(';', start), aliases.size());
-      if (const auto alias = trim(aliases.substr(start, end - start)); !alias.empty())
-        chemical.aliases.push_back(alias);
-      start = end + 1;
-    }
+    chemical.aliases = split_list(row[table.column("aliases")]);
     chemical.molecular_weight = number(table, r, "MW_g_per_mol");
     chemical.solubility = number(table, r, "solubility_mg_L");
     chemical.henry = number(table, r, "H_dimensionless_25C");
@@ -90,6 +96,8 @@ std::vector<Chemical> read_chemicals(const CsvTable& table) {
                        fmt::format("{}: Kp_cm_h, tau_event_h, t_star_h and B_dermal must be given "
                                    "together (the organic dermal form from water)",
                                    chemical.name));
+    chemical.target_organs_oral = split_list(row[table.column("target_organs_oral")]);
+    chemical.target_organs_inhalation = split_list(row[table.column("target_organs_inhalation")]);
     chemical.physchem_status = row[table.column("physchem_status")];
     chemical.toxicity_status = row[table.column("toxicity_status")];
     chemicals.push_back(std::move(chemical));

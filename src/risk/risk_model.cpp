@@ -314,20 +314,22 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
       const double duration = p.ed_a + p.ed_c;
       const double weighted = p.adaf_c * p.ed_c + p.adaf_a * p.ed_a;
       const double exposure = p.ef_a * time;
+      const double hazard =
+          std::isnan(rfc) ? 0.0 : air * exposure * duration / (kDaysPerYear * duration) / rfc;
       return PathwayRisk{
           1000.0 * air *
               (exposure * ((iur - iur_mutagenic) * duration + iur_mutagenic * weighted) / p.at_ca +
                (from_birth ? iur : 0.0)),
-          std::isnan(rfc) ? 0.0 : air * exposure * duration / (kDaysPerYear * duration) / rfc};
+          hazard, hazard};
     }
     // HJ 25.3: SFi = IUR x 1000 x BWa / DAIRa, RfDi = RfC x DAIRa / BWa.
     const double dair_a = e.get("air_intake_adult");
     const Intake dose = intake(p, p.child ? e.get("air_intake_child") * fraction_child : 0.0,
                                frequency_child, dair_a * fraction_adult, frequency_adult);
     const double sfi = iur * 1000.0 * p.bw_a / dair_a;
-    return PathwayRisk{air * dose.cancer * sfi,
-                       std::isnan(rfc) ? 0.0
-                                       : air * dose.noncancer / (rfc * dair_a / p.bw_a * share)};
+    const double hazard =
+        std::isnan(rfc) ? 0.0 : air * dose.noncancer / (rfc * dair_a / p.bw_a * share);
+    return PathwayRisk{air * dose.cancer * sfi, hazard, hazard};
   };
   auto frequency = [&](const char* child, const char* adult, double fallback) {
     return std::pair{p.child && !epa ? e.get(child) : fallback, epa ? fallback : e.get(adult)};
@@ -348,6 +350,7 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
       const auto vapour = inhaled(e.get("water_volatilization_factor"), p.ef_c, p.ef_a);
       risk.cancer_risk += vapour.cancer_risk;
       risk.hazard_quotient += vapour.hazard_quotient;
+      risk.inhaled_hazard_quotient += vapour.inhaled_hazard_quotient;
     }
     if (or_zero(chemical.water_permeability) > 0.0) {
       const double events = e.get("water_events_per_day");

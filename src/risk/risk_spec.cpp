@@ -46,15 +46,17 @@ int standards_row(const CsvTable& table, const Chemical* chemical, const std::st
 } // namespace
 
 Judgement judge(const std::vector<ContaminantRisk>& contaminants, double target_risk,
-                double target_quotient) {
+                double target_quotient, const std::vector<double>* organ_hazard) {
   Judgement result;
   double worst = 0.0;
   for (const auto& c : contaminants) {
     result.site_cancer_risk += c.cancer_risk;
     result.site_hazard_index += c.hazard_quotient;
     result.max_cancer_risk = std::max(result.max_cancer_risk, c.cancer_risk);
-    result.max_hazard_index = std::max(result.max_hazard_index, c.hazard_quotient);
-    const double cancer = c.cancer_risk / target_risk, hazard = c.hazard_quotient / target_quotient;
+    if (!organ_hazard)
+      result.max_hazard_index = std::max(result.max_hazard_index, c.hazard_quotient);
+    const double cancer = c.cancer_risk / target_risk;
+    const double hazard = organ_hazard ? 0.0 : c.hazard_quotient / target_quotient;
     if (cancer > 1.0 || hazard > 1.0 || !c.standard_met) result.met = false;
     if (!c.standard_met && worst <= 1.0) {
       result.controlling = "standard";
@@ -68,6 +70,16 @@ Judgement judge(const std::vector<ContaminantRisk>& contaminants, double target_
       result.controlling = "hazard_quotient";
     }
   }
+  if (organ_hazard)
+    for (const double index : *organ_hazard) {
+      result.max_hazard_index = std::max(result.max_hazard_index, index);
+      const double hazard = index / target_quotient;
+      if (hazard > 1.0) result.met = false;
+      if (hazard > worst) {
+        worst = hazard;
+        result.controlling = "hazard_index";
+      }
+    }
   if (result.controlling.empty()) result.controlling = "none";
   return result;
 }

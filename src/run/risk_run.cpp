@@ -34,6 +34,13 @@ ExposureSet receptor_exposure(const ExposureSet& table, const std::optional<Soil
   return set;
 }
 
+/// A contaminant's hazard by route from its total and inhaled hazard quotients (an oral part
+/// below 1e-12 of the total is the round-off of an inhalation-only receptor).
+RouteHazard route_hazard(double total, double inhaled) {
+  const double oral = total - inhaled;
+  return {oral > 1.0e-12 * total ? oral : 0.0, inhaled};
+}
+
 /// A number for the CSV files: `nan` when not defined.
 std::string number(double value) {
   return std::isnan(value) ? std::string("nan") : fmt::format("{}", value);
@@ -52,6 +59,10 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
                    "volume_above_standard_m3,dissolved_g,sorbed_g,immobile_g,soil_g,x_center,"
                    "y_center,z_center,x_spread,y_spread,z_spread",
                    root),
+      organ_table_(folder / "risk_by_target_organ.csv",
+                   "time,receptor,target_organ,hazard_index,species,species_without_organ_data,"
+                   "judged",
+                   root && model.risk->framework == "us-epa"),
       compliance_path_(folder / "compliance.csv"), series_path_(folder / "receptor_series.csv") {
   // The receptors named by institutional controls and vapour mitigation exist; a land-use
   // change names a land use of the framework.
@@ -163,6 +174,26 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
       changed_unit_[r].emplace_back(a, units);
     }
   }
+  // us-epa: the target organs of each receptor's contaminants, over the routes by which they
+  // give hazard there (under its own land use or a later one).
+  if (spec_.framework != "us-epa") return;
+  for (const auto& species : spec_.species)
+    chemicals_.push_back(species.chemical);
+  for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
+    const std::size_t paths = spec_.receptors[r].pathways.size();
+    std::vector<RouteHazard> exposed(spec_.species.size());
+    auto add = [&](const std::vector<PathwayRisk>& units) {
+      for (std::size_t k = 0; k < units.size(); ++k) {
+        const auto route = route_hazard(units[k].hazard_quotient, units[k].inhaled_hazard_quotient);
+        exposed[k / paths].oral += route.oral;
+        exposed[k / paths].inhaled += route.inhaled;
+      }
+    };
+    add(unit_[r]);
+    for (const auto& changed : changed_unit_[r])
+      add(changed.second);
+    organs_.push_back(target_organs(chemicals_, exposed));
+  }
 }
 
 const std::vector<PathwayRisk>& RiskRun::units_at(std::size_t r, double t) const {
@@ -195,6 +226,31 @@ void RiskRun::step(double t, TransportSolver& transport, const SoilColumns* soil
   last_rows_ = evaluate(t, transport, soil);
 }
 
+std::optional<std::vector<double>>
+RiskRun::organ_rows(std::size_t r, double t, const std::vector<ContaminantRisk>& contaminants,
+                    std::vector<std::string>& rows) const {
+  if (organs_.empty()) return std::nullopt; // hj25.3-2019: per contaminant
+  std::vector<RouteHazard> hazards;
+  for (const auto& c : contaminants)
+    hazards.push_back(route_hazard(c.hazard_quotient, c.inhaled_hazard_quotient));
+  const auto& organs = organs_[r];
+  auto names = [&](const std::vector<std::size_t>& species) {
+    std::string text;
+    for (const std::size_t s : species)
+      text += (text.empty() ? "" : ";") + spec_.species[s].name;
+    return text;
+  };
+  std::vector<double> indices;
+  for (const auto& group : hazard_by_target_organ(chemicals_, hazards, organs.organs)) {
+    rows.push_back(fmt::format("{},{},{},{},{},{},{}", t, spec_.receptors[r].name, group.organ,
+                               group.hazard_index, names(group.species), names(group.assumed),
+                               organs.complete ? 1 : 0));
+    indices.push_back(group.hazard_index);
+  }
+  if (!organs.complete) return std::nullopt; // judged per contaminant
+  return indices;
+}
+
 std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
                                            const SoilColumns* soil) {
   const auto& grid = model_.grid;
@@ -205,6 +261,7 @@ std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
   for (std::size_t s = 0; s < species_count; ++s)
     at_points[s] = sampler_->sample(transport.concentration(s));
   times_.push_back(t);
+  last_organ_rows_.clear();
   for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
     const auto& receptor = spec_.receptors[r];
     std::vector<double> groundwater(species_count, 0.0), surface, subsurface;
@@ -261,6 +318,8 @@ std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
         const double hq = unit.hazard_quotient * concentration * control;
         contaminant.cancer_risk += cr;
         contaminant.hazard_quotient += hq;
+        contaminant.inhaled_hazard_quotient +=
+            unit.inhaled_hazard_quotient * concentration * control;
         rows.push_back(fmt::format("{},{},{},{},{},{},{},nan", t, receptor.name, species.name,
                                    pathway_name(pathway), cr, hq, criterion(cr, hq)));
       }
@@ -283,7 +342,10 @@ std::vector<std::string> RiskRun::evaluate(double t, TransportSolver& transport,
       last.insert(last.end(),
                   {contaminant.cancer_risk, contaminant.hazard_quotient, standard_ratio});
     }
-    const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient);
+    // us-epa: by target organ where every contaminant names its organs (RAGS A 8.2.2).
+    const auto organ_hazard = organ_rows(r, t, contaminants, last_organ_rows_);
+    const auto judgement = judge(contaminants, spec_.target_risk, spec_.target_quotient,
+                                 organ_hazard ? &*organ_hazard : nullptr);
     rows.push_back(fmt::format("{},{},all,all,{},{},{},nan", t, receptor.name,
                                judgement.site_cancer_risk, judgement.site_hazard_index,
                                judgement.controlling));
@@ -306,6 +368,9 @@ void RiskRun::output(double t, TransportSolver& transport, const SoilColumns* so
   for (const auto& row : last_rows_)
     risk_table_.add(row);
   risk_table_.flush();
+  for (const auto& row : last_organ_rows_)
+    organ_table_.add(row);
+  organ_table_.flush();
   output_times_.push_back(t);
   for (std::size_t r = 0; r < spec_.receptors.size(); ++r) {
     const auto& last = last_values_[r];
@@ -417,6 +482,7 @@ void RiskRun::save_state(StateRecord& record) const {
   record.values["risk/last_values"] = flat(last_values_);
   record.texts["tables/risk"] = risk_table_.text();
   record.texts["tables/plume"] = plume_table_.text();
+  if (!organs_.empty()) record.texts["tables/risk_by_target_organ"] = organ_table_.text();
 }
 
 void RiskRun::load_state(const StateRecord& record) {
@@ -464,6 +530,11 @@ void RiskRun::load_state(const StateRecord& record) {
   plume_table_.set_text(record.texts.at("tables/plume"));
   risk_table_.flush();
   plume_table_.flush();
+  if (const auto found = record.texts.find("tables/risk_by_target_organ");
+      found != record.texts.end() && !organs_.empty()) {
+    organ_table_.set_text(found->second);
+    organ_table_.flush();
+  }
 }
 
 std::vector<ReceptorResult> RiskRun::receptor_results() const {

@@ -185,7 +185,9 @@ Evaluation aggregate(const std::vector<Evaluation>& members, const search::Decis
 search::DesignFitness fitness_of(const Evaluation& e, const ObjectiveSpec& objective) {
   search::DesignFitness f;
   f.objectives = {e.tco2e, e.time_to_target, e.cost};
-  f.minimized = objective.minimize == "cost" ? e.cost : e.tco2e;
+  // minimize: cost ranks on the present value (carbon.present_value: discounted, with capital
+  // and O&M), not on the undiscounted priced ledger items of `cost`.
+  f.minimized = objective.minimize == "cost" ? e.present_value : e.tco2e;
   f.feasible = e.ok && e.feasible;
   if (!e.ok) {
     f.violation = f.constraint = kFailedViolation;

@@ -110,6 +110,14 @@ void search_designs(const Deck& deck, const OptimizationSpec& spec, const Evalua
   const double search_start = elapsed();
   const bool by_cost = spec.objective.minimize == "cost";
   const bool weighted = searching && spec.objective.minimize == "weighted";
+  // The designs vary the base strategy's numbers and are priced as it is: ranking them on a
+  // partial present value would count the unpriced items as nothing.
+  if (searching && by_cost)
+    if (const auto& base = results[spec.base_strategy]; base.ok && base.cost_status != "complete")
+      throw InputError(fmt::format("minimize: cost ranks on the present value, but the designs' "
+                                   "base strategy '{}' has a {} present value: give the prices "
+                                   "under carbon.costs and carbon.present_value",
+                                   base.name, base.cost_status));
   std::optional<WeightedScore> score;
   if (weighted)
     score.emplace(spec.objective.footprint,
@@ -118,9 +126,9 @@ void search_designs(const Deck& deck, const OptimizationSpec& spec, const Evalua
                   results[spec.base_strategy]);
   // The value the search minimizes: t CO2e, the cost, or the weighted score.
   const auto objective_of = [&](const Evaluation& e) {
-    return weighted ? (*score)(e) : by_cost ? e.cost : e.tco2e;
+    return weighted ? (*score)(e) : by_cost ? e.present_value : e.tco2e;
   };
-  const char* objective_unit = weighted ? "weighted score" : by_cost ? "cost" : "t CO2e";
+  const char* objective_unit = weighted ? "weighted score" : by_cost ? "present value" : "t CO2e";
   const auto base_level = intervention_level(deck, spec.strategies[spec.base_strategy].actions);
   auto best_feasible_design = [&]() -> const Evaluation* {
     const Evaluation* best = nullptr;

@@ -121,9 +121,10 @@ private:
   void write_pareto() {
     for (const auto& r : results)
       if (r.ok && r.feasible) feasible.push_back(&r);
-    // minimize: weighted: each feasible strategy's score over the feasible strategies.
+    // minimize: weighted: each feasible strategy's score over the feasible strategies;
+    // minimize: cost: its present value (an InputError when one is partial).
     std::map<const Evaluation*, double> score;
-    if (spec.objective.minimize == "weighted") {
+    if (spec.objective.minimize != "carbon") {
       std::vector<StrategyFootprint> totals;
       for (const auto* r : feasible) {
         StrategyFootprint footprint{r->name, r->indicators, {}};
@@ -139,10 +140,7 @@ private:
     // intervention level wins.
     std::vector<search::Option> options;
     for (const auto* a : feasible)
-      options.push_back({score.count(a) ? score.at(a)
-                         : by_cost      ? a->cost
-                                        : a->tco2e,
-                         static_cast<int>(a->level)});
+      options.push_back({score.count(a) ? score.at(a) : a->tco2e, static_cast<int>(a->level)});
     std::vector<const Evaluation*> ranked;
     for (const std::size_t i : search::ranking(options, spec.decision.carbon_tolerance))
       ranked.push_back(feasible[i]);
@@ -194,14 +192,17 @@ private:
       json += fmt::format("  \"recommended\": {},\n", json_string(best.name));
       std::string why = fmt::format(
           "{} keeps every receptor within the risk target{} from {} d (deadline {} d) to the "
-          "horizon ({} d), with the lowest {} of the {} feasible strategies: {:.6g} t CO2e "
+          "horizon ({} d), with the lowest {} of the {} feasible strategies: {}{:.6g} t CO2e "
           "(level: {})",
           best.name, confidence_note, json_number(best.time_to_target), spec.objective.deadline,
           spec.objective.horizon,
-          by_cost                                 ? "cost"
+          by_cost                                 ? "present-value cost"
           : spec.objective.minimize == "weighted" ? "weighted score"
                                                   : "footprint",
-          feasible.size(), best.tco2e, level_name(best.level));
+          feasible.size(),
+          by_cost ? fmt::format("{:.6g} {} present value, ", best.present_value, best.currency)
+                  : std::string(),
+          best.tco2e, level_name(best.level));
       if (best.design) {
         std::string values;
         for (std::size_t p = 0; p < parameters.size(); ++p)

@@ -2,6 +2,7 @@
 // equations of ../shared/reference/risk-equations.md independently and prints the numbers
 // below), the US EPA RSL tapwater equation with the data tables' parameters, the inverse, and
 // the compliance metrics of a synthetic series.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -15,6 +16,8 @@
 
 namespace terrafate {
 namespace {
+
+constexpr double kPi = 3.14159265358979323846;
 
 /// HJ 25.3-2019 first-class land, with explicit values (the hand calculation's E).
 ExposureSet first_class() {
@@ -501,6 +504,59 @@ TEST(RiskSpecies, ToxicitySetsAreDated) {
   EXPECT_THROW(apply_toxicity_set(chemicals, read_csv_table(data_table_path("toxicity_sets.csv")),
                                   "iris-1999"),
                InputError);
+}
+
+// HJ 25.3 mass-limited volatilization (VF = min of the infinite-source and mass-limit forms) and
+// surface soil to outdoor air (VF_suroa), by hand with first_class() plus tau = 30 a, d = 0.5 m,
+// ds = 1 m: a volatile, weakly sorbed chemical (vinyl chloride-like: H' 1.137, Koc 21.7, Da
+// 0.107 cm2/s) is mass-limited (its infinite-source VFs exceed the layer's whole mass released
+// over tau), a strongly sorbed one (benzo[a]pyrene-like: H' 1.87e-5, Koc 5.87e5, Da 0.0476) is
+// not. Infinite source outdoors: H/Ksw 1000 / (1 + U delta L / (W D)); mass limit: ds rho_b /
+// (U delta / W tau); VF_suroa: min(rho_b / (U delta / W) sqrt(4 D H / (pi tau Ksw rho_b)),
+// d rho_b / (U delta / W tau)), D the Millington-Quirk effective diffusion of the vadose zone.
+TEST(RiskPathways, MassLimitedAndSurfaceSoilVolatilization) {
+  auto exposure = first_class();
+  exposure.set("vapour_exposure_duration", {30, "a", "test", "test"});
+  exposure.set("surface_soil_thickness", {0.5, "m", "test", "test"});
+  exposure.set("subsurface_soil_thickness", {1.0, "m", "test", "test"});
+  const double rho = 1500.0, tau = 30 * 31536000.0, wind = 2.0, delta = 2.0, width = 40.0;
+  const double outdoor = wind * delta / width; // [m/s]
+  struct Hand {
+    double soil_outdoor, surface_outdoor;
+    bool soil_mass_limited, surface_mass_limited;
+  };
+  auto by_hand = [&](double henry, double koc, double da, double dw) {
+    const double theta = 0.43, water = 0.2, air = 0.23;
+    const double d = (da * std::pow(air, 10.0 / 3) + dw / henry * std::pow(water, 10.0 / 3)) /
+                     (theta * theta) * 1e-4;                            // [m2/s]
+    const double ksw = (water + koc * 0.005 * 1.5 + henry * air) / 1.5; // [L/kg]
+    const double infinite =
+        henry / ksw * 1000.0 / (1.0 + wind * 86400.0 * delta * 1.0 / (width * d * 86400.0));
+    const double limit = 1.0 * rho / (outdoor * tau);
+    const double surface =
+        rho / outdoor * std::sqrt(4.0 * d * henry / (kPi * tau * ksw * 1e-3 * rho));
+    const double surface_limit = 0.5 * rho / (outdoor * tau);
+    return Hand{std::min(infinite, limit), std::min(surface, surface_limit), limit < infinite,
+                surface_limit < surface};
+  };
+  const struct {
+    const char* name;
+    Chemical chemical;
+    bool mass_limited;
+  } cases[] = {{"volatile", chemical(1.137, 0.107, 1.2e-5, 21.7, 0, 0, 0, 0), true},
+               {"sorbed", chemical(1.87e-5, 0.0476, 5.56e-6, 5.87e5, 0, 0, 0, 0), false}};
+  for (const auto& c : cases) {
+    const auto vf = volatilization_factors(c.chemical, exposure);
+    const auto hand = by_hand(c.chemical.henry, c.chemical.koc, c.chemical.air_diffusion,
+                              c.chemical.water_diffusion);
+    std::printf("%s: VF_suboa %.6e (hand %.6e, mass-limited %d), VF_suroa %.6e (hand %.6e, "
+                "mass-limited %d)\n",
+                c.name, vf.soil_outdoor, hand.soil_outdoor, hand.soil_mass_limited,
+                vf.surface_soil_outdoor, hand.surface_outdoor, hand.surface_mass_limited);
+    EXPECT_NEAR(vf.soil_outdoor / hand.soil_outdoor, 1.0, 1e-12) << c.name;
+    EXPECT_NEAR(vf.surface_soil_outdoor / hand.surface_outdoor, 1.0, 1e-12) << c.name;
+    EXPECT_EQ(hand.soil_mass_limited, c.mass_limited) << c.name;
+  }
 }
 
 } // namespace

@@ -59,8 +59,10 @@ struct RemediationAction {
   /// fractions [-] of the soil mass, adding up to 1; empty: the routes are not given.
   std::vector<std::pair<std::string, double>> disposal;
   std::string waste_class; ///< hazardous or non_hazardous (the excavated soil); empty: not given
-  double drilled_length = 0.0; ///< [m] wells drilled: ground surface minus screen bottom, summed
-  int zone = -1;               ///< index into TransportSpec::zones (barrier, EISB, thermal)
+  /// [m] wells drilled, summed: pump-and-treat, ground surface minus screen bottom; injection
+  /// points (EISB, ISCO) and SVE wells, ground surface to the region's bottom.
+  double drilled_length = 0.0;
+  int zone = -1;                      ///< index into TransportSpec::zones (barrier, EISB, thermal)
   std::optional<double> conductivity; ///< [m/d] barrier medium, wall
   std::optional<double> porosity;     ///< [-] barrier medium
   std::string material;          ///< barrier medium, wall material, backfill, donor or sorbent name

@@ -40,6 +40,9 @@ struct Chemical {
   /// The RSL's vinyl chloride equations (us-epa resident): continuous exposure from birth adds the
   /// lifetime risk of the early-life dose, not averaged over the lifetime, instead of the ADAF.
   bool early_life_term = false;
+  /// Target organs or systems (IRIS "System") of the RfD (oral and dermal doses) and of the RfC
+  /// (inhaled air); empty where the table gives none (status `missing`).
+  std::vector<std::string> target_organs_oral, target_organs_inhalation;
   std::string toxicity_set = "rsl-2017"; ///< the dated set the toxicity values are from
   std::string physchem_status, toxicity_status;
 };

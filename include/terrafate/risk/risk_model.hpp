@@ -36,6 +36,9 @@ bool is_soil_pathway(Pathway pathway);
 struct PathwayRisk {
   double cancer_risk = 0.0;
   double hazard_quotient = 0.0;
+  /// The part of hazard_quotient from inhaled air (against the RfC); the rest is the oral and
+  /// dermal dose (against the RfD). Hazard by target organ splits on it (target_organs.hpp).
+  double inhaled_hazard_quotient = 0.0;
 };
 
 /// Water, air and total porosity of the vadose-zone soil [-] and its organic carbon fraction [-].

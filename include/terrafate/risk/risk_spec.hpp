@@ -71,17 +71,22 @@ struct RiskSpec {
 struct ContaminantRisk {
   double cancer_risk = 0.0, hazard_quotient = 0.0; ///< summed over the pathways
   bool standard_met = true;                        ///< groundwater standard and soil targets
+  double inhaled_hazard_quotient = 0.0;            ///< the part of hazard_quotient from inhaled air
 };
 struct Judgement {
   bool met = true;
   double max_cancer_risk = 0.0;   ///< the largest contaminant CR
-  double max_hazard_index = 0.0;  ///< the largest contaminant HI
+  double max_hazard_index = 0.0;  ///< the largest contaminant HI (or target-organ HI, below)
   double site_cancer_risk = 0.0;  ///< summed over the contaminants (reported, not judged)
   double site_hazard_index = 0.0; ///< summed over the contaminants
-  std::string controlling;        ///< what governs: cancer_risk, hazard_quotient or standard
+  /// What governs: cancer_risk, hazard_quotient, hazard_index (a target organ's) or standard.
+  std::string controlling;
 };
+/// With `organ_hazard` (us-epa, every contaminant naming its target organs: target_organs.hpp)
+/// the hazard is judged per target organ, each organ's HI <= target_quotient, in place of each
+/// contaminant's HQ; max_hazard_index is then the largest organ HI.
 Judgement judge(const std::vector<ContaminantRisk>& contaminants, double target_risk,
-                double target_quotient);
+                double target_quotient, const std::vector<double>* organ_hazard = nullptr);
 
 /// [mg/L] the groundwater standard of `species` judged at `receptor` (its `standard`); NaN: none.
 double receptor_standard(const ReceptorSpec& receptor, const RiskSpecies& species);

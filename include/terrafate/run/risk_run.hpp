@@ -3,11 +3,15 @@
 // their risk by species and pathway (risk.csv), site plume metrics (plume.csv); the compliance
 // series of every receptor at every time step (receptor_series.csv, independent of the output
 // times) and, from it, the compliance metrics per receptor (compliance.csv) at the end; the
-// risk-based concentrations (risk_based_concentrations.csv) at the start.
+// risk-based concentrations (risk_based_concentrations.csv) at the start. us-epa: the
+// non-cancer hazard index by target organ (risk_by_target_organ.csv), judged in place of each
+// contaminant's HQ for a receptor whose contaminants all name their target organs.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "terrafate/risk/target_organs.hpp"
 #include "terrafate/run/observations.hpp"
 #include "terrafate/run/run_result.hpp"
 #include "terrafate/run/simulation.hpp"
@@ -68,7 +72,18 @@ private:
   std::vector<std::vector<std::pair<std::size_t, std::vector<PathwayRisk>>>> changed_unit_;
   /// The unit risks of receptor r at t [d]: of the latest land-use change in force, else its own.
   const std::vector<PathwayRisk>& units_at(std::size_t r, double t) const;
+  /// The receptor's `risk_by_target_organ.csv` rows at t [d] and, when its contaminants all
+  /// name their target organs (us-epa), the organ hazard indices to judge; null otherwise.
+  std::optional<std::vector<double>> organ_rows(std::size_t r, double t,
+                                                const std::vector<ContaminantRisk>& contaminants,
+                                                std::vector<std::string>& rows) const;
   TableWriter risk_table_, plume_table_;
+  /// us-epa: per receptor, the target organs of its contaminants (empty for hj25.3-2019) and the
+  /// risk_by_target_organ.csv table (written on rank 0 for us-epa).
+  std::vector<TargetOrgans> organs_;
+  std::vector<const Chemical*> chemicals_; ///< per species (null: `chemical: none`)
+  TableWriter organ_table_;
+  std::vector<std::string> last_organ_rows_; ///< risk_by_target_organ.csv rows of the last time
   std::filesystem::path compliance_path_;
   std::filesystem::path series_path_;
   std::vector<double> times_; ///< [d] of the series: the output times and every step's end
