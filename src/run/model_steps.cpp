@@ -158,9 +158,9 @@ void ModelSteps::output(double t, long step) {
     heads_checked_ = true;
     PetscReal max_head = 0.0;
     TF_PETSC_CHECK(VecMax(parts_.flow.head(), nullptr, &max_head));
-    const std::string warning = head_warning(model_.grid, max_head);
-    if (root_ && !options_.quiet && !warning.empty())
-      fmt::print(stderr, "terrafate: warning: {}\n", warning);
+    head_warning_ = terrafate::head_warning(model_.grid, max_head);
+    if (root_ && !options_.quiet && !head_warning_.empty())
+      fmt::print(stderr, "terrafate: warning: {}\n", head_warning_);
   }
   write_ledger(t);
   const auto start = Clock::now();

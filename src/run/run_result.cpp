@@ -135,6 +135,9 @@ std::vector<std::uint8_t> encode(const RunResult& result) {
   w.texts(result.observations.variables);
   w.numbers(result.observations.times);
   w.numbers(result.observations.values);
+  w.count(result.warnings.size());
+  for (const auto& warning : result.warnings)
+    w.text(warning);
   return w.take();
 }
 
@@ -175,6 +178,9 @@ RunResult decode_run_result(std::span<const std::uint8_t> bytes) {
   result.observations.variables = r.texts();
   result.observations.times = r.numbers();
   result.observations.values = r.numbers();
+  result.warnings.resize(r.count());
+  for (auto& warning : result.warnings)
+    warning = r.text();
   if (!r.done()) throw std::runtime_error("run result: bytes after the end of the encoding");
   return result;
 }

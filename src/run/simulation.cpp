@@ -7,6 +7,7 @@
 
 #include "terrafate/io/checkpoint_hdf5.hpp"
 #include "terrafate/run/model_steps.hpp"
+#include "terrafate/run/plausibility.hpp"
 #include "terrafate/run/run_reports.hpp"
 
 namespace terrafate {
@@ -199,6 +200,16 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
   else if (model.carbon)
     actions.csv(deck.time.end, transport.get()); // collective
   if (risk) risk->finish();
+  // The plausibility warnings, kept in run_summary.json (report.html shows them): the deck's,
+  // the heads', and a plume above its standard on the model boundary at the end.
+  std::vector<std::string> warnings = plausibility_warnings(deck, model);
+  if (!steps.head_warning().empty()) warnings.push_back(steps.head_warning());
+  if (transport)
+    for (auto& warning : boundary_plume_warnings(model, *transport)) {
+      if (root && !options.quiet) fmt::print(stderr, "terrafate: warning: {}\n", warning);
+      warnings.push_back(std::move(warning));
+    }
+  if (root) result.warnings = warnings;
   if (risk && root) {
     result.output_times = risk->output_times();
     result.series_times = risk->series_times();
@@ -211,7 +222,7 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
   const long steps_done = loop.state().step;
   times.wall = seconds_since(run_start);
   write_run_summary(folder, model, ranks, steps_done, flow, transport.get(), loop.state().retries,
-                    steps.max_flow_closure(), outputs.max_mass_closure(), times);
+                    steps.max_flow_closure(), outputs.max_mass_closure(), times, warnings);
   if (!options.quiet)
     fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
                "{:.2f} s\nresults in {}\n",

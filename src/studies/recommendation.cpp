@@ -6,6 +6,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/version.hpp"
@@ -52,12 +53,13 @@ public:
         history_seconds(outcome.history_seconds), evaluation_seconds(outcome.evaluation_seconds),
         plots(outcome.plots) {}
 
-  void write() {
+  std::string write() {
     write_tables();
     write_pareto();
     write_trajectories();
     write_json();
     write_report();
+    return feasible.empty() ? std::string() : feasible.front()->name;
   }
 
 private:
@@ -326,6 +328,30 @@ private:
     io::write_file_atomically(folder / "recommendation.json", json);
   }
 
+  /// report.md's plausibility warnings: each distinct warning of the runs (every strategy and
+  /// realization), with the strategies it came from; a line saying there are none otherwise.
+  std::string warnings_section() const {
+    std::map<std::string, std::vector<std::string>> sources; // warning -> strategies
+    for (const auto& r : results)
+      for (const auto& run : r.runs)
+        for (const auto& warning : run.warnings) {
+          auto& names = sources[warning];
+          if (names.empty() || names.back() != r.name) names.push_back(r.name);
+        }
+    if (sources.empty()) return "Plausibility warnings: none.\n\n";
+    std::string text = "**Plausibility warnings** (run_summary.json of each run):\n\n";
+    constexpr std::size_t kShown = 20; // ensembles: one per realization at most
+    std::size_t shown = 0;
+    for (const auto& [warning, names] : sources)
+      if (++shown <= kShown)
+        text += fmt::format("- {} ({}: {})\n", warning,
+                            names.size() == 1 ? "strategy" : "strategies", fmt::join(names, ", "));
+    if (sources.size() > kShown)
+      text +=
+          fmt::format("- and {} more (run_summary.json of each run)\n", sources.size() - kShown);
+    return text + "\n";
+  }
+
   /// report.md, with the plots made by scripts/plot_strategies.py.
   void write_report() {
     std::string report = fmt::format("# {}: remediation strategies\n\n", deck.title);
@@ -341,6 +367,7 @@ private:
         evaluator.target_risk(), evaluator.target_quotient(), confidence_note,
         spec.objective.deadline, spec.objective.horizon, spec.objective.minimize,
         100.0 * spec.decision.carbon_tolerance, spec.decision.stability_window);
+    report += warnings_section();
     if (searching) {
       report += fmt::format(
           "Design space: {} parameter(s) of strategy {}, searched with NSGA-II (population {}, "
@@ -447,10 +474,10 @@ private:
 };
 } // namespace
 
-void write_recommendation(const Deck& deck, const OptimizationSpec& spec,
-                          const Evaluator& evaluator, const StudyOutcome& outcome,
-                          const std::filesystem::path& folder) {
-  Recommendation(deck, spec, evaluator, outcome, folder).write();
+std::string write_recommendation(const Deck& deck, const OptimizationSpec& spec,
+                                 const Evaluator& evaluator, const StudyOutcome& outcome,
+                                 const std::filesystem::path& folder) {
+  return Recommendation(deck, spec, evaluator, outcome, folder).write();
 }
 
 } // namespace terrafate

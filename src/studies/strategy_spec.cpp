@@ -335,4 +335,11 @@ std::string design_deck_text(const Deck& deck, const OptimizationSpec& spec,
   return strategy_text(root, deck, spec, spec.strategies[spec.base_strategy].actions);
 }
 
+std::string strategy_names(const Deck& deck) {
+  std::string names;
+  for (const auto& entry : deck.root.at("strategies").elements())
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", entry.string("name"));
+  return names;
+}
+
 } // namespace terrafate

@@ -68,6 +68,9 @@ struct RunResult {
   std::vector<ReceptorResult> receptors;
   std::optional<CarbonResult> carbon; ///< none: the deck has no carbon section
   ObservationResult observations;     ///< the observation points' values
+  /// The run's plausibility warnings (run_summary.json's): the deck's, the heads', and a plume
+  /// above its standard on the model boundary at the end.
+  std::vector<std::string> warnings;
 };
 
 /// The receptors' compliance, site risk and per-step series of a finished run from the files it
