@@ -11,7 +11,10 @@
   over the whole horizon (predictive.csv), with the data and the groundwater standard (from the
   members' plume.csv);
 - compliance_probability.png: per receptor, the prior and posterior probability of meeting the
-  risk target (compliance_probability.csv; only when the deck has a risk section).
+  risk target (compliance_probability.csv; only when the deck has a risk section);
+- risk.png: per receptor, total cancer risk and hazard index over time, the prior and posterior
+  P5-P95 band and P50 (prior_risk.csv, posterior_risk.csv) against the deck's targets (only when
+  the deck has a risk section).
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ except ImportError:  # the deck's start date is then not known: times in years
 
 #: The panels drawn in fit.png and predictive.png (the rest named in a note).
 MAX_PANELS = 12
+#: Log risk axes start at this fraction of the target (as the run's figures).
+FLOOR_FRACTION = 1e-3
 PRIOR = {"color": "0.45", "label": "prior"}
 POSTERIOR = {"color": "tab:blue", "label": "posterior"}
 
@@ -59,14 +64,20 @@ def _first_member(folder: str) -> Optional[str]:
     return found[0] if found else None
 
 
-def _start_date(folder: str):
+def _deck(folder: str) -> Optional[dict]:
+    """The deck a member simulated (from its provenance.json), or None."""
     member = _first_member(folder)
     path = os.path.join(member, "provenance.json") if member else None
     if yaml is None or not path or not os.path.exists(path):
         return None
     with open(path) as fh:
         text = json.load(fh).get("deck")
-    return timefmt.start_date(yaml.safe_load(text) or {}) if text else None
+    return (yaml.safe_load(text) or {}) if text else None
+
+
+def _start_date(folder: str):
+    deck = _deck(folder)
+    return timefmt.start_date(deck) if deck is not None else None
 
 
 def _standards(folder: str) -> Dict[str, float]:
@@ -324,6 +335,59 @@ def compliance_figure(folder: str, out: FigureSet):
                               "(compliance_probability.csv).", "assimilation"))
 
 
+def risk_figure(folder: str, out: FigureSet, start):
+    posterior = _csv(folder, "posterior_risk.csv")
+    if posterior is None or posterior.empty:
+        out.notes.append("No risk figure: the deck has no risk section (no posterior_risk.csv).")
+        return
+    prior = _csv(folder, "prior_risk.csv")
+    deck = _deck(folder) or {}
+    target = ((deck.get("risk") or {}).get("target")) or {}
+    # The defaults of the risk section (HJ 25.3-2019: CR 1e-6, HQ 1), as the run's figures use.
+    targets = {"cancer_risk": float(target.get("cancer_risk", 1e-6)),
+               "hazard_index": float(target.get("hazard_quotient", 1.0))}
+    labels = {"cancer_risk": "total cancer risk [-]", "hazard_index": "hazard index [-]"}
+    receptors = list(dict.fromkeys(posterior.receptor))[:MAX_PANELS // 2]
+    fig, grid = plt.subplots(len(receptors), 2, figsize=(10.0, 3.0 * len(receptors) + 1.2),
+                             squeeze=False)
+    axes = []
+    for row, receptor in enumerate(receptors):
+        for col, criterion in enumerate(("cancer_risk", "hazard_index")):
+            ax = grid[row, col]
+            axes.append(ax)
+            floor = FLOOR_FRACTION * targets[criterion]
+            for stage, table, style in (("prior", prior, PRIOR), ("posterior", posterior,
+                                                                  POSTERIOR)):
+                if table is None:
+                    continue
+                part = table[(table.receptor == receptor) &
+                             (table.criterion == criterion)].sort_values("time_d")
+                if part.empty:
+                    continue
+                x = timefmt.axis_values(part.time_d.values, start)
+                ax.fill_between(x, np.maximum(part.p5, floor), np.maximum(part.p95, floor),
+                                color=style["color"], alpha=0.2 if stage == "prior" else 0.4,
+                                linewidth=0, label=f"{stage} P5-P95")
+                ax.plot(x, np.maximum(part.p50, floor), color=style["color"], linewidth=1.5,
+                        linestyle="--" if stage == "prior" else "-", label=f"{stage} P50")
+            ax.axhline(targets[criterion], color="crimson", linestyle="--", linewidth=1.2,
+                       label="target")
+            ax.set_yscale("log")
+            ax.set_ylim(bottom=floor)
+            ax.set_title(f"{receptor}: {labels[criterion].split(' [')[0]}", fontsize=9)
+            ax.set_ylabel(labels[criterion])
+            ax.set_xlabel(timefmt.axis_label(start))
+    fig.suptitle("Risk at the receptors: prior and posterior bands against the targets "
+                 f"(log axis floored at {FLOOR_FRACTION:g} of the target)", fontsize=10)
+    _legend_below(fig, axes)
+    _save(fig, folder, "risk.png")
+    out.figures.append(Figure("risk", "risk.png",
+                              "Total cancer risk and hazard index per receptor over time: the "
+                              "prior (grey) and posterior (blue) P5-P95 band and P50 "
+                              "(prior_risk.csv, posterior_risk.csv), with the targets.",
+                              "assimilation"))
+
+
 def make_assimilation_figures(folder: str) -> FigureSet:
     """Every assimilation figure of `folder`, written into it."""
     out = FigureSet()
@@ -331,7 +395,8 @@ def make_assimilation_figures(folder: str) -> FigureSet:
     for make in (lambda: parameters_figure(folder, out), lambda: fit_figure(folder, out, start),
                  lambda: misfit_figure(folder, out),
                  lambda: predictive_figure(folder, out, start),
-                 lambda: compliance_figure(folder, out)):
+                 lambda: compliance_figure(folder, out),
+                 lambda: risk_figure(folder, out, start)):
         try:
             make()
         except Exception as error:  # one figure's failure is reported, the others still made

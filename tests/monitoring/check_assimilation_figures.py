@@ -8,14 +8,17 @@ DECK is twin/rising.yaml (with a risk section); its monitoring record is made as
 check_twin.py's `contradict` case makes it (truth run, 10 % lognormal noise, seed 5), and a short
 assimilation (16 members, 2 iterations) is run with figures on (TERRAFATE_NO_FIGURES unset), as
 a user runs it. Checked:
-- parameters.png, fit.png, misfit.png, predictive.png and compliance_probability.png exist, are
+- parameters.png, fit.png, misfit.png, predictive.png, compliance_probability.png and risk.png
+  exist, are
   PNG images larger than 200 x 200 pixels that are not blank, and figures.json lists exactly them
   with no note (nothing missing);
 - the figures draw the tables' numbers: misfit.png's y axis spans misfit.csv's smallest and
   largest misfit; compliance_probability.png's y axis spans 0 to 1; predictive.png has one panel
   per (location, variable) of predictive.csv (up to 12), fit.png one per (well, species) of
   fit.csv;
-- report.html embeds the five figures.
+- risk.png has two panels (cancer risk, hazard index) per receptor of posterior_risk.csv with
+  the log axis floored at 1e-3 of the target;
+- report.html embeds the six figures.
 """
 import json
 import os
@@ -29,7 +32,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import check_twin  # noqa: E402  (the twin experiment's deck and data)
 
-FIGURES = ["parameters", "fit", "misfit", "predictive", "compliance_probability"]
+FIGURES = ["parameters", "fit", "misfit", "predictive", "compliance_probability", "risk"]
 failures = []
 
 
@@ -88,6 +91,16 @@ def main():
     panels = min(12, len(set(zip(fit.well, fit.species))))
     check(len(axes.get("fit", [])) == panels,
           f"fit.png: {len(axes.get('fit', []))} panels, expected {panels}")
+    risk = pd.read_csv(out / "posterior_risk.csv")
+    receptors = min(6, risk.receptor.nunique())
+    check(len(axes.get("risk", [])) == 2 * receptors,
+          f"risk.png: {len(axes.get('risk', []))} panels, expected {2 * receptors}")
+    for ax in axes.get("risk", []):
+        # log axis floored at 1e-3 of the target (rising.yaml: cancer risk 1e-6, hazard 1)
+        target = 1e-6 if ax.get("ylabel", "").startswith("total cancer") else 1.0
+        low = ax["ylim"][0]
+        check(ax.get("yscale") == "log" and abs(low / (1e-3 * target) - 1) < 1e-9,
+              f"risk.png: {ax.get('ylabel')} axis {ax.get('yscale')} from {low}")
     report = (out / "report.html").read_text()
     embedded = report.count('src="data:image/png;base64,')
     check(embedded == len(FIGURES), f"report.html embeds {embedded} images")
