@@ -174,6 +174,10 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
       ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0,
                   "kg", t, t);
     ledger_.add(action.name, "excavated_area", action.dug_area, "m2", t, t);
+    if (action.overburden_volume > 0.0) {
+      ledger_.add(action.name, "overburden_volume", action.overburden_volume, "m3", t, t);
+      ledger_.add(action.name, "diesel", action.overburden_diesel, "L", t, t);
+    }
     // Pit support: sheet piles driven at the excavation, dewatering from it on.
     if (action.sheet_pile_steel > 0.0)
       ledger_.add(action.name, "material:steel_sheet_pile", action.sheet_pile_steel, "kg", t, t);

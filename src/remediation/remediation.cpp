@@ -129,7 +129,8 @@ void read_disposal(const ConfigNode& node, RemediationAction& action) {
 /// Reads an excavation's `sheet_piling: {steel_per_m2, embedment}` (steel sheet piles around
 /// the box: perimeter x (ground surface - box bottom + embedment) x steel_per_m2, booked as
 /// material:steel_sheet_pile) and `dewatering: {rate, days, energy}` (rate x days of
-/// groundwater pumped at `energy` kWh per m3).
+/// groundwater pumped at `energy` kWh per m3) and `overburden: {diesel_per_m3}` (the clean soil
+/// between the ground surface and the box's top, dug, stockpiled and put back on site).
 void read_excavation_support(const ConfigNode& entry, RemediationAction& action, const Grid& grid,
                              const SoilSpec* soil) {
   if (const auto piling = entry.find("sheet_piling")) {
@@ -147,6 +148,22 @@ void read_excavation_support(const ConfigNode& entry, RemediationAction& action,
     const double embedment = piling->quantity("embedment", "m", Range::non_negative());
     const double intensity = piling->quantity("steel_per_m2", "kg/m2", Range::positive());
     action.sheet_pile_steel = perimeter * (depth + embedment) * intensity;
+  }
+  if (const auto overburden = entry.find("overburden")) {
+    overburden->expect_keys({"diesel_per_m3"});
+    if (action.region.all || action.region.polygon)
+      throw overburden->error("the overburden is counted above a box: give the excavation's "
+                              "region as box: {min, max}");
+    const double surface = soil ? soil->ground_surface : grid.upper(2);
+    const double thickness = surface - action.region.box.max[2];
+    if (!(thickness > 0.0))
+      throw overburden->error(fmt::format("the box's top z = {} m is not below the ground "
+                                          "surface z = {} m: there is no overburden",
+                                          action.region.box.max[2], surface));
+    action.overburden_volume = plan_area(grid, action.region) * thickness;
+    action.overburden_diesel =
+        overburden->quantity("diesel_per_m3", "L/m3", Range::non_negative()) *
+        action.overburden_volume;
   }
   if (const auto dewatering = entry.find("dewatering")) {
     dewatering->expect_keys({"rate", "days", "energy"});
@@ -407,7 +424,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "excavation") {
       action.type = ActionType::excavation;
       entry.expect_keys({"name", "type", "region", "start", "haul_distance", "diesel_per_m3",
-                         "backfill", "disposal", "waste", "sheet_piling", "dewatering"});
+                         "backfill", "disposal", "waste", "sheet_piling", "dewatering",
+                         "overburden"});
       read_disposal(entry, action);
       read_excavation_support(entry, action, grid, soil);
       action.end = action.start;

@@ -16,10 +16,13 @@ round the exact box, not round the cells it snaps to.
 - land disturbed: each excavation books excavated_area, the plan area of its box as given
   (pit 25 x 20 = 500 m2, plain_pit 20 x 20 = 400 m2), which footprint.csv reports as
   land_disturbed [m2];
+- overburden above a deep pit, box x 60-68 m, y 0-20 m, z 0-5 m under the surface at 10 m:
+  overburden_volume = 8 x 20 x (10 - 5) = 800 m3, diesel = 1.5 L/m3 x 800 m3 (the exact dug
+  volume) + 2 L/m3 x 800 m3 (overburden) = 2,800 L, t CO2e = 2,800 x 2.6676 / 1000 = 7.46928;
 - thermal treatment with 4 heater wells, region z 0-10 m: 4 x 10 = 40 m of drilling at its start
   (100 d), 40 x 13.1052 kg/m / 1000 t CO2e (the drilling row of emission_factors.csv).
-Then bad input: sheet piling around a polygon region, and dewatering without `days`, each exit 2
-with the key named.
+Then bad input: sheet piling around a polygon region, dewatering without `days`, and overburden
+for a pit whose top is the ground surface, each exit 2 with the key named.
 """
 import csv
 import math
@@ -50,6 +53,8 @@ remediation:
      dewatering: {rate: "200 m3/d", days: 30, energy: 0.5}}
   - {name: plain_pit, type: excavation, region: {box: {min: [70, 0, 5], max: [90, 20, 10]}},
      start: 50, haul_distance: 20, diesel_per_m3: 1.5}
+  - {name: deep_pit, type: excavation, region: {box: {min: [60, 0, 0], max: [68, 20, 5]}},
+     start: 50, haul_distance: 20, diesel_per_m3: 1.5, overburden: {diesel_per_m3: 2}}
   - {name: heat, type: thermal, region: {box: {min: [40, 0, 0], max: [60, 20, 10]}}, start: 100,
      end: 200, rates: {PCE: 0.05}, electricity: 0.1, wells: 4}
 carbon:
@@ -130,6 +135,19 @@ def main():
             failures.append(f"{action}: excavated_area {row and row['quantity']}, hand {area}")
         if not math.isclose(got, area, rel_tol=1e-12) or any(r["unit"] != "m2" for r in land):
             failures.append(f"{action}: land_disturbed {got}, hand {area}")
+    for item, quantity, unit in (("overburden_volume", 800.0, "m3"), ("diesel", 2800.0, "L")):
+        row = one(ledger, "deep_pit", item)
+        print(f"deep_pit {item}: {row and row['quantity']} (hand {quantity:g} {unit})")
+        if row is None or not math.isclose(float(row["quantity"]), quantity, rel_tol=1e-12) or \
+                row["unit"] != unit:
+            failures.append(f"deep_pit {item}: {row and row['quantity']}, hand {quantity} {unit}")
+    line = one(carbon, "deep_pit", "diesel")
+    if line is not None:
+        print(f"  diesel {line['tco2e']} t CO2e (hand {2800 * 2.6676 / 1000:.10g})")
+        if not math.isclose(float(line["tco2e"]), 2800 * 2.6676 / 1000, rel_tol=1e-12):
+            failures.append(f"deep_pit diesel {line['tco2e']} t CO2e")
+    if any(r["item"] == "overburden_volume" and r["action"] != "deep_pit" for r in ledger):
+        failures.append("overburden_volume booked without the overburden key")
     drilled = one(ledger, "heat", "drilling")
     drilled_line = one(carbon, "heat", "drilling")
     if drilled is not None and drilled_line is not None:
@@ -154,6 +172,9 @@ def main():
             "region: {box: {min: [12, 0, 4], max: [37, 20, 10]}}",
             "region: {polygon: [[12, 0], [37, 0], [37, 20]], z: [4, 10]}"), "sheet_piling"),
         "no_days": (DECK.replace("days: 30, ", ""), "dewatering"),
+        "overburden_at_surface": (DECK.replace("diesel_per_m3: 1.5,\n     sheet_piling",
+                                               "diesel_per_m3: 1.5, overburden: {diesel_per_m3: 2},"
+                                               "\n     sheet_piling"), "overburden"),
     }
     for name, (text, key) in bad.items():
         if text == DECK:

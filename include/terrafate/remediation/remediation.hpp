@@ -73,6 +73,10 @@ struct RemediationAction {
   double dewatering_days = 0.0;
   /// [kWh/m3] electricity per m3 pumped to dewater the pit.
   double dewatering_energy = 0.0;
+  /// [m3] clean overburden above a deep pit (plan area of the box x (ground surface - box top)),
+  /// dug, stockpiled and put back; 0 without `overburden`.
+  double overburden_volume = 0.0;
+  double overburden_diesel = 0.0;     ///< [L] to move the overburden
   int zone = -1;                      ///< index into TransportSpec::zones (barrier, EISB, thermal)
   std::optional<double> conductivity; ///< [m/d] barrier medium, wall
   std::optional<double> porosity;     ///< [-] barrier medium
