@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -596,11 +597,37 @@ bool ConfigNode::bool_or(std::string_view key, bool fallback) const {
   return child ? child->as_bool() : fallback;
 }
 
-Polygon read_polygon(const ConfigNode& node) {
+std::array<double, 2> SiteFrame::to_grid(const std::array<double, 2>& site) const {
+  if (!rotated()) return site;
+  const double angle = rotation * std::numbers::pi / 180.0;
+  const double c = std::cos(angle), s = std::sin(angle);
+  const double dx = site[0] - origin[0], dy = site[1] - origin[1];
+  return {origin[0] + c * dx + s * dy, origin[1] - s * dx + c * dy};
+}
+
+std::array<double, 2> SiteFrame::to_site(const std::array<double, 2>& grid) const {
+  if (!rotated()) return grid;
+  const double angle = rotation * std::numbers::pi / 180.0;
+  const double c = std::cos(angle), s = std::sin(angle);
+  const double dx = grid[0] - origin[0], dy = grid[1] - origin[1];
+  return {origin[0] + c * dx - s * dy, origin[1] + s * dx + c * dy};
+}
+
+std::array<double, 3> SiteFrame::to_grid(const std::array<double, 3>& site) const {
+  const auto xy = to_grid(std::array<double, 2>{site[0], site[1]});
+  return {xy[0], xy[1], site[2]};
+}
+
+std::array<double, 3> SiteFrame::to_site(const std::array<double, 3>& grid) const {
+  const auto xy = to_site(std::array<double, 2>{grid[0], grid[1]});
+  return {xy[0], xy[1], grid[2]};
+}
+
+Polygon read_polygon(const ConfigNode& node, const SiteFrame& frame) {
   if (!node.is_sequence()) throw node.error("expected a list of [x, y] vertices");
   Polygon polygon;
   for (const auto& vertex : node.elements())
-    polygon.vertices.push_back(vertex.as_vector<2>("m"));
+    polygon.vertices.push_back(frame.to_grid(vertex.as_vector<2>("m")));
   if (polygon.vertices.size() < 3)
     throw node.error(
         fmt::format("a polygon needs at least 3 vertices, got {}", polygon.vertices.size()));
@@ -613,7 +640,23 @@ Polygon read_polygon(const ConfigNode& node) {
   return polygon;
 }
 
-Region read_region(const ConfigNode& node) {
+namespace {
+/// Sets the x-y bounding box of `region`'s polygon (z untouched).
+void bound_polygon(Region& region) {
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  for (int d = 0; d < 2; ++d) {
+    region.box.min[d] = infinity;
+    region.box.max[d] = -infinity;
+  }
+  for (const auto& vertex : region.polygon->vertices)
+    for (int d = 0; d < 2; ++d) {
+      region.box.min[d] = std::min(region.box.min[d], vertex[d]);
+      region.box.max[d] = std::max(region.box.max[d], vertex[d]);
+    }
+}
+} // namespace
+
+Region read_region(const ConfigNode& node, const SiteFrame& frame) {
   Region region;
   region.where = node.where();
   region.key_path = node.key_path();
@@ -626,15 +669,11 @@ Region read_region(const ConfigNode& node) {
   if (node.has("polygon")) {
     node.expect_keys({"polygon", "z"});
     region.all = false;
-    region.polygon = read_polygon(node.at("polygon"));
+    region.polygon = read_polygon(node.at("polygon"), frame);
     constexpr double infinity = std::numeric_limits<double>::infinity();
-    region.box.min = {infinity, infinity, -infinity};
-    region.box.max = {-infinity, -infinity, infinity};
-    for (const auto& vertex : region.polygon->vertices)
-      for (int d = 0; d < 2; ++d) {
-        region.box.min[d] = std::min(region.box.min[d], vertex[d]);
-        region.box.max[d] = std::max(region.box.max[d], vertex[d]);
-      }
+    region.box.min[2] = -infinity;
+    region.box.max[2] = infinity;
+    bound_polygon(region);
     if (const auto z = node.find("z")) {
       const auto range = z->as_vector<2>("m");
       if (range[0] > range[1])
@@ -655,6 +694,15 @@ Region read_region(const ConfigNode& node) {
     if (region.box.min[d] > region.box.max[d])
       throw box.error(fmt::format("inverted box: min[{0}] = {1} > max[{0}] = {2}", d,
                                   region.box.min[d], region.box.max[d]));
+  if (frame.rotated()) {
+    const auto& low = region.box.min;
+    const auto& high = region.box.max;
+    region.polygon = Polygon{{frame.to_grid(std::array<double, 2>{low[0], low[1]}),
+                              frame.to_grid(std::array<double, 2>{high[0], low[1]}),
+                              frame.to_grid(std::array<double, 2>{high[0], high[1]}),
+                              frame.to_grid(std::array<double, 2>{low[0], high[1]})}};
+    bound_polygon(region);
+  }
   return region;
 }
 

@@ -188,7 +188,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
     const ConfigNode line = node.at("polyline");
     std::vector<std::array<double, 2>> vertices;
     for (const auto& vertex : line.elements())
-      vertices.push_back(vertex.as_vector<2>("m"));
+      vertices.push_back(grid.frame().to_grid(vertex.as_vector<2>("m")));
     if (vertices.size() < 2) throw line.error("a polyline needs at least 2 vertices");
     std::vector<std::vector<double>> values;
     for (const auto key : level_keys)
@@ -219,7 +219,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
       if (boundary.sites.empty()) throw cells.error("no cells given");
     } else {
       const ConfigNode area = node.at("polygon");
-      const Polygon polygon = read_polygon(area);
+      const Polygon polygon = read_polygon(area, grid.frame());
       for (int j = 0; j < grid.cells(1); ++j)
         for (int i = 0; i < grid.cells(0); ++i)
           if (polygon.contains(grid.center(0, i), grid.center(1, j)))
@@ -243,14 +243,20 @@ Well read_well(const ConfigNode& node, const Grid& grid) {
   well.where = node.where();
   well.key_path = node.key_path();
   const ConfigNode position = node.at("position");
-  const auto xy = position.as_vector<2>("m");
+  const auto site = position.as_vector<2>("m");
+  const auto xy = grid.frame().to_grid(site);
   well.x = xy[0];
   well.y = xy[1];
   for (int axis = 0; axis < 2; ++axis)
     if (!grid.locate(axis, xy[axis]))
-      throw position.error(fmt::format("well position {} = {} is outside the grid [{}, {}]",
-                                       axis == 0 ? "x" : "y", xy[axis], grid.lower(axis),
-                                       grid.upper(axis)));
+      throw position.error(
+          grid.frame().rotated()
+              ? fmt::format("well position [{}, {}] lies outside the rotated grid (grid-frame {} "
+                            "= {} is outside [{}, {}])",
+                            site[0], site[1], axis == 0 ? "x" : "y", xy[axis], grid.lower(axis),
+                            grid.upper(axis))
+              : fmt::format("well position {} = {} is outside the grid [{}, {}]",
+                            axis == 0 ? "x" : "y", xy[axis], grid.lower(axis), grid.upper(axis)));
   const ConfigNode screen = node.at("screen");
   const auto interval = screen.as_vector<2>("m");
   well.screen_bottom = interval[0];

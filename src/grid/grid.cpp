@@ -25,21 +25,41 @@ void check_cells(const ConfigNode& node, double total) {
 } // namespace
 
 GridSpec read_grid_spec(const ConfigNode& node) {
-  node.expect_keys({"origin", "size", "cells", "spacing", "idomain"});
+  node.expect_keys({"origin", "crs", "rotation", "size", "cells", "spacing", "idomain"});
   GridSpec spec;
+  if (const auto origin = node.find("origin")) spec.origin = origin->as_vector<3>("m");
+  spec.frame.origin = {spec.origin[0], spec.origin[1]};
+  if (const auto crs = node.find("crs")) {
+    spec.frame.crs = crs->as_string();
+    const auto& text = spec.frame.crs;
+    const bool valid =
+        text.size() > 5 && text.size() <= 15 && text.starts_with("EPSG:") &&
+        std::all_of(text.begin() + 5, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!valid)
+      throw crs->error(fmt::format("'{}' is not a coordinate reference system of the form "
+                                   "EPSG:<code> (e.g. EPSG:25832)",
+                                   text));
+  }
+  if (const auto rotation = node.find("rotation"))
+    spec.frame.rotation = rotation->as_quantity("degree", Range{-360.0, 360.0});
   if (const auto idomain = node.find("idomain")) {
-    idomain->expect_keys({"active", "inactive"});
+    idomain->expect_keys({"raster", "active", "inactive"});
+    if (const auto raster = idomain->find("raster")) {
+      spec.idomain_raster.emplace();
+      spec.idomain_raster->file = raster->as_string();
+      spec.idomain_raster->key_path = raster->key_path();
+      spec.idomain_raster->where = raster->where();
+    }
     for (const auto& [key, list] :
          {std::pair{"active", &spec.active}, std::pair{"inactive", &spec.inactive}})
       if (const auto regions = idomain->find(key)) {
         if (regions->is_sequence())
           for (const auto& entry : regions->elements())
-            list->push_back(read_region(entry));
+            list->push_back(read_region(entry, spec.frame));
         else
-          list->push_back(read_region(*regions));
+          list->push_back(read_region(*regions, spec.frame));
       }
   }
-  if (const auto origin = node.find("origin")) spec.origin = origin->as_vector<3>("m");
   const bool uniform = node.has("size") || node.has("cells");
   if (node.has("spacing")) {
     if (uniform) throw node.at("spacing").error("give either size + cells or spacing, not both");
@@ -66,7 +86,8 @@ GridSpec read_grid_spec(const ConfigNode& node) {
   return spec;
 }
 
-Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widths) {
+Grid::Grid(MPI_Comm comm, const GridSpec& spec)
+    : comm_(comm), frame_(spec.frame), widths_(spec.widths) {
   for (int axis = 0; axis < 3; ++axis) {
     const auto& widths = widths_[axis];
     auto& nodes = nodes_[axis];
@@ -117,7 +138,11 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widt
   ownership_[1].assign(ly, ly + ranks_y);
   ownership_[2].assign(lz, lz + ranks_z);
 
-  if (!spec.active.empty() || !spec.inactive.empty()) {
+  // Columns the raster makes active, checked over the whole grid on every rank (so that every
+  // rank throws the same error).
+  std::vector<char> raster_active;
+  if (spec.idomain_raster) raster_active = raster_columns(*spec.idomain_raster);
+  if (!spec.active.empty() || !spec.inactive.empty() || spec.idomain_raster) {
     for (const auto& region : spec.active)
       require_cells_in(region);
     for (const auto& region : spec.inactive)
@@ -127,6 +152,11 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widt
       for (int j = owned_begin(1); j < owned_end(1); ++j)
         for (int i = owned_begin(0); i < owned_end(0); ++i) {
           const auto center = cell_center(i, j, k);
+          if (!raster_active.empty() &&
+              !raster_active[static_cast<std::size_t>(j) * cells(0) + i]) {
+            active_[static_cast<std::size_t>(owned_index(i, j, k))] = 0;
+            continue;
+          }
           bool is_active = spec.active.empty() ||
                            std::any_of(spec.active.begin(), spec.active.end(),
                                        [&](const Region& r) { return r.contains(center); });
@@ -135,12 +165,47 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec) : comm_(comm), widths_(spec.widt
             is_active = false;
           active_[static_cast<std::size_t>(owned_index(i, j, k))] = is_active ? 1 : 0;
         }
-    if (active_cells() == 0)
-      throw InputError(
-          spec.active.empty() ? spec.inactive.front().key_path : spec.active.front().key_path,
-          spec.active.empty() ? spec.inactive.front().where : spec.active.front().where,
-          "grid.idomain leaves no active cell");
+    if (active_cells() == 0) {
+      const std::string key = spec.idomain_raster   ? spec.idomain_raster->key_path
+                              : spec.active.empty() ? spec.inactive.front().key_path
+                                                    : spec.active.front().key_path;
+      const SourceLocation where = spec.idomain_raster   ? spec.idomain_raster->where
+                                   : spec.active.empty() ? spec.inactive.front().where
+                                                         : spec.active.front().where;
+      throw InputError(key, where, "grid.idomain leaves no active cell");
+    }
   }
+}
+
+std::vector<char> Grid::raster_columns(const Raster& raster) const {
+  const auto fail = [&](const std::string& why) {
+    return InputError(raster.key_path, raster.where,
+                      fmt::format("raster '{}': {}", raster.file, why));
+  };
+  if (!frame_.crs.empty() && raster.crs != frame_.crs)
+    throw fail(
+        raster.crs.empty()
+            ? fmt::format("the file names no CRS, the grid is in {} (grid.crs)", frame_.crs)
+            : fmt::format("the file is in {}, the grid in {} (grid.crs)", raster.crs, frame_.crs));
+  std::vector<char> columns(static_cast<std::size_t>(cells(0)) * cells(1), 0);
+  for (int j = 0; j < cells(1); ++j)
+    for (int i = 0; i < cells(0); ++i) {
+      const auto site = frame_.to_site(std::array<double, 2>{center(0, i), center(1, j)});
+      const double column = std::floor((site[0] - raster.corner[0]) / raster.pixel[0]);
+      const double row = std::floor((site[1] - raster.corner[1]) / raster.pixel[1]);
+      if (!(column >= 0.0 && column < raster.columns && row >= 0.0 && row < raster.rows))
+        throw fail(fmt::format(
+            "it does not cover the grid: the centre of column ({}, {}) at site ({}, {}) lies "
+            "outside its extent x [{}, {}], y [{}, {}]",
+            i, j, site[0], site[1],
+            std::min(raster.corner[0], raster.corner[0] + raster.columns * raster.pixel[0]),
+            std::max(raster.corner[0], raster.corner[0] + raster.columns * raster.pixel[0]),
+            std::min(raster.corner[1], raster.corner[1] + raster.rows * raster.pixel[1]),
+            std::max(raster.corner[1], raster.corner[1] + raster.rows * raster.pixel[1])));
+      const auto value = raster.at(site[0], site[1]);
+      columns[static_cast<std::size_t>(j) * cells(0) + i] = value && *value > 0.0 ? 1 : 0;
+    }
+  return columns;
 }
 
 long Grid::active_cells() const {

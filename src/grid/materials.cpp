@@ -20,7 +20,8 @@ CellFieldRef read_field_ref(const ConfigNode& node, const std::filesystem::path&
 } // namespace
 
 std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
-                                              const std::filesystem::path& deck_folder) {
+                                              const std::filesystem::path& deck_folder,
+                                              const SiteFrame& frame) {
   const auto entries = node.elements();
   if (entries.empty()) throw node.error("at least one material is required");
   std::vector<MaterialSpec> specs;
@@ -33,7 +34,7 @@ std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
     for (const auto& other : specs)
       if (other.name == spec.name)
         throw entry.at("name").error(fmt::format("material '{}' is defined twice", spec.name));
-    spec.region = read_region(entry.at("region"));
+    spec.region = read_region(entry.at("region"), frame);
     const ConfigNode conductivity = entry.at("hydraulic_conductivity");
     if (conductivity.is_map()) {
       spec.hydraulic_conductivity_field = read_field_ref(conductivity, deck_folder);

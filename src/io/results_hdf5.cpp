@@ -1,8 +1,10 @@
 #include "terrafate/io/results_hdf5.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <filesystem>
+#include <numbers>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -101,6 +103,30 @@ void write_coordinate_dataset(hid_t group, const std::string& name, const std::s
   write_string_attribute(dataset.get(), label, "description", description);
 }
 
+/// Collective: writes the [nz + 1, ny + 1, nx + 1, 3] node coordinates `values` (x fastest;
+/// needed on rank 0 only); rank 0 transfers them, the others nothing.
+void write_node_dataset(hid_t group, const std::string& name, const std::string& label,
+                        const std::array<int, 3>& cells, const std::vector<double>& values,
+                        const std::string& description, bool is_root, hid_t transfer) {
+  const hsize_t dims[4] = {static_cast<hsize_t>(cells[2] + 1), static_cast<hsize_t>(cells[1] + 1),
+                           static_cast<hsize_t>(cells[0] + 1), 3};
+  Hdf5Handle file_space = owned(H5Screate_simple(4, dims, nullptr), H5Sclose, "creating " + label);
+  Hdf5Handle memory_space =
+      owned(H5Screate_simple(4, dims, nullptr), H5Sclose, "creating " + label);
+  Hdf5Handle dataset = owned(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, file_space.get(),
+                                        H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                             H5Dclose, "creating dataset " + label);
+  if (!is_root) {
+    check(H5Sselect_none(file_space.get()), "selecting " + label);
+    check(H5Sselect_none(memory_space.get()), "selecting " + label);
+  }
+  check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), transfer,
+                 values.data()),
+        "writing dataset " + label);
+  write_string_attribute(dataset.get(), label, "unit", kLengthUnit);
+  write_string_attribute(dataset.get(), label, "description", description);
+}
+
 /// Collective: writes one cell field as [nz, ny, nx] or [nz, ny, nx, components]; every rank
 /// transfers its block with one hyperslab.
 void write_field_dataset(hid_t group, const std::string& label, const FieldView& field,
@@ -185,25 +211,64 @@ const char* xdmf_attribute_type(int components) {
   }
 }
 
-/// The XDMF 3 sidecar: a temporal collection with one 3DRectMesh grid per output whose
-/// geometry and cell attributes point into the HDF5 file `h5_name` (relative to the sidecar).
+/// Site coordinates [m] of every grid node, x fastest, then y, then z, each node's x, y, z
+/// interleaved: the geometry of a rotated grid on the map (rank 0 computes them).
+std::vector<double> site_node_coordinates(const GridCoordinates& coordinates) {
+  const auto& nodes = coordinates.nodes;
+  const auto& geo = coordinates.georeference;
+  const double angle = geo.rotation * std::numbers::pi / 180.0;
+  const double c = std::cos(angle), s = std::sin(angle);
+  std::vector<double> values;
+  values.reserve(3 * nodes[0].size() * nodes[1].size() * nodes[2].size());
+  for (const double z : nodes[2])
+    for (const double y : nodes[1])
+      for (const double x : nodes[0]) {
+        const double dx = x - geo.origin[0], dy = y - geo.origin[1];
+        values.push_back(geo.origin[0] + c * dx - s * dy);
+        values.push_back(geo.origin[1] + s * dx + c * dy);
+        values.push_back(z);
+      }
+  return values;
+}
+
+/// The XDMF 3 sidecar: a temporal collection with one grid per output whose geometry and cell
+/// attributes point into the HDF5 file `h5_name` (relative to the sidecar): a 3DRectMesh, or
+/// for a rotated grid a 3DSMesh on the site coordinates of its nodes (/grid/site_nodes, XYZ;
+/// ParaView 5.11 reads this form, not X_Y_Z).
+/// A georeferenced grid carries its CRS, origin and rotation as Information elements.
 std::string xdmf_document(const std::string& h5_name, const std::array<int, 3>& cells,
+                          const Georeference& georeference,
                           const std::vector<WrittenOutput>& outputs) {
   const std::string file = xml_escape(h5_name);
   const std::string cell_dims = fmt::format("{} {} {}", cells[2], cells[1], cells[0]);
   std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<Xdmf Version=\"3.0\">\n"
-                    "  <Domain>\n"
-                    "    <Grid Name=\"results\" GridType=\"Collection\" "
-                    "CollectionType=\"Temporal\">\n";
+                    "  <Domain>\n";
+  if (georeference.given()) {
+    if (!georeference.crs.empty())
+      xml += fmt::format("    <Information Name=\"crs\" Value=\"{}\"/>\n",
+                         xml_escape(georeference.crs));
+    xml += fmt::format("    <Information Name=\"origin\" Value=\"{:.17g} {:.17g}\"/>\n",
+                       georeference.origin[0], georeference.origin[1]);
+    xml += fmt::format("    <Information Name=\"rotation_degree\" Value=\"{:.17g}\"/>\n",
+                       georeference.rotation);
+  }
+  xml += "    <Grid Name=\"results\" GridType=\"Collection\" "
+         "CollectionType=\"Temporal\">\n";
+  const bool rotated = georeference.rotation != 0.0;
+  const std::string node_dims = fmt::format("{} {} {}", cells[2] + 1, cells[1] + 1, cells[0] + 1);
   for (std::size_t index = 0; index < outputs.size(); ++index) {
     const std::string group = "/outputs/" + output_group_name(index);
     xml += fmt::format("      <Grid Name=\"{}\" GridType=\"Uniform\">\n", output_group_name(index));
     xml += fmt::format("        <Time Value=\"{}\"/>\n", outputs[index].time);
-    xml += fmt::format("        <Topology TopologyType=\"3DRectMesh\" Dimensions=\"{} {} {}\"/>\n",
-                       cells[2] + 1, cells[1] + 1, cells[0] + 1);
-    xml += "        <Geometry GeometryType=\"VXVYVZ\">\n";
-    for (int axis = 0; axis < 3; ++axis)
+    xml += fmt::format("        <Topology TopologyType=\"{}\" Dimensions=\"{}\"/>\n",
+                       rotated ? "3DSMesh" : "3DRectMesh", node_dims);
+    xml += fmt::format("        <Geometry GeometryType=\"{}\">\n", rotated ? "XYZ" : "VXVYVZ");
+    if (rotated)
+      xml += fmt::format("          <DataItem Dimensions=\"{} 3\" NumberType=\"Float\" "
+                         "Precision=\"8\" Format=\"HDF\">{}:/grid/site_nodes</DataItem>\n",
+                         node_dims, file);
+    for (int axis = 0; axis < 3 && !rotated; ++axis)
       xml += fmt::format("          <DataItem Dimensions=\"{}\" NumberType=\"Float\" "
                          "Precision=\"8\" Format=\"HDF\">{}:/grid/{}_nodes</DataItem>\n",
                          cells[axis] + 1, file, kAxisNames[axis]);
@@ -289,6 +354,20 @@ struct ResultsHdf5Writer::Impl {
           group.get(), axis_name + "_centers", label("/grid/" + axis_name + "_centers"), centers,
           axis_name + " coordinates of the cell centres", is_root, collective_transfer.get());
     }
+    const Georeference& geo = coordinates.georeference;
+    if (!geo.given()) return;
+    const std::string grid_label = label("/grid");
+    if (!geo.crs.empty()) write_string_attribute(group.get(), grid_label, "crs", geo.crs);
+    write_double_attribute(group.get(), grid_label, "origin_x", geo.origin[0]);
+    write_double_attribute(group.get(), grid_label, "origin_y", geo.origin[1]);
+    write_double_attribute(group.get(), grid_label, "rotation_degree", geo.rotation);
+    if (geo.rotation == 0.0) return;
+    write_node_dataset(
+        group.get(), "site_nodes", label("/grid/site_nodes"), coordinates.cells(),
+        is_root ? site_node_coordinates(coordinates) : std::vector<double>(1, 0.0),
+        fmt::format("site x, y, z ({}) of every grid node, [nz + 1, ny + 1, nx + 1, 3]",
+                    geo.crs.empty() ? "no CRS given" : geo.crs),
+        is_root, collective_transfer.get());
   }
 };
 
@@ -445,7 +524,8 @@ void ResultsHdf5Writer::finish() {
     std::filesystem::path xdmf_path = impl.final_path;
     xdmf_path.replace_extension(".xmf");
     write_file_atomically(xdmf_path, xdmf_document(impl.final_path.filename().string(),
-                                                   impl.coordinates.cells(), impl.outputs));
+                                                   impl.coordinates.cells(),
+                                                   impl.coordinates.georeference, impl.outputs));
   });
 }
 

@@ -21,6 +21,7 @@
 #include <vtkNew.h>
 #include <vtkRectilinearGrid.h>
 #include <vtkSmartPointer.h>
+#include <vtkStringArray.h>
 #include <vtkTrivialProducer.h>
 #include <vtkXMLPRectilinearGridWriter.h>
 
@@ -90,6 +91,28 @@ vtkSmartPointer<vtkRectilinearGrid> make_piece(const GridCoordinates& coordinate
   time_value->SetNumberOfTuples(1);
   time_value->SetValue(0, time);
   grid->GetFieldData()->AddArray(time_value);
+  // Where the grid lies on the map: the nodes are in the grid frame; site x, y = origin +
+  // R(rotation_degree) ((x, y) - origin) in the CRS.
+  const Georeference& geo = coordinates.georeference;
+  if (geo.given()) {
+    if (!geo.crs.empty()) {
+      auto crs = vtkSmartPointer<vtkStringArray>::New();
+      crs->SetName("crs");
+      crs->InsertNextValue(geo.crs);
+      grid->GetFieldData()->AddArray(crs);
+    }
+    auto origin = vtkSmartPointer<vtkDoubleArray>::New();
+    origin->SetName("origin");
+    origin->SetNumberOfTuples(2);
+    origin->SetValue(0, geo.origin[0]);
+    origin->SetValue(1, geo.origin[1]);
+    grid->GetFieldData()->AddArray(origin);
+    auto rotation = vtkSmartPointer<vtkDoubleArray>::New();
+    rotation->SetName("rotation_degree");
+    rotation->SetNumberOfTuples(1);
+    rotation->SetValue(0, geo.rotation);
+    grid->GetFieldData()->AddArray(rotation);
+  }
   return grid;
 }
 

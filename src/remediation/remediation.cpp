@@ -282,7 +282,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                               action.type_name != "monitoring" &&
                               action.type_name != "source_removal" && !at_receptors;
     if (needs_region) {
-      action.region = read_region(entry.at("region"));
+      action.region = read_region(entry.at("region"), grid.frame());
       // Excavations and soil vapour extraction may act in the soil columns only.
       SoilVolume in_soil;
       if (soil &&

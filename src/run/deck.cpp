@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "terrafate/core/resources.hpp"
+#include "terrafate/io/raster_gdal.hpp"
 
 namespace terrafate {
 
@@ -67,7 +68,9 @@ std::vector<ObservationPlaneSpec> read_planes(const ConfigNode& node) {
   return planes;
 }
 
-std::vector<ObservationPointSpec> read_observations(const ConfigNode& node) {
+/// Points in site coordinates, kept in the grid frame of `frame`.
+std::vector<ObservationPointSpec> read_observations(const ConfigNode& node,
+                                                    const SiteFrame& frame) {
   node.expect_keys({"points", "planes"});
   std::vector<ObservationPointSpec> points;
   if (const auto list = node.find("points")) {
@@ -79,7 +82,7 @@ std::vector<ObservationPointSpec> read_observations(const ConfigNode& node) {
         if (other.name == point.name)
           throw entry.at("name").error(
               fmt::format("observation '{}' is defined twice", point.name));
-      point.position = entry.at("position").as_vector<3>("m");
+      point.position = frame.to_grid(entry.at("position").as_vector<3>("m"));
       point.where = entry.at("position").where();
       point.key_path = entry.at("position").key_path();
       points.push_back(std::move(point));
@@ -117,7 +120,11 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";
-  deck.materials = read_material_specs(root.at("materials"), deck_folder);
+  if (auto& raster = deck.grid.idomain_raster) {
+    const std::filesystem::path file = raster->file;
+    io::load_raster(*raster, file.is_absolute() ? file : deck_folder / file);
+  }
+  deck.materials = read_material_specs(root.at("materials"), deck_folder, deck.grid.frame);
   const ConfigNode flow = root.at("flow");
   const bool transient = flow.has("type") && flow.at("type").as_string() == "transient";
   const bool stepped = transient || root.has("transport") || root.has("remediation");
@@ -133,7 +140,7 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
   else
     deck.time.output_times = {0.0}; // steady flow without a time section: one output
   if (const auto observations = root.find("observations")) {
-    deck.observation_points = read_observations(*observations);
+    deck.observation_points = read_observations(*observations, deck.grid.frame);
     if (const auto planes = observations->find("planes")) {
       if (!root.has("transport"))
         throw planes->error("control planes measure mass discharge and need a transport: section");

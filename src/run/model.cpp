@@ -79,6 +79,8 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
                           read_csv_table(data_table_path("exposure.csv")),
                           read_csv_table(data_table_path("standards.csv")));
     const auto receptors = node->at("receptors").elements();
+    for (auto& receptor : risk->receptors) // deck positions are site coordinates
+      if (!receptor.at_plane) receptor.position = grid.frame().to_grid(receptor.position);
     for (std::size_t r = 0; r < risk->receptors.size(); ++r) {
       const auto& receptor = risk->receptors[r];
       const ConfigNode& entry = receptors[r];

@@ -190,7 +190,9 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
     MPI_Comm_rank(comm, &rank);
     return rank == 0;
   }();
-  io::GridCoordinates coordinates{{model.grid.nodes(0), model.grid.nodes(1), model.grid.nodes(2)}};
+  const SiteFrame& frame = model.grid.frame();
+  io::GridCoordinates coordinates{{model.grid.nodes(0), model.grid.nodes(1), model.grid.nodes(2)},
+                                  {frame.crs, frame.origin, frame.rotation}};
   if (deck.output.hdf5 && resume)
     hdf5_ = std::make_unique<io::ResultsHdf5Writer>(
         comm, folder / "results.h5", coordinates, local_block(model.grid),

@@ -161,6 +161,18 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
     zone.footprint_min = low;
     zone.footprint_max = high;
     if (!(low[0] <= high[0] && low[1] <= high[1])) throw footprint.error("min must not exceed max");
+    if (grid.frame().rotated()) {
+      const SiteFrame& frame = grid.frame();
+      zone.rotated_footprint =
+          Polygon{{frame.to_grid(low), frame.to_grid(std::array<double, 2>{high[0], low[1]}),
+                   frame.to_grid(high), frame.to_grid(std::array<double, 2>{low[0], high[1]})}};
+      zone.footprint_min = zone.footprint_max = zone.rotated_footprint->vertices.front();
+      for (const auto& vertex : zone.rotated_footprint->vertices)
+        for (int d = 0; d < 2; ++d) {
+          zone.footprint_min[d] = std::min(zone.footprint_min[d], vertex[d]);
+          zone.footprint_max[d] = std::max(zone.footprint_max[d], vertex[d]);
+        }
+    }
     bool any = false;
     for (int j = 0; j < grid.cells(1) && !any; ++j)
       for (int i = 0; i < grid.cells(0) && !any; ++i)

@@ -61,10 +61,12 @@ void add_well_points(MPI_Comm comm, Setup& setup) {
   for (std::size_t w = 0; w < spec.wells.size(); ++w) {
     const auto& well = spec.wells[w];
     WellPoints entry;
+    // Monitoring positions are site coordinates; the points are kept in the grid frame.
     const auto add = [&](int layer, std::array<double, 3> position, double overlap) {
       entry.names.push_back(fmt::format("monitoring.w{}.k{}", w, layer));
       entry.overlap.push_back(overlap);
-      setup.points.push_back({entry.names.back(), position, spec.where, "monitoring.wells"});
+      setup.points.push_back({entry.names.back(), model.grid.frame().to_grid(position), spec.where,
+                              "monitoring.wells"});
     };
     if (!well.screened) {
       add(0, well.position, 1.0);
@@ -181,7 +183,7 @@ std::string member_deck_text(const Setup& setup, const std::vector<double>& valu
   for (const auto& point : setup.points) {
     YAML::Node entry;
     entry["name"] = point.name;
-    for (const double c : point.position)
+    for (const double c : setup.deck.grid.frame.to_site(point.position)) // the deck's frame
       entry["position"].push_back(fmt::format("{:.17g}", c));
     list.push_back(entry);
   }

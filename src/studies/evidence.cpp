@@ -66,7 +66,8 @@ std::map<std::string, double> model_seepage_velocities(MPI_Comm comm, const Deck
     return velocities;
   std::vector<ObservationPointSpec> points;
   for (const auto& well : spec.wells)
-    points.push_back({well.name, well.position, spec.where, "monitoring.wells"});
+    points.push_back(
+        {well.name, deck.grid.frame.to_grid(well.position), spec.where, "monitoring.wells"});
   const std::vector<double> at_wells = steady_flow_speed_at(comm, deck, points, true);
   for (const auto& path : spec.flow_paths) {
     if (path.seepage_velocity) continue;

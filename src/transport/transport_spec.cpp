@@ -189,7 +189,7 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
       entry.expect_keys({"species", "region", "concentration", "domain"});
       InitialConcentration value;
       value.species = species_index(entry.at("species"), spec.species);
-      value.region = read_region(entry.at("region"));
+      value.region = read_region(entry.at("region"), grid.frame());
       grid.require_cells_in(value.region);
       value.concentration = entry.quantity("concentration", "mg/L", Range::non_negative());
       if (const auto domain = entry.find("domain")) {
@@ -211,13 +211,13 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
       if (type == "concentration") {
         entry.expect_keys({"name", "species", "type", "region", "concentration", "start", "end"});
         source.type = TransportSource::Type::concentration;
-        source.region = read_region(entry.at("region"));
+        source.region = read_region(entry.at("region"), grid.frame());
         grid.require_cells_in(source.region);
         source.value = entry.quantity("concentration", "mg/L", Range::non_negative());
       } else if (type == "napl") {
         entry.expect_keys({"name", "species", "type", "region", "mass", "concentration", "gamma"});
         source.type = TransportSource::Type::napl;
-        source.region = read_region(entry.at("region"));
+        source.region = read_region(entry.at("region"), grid.frame());
         grid.require_cells_in(source.region);
         source.napl_mass = entry.quantity("mass", "g", Range::positive());
         source.value = entry.quantity("concentration", "mg/L", Range::positive());
@@ -226,7 +226,7 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
         entry.expect_keys({"name", "species", "type", "position", "rate", "start", "end"});
         source.type = TransportSource::Type::mass_rate;
         const ConfigNode position = entry.at("position");
-        source.position = position.as_vector<3>("m");
+        source.position = grid.frame().to_grid(position.as_vector<3>("m"));
         if (!grid.inside(source.position)) throw position.error("the position is outside the grid");
         source.value = entry.quantity("rate", "g/d");
       } else {

@@ -40,7 +40,8 @@ using terrafate::io::LocalBlock;
 /// Node coordinates [m]: non-uniform, 5 x 4 x 3 cells.
 const GridCoordinates kCoordinates{{{{0.0, 1.0, 3.0, 6.0, 10.0, 15.0},
                                      {-2.0, -1.5, 0.0, 2.5, 4.0},
-                                     {100.0, 100.25, 101.0, 103.0}}}};
+                                     {100.0, 100.25, 101.0, 103.0}}},
+                                   {}}; // no georeference
 constexpr std::array<int, 3> kCells = {5, 4, 3};
 /// Simulated times of the outputs [d].
 constexpr std::array<double, 2> kTimes = {0.5, 1.25};

@@ -1,4 +1,6 @@
 // Deck access and unit conversion, against hand-computed values.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "terrafate/core/config.hpp"
@@ -79,13 +81,58 @@ TEST(Config, DuplicateKeyIsAnError) {
 }
 
 TEST(Config, RegionBoxAndInvertedBox) {
-  const auto ok = read_region(parse("r: {box: {min: [0, 0, 0], max: [1, 2, 3]}}\n").at("r"));
+  const auto ok =
+      read_region(parse("r: {box: {min: [0, 0, 0], max: [1, 2, 3]}}\n").at("r"), SiteFrame{});
   EXPECT_FALSE(ok.all);
   EXPECT_TRUE(ok.contains({0.5, 2.0, 3.0}));
   EXPECT_FALSE(ok.contains({0.5, 2.1, 3.0}));
-  EXPECT_TRUE(read_region(parse("r: all\n").at("r")).all);
-  EXPECT_THROW(read_region(parse("r: {box: {min: [2, 0, 0], max: [1, 2, 3]}}\n").at("r")),
-               InputError);
+  EXPECT_TRUE(read_region(parse("r: all\n").at("r"), SiteFrame{}).all);
+  EXPECT_THROW(
+      read_region(parse("r: {box: {min: [2, 0, 0], max: [1, 2, 3]}}\n").at("r"), SiteFrame{}),
+      InputError);
+}
+
+TEST(Config, SiteFrameRotatesAboutTheOrigin) {
+  // Hand calculation: a grid turned 90 degrees counter-clockwise about (1000, 2000) has its x
+  // axis pointing to site north (+y), its y axis to site west (-x).
+  const SiteFrame frame{{1000.0, 2000.0}, 90.0, "EPSG:25832"};
+  const auto north = frame.to_grid(std::array<double, 2>{1000.0, 2010.0});
+  EXPECT_NEAR(north[0], 1010.0, 1e-9);
+  EXPECT_NEAR(north[1], 2000.0, 1e-9);
+  const auto west = frame.to_grid(std::array<double, 3>{990.0, 2000.0, 7.5});
+  EXPECT_NEAR(west[0], 1000.0, 1e-9);
+  EXPECT_NEAR(west[1], 2010.0, 1e-9);
+  EXPECT_EQ(west[2], 7.5);
+  // 30 degrees: grid point (1000 + 10, 2000) is at site (1000 + 10 cos 30, 2000 + 10 sin 30).
+  const SiteFrame thirty{{1000.0, 2000.0}, 30.0, ""};
+  const auto site = thirty.to_site(std::array<double, 2>{1010.0, 2000.0});
+  EXPECT_NEAR(site[0], 1000.0 + 10.0 * std::sqrt(3.0) / 2.0, 1e-9);
+  EXPECT_NEAR(site[1], 2005.0, 1e-9);
+  const auto back = thirty.to_grid(site);
+  EXPECT_NEAR(back[0], 1010.0, 1e-9);
+  EXPECT_NEAR(back[1], 2000.0, 1e-9);
+  // No rotation: the identity, bit for bit.
+  const SiteFrame none{{1000.0, 2000.0}, 0.0, ""};
+  EXPECT_EQ(none.to_grid(std::array<double, 2>{1234.5678, 2345.6789})[0], 1234.5678);
+}
+
+TEST(Config, RotatedBoxBecomesThePolygonOfItsCorners) {
+  // A 20 x 10 m site box at a grid turned 90 degrees about (0, 0): in the grid frame it spans
+  // x in [0, 10] (site y), y in [-20, 0] (minus site x).
+  const SiteFrame frame{{0.0, 0.0}, 90.0, ""};
+  const auto region =
+      read_region(parse("r: {box: {min: [0, 0, 1], max: [20, 10, 3]}}\n").at("r"), frame);
+  ASSERT_TRUE(region.polygon.has_value());
+  EXPECT_NEAR(region.box.min[0], 0.0, 1e-9);
+  EXPECT_NEAR(region.box.max[0], 10.0, 1e-9);
+  EXPECT_NEAR(region.box.min[1], -20.0, 1e-9);
+  EXPECT_NEAR(region.box.max[1], 0.0, 1e-9);
+  EXPECT_TRUE(region.contains({5.0, -15.0, 2.0}));
+  EXPECT_FALSE(region.contains({15.0, -5.0, 2.0}));
+  EXPECT_FALSE(region.contains({5.0, -15.0, 3.5}));
+  const auto polygon =
+      read_region(parse("r: {polygon: [[0, 0], [20, 0], [0, 10]], z: [0, 1]}\n").at("r"), frame);
+  EXPECT_NEAR(polygon.polygon->vertices[1][1], -20.0, 1e-9);
 }
 
 TEST(Config, ClosestKeyFindsTypos) {

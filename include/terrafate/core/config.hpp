@@ -227,11 +227,33 @@ struct Region {
   }
 };
 
-/// Reads a list of at least 3 [x, y] vertices [m] enclosing a non-zero area.
-Polygon read_polygon(const ConfigNode& node);
+/// The map between site coordinates (positions as written in the deck, in `grid.crs`) and the
+/// grid frame (x and y along the grid's axes, in which the model works): a rotation by
+/// `grid.rotation` about the grid's origin. Elevations (z) are the same in both. Without a
+/// rotation the map is the identity, so the grid frame is the site frame.
+struct SiteFrame {
+  std::array<double, 2> origin{}; ///< [m] site x, y of the grid's lowest corner (`grid.origin`)
+  double rotation = 0.0;          ///< [degree] counter-clockwise from site x to the grid's x axis
+  std::string crs;                ///< `grid.crs` ("EPSG:<code>"); empty when not given
+  bool rotated() const { return rotation != 0.0; }
+  /// Site x, y [m] -> grid-frame x, y [m].
+  std::array<double, 2> to_grid(const std::array<double, 2>& site) const;
+  /// Grid-frame x, y [m] -> site x, y [m].
+  std::array<double, 2> to_site(const std::array<double, 2>& grid) const;
+  /// A site point [m] in the grid frame (z unchanged).
+  std::array<double, 3> to_grid(const std::array<double, 3>& site) const;
+  /// A grid-frame point [m] in site coordinates (z unchanged).
+  std::array<double, 3> to_site(const std::array<double, 3>& grid) const;
+};
+
+/// Reads a list of at least 3 [x, y] vertices [m] enclosing a non-zero area, in site
+/// coordinates, and returns it in the grid frame of `frame`.
+Polygon read_polygon(const ConfigNode& node, const SiteFrame& frame);
 
 /// Reads `all`, `{box: {min: [x, y, z], max: [x, y, z]}}` or
-/// `{polygon: [[x, y], ...], z: [zmin, zmax]}` (z optional: all elevations).
-Region read_region(const ConfigNode& node);
+/// `{polygon: [[x, y], ...], z: [zmin, zmax]}` (z optional: all elevations), in site
+/// coordinates, into the grid frame of `frame`. On a rotated frame a box is a rectangle in
+/// site x-y, so it becomes the polygon of its four corners (with its z range).
+Region read_region(const ConfigNode& node, const SiteFrame& frame);
 
 } // namespace terrafate

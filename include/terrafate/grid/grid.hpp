@@ -8,21 +8,30 @@
 
 #include "terrafate/core/config.hpp"
 #include "terrafate/core/petsc.hpp"
+#include "terrafate/core/raster.hpp"
 
 namespace terrafate {
 
 /// Grid geometry as read from the deck.
 struct GridSpec {
-  std::array<double, 3> origin{};              ///< [m] lowest corner
+  std::array<double, 3> origin{}; ///< [m] lowest corner (site x, y and z)
+  /// `grid.crs` and `grid.rotation` with the origin: deck positions (site coordinates) map to
+  /// the grid frame, in which the grid's nodes start at `origin` along its own axes.
+  SiteFrame frame;
   std::array<std::vector<double>, 3> widths{}; ///< [m] cell widths along x, y, z
   /// `grid.idomain`: a cell is active when its centre lies in one of `active` (or `active` is
   /// empty) and in none of `inactive`.
   std::vector<Region> active;
   std::vector<Region> inactive;
+  /// `grid.idomain.raster`: a column (every layer) is active only where the raster, sampled at
+  /// its centre in site coordinates, is positive (0, negative or nodata: inactive). read_grid_spec
+  /// names the file; the caller loads the values (io::load_raster) before building the Grid.
+  std::optional<Raster> idomain_raster;
 };
 
-/// Reads `grid:` (origin; size + cells, or spacing: {x: [...], y: [...], z: [...]}; idomain:
-/// {active: [region, ...], inactive: [region, ...]}).
+/// Reads `grid:` (origin; crs: "EPSG:<code>"; rotation [degree]; size + cells, or spacing:
+/// {x: [...], y: [...], z: [...]}; idomain: {raster: file, active: [region, ...], inactive:
+/// [region, ...]}, regions in site coordinates).
 GridSpec read_grid_spec(const ConfigNode& node);
 
 class Grid {
@@ -31,6 +40,8 @@ public:
   Grid(MPI_Comm comm, const GridSpec& spec);
 
   MPI_Comm comm() const { return comm_; }
+  /// The map from site coordinates (deck positions) to this grid's frame.
+  const SiteFrame& frame() const { return frame_; }
   /// The scalar DMDA (one value per cell).
   DM dm() const { return dm_.get(); }
   /// A new DMDA with `dof` values per cell, the same distribution, and the given stencil;
@@ -98,7 +109,13 @@ public:
   void require_cells_in(const Region& region) const;
 
 private:
+  /// Per column (x fastest) of the whole grid: 1 where `raster` is positive at the column centre.
+  /// Throws InputError at the raster's key when its CRS differs from grid.crs or it does not
+  /// cover every column centre.
+  std::vector<char> raster_columns(const Raster& raster) const;
+
   MPI_Comm comm_;
+  SiteFrame frame_;
   std::array<std::vector<double>, 3> widths_;
   std::array<std::vector<double>, 3> nodes_;
   std::array<std::vector<double>, 3> centers_;

@@ -45,9 +45,11 @@ struct MaterialSpec {
   std::string key_path;
 };
 
-/// Reads `materials:` (a non-empty list). HDF5 paths are resolved against `deck_folder`.
+/// Reads `materials:` (a non-empty list). HDF5 paths are resolved against `deck_folder`;
+/// regions are in site coordinates, mapped to the grid frame by `frame`.
 std::vector<MaterialSpec> read_material_specs(const ConfigNode& node,
-                                              const std::filesystem::path& deck_folder);
+                                              const std::filesystem::path& deck_folder,
+                                              const SiteFrame& frame);
 
 /// Values of a cell field on this rank's owned block (x fastest) and its component count.
 struct LoadedCellField {

@@ -7,9 +7,20 @@
 
 namespace terrafate::io {
 
-/// Node coordinates of a rectilinear grid [m]: n+1 values per axis, increasing.
+/// Where the grid lies on the map (`grid.crs`, `grid.origin`, `grid.rotation`): a grid-frame
+/// point (x, y) is at site x, y = origin + R(rotation) ((x, y) - origin) in `crs`.
+struct Georeference {
+  std::string crs;                ///< "EPSG:<code>"; empty when the deck names none
+  std::array<double, 2> origin{}; ///< [m] site x, y of the grid's lowest corner
+  double rotation = 0.0;          ///< [degree] counter-clockwise from site x to the grid's x axis
+  /// Whether the deck georeferences the grid (a CRS or a rotation).
+  bool given() const { return !crs.empty() || rotation != 0.0; }
+};
+
+/// Node coordinates of a rectilinear grid [m]: n+1 values per axis, increasing (grid frame).
 struct GridCoordinates {
   std::array<std::vector<double>, 3> nodes;
+  Georeference georeference;
   std::array<int, 3> cells() const {
     return {static_cast<int>(nodes[0].size()) - 1, static_cast<int>(nodes[1].size()) - 1,
             static_cast<int>(nodes[2].size()) - 1};

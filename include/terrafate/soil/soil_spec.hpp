@@ -6,6 +6,7 @@
 // column spans from the ground surface down to the top of the grid.
 #include <array>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,15 @@ struct SoilLayer {
 /// total concentrations between the two depths.
 struct SoilZone {
   std::string name;
-  std::array<double, 2> footprint_min{}, footprint_max{}; ///< [m] x, y
-  double depth_top = 0.0, depth_bottom = 0.0;             ///< [m] below the ground surface
-  std::vector<double> concentration;                      ///< [mg/kg dry soil] total, per species
+  std::array<double, 2> footprint_min{}, footprint_max{}; ///< [m] x, y (grid frame)
+  /// On a rotated grid (`grid.rotation`) the footprint, a rectangle in site x-y, in the grid
+  /// frame; unset otherwise (the box above is the footprint).
+  std::optional<Polygon> rotated_footprint;
+  double depth_top = 0.0, depth_bottom = 0.0; ///< [m] below the ground surface
+  std::vector<double> concentration;          ///< [mg/kg dry soil] total, per species
+  /// Whether grid-frame point (x, y) [m] lies in the footprint.
   bool covers(double x, double y) const {
+    if (rotated_footprint) return rotated_footprint->contains(x, y);
     return footprint_min[0] <= x && x <= footprint_max[0] && footprint_min[1] <= y &&
            y <= footprint_max[1];
   }
