@@ -127,19 +127,25 @@ void read_disposal(const ConfigNode& node, RemediationAction& action) {
 }
 
 /// Reads an excavation's `sheet_piling: {steel_per_m2, embedment}` (steel sheet piles around
-/// the box: perimeter x (ground surface - box bottom + embedment) x steel_per_m2, booked as
-/// material:steel_sheet_pile) and `dewatering: {rate, days, energy}` (rate x days of
-/// groundwater pumped at `energy` kWh per m3) and `overburden: {diesel_per_m3}` (the clean soil
-/// between the ground surface and the box's top, dug, stockpiled and put back on site).
+/// the box or polygon: perimeter x (ground surface - box bottom + embedment) x steel_per_m2, booked
+/// as material:steel_sheet_pile) and `dewatering: {rate, days, energy}` (rate x days of groundwater
+/// pumped at `energy` kWh per m3) and `overburden: {diesel_per_m3}` (the clean soil between the
+/// ground surface and the box's top, dug, stockpiled and put back on site).
 void read_excavation_support(const ConfigNode& entry, RemediationAction& action, const Grid& grid,
                              const SoilSpec* soil) {
   if (const auto piling = entry.find("sheet_piling")) {
     piling->expect_keys({"steel_per_m2", "embedment"});
-    if (action.region.all || action.region.polygon)
-      throw piling->error("sheet piling is laid around a box: give the excavation's region as "
-                          "box: {min, max}");
+    if (action.region.all)
+      throw piling->error("sheet piling is laid around the pit: give the excavation's region as "
+                          "a box or a polygon, not all");
     const Box& box = action.region.box;
-    const double perimeter = 2.0 * ((box.max[0] - box.min[0]) + (box.max[1] - box.min[1]));
+    double perimeter = 2.0 * ((box.max[0] - box.min[0]) + (box.max[1] - box.min[1]));
+    if (action.region.polygon) { // a polygon, or a box on a rotated grid: its edges
+      const auto& vertices = action.region.polygon->vertices;
+      perimeter = 0.0;
+      for (std::size_t a = 0, b = vertices.size() - 1; a < vertices.size(); b = a++)
+        perimeter += std::hypot(vertices[a][0] - vertices[b][0], vertices[a][1] - vertices[b][1]);
+    }
     const double depth = drilled_depth(grid, soil, action.region);
     if (!(depth > 0.0))
       throw piling->error(fmt::format("the pit has no depth: its bottom z = {} m is not below the "
@@ -151,9 +157,9 @@ void read_excavation_support(const ConfigNode& entry, RemediationAction& action,
   }
   if (const auto overburden = entry.find("overburden")) {
     overburden->expect_keys({"diesel_per_m3"});
-    if (action.region.all || action.region.polygon)
-      throw overburden->error("the overburden is counted above a box: give the excavation's "
-                              "region as box: {min, max}");
+    if (action.region.all)
+      throw overburden->error("the overburden is counted above the pit: give the excavation's "
+                              "region as a box or a polygon, not all");
     const double surface = soil ? soil->ground_surface : grid.upper(2);
     const double thickness = surface - action.region.box.max[2];
     if (!(thickness > 0.0))

@@ -21,7 +21,7 @@ round the exact box, not round the cells it snaps to.
   volume) + 2 L/m3 x 800 m3 (overburden) = 2,800 L, t CO2e = 2,800 x 2.6676 / 1000 = 7.46928;
 - thermal treatment with 4 heater wells, region z 0-10 m: 4 x 10 = 40 m of drilling at its start
   (100 d), 40 x 13.1052 kg/m / 1000 t CO2e (the drilling row of emission_factors.csv).
-Then bad input: sheet piling around a polygon region, dewatering without `days`, and overburden
+Then bad input: sheet piling around the region `all`, dewatering without `days`, and overburden
 for a pit whose top is the ground surface, each exit 2 with the key named.
 """
 import csv
@@ -167,10 +167,27 @@ def main():
         if any(r["action"] == "plain_pit" and r["item"] == item for r in ledger):
             failures.append(f"plain_pit books {item} without sheet_piling or dewatering")
 
+    # A polygon pit (the triangle (12, 0), (37, 0), (37, 20), z 4-10 m): the piles go round its
+    # edges, 25 + 20 + sqrt(25^2 + 20^2) m, and its land disturbed is the triangle, 250 m2.
+    triangle = DECK.replace("region: {box: {min: [12, 0, 4], max: [37, 20, 10]}}",
+                            "region: {polygon: [[12, 0], [37, 0], [37, 20]], z: [4, 10]}")
+    result, tri_out = run(terrafate, triangle, workdir, "triangle")
+    if result.returncode != 0:
+        failures.append(f"triangle: exit {result.returncode}: {result.stderr[-500:]}")
+    else:
+        tri = list(csv.DictReader(open(os.path.join(tri_out, "ledger.csv"))))
+        steel = one(tri, "pit", "material:steel_sheet_pile")
+        area = one(tri, "pit", "excavated_area")
+        hand_steel = (45 + math.hypot(25, 20)) * 9.5 * 120.0
+        print(f"triangle steel {steel and steel['quantity']} kg (hand {hand_steel:.10g}), "
+              f"area {area and area['quantity']} m2 (hand 250)")
+        if steel is None or not math.isclose(float(steel["quantity"]), hand_steel, rel_tol=1e-12):
+            failures.append(f"triangle steel {steel and steel['quantity']}, hand {hand_steel}")
+        if area is None or not math.isclose(float(area["quantity"]), 250.0, rel_tol=1e-12):
+            failures.append(f"triangle area {area and area['quantity']}, hand 250")
     bad = {
-        "polygon": (DECK.replace(
-            "region: {box: {min: [12, 0, 4], max: [37, 20, 10]}}",
-            "region: {polygon: [[12, 0], [37, 0], [37, 20]], z: [4, 10]}"), "sheet_piling"),
+        "all": (DECK.replace("region: {box: {min: [12, 0, 4], max: [37, 20, 10]}}",
+                             "region: all"), "sheet_piling"),
         "no_days": (DECK.replace("days: 30, ", ""), "dewatering"),
         "overburden_at_surface": (DECK.replace("diesel_per_m3: 1.5,\n     sheet_piling",
                                                "diesel_per_m3: 1.5, overburden: {diesel_per_m3: 2},"
