@@ -15,7 +15,8 @@ round the exact box, not round the cells it snaps to.
 - a second excavation without the keys books neither item;
 - land disturbed: each excavation books excavated_area, the plan area of its box as given
   (pit 25 x 20 = 500 m2, plain_pit 20 x 20 = 400 m2), which footprint.csv reports as
-  land_disturbed [m2];
+  land_disturbed [m2]; so does a cap's cap_area (the top cells whose centres lie in its box,
+  x 0-10 m, y 0-20 m: 2 cells of 10 x 10 m = 200 m2);
 - overburden above a deep pit, box x 60-68 m, y 0-20 m, z 0-5 m under the surface at 10 m:
   overburden_volume = 8 x 20 x (10 - 5) = 800 m3, diesel = 1.5 L/m3 x 800 m3 (the exact dug
   volume) + 2 L/m3 x 800 m3 (overburden) = 2,800 L, t CO2e = 2,800 x 2.6676 / 1000 = 7.46928;
@@ -55,6 +56,8 @@ remediation:
      start: 50, haul_distance: 20, diesel_per_m3: 1.5}
   - {name: deep_pit, type: excavation, region: {box: {min: [60, 0, 0], max: [68, 20, 5]}},
      start: 50, haul_distance: 20, diesel_per_m3: 1.5, overburden: {diesel_per_m3: 2}}
+  - {name: cover, type: cap, region: {box: {min: [0, 0, 0], max: [10, 20, 10]}}, start: 0,
+     factor: 0.5, material: {name: hdpe, thickness: 0.002, density: 0.95}}
   - {name: heat, type: thermal, region: {box: {min: [40, 0, 0], max: [60, 20, 10]}}, start: 100,
      end: 200, rates: {PCE: 0.05}, electricity: 0.1, wells: 4}
 carbon:
@@ -125,14 +128,15 @@ def main():
             failures.append(f"{item}: {line['tco2e']} t CO2e, hand {tco2e}")
         if line["phase"] != "construction":
             failures.append(f"{item}: phase {line['phase']}, expected construction")
-    for action, area in (("pit", 500.0), ("plain_pit", 400.0)):
-        row = one(ledger, action, "excavated_area")
+    for action, area in (("pit", 500.0), ("plain_pit", 400.0), ("cover", 200.0)):
+        item = "cap_area" if action == "cover" else "excavated_area"
+        row = one(ledger, action, item)
         land = [r for r in footprint if r["action"] == action and r["indicator"] == "land_disturbed"]
         got = sum(float(r["quantity"]) for r in land)
-        print(f"{action} excavated_area {row and row['quantity']} m2, land_disturbed {got} m2 "
+        print(f"{action} {item} {row and row['quantity']} m2, land_disturbed {got} m2 "
               f"(hand {area:g})")
         if row is None or not math.isclose(float(row["quantity"]), area, rel_tol=1e-12):
-            failures.append(f"{action}: excavated_area {row and row['quantity']}, hand {area}")
+            failures.append(f"{action}: {item} {row and row['quantity']}, hand {area}")
         if not math.isclose(got, area, rel_tol=1e-12) or any(r["unit"] != "m2" for r in land):
             failures.append(f"{action}: land_disturbed {got}, hand {area}")
     for item, quantity, unit in (("overburden_volume", 800.0, "m3"), ("diesel", 2800.0, "L")):
