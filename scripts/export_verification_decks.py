@@ -194,6 +194,21 @@ DECKS = {
         "trigger fires in exactly the realizations whose no-action sentinel exceeds the "
         "threshold, at the first check above it; no ledger item elsewhere",
         ["optimize/triggers/triggers.yaml"]),
+    "optimize_triggered_controls": (
+        "tests/optimize/check_triggered_controls.py",
+        "triggered vapour mitigation and groundwater-use restriction with a duration: firing vs "
+        "the no-action sentinel, ledger by hand for the duration, risk 0 inside the window",
+        ["optimize/triggered_controls/triggered_controls.yaml"]),
+    "remediation_triggered_isco": (
+        "tests/remediation/check_triggered_isco.py",
+        "triggered ISCO with a duration: firing at the first check above the threshold, "
+        "injection 2 d after it, no reaction after firing + duration (by hand)",
+        ["remediation/triggered_isco/triggered_isco.yaml"]),
+    "optimize_triggered_pump": (
+        "tests/optimize/check_triggered_pump.py",
+        "triggered pump-and-treat with a duration: firing vs the no-action sentinel, water "
+        "pumped by hand, risk equal to MNA's before the firing",
+        ["optimize/triggered_pump/triggered_pump.yaml"]),
 }
 
 # Verification decks that live in the repository beside their checks (or in

@@ -318,7 +318,8 @@ def map_figures(ctx: Context, folder: str, out: FigureSet):
     files = r.h5_files()
     if not files:
         out.notes.append("No maps: the output has no results.h5 with fields (output.hdf5 is off "
-                         "in the deck, or this is a design search that keeps no 3-D fields).")
+                         "in the deck, output.strategies is none, or this is a design search "
+                         "that keeps no 3-D fields).")
         return
     if r.kind == "optimize":
         candidates = {"recommended": [ctx.recommended, ctx.closest], "shown": ctx.shown,

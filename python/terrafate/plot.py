@@ -16,8 +16,10 @@ if __package__ in (None, ""):  # started as a script path: put the package's par
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = "terrafate"
 
+from terrafate.assimilation import is_assimilation, make_assimilation_figures  # noqa: E402
 from terrafate.figures import DEFAULT_TOP, make_figures  # noqa: E402
 from terrafate.reader import open_results  # noqa: E402
+from terrafate.report import write_assimilation_report  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -32,6 +34,10 @@ def main(argv=None) -> int:
                         "strategies the figures show, or of every strategy with fields")
     parser.add_argument("--no-report", action="store_true", help="figures only, no report.html")
     args = parser.parse_args(argv)
+    if is_assimilation(args.out):  # terrafate assimilate: its own figures, from its tables
+        figures = make_assimilation_figures(args.out)
+        return _finish(os.path.abspath(args.out), figures, None if args.no_report else
+                       lambda: write_assimilation_report(os.path.abspath(args.out), figures))
     try:
         results = open_results(args.out)
     except (FileNotFoundError, ValueError) as error:
@@ -44,16 +50,24 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     figures = make_figures(results, top=args.top, map_years=years, map_strategies=args.maps)
-    manifest = {"figures": [vars(f) for f in figures.figures], "notes": figures.notes}
-    with open(os.path.join(results.path, "figures.json"), "w") as fh:
-        json.dump(manifest, fh, indent=1)
-    if not args.no_report:
+
+    def report():
         from terrafate.report import write_report
         write_report(results, figures)
+    return _finish(results.path, figures, None if args.no_report else report)
+
+
+def _finish(folder, figures, report) -> int:
+    """figures.json, then report() (None: no report.html); prints the notes and a summary."""
+    manifest = {"figures": [vars(f) for f in figures.figures], "notes": figures.notes}
+    with open(os.path.join(folder, "figures.json"), "w") as fh:
+        json.dump(manifest, fh, indent=1)
+    if report:
+        report()
     for note in figures.notes:
         print(f"terrafate.plot: note: {note}")
-    print(f"terrafate.plot: {len(figures.figures)} figures in {results.path}"
-          + ("" if args.no_report else ", report.html"))
+    print(f"terrafate.plot: {len(figures.figures)} figures in {folder}"
+          + ("" if report is None else ", report.html"))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import math
 import os
 import re
@@ -279,6 +280,43 @@ def recommendation_box(results: Results, ctx) -> str:
             "".join(f"<li>{line}</li>" for line in lines) + "</ul></div>")
 
 
+MAX_WARNINGS = 20  # distinct warnings listed (an ensemble may give one per realization)
+
+
+def plausibility_warnings(results: Results) -> dict:
+    """Each distinct warning of the run folders' run_summary.json (the deck's, the heads', a
+    plume above its standard on the model boundary), with the folders it came from (strategy
+    names, realization numbers; empty for a single run)."""
+    found: dict = {}
+    for f in results.folders:
+        p = os.path.join(f.path, "run_summary.json")
+        if not os.path.exists(p):
+            continue
+        with open(p) as fh:
+            summary = json.load(fh)
+        label = f.strategy or (f"realization {f.realization}" if f.realization is not None
+                               else "")
+        for warning in summary.get("warnings", []):
+            labels = found.setdefault(warning, [])
+            if label and label not in labels:
+                labels.append(label)
+    return found
+
+
+def warnings_html(results: Results) -> str:
+    found = plausibility_warnings(results)
+    if not found:
+        return "<p id=warnings>None: the input and the results look plausible.</p>"
+    items = []
+    for warning, labels in list(found.items())[:MAX_WARNINGS]:
+        where = f" <em>({esc(', '.join(labels))})</em>" if labels else ""
+        items.append(f"<li class=bad>{esc(warning)}{where}</li>")
+    if len(found) > MAX_WARNINGS:
+        items.append(f"<li>and {len(found) - MAX_WARNINGS} more (run_summary.json of each "
+                     "run)</li>")
+    return "<ul id=warnings>" + "".join(items) + "</ul>"
+
+
 def figure_html(results: Results, figures: FigureSet) -> str:
     out = []
     for f in figures.figures:
@@ -303,6 +341,7 @@ def write_report(results: Results, figures: FigureSet, top: int = None) -> str:
     if results.kind == "optimize":
         parts += ["<h2>Recommendation</h2>", recommendation_box(results, ctx),
                   "<h2>Decision table</h2>", decision_table(results, ctx, top)]
+    parts += ["<h2>Plausibility warnings</h2>", warnings_html(results)]
     parts += ["<h2>Compliance per receptor</h2>" if results.kind != "optimize" else "",
               compliance_table(results) if results.kind != "optimize" else ""]
     maps = [f for f in figures.figures if f.kind == "map"]
@@ -319,6 +358,46 @@ def write_report(results: Results, figures: FigureSet, top: int = None) -> str:
             f"<title>{esc(title)} - terrafate report</title><style>{CSS}</style>"
             f"<script>{SCRIPT}</script></head><body>" + "\n".join(parts) + "</body></html>")
     path = os.path.join(results.path, "report.html")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    return path
+
+
+def write_assimilation_report(folder: str, figures: FigureSet) -> str:
+    """Writes report.html of a `terrafate assimilate` folder (the parameters' prior and posterior
+    quantiles, the misfit per iteration, the figures, the notes); returns its path."""
+    def table(name, caption):
+        path = os.path.join(folder, name)
+        if not os.path.exists(path):
+            return f"<p class=note>No {esc(name)}.</p>"
+        frame = pd.read_csv(path, float_precision="round_trip")
+        head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+        rows = "".join("<tr>" + "".join(
+            f"<td class=num>{num(v)}</td>" if isinstance(v, (int, float)) else f"<td>{esc(v)}</td>"
+            for v in row) + "</tr>" for row in frame.itertuples(index=False))
+        return f"<table id={esc(name[:-4])}><caption>{esc(caption)}</caption><tr>{head}</tr>" \
+               f"{rows}</table>"
+    title = f"Assimilation: {os.path.basename(os.path.normpath(folder))}"
+    parts = [f"<h1>{esc(title)}</h1>",
+             f"<p>terrafate assimilate output <code>{esc(folder)}</code> (ES-MDA).</p>",
+             "<h2>Parameters</h2>",
+             table("parameters_summary.csv", "prior and posterior P5, P50 and P95"),
+             "<h2>Misfit</h2>", table("misfit.csv", "mean normalized misfit per iteration")]
+    if os.path.exists(os.path.join(folder, "compliance_probability.csv")):
+        parts += ["<h2>Probability of compliance</h2>",
+                  table("compliance_probability.csv", "per receptor, prior and posterior")]
+    parts += ["<h2>Figures</h2>", "\n".join(
+        f'<figure id="fig-{esc(f.name)}"><img alt="{esc(f.name)}" src="data:image/png;base64,'
+        + base64.b64encode(open(os.path.join(folder, f.file), "rb").read()).decode("ascii")
+        + f'"><figcaption>{esc(f.caption)}</figcaption></figure>' for f in figures.figures)]
+    parts += ["<h2>What is missing</h2>",
+              "<ul id=notes>" + "".join(f"<li class=note>{esc(n)}</li>" for n in figures.notes)
+              + "</ul>" if figures.notes else "<p>Nothing: every figure type was made.</p>"]
+    parts += ["<p id=image-check>images not checked (scripts off)</p>"]
+    page = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+            f"<title>{esc(title)} - terrafate report</title><style>{CSS}</style>"
+            f"<script>{SCRIPT}</script></head><body>" + "\n".join(parts) + "</body></html>")
+    path = os.path.join(folder, "report.html")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(page)
     return path

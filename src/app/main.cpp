@@ -100,6 +100,8 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   run->add_flag("--all-actions", all_actions,
                 "A deck with strategies: simulate every remediation action at once")
       ->excludes("--strategy");
+  std::filesystem::path observations_at;
+  run->add_option("--observations-at", observations_at, "Values at a monitoring CSV's rows");
   auto* optimize = app.add_subcommand(
       "optimize", "Evaluate the deck's strategies and recommend the lowest-carbon compliant one");
   optimize->add_option("DECK", command.deck, "Input deck (YAML)")->required();
@@ -112,6 +114,10 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   std::filesystem::path posterior;
   optimize->add_option("--posterior", posterior, "Judge on an assimilation's posterior.csv")
       ->check(CLI::ExistingFile);
+  optimize
+      ->add_option("--resume", resume, "Continue the optimization in OUT (its finished runs kept)")
+      ->check(CLI::ExistingDirectory)
+      ->excludes("--output");
   auto* evidence = app.add_subcommand(
       "evidence", "Lines of evidence for natural attenuation from the deck's monitoring data: "
                   "trends.csv, rates.csv, stability.csv, ratios.csv (docs/monitoring.md)");
@@ -129,14 +135,14 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   for (auto* subcommand : {optimize, evidence, assimilate})
     subcommand->add_flag("--overwrite", overwrite, "Write into an existing, non-empty folder");
   bool no_figures = false;
-  for (auto* command_with_figures : {run, optimize})
+  for (auto* command_with_figures : {run, optimize, assimilate})
     command_with_figures->add_flag("--no-figures", no_figures,
                                    "No figures, no report.html (`terrafate plot OUT` later)");
-  auto* plot = app.add_subcommand("plot", "Figures and report.html of a run or optimize folder");
+  auto* plot = app.add_subcommand("plot", "Figures and report.html of an output folder");
   std::filesystem::path plot_folder;
   terrafate::FigureOptions figure_options;
   bool no_report = false;
-  plot->add_option("OUT", plot_folder, "Output folder of run or optimize")->required();
+  plot->add_option("OUT", plot_folder, "Output folder of run, optimize or assimilate")->required();
   plot->add_option("--top", figure_options.top, "Strategies drawn besides the recommendation")
       ->check(CLI::NonNegativeNumber);
   plot->add_option("--times", figure_options.times,
@@ -207,11 +213,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     return terrafate::kExitOk;
   }
   if (evidence->parsed()) {
-    terrafate::run_evidence(PETSC_COMM_WORLD, deck,
-                            command.output_folder.empty()
-                                ? std::filesystem::path(command.deck.stem().string() + "_evidence")
-                                : command.output_folder,
-                            overwrite);
+    terrafate::run_evidence(PETSC_COMM_WORLD, deck, command.output_folder, overwrite);
     return terrafate::kExitOk;
   }
   terrafate::RunOptions options;
@@ -229,7 +231,7 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
   options.resume = !resume.empty();
   if (options.resume) options.output_folder = resume; // -o is excluded
   interrupted_hint = terrafate::restart_hint(arguments.cli, arguments.petsc, options.output_folder,
-                                             optimize->parsed(), session.size());
+                                             session.size());
   terrafate::install_stop_signal_handlers();
   if ((!realizations.empty() || gather) &&
       (!deck.root.has("ensemble") || optimize->parsed() || !strategy.empty()))
@@ -246,21 +248,18 @@ int dispatch(const terrafate::PetscSession& session, const terrafate::SplitArgum
     terrafate::run_optimize(PETSC_COMM_WORLD, deck, options, ranks_per_run, posterior);
   } else if (assimilate->parsed()) {
     terrafate::run_assimilation(PETSC_COMM_WORLD, deck, options, ranks_per_run);
-    return terrafate::kExitOk;
+  } else if (!observations_at.empty()) {
+    terrafate::run_observations_at(PETSC_COMM_WORLD, deck, options, observations_at);
   } else if (!strategy.empty()) {
     if (!has_strategies)
       throw terrafate::InputError(
           fmt::format("--strategy: {} has no strategies: section", command.deck.string()));
     terrafate::run_strategy(PETSC_COMM_WORLD, deck, strategy, options);
   } else if (deck.root.has("strategies") && !all_actions) {
-    std::string strategy_names;
-    for (const auto& entry : deck.root.at("strategies").elements())
-      strategy_names +=
-          fmt::format("{}{}", strategy_names.empty() ? "" : ", ", entry.string("name"));
     throw terrafate::InputError(fmt::format(
         "{} defines strategies ({}): run one with --strategy NAME, or every remediation action "
         "at once with --all-actions",
-        command.deck.string(), strategy_names));
+        command.deck.string(), terrafate::strategy_names(deck)));
   } else if (deck.root.has("ensemble")) {
     terrafate::run_ensemble(PETSC_COMM_WORLD, deck, options, ranks_per_run,
                             terrafate::ensemble_part(realizations, gather));

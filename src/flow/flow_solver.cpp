@@ -133,6 +133,7 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
     for (auto& cell : cells)
       cell.fraction /= total_weight;
     well_cells_.push_back(std::move(cells));
+    well_window_.emplace_back(well.start, well.end);
   }
 
   // Convertible (water-table) cells.
@@ -348,7 +349,7 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
                                          : cell.coefficient * cell.level;
     }
     for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
-      if (!spec_.wells[w].active_during(period_begin, period_end)) continue;
+      if (!well_active(w, period_begin, period_end)) continue;
       for (const auto& cell : well_cells_[w])
         b[cell.k][cell.j][cell.i] += spec_.wells[w].rate * cell.fraction;
     }
@@ -525,7 +526,7 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
   }
   for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
     double in = 0.0, out = 0.0;
-    if (spec_.wells[w].active_during(period_begin, period_end))
+    if (well_active(w, period_begin, period_end))
       for (const auto& cell : well_cells_[w]) {
         const double q = spec_.wells[w].rate * cell.fraction;
         (q > 0.0 ? in : out) += std::abs(q);
@@ -589,12 +590,25 @@ std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double
     }
   }
   for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
-    if (!spec_.wells[w].active_during(period_begin, period_end)) continue;
+    if (!well_active(w, period_begin, period_end)) continue;
     for (const auto& cell : well_cells_[w])
       flows.push_back(
           {cell.i, cell.j, cell.k, spec_.wells[w].rate * cell.fraction, -1, static_cast<int>(w)});
   }
   return flows;
+}
+
+void FlowSolver::set_well_window(std::size_t w, double start, double end) {
+  well_window_.at(w) = {start, end};
+}
+
+bool FlowSolver::stresses_change(double begin, double end) const {
+  if (stats_.solves == 0 && !head_given_) return true;
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
+    if (well_active(w, begin, end) != well_active(w, period_begin_, period_end_)) return true;
+  return std::any_of(spec_.caps.begin(), spec_.caps.end(), [&](const auto& cap) {
+    return cap.active_during(begin, end) != cap.active_during(period_begin_, period_end_);
+  });
 }
 
 double FlowSolver::well_head(std::size_t w) const {

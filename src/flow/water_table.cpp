@@ -201,7 +201,7 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
       }
     }
   for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
-    if (!spec_.wells[w].active_during(newton_period_begin_, newton_period_end_)) continue;
+    if (!well_active(w, newton_period_begin_, newton_period_end_)) continue;
     for (const auto& cell : well_cells_[w]) {
       const double rate = spec_.wells[w].rate * cell.fraction;
       gross += std::abs(rate);

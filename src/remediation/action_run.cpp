@@ -25,6 +25,7 @@ ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials
   for (std::size_t a = 0; a < actions_.size(); ++a) {
     const auto& action = actions_[a];
     starts_.push_back(action.start);
+    ends_.push_back(action.end);
     next_check_.push_back(action.trigger ? action.trigger->every
                                          : std::numeric_limits<double>::infinity());
     if (rank == 0)
@@ -81,17 +82,47 @@ std::vector<double> ActionRun::breakpoints() const {
   std::vector<double> times;
   for (const auto& action : actions_) {
     if (action.trigger)
-      for (double k = 1.0; k * action.trigger->every < std::min(end_time_, action.end); k += 1.0)
-        times.push_back(k * action.trigger->every);
+      for (double k = 1.0; k * action.trigger->every < std::min(end_time_, action.end); k += 1.0) {
+        const double check = k * action.trigger->every;
+        times.push_back(check);
+        if (action.duration && check + *action.duration < end_time_)
+          times.push_back(check + *action.duration);
+        for (const auto& injection : action.injections)
+          if (check + injection.time < end_time_) times.push_back(check + injection.time);
+      }
     if (action.zone >= 0 || action.oxidation >= 0 || action.extraction >= 0 ||
         action.type == ActionType::excavation || action.type == ActionType::source_removal) {
       if (!action.trigger) times.push_back(action.start);
       if (action.end < end_time_) times.push_back(action.end);
-      for (const auto& injection : action.injections)
-        times.push_back(injection.time);
+      if (!action.trigger)
+        for (const auto& injection : action.injections)
+          times.push_back(injection.time);
     }
   }
   return times;
+}
+
+std::vector<double> ActionRun::well_switch_times() const {
+  std::vector<double> times;
+  for (const auto& action : actions_)
+    if (action.trigger && action.type == ActionType::pump_and_treat)
+      for (double k = 1.0; k * action.trigger->every < std::min(end_time_, action.end); k += 1.0) {
+        const double check = k * action.trigger->every;
+        times.push_back(check);
+        if (action.duration && check + *action.duration < end_time_)
+          times.push_back(check + *action.duration);
+      }
+  return times;
+}
+
+void ActionRun::apply_well_windows(FlowSolver& flow) const {
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    const auto& action = actions_[a];
+    if (!action.trigger || action.type != ActionType::pump_and_treat) continue;
+    for (const auto* wells : {&action.wells, &action.reinjection_wells})
+      for (const int w : *wells)
+        flow.set_well_window(static_cast<std::size_t>(w), starts_[a], ends_[a]);
+  }
 }
 
 std::vector<std::size_t> ActionRun::checks_due(double t) {
@@ -110,29 +141,40 @@ std::vector<std::size_t> ActionRun::checks_due(double t) {
 
 void ActionRun::fire(std::size_t a, double t, TransportSolver* transport) {
   starts_[a] = t;
-  if (actions_[a].zone >= 0 && transport)
-    transport->start_zone(static_cast<std::size_t>(actions_[a].zone), t);
+  if (const auto& duration = actions_[a].duration) ends_[a] = std::min(end_time_, t + *duration);
+  if (transport) start_reactions(a, *transport);
+}
+
+void ActionRun::start_reactions(std::size_t a, TransportSolver& transport) const {
+  const auto& action = actions_[a];
+  if (action.zone >= 0)
+    transport.start_zone(static_cast<std::size_t>(action.zone), starts_[a], ends_[a]);
+  if (action.oxidation >= 0)
+    transport.start_oxidation(static_cast<std::size_t>(action.oxidation), starts_[a], ends_[a]);
 }
 
 void ActionRun::before_step(double t, TransportSolver& transport) {
   for (std::size_t a = 0; a < actions_.size(); ++a) {
     const auto& action = actions_[a];
-    // A fired contingent zone (again after a restart, whose transport starts with the spec's).
-    if (action.trigger && action.zone >= 0 && std::isfinite(starts_[a]))
-      transport.start_zone(static_cast<std::size_t>(action.zone), starts_[a]);
+    // A fired contingent zone or oxidation (again after a restart, whose transport starts with
+    // the spec's).
+    if (action.trigger && std::isfinite(starts_[a])) start_reactions(a, transport);
+    // A triggered action's injections are counted from its firing; none after its end.
+    const double offset = action.trigger ? starts_[a] : 0.0;
     for (std::size_t m = 0; m < action.injections.size(); ++m) {
       const auto& injection = action.injections[m];
-      if (injection.time > t || injected_[a].size() > m) continue;
+      const double time = offset + injection.time;
+      if (!(time <= t) || time >= ends_[a] || injected_[a].size() > m) continue;
       injected_[a].push_back(true);
       transport.inject(static_cast<std::size_t>(action.oxidant), action.region,
                        injection.mass * 1000.0);
       ledger_.add(action.name, "material:" + action.material,
-                  injection.mass * action.reagent_per_kg, "kg", action.start, action.end);
+                  injection.mass * action.reagent_per_kg, "kg", starts_[a], ends_[a]);
       if (m == 0) {
-        ledger_.add(action.name, "injection_points", action.injection_points, "points",
-                    action.start, action.end);
+        ledger_.add(action.name, "injection_points", action.injection_points, "points", starts_[a],
+                    ends_[a]);
         ledger_.add(action.name, "electricity:injection", action.injection_energy, "kWh",
-                    action.start, action.end);
+                    starts_[a], ends_[a]);
       }
     }
     if (action.type == ActionType::source_removal && !done_[a] && action.start <= t) {
@@ -193,9 +235,11 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
 
 void ActionRun::after_step(double t, double dt, const FlowSolver& flow, const FlowSpec& flow_spec,
                            TransportSolver* transport) {
-  for (const auto& action : actions_) {
+  for (std::size_t a = 0; a < actions_.size(); ++a) {
+    const auto& action = actions_[a];
     if (action.type != ActionType::pump_and_treat) continue;
-    if (!(action.start <= t && t + dt <= action.end)) continue;
+    const double start = starts_[a], end = ends_[a]; // a triggered one's: from its firing
+    if (!(start <= t && t + dt <= end)) continue;
     double removed_total = 0.0;
     std::vector<double> treated(species_, 0.0); // [g] left in the treated water
     double pumped = 0.0;                        // [m3]
@@ -203,49 +247,43 @@ void ActionRun::after_step(double t, double dt, const FlowSolver& flow, const Fl
       const auto well = static_cast<std::size_t>(w);
       const double volume = -flow_spec.wells[well].rate * dt;
       const double lift = action.surface_elevation - flow.well_head(well) + action.system_head;
-      ledger_.add(action.name, "water_pumped", volume, "m3", action.start, action.end);
+      ledger_.add(action.name, "water_pumped", volume, "m3", start, end);
       ledger_.add(action.name, "electricity:pumping",
-                  lifting_energy(volume, lift, action.pump_efficiency), "kWh", action.start,
-                  action.end);
+                  lifting_energy(volume, lift, action.pump_efficiency), "kWh", start, end);
       ledger_.add(action.name, "electricity:treatment", action.treatment_energy * volume, "kWh",
-                  action.start, action.end);
+                  start, end);
       pumped += volume;
       for (std::size_t s = 0; transport && s < species_; ++s) {
         const double extracted = transport->well_extraction(well, s);
         const double removed = action.treatment_efficiency[s] * extracted;
         removed_total += removed;
         treated[s] += extracted - removed;
-        ledger_.add(action.name, "extracted:" + names_[s], extracted, "g", action.start,
-                    action.end);
-        ledger_.add(action.name, "removed:" + names_[s], removed, "g", action.start, action.end);
+        ledger_.add(action.name, "extracted:" + names_[s], extracted, "g", start, end);
+        ledger_.add(action.name, "removed:" + names_[s], removed, "g", start, end);
       }
     }
     // Treated water: re-injected over the next step (at this step's treated concentration),
     // or discharged; the last step's, when the action ends, is discharged.
-    const bool last_step = t + dt >= action.end * (1.0 - 1.0e-12);
+    const bool last_step = t + dt >= end * (1.0 - 1.0e-12);
     for (std::size_t s = 0; transport && s < species_; ++s) {
       if (action.reinjection_wells.empty() || last_step)
-        ledger_.add(action.name, "discharged:" + names_[s], treated[s], "g", action.start,
-                    action.end);
+        ledger_.add(action.name, "discharged:" + names_[s], treated[s], "g", start, end);
       double reinjected = 0.0;
       for (const int w : action.reinjection_wells) {
         reinjected += transport->well_injection(static_cast<std::size_t>(w), s);
         transport->set_well_concentration(static_cast<std::size_t>(w), s, treated[s] / pumped);
       }
       if (!action.reinjection_wells.empty())
-        ledger_.add(action.name, "reinjected:" + names_[s], reinjected, "g", action.start,
-                    action.end);
+        ledger_.add(action.name, "reinjected:" + names_[s], reinjected, "g", start, end);
     }
     if (!action.reinjection_wells.empty())
-      ledger_.add(action.name, "water_reinjected", pumped, "m3", action.start, action.end);
+      ledger_.add(action.name, "water_reinjected", pumped, "m3", start, end);
     if (!action.material.empty()) {
       const double sorbent = action.sorbent_per_gram * removed_total; // [kg]
-      ledger_.add(action.name, "material:" + action.material, sorbent, "kg", action.start,
-                  action.end);
+      ledger_.add(action.name, "material:" + action.material, sorbent, "kg", start, end);
       // Spent virgin carbon leaves the site as hazardous waste (regenerated carbon returns).
       if (action.material == "activated_carbon")
-        ledger_.add(action.name, "waste:hazardous", sorbent / 1000.0, "t", action.start,
-                    action.end);
+        ledger_.add(action.name, "waste:hazardous", sorbent / 1000.0, "t", start, end);
     }
   }
 }
@@ -257,6 +295,7 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
     if (actions_[a].trigger && !(starts_[a] <= t)) continue;
     RemediationAction action = actions_[a];
     action.start = starts_[a];
+    action.end = ends_[a];
     const double active_days = std::max(0.0, std::min(t, action.end) - action.start);
     // Wells drilled when the action starts (a contingent action's when it fires): pump-and-
     // treat's extraction and injection wells, EISB and ISCO injection points, SVE and thermal
@@ -345,6 +384,7 @@ void ActionRun::save_state(StateRecord& record) const {
   record.values["remediation/done"] = done;
   record.values["remediation/injected"] = injected;
   record.values["remediation/starts"] = starts_;
+  record.values["remediation/ends"] = ends_;
   record.values["remediation/next_check"] = next_check_;
 }
 void ActionRun::load_state(const StateRecord& record) {
@@ -356,6 +396,8 @@ void ActionRun::load_state(const StateRecord& record) {
     injected_[a].assign(static_cast<std::size_t>(injected.at(a)), true);
   }
   starts_ = record.value("remediation/starts");
+  // A checkpoint written before `duration` existed: the deck's ends.
+  if (record.values.count("remediation/ends")) ends_ = record.value("remediation/ends");
   next_check_ = record.value("remediation/next_check");
 }
 

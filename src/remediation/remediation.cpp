@@ -271,8 +271,26 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         throw start.error(fmt::format("start {} d is not before the end of the run ({} d)",
                                       action.start, end_time));
     }
-    action.end = entry.quantity_or("end", end_time, "d", Range::non_negative());
-    if (action.trigger && !(action.end > action.trigger->every))
+    // A duration instead of an end: a triggered action runs that long from its firing (to the
+    // end of the run at most), a dated one ends at start + duration.
+    if (entry.has("duration")) {
+      if (entry.has("end")) throw entry.at("duration").error("give end or duration, not both");
+      const double duration = entry.quantity("duration", "d", Range::positive());
+      if (action.trigger) {
+        action.duration = duration;
+        action.end = end_time;
+      } else {
+        action.end = action.start + duration;
+        if (action.end > end_time)
+          throw entry.at("duration")
+              .error(fmt::format(
+                  "start {} d + duration {} d = {} d is after the end of the run ({} d)",
+                  action.start, duration, action.end, end_time));
+      }
+    } else {
+      action.end = entry.quantity_or("end", end_time, "d", Range::non_negative());
+    }
+    if (action.trigger && !action.duration && !(action.end > action.trigger->every))
       throw entry.at("end").error(fmt::format("end {} d must be after the trigger's first check "
                                               "at {} d",
                                               action.end, action.trigger->every));
@@ -366,9 +384,9 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
           entry.quantity_or("installation_diesel", 0.0, "L/m3", Range::non_negative());
     } else if (action.type_name == "pump_and_treat") {
       action.type = ActionType::pump_and_treat;
-      entry.expect_keys({"name", "type", "start", "end", "wells", "treatment_efficiency",
-                         "system_head", "pump_efficiency", "treatment_energy", "surface_elevation",
-                         "sorbent", "reinjection"});
+      entry.expect_keys({"name", "type", "start", "end", "duration", "wells",
+                         "treatment_efficiency", "system_head", "pump_efficiency",
+                         "treatment_energy", "surface_elevation", "sorbent", "reinjection"});
       // Extraction wells, then the optional re-injection wells of the treated water.
       std::vector<ConfigNode> well_nodes = entry.at("wells").elements();
       const std::size_t extraction_count = well_nodes.size();
@@ -444,8 +462,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
     } else if (action.type_name == "enhanced_bioremediation") {
       action.type = ActionType::enhanced_bioremediation;
-      entry.expect_keys({"name", "type", "region", "start", "end", "rates", "factor", "species",
-                         "products", "donor", "injection_energy", "injection_points"});
+      entry.expect_keys({"name", "type", "region", "start", "end", "duration", "rates", "factor",
+                         "species", "products", "donor", "injection_energy", "injection_points"});
       // Injection wells drilled to the bottom of the treated region (none counted without).
       if (entry.has("injection_points"))
         action.drilled_length =
@@ -461,9 +479,9 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       transport->zones.push_back(read_zone(entry, action, *transport, true));
     } else if (action.type_name == "chemical_oxidation") {
       action.type = ActionType::chemical_oxidation;
-      entry.expect_keys({"name", "type", "region", "start", "end", "oxidant", "injections",
-                         "rate_constants", "demand", "natural_demand", "injection_points",
-                         "injection_energy", "reagent"});
+      entry.expect_keys({"name", "type", "region", "start", "end", "duration", "oxidant",
+                         "injections", "rate_constants", "demand", "natural_demand",
+                         "injection_points", "injection_energy", "reagent"});
       OxidationSpec oxidation;
       oxidation.name = action.name;
       oxidation.oxidant = species_named(entry.at("oxidant"), *transport);
@@ -490,10 +508,15 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         Injection injection;
         injection.time = injection_node.quantity("time", "d", Range::non_negative());
         injection.mass = injection_node.quantity("mass", "kg", Range::positive());
-        if (injection.time < action.start || injection.time >= action.end)
-          throw injection_node.at("time").error(
-              fmt::format("injection at {} d is outside the action's window [{}, {}) d",
-                          injection.time, action.start, action.end));
+        // A triggered action's injection times are counted from its firing.
+        const double begin = action.trigger ? 0.0 : action.start;
+        const double finish = action.trigger
+                                  ? action.duration.value_or(action.end - action.trigger->every)
+                                  : action.end;
+        if (injection.time < begin || injection.time >= finish)
+          throw injection_node.at("time").error(fmt::format(
+              "injection at {} d{} is outside the action's window [{}, {}) d", injection.time,
+              action.trigger ? " after the trigger fires" : "", begin, finish));
         action.injections.push_back(injection);
       }
       action.injection_points =
@@ -535,7 +558,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
     } else if (action.type_name == "cap") {
       action.type = ActionType::cap;
-      entry.expect_keys({"name", "type", "region", "start", "end", "factor",
+      entry.expect_keys({"name", "type", "region", "start", "end", "duration", "factor",
                          "volatilization_factor", "material"});
       RechargeCap cap;
       cap.area = action.region;
@@ -558,7 +581,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "thermal") {
       action.type = ActionType::thermal;
       entry.expect_keys(
-          {"name", "type", "region", "start", "end", "rates", "electricity", "wells"});
+          {"name", "type", "region", "start", "end", "duration", "rates", "electricity", "wells"});
       // Heater (and vapour recovery) wells drilled from the ground surface to the region's bottom.
       if (entry.has("wells"))
         action.drilled_length = static_cast<double>(entry.at("wells").as_integer(1, 1000000)) *
@@ -568,8 +591,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       transport->zones.push_back(read_zone(entry, action, *transport, false));
     } else if (action.type_name == "soil_vapour_extraction") {
       action.type = ActionType::soil_vapour_extraction;
-      entry.expect_keys(
-          {"name", "type", "region", "start", "end", "removal_rate", "power", "sorbent", "wells"});
+      entry.expect_keys({"name", "type", "region", "start", "end", "duration", "removal_rate",
+                         "power", "sorbent", "wells"});
       // Extraction wells drilled from the ground surface to the bottom of the region.
       if (entry.has("wells"))
         action.drilled_length = static_cast<double>(entry.at("wells").as_integer(1, 1000000)) *
@@ -592,8 +615,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       // A groundwater-use restriction at named risk receptors and/or a land-use change of
       // named receptors (both checked by the risk model).
       action.type = ActionType::institutional_control;
-      entry.expect_keys({"name", "type", "start", "end", "restrict", "receptors", "land_use",
-                         "vehicle_km_per_year"});
+      entry.expect_keys({"name", "type", "start", "end", "duration", "restrict", "receptors",
+                         "land_use", "vehicle_km_per_year"});
       if (!entry.has("restrict") && !entry.has("land_use"))
         throw entry.error("an institutional control needs restrict: groundwater_use (with "
                           "receptors:) or land_use: {receptors: [...], to: LAND_USE}");
@@ -620,8 +643,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "vapour_mitigation") {
       // Sub-slab depressurization at named risk receptors.
       action.type = ActionType::vapour_mitigation;
-      entry.expect_keys({"name", "type", "start", "end", "receptors", "factor", "fan_power",
-                         "units", "material"});
+      entry.expect_keys({"name", "type", "start", "end", "duration", "receptors", "factor",
+                         "fan_power", "units", "material"});
       for (const auto& receptor : entry.at("receptors").elements())
         action.receptors.push_back(receptor.as_string());
       if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");
@@ -635,7 +658,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       }
     } else {
       action.type = ActionType::monitoring;
-      entry.expect_keys({"name", "type", "start", "end", "wells", "events_per_year",
+      entry.expect_keys({"name", "type", "start", "end", "duration", "wells", "events_per_year",
                          "vehicle_km_per_event", "analyte_suites", "purge_volume", "well_depth"});
       action.monitoring_wells = static_cast<int>(entry.at("wells").as_integer(1, 100000));
       action.events_per_year = entry.quantity("events_per_year", "1", Range::positive());

@@ -148,7 +148,9 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
     }
   }
   if (const auto output = root.find("output")) {
-    output->expect_keys({"hdf5", "vtk", "checkpoint", "fields"});
+    output->expect_keys({"hdf5", "vtk", "checkpoint", "fields", "strategies"});
+    if (const auto strategies = output->find("strategies"))
+      deck.output.strategies = strategies->as_choice({"recommended", "all", "none"});
     if (const auto fields = output->find("fields")) // names checked by Model (species known)
       for (const auto& field : fields->elements())
         deck.output.fields.push_back(field.as_string());

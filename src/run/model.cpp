@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -46,6 +47,20 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
     : grid(comm, deck.grid), materials(grid, deck.materials, hdf5_loader(grid)),
       flow(read_flow_spec(deck.root.at("flow"), grid)) {
   for (const auto& field : fields) {
+    if (!field.ln_factor.empty()) {
+      if (field.ln_factor.size() != static_cast<std::size_t>(grid.total_cells()))
+        throw std::invalid_argument(fmt::format("a conductivity field of {} cells for a grid of {}",
+                                                field.ln_factor.size(), grid.total_cells()));
+      std::vector<double> factors;
+      for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+        for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+            factors.push_back(std::exp(field.ln_factor[static_cast<std::size_t>(
+                i +
+                grid.cells(0) * (static_cast<long>(j) + static_cast<long>(grid.cells(1)) * k))]));
+      materials.multiply_conductivity(field.material, factors);
+      continue;
+    }
     const GaussianField gaussian({grid.centers(0), grid.centers(1), grid.centers(2)},
                                  field.correlation_length, field.seed, field.stream);
     auto factors = gaussian.block({grid.owned_begin(0), grid.owned_begin(1), grid.owned_begin(2)},
@@ -130,7 +145,8 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
                                           deck.output.fields[f], fmt::join(names, ", ")));
   }
   for (const auto& well : flow.wells)
-    if (well.start >= deck.time.end && deck.time.end > 0.0)
+    // (A triggered pump-and-treat's wells start when it fires: infinity before.)
+    if (std::isfinite(well.start) && well.start >= deck.time.end && deck.time.end > 0.0)
       throw InputError(well.key_path, well.where,
                        fmt::format("well '{}' starts at {} d, at or after the end of the run "
                                    "({} d)",

@@ -69,6 +69,7 @@ void ModelSteps::check_triggers(double t) {
   MPI_Bcast(fire.data(), static_cast<int>(fire.size()), MPI_INT, 0, comm_);
   for (std::size_t i = 0; i < due.size(); ++i)
     if (fire[i]) parts_.actions.fire(due[i], t, parts_.transport);
+  parts_.actions.apply_well_windows(parts_.flow);
 }
 
 LoopState ModelSteps::resume(const StateRecord& resume) {
@@ -76,6 +77,7 @@ LoopState ModelSteps::resume(const StateRecord& resume) {
   parts_.flow.load_state(resume);
   if (parts_.soil) parts_.soil->load_state(resume, options_.branch);
   if (!options_.branch) parts_.actions.load_state(resume); // a branch's actions start afresh
+  parts_.actions.apply_well_windows(parts_.flow);
   if (parts_.risk) parts_.risk->load_state(resume);
   parts_.outputs.load_state(resume);
   tallies_ = load_run_state(resume);
@@ -110,6 +112,10 @@ void ModelSteps::release_flow_solver() {
 }
 void ModelSteps::resume_transport() {
   parts_.transport->load_state(*resume_, options_.branch);
+}
+bool ModelSteps::before_flow(double begin, double end) {
+  check_triggers(begin); // a check due then: before the flow from then (triggered pump-and-treat)
+  return parts_.flow.stresses_change(begin, end);
 }
 void ModelSteps::before_step(double t) {
   check_triggers(t);
@@ -152,9 +158,9 @@ void ModelSteps::output(double t, long step) {
     heads_checked_ = true;
     PetscReal max_head = 0.0;
     TF_PETSC_CHECK(VecMax(parts_.flow.head(), nullptr, &max_head));
-    const std::string warning = head_warning(model_.grid, max_head);
-    if (root_ && !options_.quiet && !warning.empty())
-      fmt::print(stderr, "terrafate: warning: {}\n", warning);
+    head_warning_ = terrafate::head_warning(model_.grid, max_head);
+    if (root_ && !options_.quiet && !head_warning_.empty())
+      fmt::print(stderr, "terrafate: warning: {}\n", head_warning_);
   }
   write_ledger(t);
   const auto start = Clock::now();

@@ -17,7 +17,7 @@ std::string shell_word(const std::string& word) {
 }
 
 std::string restart_hint(const std::vector<std::string>& cli, const std::vector<std::string>& petsc,
-                         const std::filesystem::path& folder, bool optimize, int ranks) {
+                         const std::filesystem::path& folder, int ranks) {
   const std::vector<std::string> with_value{"-o", "--output", "--restart", "--resume"};
   std::vector<std::string> words;
   for (std::size_t n = 0; n < cli.size(); ++n) {
@@ -30,12 +30,7 @@ std::string restart_hint(const std::vector<std::string>& cli, const std::vector<
                                     [&](auto& name) { return token.rfind(name + "=", 0) == 0; });
     if (joined || token == "--overwrite") continue;
     words.push_back(token);
-    if (n == 1) { // after the subcommand
-      if (optimize)
-        words.insert(words.end(), {"-o", folder.string(), "--overwrite"});
-      else
-        words.insert(words.end(), {"--resume", folder.string()});
-    }
+    if (n == 1) words.insert(words.end(), {"--resume", folder.string()}); // after the subcommand
   }
   if (petsc.size() > 1 && std::find(words.begin(), words.end(), "--") == words.end())
     words.emplace_back("--");
@@ -45,8 +40,7 @@ std::string restart_hint(const std::vector<std::string>& cli, const std::vector<
     if (!command.empty()) command += ' ';
     command += shell_word(word);
   }
-  return optimize ? "optimize does not resume; start it again with: " + command
-                  : "continue with: " + command;
+  return "continue with: " + command;
 }
 
 } // namespace terrafate

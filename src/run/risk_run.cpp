@@ -196,21 +196,25 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
   }
 }
 
+bool RiskRun::in_force(std::size_t a, double t) const {
+  if (actions_) return actions_->in_effect(a, t);
+  const auto& action = model_.remediation[a];
+  return action.start <= t && t <= action.end;
+}
+
 const std::vector<PathwayRisk>& RiskRun::units_at(std::size_t r, double t) const {
   const std::vector<PathwayRisk>* units = &unit_[r];
-  for (const auto& [a, changed] : changed_unit_[r]) {
-    const auto& action = model_.remediation[a];
-    if (action.start <= t && t <= action.end) units = &changed;
-  }
+  for (const auto& [a, changed] : changed_unit_[r])
+    if (in_force(a, t)) units = &changed;
   return *units;
 }
 
 double RiskRun::control_factor(std::size_t r, Pathway pathway, double t) const {
   double factor = 1.0;
-  for (const auto& action : model_.remediation) {
-    if (t < action.start || t > action.end ||
-        std::find(action.receptors.begin(), action.receptors.end(), spec_.receptors[r].name) ==
-            action.receptors.end())
+  for (std::size_t a = 0; a < model_.remediation.size(); ++a) {
+    const auto& action = model_.remediation[a];
+    if (!in_force(a, t) || std::find(action.receptors.begin(), action.receptors.end(),
+                                     spec_.receptors[r].name) == action.receptors.end())
       continue;
     if (action.type == ActionType::institutional_control &&
         pathway == Pathway::groundwater_ingestion)

@@ -63,6 +63,29 @@ std::string options_in_effect() {
     items.push_back(value.empty() ? name : name + " " + value);
   return join(items);
 }
+
+/// Collective: the observation points' head and concentrations at output time t, as rows of
+/// observations.csv into `table` and, when `observed` is given (rank 0), as values into it.
+void sample_points(double t, const OutputSources& parts, const PointSampler& sampler,
+                   const Deck& deck, const Model& model, TableWriter& table,
+                   ObservationResult* observed) {
+  const auto heads = sampler.sample(parts.flow.head());
+  if (observed) {
+    observed->times.push_back(t);
+    observed->values.insert(observed->values.end(), heads.begin(), heads.end());
+  }
+  for (std::size_t p = 0; p < heads.size(); ++p)
+    table.add(fmt::format("{},{},head,{},m", t, deck.observation_points[p].name, heads[p]));
+  if (!parts.transport) return;
+  const auto& species = model.transport->species;
+  for (std::size_t s = 0; s < species.size(); ++s) {
+    const auto values = sampler.sample(parts.transport->concentration(s));
+    if (observed) observed->values.insert(observed->values.end(), values.begin(), values.end());
+    for (std::size_t p = 0; p < values.size(); ++p)
+      table.add(fmt::format("{},{},{},{},mg/L", t, deck.observation_points[p].name, species[s].name,
+                            values[p]));
+  }
+}
 } // namespace
 
 HeldOutputFolder::HeldOutputFolder(std::filesystem::path folder,
@@ -190,6 +213,13 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
     MPI_Comm_rank(comm, &rank);
     return rank == 0;
   }();
+  root_ = root;
+  for (const auto& point : deck.observation_points)
+    observed_.locations.push_back(point.name);
+  observed_.variables.push_back("head");
+  if (model.transport)
+    for (const auto& species : model.transport->species)
+      observed_.variables.push_back(species.name);
   const SiteFrame& frame = model.grid.frame();
   io::GridCoordinates coordinates{{model.grid.nodes(0), model.grid.nodes(1), model.grid.nodes(2)},
                                   {frame.crs, frame.origin, frame.rotation}};
@@ -267,18 +297,9 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
 }
 
 void RunOutputs::write(double t, const OutputSources& parts) {
-  const auto heads = sampler_.sample(parts.flow.head());
-  for (std::size_t p = 0; p < heads.size(); ++p)
-    observations_->add(
-        fmt::format("{},{},head,{},m", t, deck_.observation_points[p].name, heads[p]));
+  sample_points(t, parts, sampler_, deck_, model_, *observations_, root_ ? &observed_ : nullptr);
   if (parts.transport) {
     const auto& species = model_.transport->species;
-    for (std::size_t s = 0; s < species.size(); ++s) {
-      const auto values = sampler_.sample(parts.transport->concentration(s));
-      for (std::size_t p = 0; p < values.size(); ++p)
-        observations_->add(fmt::format("{},{},{},{},mg/L", t, deck_.observation_points[p].name,
-                                       species[s].name, values[p]));
-    }
     // Groundwater and soil columns together.
     auto balances = parts.transport->balances();
     if (parts.soil) {
@@ -436,6 +457,27 @@ void RunOutputs::load_state(const StateRecord& record) {
   for (const auto& [table, name] : tables()) {
     table->set_text(record.texts.at(std::string("tables/") + name));
     table->flush();
+  }
+  observed_from_table(observations_->text());
+}
+
+void RunOutputs::observed_from_table(const std::string& text) {
+  observed_.times.clear();
+  observed_.values.clear();
+  if (!root_) return;
+  // Rows "time,location,variable,value,unit" in the order write() adds them: per time, the
+  // variables, each over the locations.
+  const std::size_t per_time = observed_.variables.size() * observed_.locations.size();
+  std::size_t at = text.find('\n') + 1; // past the header
+  for (std::size_t n = 0; at < text.size(); ++n) {
+    const std::size_t end = text.find('\n', at);
+    const std::string row = text.substr(at, end - at);
+    at = end == std::string::npos ? text.size() : end + 1;
+    const std::size_t first = row.find(',');
+    const std::size_t unit = row.rfind(',');
+    const std::size_t value = row.rfind(',', unit - 1);
+    if (n % per_time == 0) observed_.times.push_back(std::stod(row.substr(0, first)));
+    observed_.values.push_back(std::stod(row.substr(value + 1, unit - value - 1)));
   }
 }
 

@@ -74,7 +74,16 @@ CarbonResult write_footprint(const std::filesystem::path& folder, const Model& m
 void write_run_summary(const std::filesystem::path& folder, const Model& model, int ranks,
                        long steps, const FlowSolver& flow, const TransportSolver* transport,
                        long retries, double max_closure, double max_mass_closure,
-                       const RunTimes& times) {
+                       const RunTimes& times, const std::vector<std::string>& warnings) {
+  std::string warning_list;
+  for (const auto& warning : warnings) {
+    std::string quoted = "\"";
+    for (const char c : warning) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += c == '\n' ? ' ' : c;
+    }
+    warning_list += fmt::format("{}\n    {}\"", warning_list.empty() ? "" : ",", quoted);
+  }
   const auto& stats = flow.stats();
   const std::string summary = fmt::format(
       R"({{
@@ -101,7 +110,8 @@ void write_run_summary(const std::filesystem::path& folder, const Model& model, 
   "transport_seconds": {:.6f},
   "max_mass_balance_closure": {:.6e},
   "min_concentration": {},
-  "min_relative_concentration": {}
+  "min_relative_concentration": {},
+  "warnings": [{}{}]
 }}
 )",
       kVersion, kGitCommit, ranks, model.grid.total_cells(), steps, stats.solves,
@@ -110,7 +120,8 @@ void write_run_summary(const std::filesystem::path& folder, const Model& model, 
       transport ? transport->linear_iterations() : 0, transport ? transport->tvd_sweeps() : 0,
       transport ? transport->nonlinear_iterations() : 0, retries, times.transport, max_mass_closure,
       transport ? transport->minimum_concentration() : 0.0,
-      transport ? transport->minimum_relative_concentration() : 0.0);
+      transport ? transport->minimum_relative_concentration() : 0.0, warning_list,
+      warning_list.empty() ? "" : "\n  ");
   io::write_file_atomically(folder / "run_summary.json", summary);
 }
 

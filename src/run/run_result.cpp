@@ -1,9 +1,13 @@
 #include "terrafate/run/run_result.hpp"
 
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "terrafate/core/csv_table.hpp"
+#include "terrafate/core/errors.hpp"
 
 namespace terrafate {
 
@@ -28,6 +32,11 @@ public:
       text(key);
       number(value);
     }
+  }
+  void texts(const std::vector<std::string>& values) {
+    count(values.size());
+    for (const auto& s : values)
+      text(s);
   }
   std::vector<std::uint8_t> take() { return std::move(bytes_); }
 
@@ -61,6 +70,12 @@ public:
     std::string s(reinterpret_cast<const char*>(bytes_.data() + at_), n);
     at_ += n;
     return s;
+  }
+  std::vector<std::string> texts() {
+    std::vector<std::string> values(count());
+    for (auto& s : values)
+      s = text();
+    return values;
   }
   std::map<std::string, double> map() {
     std::map<std::string, double> values;
@@ -116,6 +131,13 @@ std::vector<std::uint8_t> encode(const RunResult& result) {
     w.text(result.carbon->currency);
     w.text(result.carbon->cost_status);
   }
+  w.texts(result.observations.locations);
+  w.texts(result.observations.variables);
+  w.numbers(result.observations.times);
+  w.numbers(result.observations.values);
+  w.count(result.warnings.size());
+  for (const auto& warning : result.warnings)
+    w.text(warning);
   return w.take();
 }
 
@@ -152,6 +174,13 @@ RunResult decode_run_result(std::span<const std::uint8_t> bytes) {
     carbon.cost_status = r.text();
     result.carbon = carbon;
   }
+  result.observations.locations = r.texts();
+  result.observations.variables = r.texts();
+  result.observations.times = r.numbers();
+  result.observations.values = r.numbers();
+  result.warnings.resize(r.count());
+  for (auto& warning : result.warnings)
+    warning = r.text();
   if (!r.done()) throw std::runtime_error("run result: bytes after the end of the encoding");
   return result;
 }
@@ -180,6 +209,27 @@ RunResult read_risk_results(const std::filesystem::path& folder) {
       if (receptor.name == row[risk.column("receptor")]) {
         receptor.site_cancer_risk.push_back(std::stod(row[risk.column("cancer_risk")]));
         receptor.site_hazard_index.push_back(std::stod(row[risk.column("hazard_quotient")]));
+      }
+  }
+  // The series at every step (time-major, the receptors in compliance.csv's order).
+  const auto series_path = folder / "receptor_series.csv";
+  if (!std::filesystem::exists(series_path))
+    throw InputError(fmt::format("{} is missing: the run that wrote {} predates the per-step "
+                                 "series; run it again",
+                                 series_path.string(), folder.string()));
+  const auto series = read_csv_table(series_path);
+  const auto time = series.column("time"), name = series.column("receptor");
+  const auto cancer = series.column("max_cancer_risk"), hazard = series.column("max_hazard_index");
+  const auto standard = series.column("max_standard_ratio");
+  for (const auto& row : series.rows) {
+    const double t = std::stod(row[time]);
+    if (result.series_times.empty() || result.series_times.back() != t)
+      result.series_times.push_back(t);
+    for (auto& receptor : result.receptors)
+      if (receptor.name == row[name]) {
+        receptor.series_cancer_risk.push_back(std::stod(row[cancer]));
+        receptor.series_hazard_index.push_back(std::stod(row[hazard]));
+        receptor.series_standard_ratio.push_back(std::stod(row[standard])); // "nan": NaN
       }
   }
   return result;

@@ -1,11 +1,13 @@
 #include "terrafate/run/simulation.hpp"
 
 #include <chrono>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "terrafate/io/checkpoint_hdf5.hpp"
 #include "terrafate/run/model_steps.hpp"
+#include "terrafate/run/plausibility.hpp"
 #include "terrafate/run/run_reports.hpp"
 
 namespace terrafate {
@@ -103,6 +105,16 @@ TimeLoopSettings loop_settings(const Model& model, const Deck& deck, const RunOp
                             model.flow.initial_steady,
                             options.stop_at};
   if (!model.transport) return settings;
+  // A triggered pump-and-treat may switch its wells at each of its checks (and its end).
+  const auto switches = actions.well_switch_times();
+  if (!switches.empty()) {
+    std::set<double> periods(settings.periods.begin(), settings.periods.end());
+    std::set<double> soft;
+    for (const double t : switches)
+      if (t > 0.0 && t < time.end && periods.insert(t).second) soft.insert(t);
+    settings.periods.assign(periods.begin(), periods.end());
+    settings.soft_periods.assign(soft.begin(), soft.end());
+  }
   std::vector<double> breaks;
   for (const auto& source : model.transport->sources)
     breaks.insert(breaks.end(), {source.start, source.end});
@@ -158,6 +170,7 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
   Progress progress(comm, deck.time.end, options.quiet);
   ActionRun actions(comm, model.grid, model.materials, model.remediation,
                     model.transport ? &*model.transport : nullptr, deck.time.end, soil.get());
+  if (risk) risk->follow(actions);
   ModelSteps steps(comm, deck, model, options,
                    {flow, transport.get(), soil.get(), actions, outputs, risk.get(), progress});
   LoopState resume_state;
@@ -187,18 +200,29 @@ RunResult run_simulation(MPI_Comm comm, const Deck& deck, const RunOptions& opti
   else if (model.carbon)
     actions.csv(deck.time.end, transport.get()); // collective
   if (risk) risk->finish();
+  // The plausibility warnings, kept in run_summary.json (report.html shows them): the deck's,
+  // the heads', and a plume above its standard on the model boundary at the end.
+  std::vector<std::string> warnings = plausibility_warnings(deck, model);
+  if (!steps.head_warning().empty()) warnings.push_back(steps.head_warning());
+  if (transport)
+    for (auto& warning : boundary_plume_warnings(model, *transport)) {
+      if (root && !options.quiet) fmt::print(stderr, "terrafate: warning: {}\n", warning);
+      warnings.push_back(std::move(warning));
+    }
+  if (root) result.warnings = warnings;
   if (risk && root) {
     result.output_times = risk->output_times();
     result.series_times = risk->series_times();
     result.receptors = risk->receptor_results();
   }
+  if (root) result.observations = outputs.observations();
   outputs.finish();
 
   if (!root) return result;
   const long steps_done = loop.state().step;
   times.wall = seconds_since(run_start);
   write_run_summary(folder, model, ranks, steps_done, flow, transport.get(), loop.state().retries,
-                    steps.max_flow_closure(), outputs.max_mass_closure(), times);
+                    steps.max_flow_closure(), outputs.max_mass_closure(), times, warnings);
   if (!options.quiet)
     fmt::print("terrafate: {} steps, {} flow solves ({} iterations), budget closure {:.2e}, "
                "{:.2f} s\nresults in {}\n",

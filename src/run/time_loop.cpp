@@ -61,13 +61,19 @@ LoopEnd TimeLoop::run_steady_transport(bool resuming) {
   for (std::size_t p = resuming ? s.period : 0; p + 1 < periods.size(); ++p) {
     const double begin = periods[p];
     const double end = periods[p + 1];
-    if (!resuming) model_.solve_steady_flow(begin, end); // a restart has the period's flow
-    model_.record_flow_closure();
-    model_.hand_flow_to_transport(begin, end);
-    model_.release_flow_solver(); // steady until the next period
+    // A soft period start where the flow does not change: the flow and the steps go on.
+    const bool soft =
+        std::binary_search(settings_.soft_periods.begin(), settings_.soft_periods.end(), begin);
+    const bool changes = !resuming && (model_.before_flow(begin, end) || !soft || p == 0);
+    if (changes) model_.solve_steady_flow(begin, end); // a restart has the period's flow
+    if (changes || resuming) {
+      model_.record_flow_closure();
+      model_.hand_flow_to_transport(begin, end);
+      model_.release_flow_solver(); // steady until the next period
+    }
     if (resuming) {
       model_.resume_transport();
-    } else {
+    } else if (changes) {
       s.t = begin;
       s.dt = settings_.initial_step;
       s.recovering = false;
@@ -160,6 +166,7 @@ LoopEnd TimeLoop::run_transient(bool resuming) {
     }
     double t_next = std::min(s.t + s.dt, *breaks.upper_bound(s.t));
     if (s.next_output < outputs.size()) t_next = std::min(t_next, outputs[s.next_output]);
+    if (settings_.transport) model_.before_flow(s.t, periods[period + 1]);
     model_.advance_transient_flow(periods[period], periods[period + 1], t_next - s.t);
     model_.record_flow_closure();
     if (settings_.transport) {

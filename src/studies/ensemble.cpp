@@ -16,6 +16,7 @@
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/io/checkpoint_hdf5.hpp"
+#include "terrafate/search/decision.hpp"
 #include "terrafate/studies/run_groups.hpp"
 
 namespace terrafate {
@@ -163,6 +164,27 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
   return fields;
 }
 
+double stability_window(const Deck& deck) {
+  const auto decision = deck.root.find("decision");
+  return decision
+             ? decision->quantity_or("stability_window", 5 * 365.25, "d", Range::non_negative())
+             : 5 * 365.25;
+}
+
+bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient) {
+  // [-] Rises over the window smaller than this fraction of a target do not count (numerical
+  // noise far below the target).
+  constexpr double kStabilityTolerance = 1.0e-3;
+  return std::any_of(run.receptors.begin(), run.receptors.end(), [&](const auto& receptor) {
+    std::vector<double> ratios;
+    for (std::size_t n = 0; n < receptor.series_cancer_risk.size(); ++n)
+      ratios.push_back(std::fmax(std::max(receptor.series_cancer_risk[n] / target_risk,
+                                          receptor.series_hazard_index[n] / target_quotient),
+                                 receptor.series_standard_ratio[n]));
+    return search::rising_at_end(run.series_times, ratios, window, kStabilityTolerance);
+  });
+}
+
 namespace {
 /// The progress line of realization r: its status, the elapsed time since `start` and an ETA
 /// from the mean time of the `done` of this group's `count` realizations.
@@ -222,6 +244,44 @@ void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesys
   }
   io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
 }
+/// ensemble.csv: the sampled values and the status of every realization, its time to target
+/// (the latest over the receptors) and stability over the last `window` [d] of the run, from
+/// the per-step series (with --gather: from each realization's receptor_series.csv) against
+/// the risk targets; returns the results of the realizations that succeeded.
+std::vector<RunResult> write_ensemble_table(const EnsembleSpec& spec,
+                                            std::vector<RunOutcome>& outcomes, double window,
+                                            double target_risk, double target_quotient,
+                                            const std::filesystem::path& folder) {
+  std::string table = "realization,status";
+  for (const auto& parameter : spec.parameters)
+    if (parameter.kind != EnsembleParameter::Kind::field) table += "," + parameter.path;
+  table += ",time_to_target,unstable\n";
+  std::vector<RunResult> succeeded;
+  for (int r = 0; r < spec.realizations; ++r) {
+    auto& outcome = outcomes[static_cast<std::size_t>(r)];
+    const bool ok = outcome.status == "ok";
+    table += fmt::format("{},{}", r, ok ? "ok" : "failed");
+    for (std::size_t p = 0; p < spec.parameters.size(); ++p)
+      if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
+        table += fmt::format(",{}", sample_parameter(spec, p, r)); // shortest round trip
+    if (ok) {
+      const auto& run = outcome.result;
+      double latest = 0.0; // NaN: some receptor never reaches the target
+      for (const auto& receptor : run.receptors)
+        latest = std::isnan(latest) || std::isnan(receptor.time_to_target)
+                     ? std::nan("")
+                     : std::max(latest, receptor.time_to_target);
+      table += fmt::format(",{},{}", latest,
+                           unstable_run(run, window, target_risk, target_quotient) ? 1 : 0);
+      succeeded.push_back(std::move(outcome.result));
+    } else {
+      table += ",nan,";
+    }
+    table += "\n";
+  }
+  io::write_file_atomically(folder / "ensemble.csv", table);
+  return succeeded;
+}
 } // namespace
 
 EnsemblePart ensemble_part(const std::string& range, bool gather) {
@@ -265,6 +325,9 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   // Every realization's status and results, on the world root: in memory from the runs, or
   // with --gather from the folders the parts left.
   std::vector<RunOutcome> outcomes;
+  // The base deck must build on every group (the same on every rank, so errors are uniform);
+  // its risk targets judge each realization's stability.
+  const Model base_model(comm, read_deck_text(realization_deck_text(deck, spec, 0), deck.path));
   if (part.gather) {
     // Every realization must have run (its status written, "ok" or the failure).
     std::string missing;
@@ -281,10 +344,6 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
           "realizations/NNNN/status.txt): {}{}; run them with --realizations A:B",
           count, spec.realizations, members.string(), missing, count > 20 ? ", ..." : ""));
   } else {
-    // The base deck must build on every group (the same on every rank, so errors are uniform).
-    const auto base = read_deck_text(realization_deck_text(deck, spec, 0), deck.path);
-    { const Model model(comm, base); }
-
     // A part shares the folder with the other parts (job-array tasks): it writes its own
     // realizations only, and removes a summary that no longer describes the folder.
     // --resume keeps the folder and every realization that finished.
@@ -361,30 +420,15 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   }
   if (!root) return;
 
-  // ensemble.csv: the sampled values and the status of every realization.
-  std::string table = "realization,status";
-  for (const auto& parameter : spec.parameters)
-    if (parameter.kind != EnsembleParameter::Kind::field) table += "," + parameter.path;
-  table += "\n";
   if (part.gather)
     for (int r = 0; r < spec.realizations; ++r) {
       const auto member = members / fmt::format("{:04d}", r);
       outcomes.push_back({read_run_status(member), {}});
       if (outcomes.back().status == "ok") outcomes.back().result = read_risk_results(member);
     }
-  std::vector<RunResult> succeeded;
-  for (int r = 0; r < spec.realizations; ++r) {
-    auto& outcome = outcomes[static_cast<std::size_t>(r)];
-    const bool ok = outcome.status == "ok";
-    if (ok) succeeded.push_back(std::move(outcome.result));
-    table += fmt::format("{},{}", r, ok ? "ok" : "failed");
-    for (std::size_t p = 0; p < spec.parameters.size(); ++p)
-      if (spec.parameters[p].kind != EnsembleParameter::Kind::field)
-        table += fmt::format(",{}", sample_parameter(spec, p, r)); // shortest round trip
-    table += "\n";
-  }
-  io::write_file_atomically(folder / "ensemble.csv", table);
-
+  const auto& risk = *base_model.risk;
+  const auto succeeded = write_ensemble_table(spec, outcomes, stability_window(deck),
+                                              risk.target_risk, risk.target_quotient, folder);
   write_risk_quantiles(succeeded, folder);
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());

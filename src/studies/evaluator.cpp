@@ -15,23 +15,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Violation of a design whose simulation failed (beyond any risk ratio a run can report).
 constexpr double kFailedViolation = 1.0e6;
 
-/// [-] Rises over the stability window smaller than this fraction of a target do not make a
-/// strategy unstable (numerical noise far below the target).
-constexpr double kStabilityTolerance = 1.0e-3;
-
-/// Whether some receptor's worst ratio (the run's series at every step) rises over the last
-/// `window` [d].
-bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient) {
-  return std::any_of(run.receptors.begin(), run.receptors.end(), [&](const auto& receptor) {
-    std::vector<double> ratios;
-    for (std::size_t n = 0; n < receptor.series_cancer_risk.size(); ++n)
-      ratios.push_back(std::fmax(std::max(receptor.series_cancer_risk[n] / target_risk,
-                                          receptor.series_hazard_index[n] / target_quotient),
-                                 receptor.series_standard_ratio[n]));
-    return search::rising_at_end(run.series_times, ratios, window, kStabilityTolerance);
-  });
-}
-
 /// One run's evaluation from its status and results (a strategy, or one realization of it).
 Evaluation evaluate_run(const RunOutcome& outcome, const ObjectiveSpec& objective,
                         const search::DecisionRule& rule, double target_risk,
@@ -218,9 +201,33 @@ Evaluator::Evaluator(const RunGroups& groups, MPI_Comm world, const Deck& deck,
       risk.has("target") ? risk.at("target").quantity_or("hazard_quotient", 1.0, "1") : 1.0;
 }
 
+bool Evaluator::finished_earlier(const std::filesystem::path& folder, const std::string& deck_text,
+                                 RunResult& result) const {
+  int finished = 0;
+  if (options_.resume && groups_.group_root())
+    if (auto kept = read_finished_run(folder, deck_text)) {
+      result = std::move(*kept);
+      finished = 1;
+    }
+  MPI_Bcast(&finished, 1, MPI_INT, 0, groups_.comm());
+  return finished != 0;
+}
+
+void Evaluator::discard_unfinished(const std::filesystem::path& folder) const {
+  // A run killed part-way never recorded its files in its folder's manifest, which --overwrite
+  // would then refuse; the folder is this optimization's own, so it is emptied.
+  if (options_.resume && groups_.group_root()) std::filesystem::remove_all(folder);
+}
+
 void Evaluator::run_histories(const std::string& text) const {
   for (int r = groups_.group(); r < realizations(); r += groups_.groups()) {
+    const Deck deck = deck_of(text, r);
+    RunResult ignored;
+    if (finished_earlier(history(r), deck.text, ignored) &&
+        std::filesystem::exists(history(r) / "branch.h5"))
+      continue;
     RunOptions base = options_;
+    base.resume = false;
     base.output_folder = history(r);
     base.overwrite = true;
     base.quiet = true;
@@ -228,7 +235,12 @@ void Evaluator::run_histories(const std::string& text) const {
     base.stop_at = spec_.branch_time;
     base.stop_checkpoint = history(r) / "branch.h5";
     if (spec_.ensemble) base.fields = realization_fields(*spec_.ensemble, r);
-    run_simulation(groups_.comm(), deck_of(text, r), base);
+    discard_unfinished(history(r));
+    const RunResult result = run_simulation(groups_.comm(), deck, base);
+    if (groups_.group_root()) {
+      write_finished_run(history(r), deck.text, result);
+      write_run_status(history(r), "ok");
+    }
   }
   MPI_Barrier(world_);
 }
@@ -236,11 +248,21 @@ void Evaluator::run_histories(const std::string& text) const {
 std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) const {
   const int n = realizations();
   const int tasks = static_cast<int>(batch.size()) * n;
-  std::map<int, RunOutcome> mine; // this group's tasks, on its root
+  std::map<int, RunOutcome> mine;                            // this group's tasks, on its root
+  std::vector<int> kept(static_cast<std::size_t>(tasks), 0); // 1: kept from an earlier run
   for (int t = groups_.group(); t < tasks; t += groups_.groups()) {
     const auto& candidate = batch[static_cast<std::size_t>(t / n)];
     const int r = t % n;
+    const Deck deck = deck_of(candidate.text, r);
+    // --resume: a run that finished simulating this very deck is not simulated again.
+    if (RunOutcome earlier{"ok", {}};
+        finished_earlier(folder(candidate.name, r), deck.text, earlier.result)) {
+      kept[static_cast<std::size_t>(t)] = 1;
+      if (groups_.group_root()) mine[t] = std::move(earlier);
+      continue;
+    }
     RunOptions run = options_;
+    run.resume = false;
     run.output_folder = folder(candidate.name, r);
     run.overwrite = true;
     run.quiet = true;
@@ -250,20 +272,27 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
       run.branch = true;
     }
     if (spec_.ensemble) run.fields = realization_fields(*spec_.ensemble, r);
+    discard_unfinished(run.output_folder);
     RunOutcome outcome{"ok", {}};
     try {
-      outcome.result = run_simulation(groups_.comm(), deck_of(candidate.text, r), run);
+      outcome.result = run_simulation(groups_.comm(), deck, run);
     } catch (const InputError& e) {
       outcome.status = fmt::format("input error: {}", e.what());
     } catch (const NumericalError& e) {
       outcome.status = fmt::format("numerical error: {}", e.what());
     }
     if (groups_.group_root()) {
+      // The record first: a status "ok" always has its results next to it.
+      if (outcome.status == "ok") write_finished_run(run.output_folder, deck.text, outcome.result);
       write_run_status(run.output_folder, outcome.status);
       mine[t] = std::move(outcome);
     }
   }
   auto outcomes = gather_run_outcomes(world_, mine, tasks);
+  // Each group's root marked its kept runs (the other ranks of a group mark the same ones).
+  MPI_Allreduce(MPI_IN_PLACE, kept.data(), tasks, MPI_INT, MPI_MAX, world_);
+  for (const int k : kept)
+    ++(k ? kept_runs_ : simulated_runs_);
   std::vector<Evaluation> results(batch.size());
   constexpr std::size_t kNumbers = 11;
   std::vector<double> numbers(batch.size() * kNumbers, 0.0);
@@ -307,11 +336,27 @@ std::vector<Evaluation> Evaluator::run(const std::vector<Candidate>& batch) cons
     e.p_high = row[9];
     e.realizations = static_cast<int>(row[10]);
     e.name = batch[c].name;
+    e.kept = std::all_of(kept.begin() + static_cast<long>(c) * n,
+                         kept.begin() + static_cast<long>(c + 1) * n, [](int k) { return k == 1; });
     e.level = batch[c].level;
     e.design = batch[c].design;
     e.values = batch[c].values;
   }
   return results;
+}
+
+void Evaluator::keep_fields_of(const std::vector<Evaluation>& evaluations,
+                               const std::string& recommended) const {
+  const auto remove_fields = [](const std::filesystem::path& run) {
+    std::filesystem::remove(run / "results.h5");
+    std::filesystem::remove(run / "results.xmf");
+    std::filesystem::remove_all(run / "vtk");
+  };
+  for (int r = 0; r < realizations(); ++r) {
+    if (branching_) remove_fields(history(r));
+    for (const auto& e : evaluations)
+      if (e.name != recommended) remove_fields(folder(e.name, r));
+  }
 }
 
 std::vector<io::RiskTrajectory> trajectories(const RunResult& run, const std::string& prefix) {

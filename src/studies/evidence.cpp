@@ -109,7 +109,7 @@ std::vector<double> steady_flow_speed_at(MPI_Comm comm, const Deck& deck,
   return at_points;
 }
 
-MonitoringInput read_monitoring_input(const Deck& deck) {
+MonitoringInput read_monitoring_input(const Deck& deck, const std::filesystem::path& data) {
   const auto node = deck.root.find("monitoring");
   if (!node)
     throw InputError("monitoring", SourceLocation{deck.path.string(), 0, 0},
@@ -119,15 +119,18 @@ MonitoringInput read_monitoring_input(const Deck& deck) {
   MonitoringInput input{monitoring::read_monitoring_spec(*node, deck_folder), {}};
   std::optional<long> start_day;
   if (deck.time.start_date) start_day = days_from_civil(*deck.time.start_date);
-  input.data = monitoring::read_monitoring_csv(input.spec.data, start_day);
+  input.data = monitoring::read_monitoring_csv(data.empty() ? input.spec.data : data, start_day);
   monitoring::check_samples_against_wells(input.data, input.spec);
   if (const auto assimilation = deck.root.find("assimilation"))
     monitoring::read_assimilation_spec(*assimilation, deck.root);
   return input;
 }
 
-void run_evidence(MPI_Comm comm, const Deck& deck, const std::filesystem::path& output_folder,
+void run_evidence(MPI_Comm comm, const Deck& deck, const std::filesystem::path& requested_folder,
                   bool overwrite) {
+  const std::filesystem::path output_folder =
+      requested_folder.empty() ? std::filesystem::path(deck.path.stem().string() + "_evidence")
+                               : requested_folder;
   const MonitoringInput input = read_monitoring_input(deck);
   monitoring::EvidenceOptions options;
   options.seepage_velocity = model_seepage_velocities(comm, deck, input.spec);

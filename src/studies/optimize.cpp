@@ -224,7 +224,11 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const auto& folder = options.output_folder;
   // The decks first: a deck that does not build leaves no output folder behind.
   const std::vector<Candidate> strategies = checked_strategies(run_groups.comm(), deck, spec);
-  const auto held = prepare_output_folder(world, folder, options.overwrite);
+  // --resume keeps the folder and every run that finished (each simulated deck is compared).
+  const auto held = prepare_output_folder(world, folder,
+                                          options.resume      ? FolderUse::restart
+                                          : options.overwrite ? FolderUse::overwrite
+                                                              : FolderUse::fresh);
   const auto start = std::chrono::steady_clock::now();
   const std::function<double()> elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -261,19 +265,27 @@ void run_optimize(MPI_Comm world, const Deck& deck, const RunOptions& options, i
       const double done = static_cast<double>(outcome.results.size());
       const double left = static_cast<double>(strategies.size()) - done;
       fmt::print(
-          "terrafate: strategy {}/{} {}: {}{}; elapsed {:.1f} s, ETA {:.0f} s\n",
+          "terrafate: strategy {}/{} {}: {}{}{}; elapsed {:.1f} s, ETA {:.0f} s\n",
           outcome.results.size(), strategies.size(), e.name,
           e.ok ? (e.feasible ? "feasible" : "not feasible") : "failed",
           realizations > 1 ? fmt::format(" (probability of compliance {:.3g})", e.probability) : "",
-          elapsed(), (elapsed() - strategies_start) / done * left);
+          e.kept ? " (kept from the earlier run)" : "", elapsed(),
+          (elapsed() - strategies_start) / done * left);
       std::fflush(stdout);
     }
   }
   outcome.explicit_count = outcome.results.size();
   search_designs(deck, spec, evaluator, outcome, elapsed, root);
   outcome.evaluation_seconds = elapsed() - outcome.history_seconds;
+  if (root && options.resume)
+    fmt::print("terrafate: resumed: {} run(s) kept from the earlier run, {} simulated\n",
+               evaluator.kept_runs(), evaluator.simulated_runs());
   MPI_Barrier(world);
-  if (root) write_recommendation(deck, spec, evaluator, outcome, folder);
+  if (root) {
+    const std::string recommended = write_recommendation(deck, spec, evaluator, outcome, folder);
+    if (deck.output.strategies == "recommended")
+      evaluator.keep_fields_of(outcome.results, recommended);
+  }
 }
 
 } // namespace terrafate

@@ -6,6 +6,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/core/version.hpp"
@@ -52,12 +53,13 @@ public:
         history_seconds(outcome.history_seconds), evaluation_seconds(outcome.evaluation_seconds),
         plots(outcome.plots) {}
 
-  void write() {
+  std::string write() {
     write_tables();
     write_pareto();
     write_trajectories();
     write_json();
     write_report();
+    return feasible.empty() ? std::string() : feasible.front()->name;
   }
 
 private:
@@ -115,6 +117,12 @@ private:
     io::write_file_atomically(folder / "strategies.csv", table);
   }
 
+  const char* objective_name() const {
+    return by_cost                                 ? "present-value cost"
+           : spec.objective.minimize == "weighted" ? "weighted score"
+                                                   : "footprint";
+  }
+
   /// The feasible strategies, best first, and pareto.csv.
   void write_pareto() {
     for (const auto& r : results)
@@ -142,6 +150,11 @@ private:
     std::vector<const Evaluation*> ranked;
     for (const std::size_t i : search::ranking(options, spec.decision.carbon_tolerance))
       ranked.push_back(feasible[i]);
+    // A strategy whose risk still rises at the horizon (unstable) ranks after every stable
+    // feasible one; among themselves the order above holds.
+    if (!ranked.empty()) first_by_objective = ranked.front();
+    std::stable_partition(ranked.begin(), ranked.end(),
+                          [](const Evaluation* a) { return !a->unstable; });
     feasible = ranked;
     std::vector<std::vector<double>> points;
     for (const auto* a : feasible)
@@ -190,14 +203,14 @@ private:
       json += fmt::format("  \"recommended\": {},\n", json_string(best.name));
       std::string why = fmt::format(
           "{} keeps every receptor within the risk target{} from {} d (deadline {} d) to the "
-          "horizon ({} d), with the lowest {} of the {} feasible strategies: {}{:.6g} t CO2e "
+          "horizon ({} d), with the lowest {} of the {} {}feasible strategies: {}{:.6g} t CO2e "
           "(level: {})",
           best.name, confidence_note, json_number(best.time_to_target), spec.objective.deadline,
-          spec.objective.horizon,
-          by_cost                                 ? "present-value cost"
-          : spec.objective.minimize == "weighted" ? "weighted score"
-                                                  : "footprint",
-          feasible.size(),
+          spec.objective.horizon, objective_name(),
+          best.unstable ? feasible.size()
+                        : std::count_if(feasible.begin(), feasible.end(),
+                                        [](const Evaluation* a) { return !a->unstable; }),
+          best.unstable || first_by_objective == &best ? "" : "stable ",
           by_cost ? fmt::format("{:.6g} {} present value, ", best.present_value, best.currency)
                   : std::string(),
           best.tco2e, level_name(best.level));
@@ -219,7 +232,10 @@ private:
       }
       if (feasible.size() > 1) {
         const auto& second = *feasible[1];
-        why += second.tco2e >= best.tco2e
+        why += second.unstable && !best.unstable
+                   ? fmt::format("; the runner-up {} ({:.6g} t CO2e, level: {}) is unstable",
+                                 second.name, second.tco2e, level_name(second.level))
+               : second.tco2e >= best.tco2e
                    ? fmt::format("; the runner-up {} needs {:.6g} t CO2e more (level: {})",
                                  second.name, second.tco2e - best.tco2e, level_name(second.level))
                    : fmt::format("; the runner-up {} needs {:.6g} t CO2e less, within the "
@@ -235,7 +251,7 @@ private:
                           json_number(best.time_to_target), json_number(best.probability));
       if (best.level > InterventionLevel::natural_attenuation)
         for (const auto* other : feasible)
-          if (other->level < best.level) {
+          if (other->level < best.level && other->unstable == best.unstable) {
             why += fmt::format("; the less intrusive {} ({}) also complies but needs {:.6g} t "
                                "CO2e, more than {:g} % above",
                                other->name, level_name(other->level), other->tco2e,
@@ -245,8 +261,15 @@ private:
       if (spec.ensemble) why += interval_note(best);
       if (best.unstable)
         why += fmt::format("; caution: its risk still rises over the last {:g} d before the "
-                           "horizon at some receptor (unstable)",
+                           "horizon at some receptor (unstable), and no feasible strategy is "
+                           "stable",
                            spec.decision.stability_window);
+      if (first_by_objective != &best)
+        why +=
+            fmt::format("; {} would rank first by its {} but its risk still rises over the "
+                        "last {:g} d before the horizon at some receptor (unstable): a stable "
+                        "feasible strategy is recommended over an unstable one",
+                        first_by_objective->name, objective_name(), spec.decision.stability_window);
       json += fmt::format("  \"reasons\": {},\n", json_string(why));
       json += fmt::format("  \"unstable\": {},\n", best.unstable ? "true" : "false");
       json += fmt::format("  \"p_low\": {},\n  \"p_high\": {},\n", json_number(best.p_low),
@@ -305,6 +328,30 @@ private:
     io::write_file_atomically(folder / "recommendation.json", json);
   }
 
+  /// report.md's plausibility warnings: each distinct warning of the runs (every strategy and
+  /// realization), with the strategies it came from; a line saying there are none otherwise.
+  std::string warnings_section() const {
+    std::map<std::string, std::vector<std::string>> sources; // warning -> strategies
+    for (const auto& r : results)
+      for (const auto& run : r.runs)
+        for (const auto& warning : run.warnings) {
+          auto& names = sources[warning];
+          if (names.empty() || names.back() != r.name) names.push_back(r.name);
+        }
+    if (sources.empty()) return "Plausibility warnings: none.\n\n";
+    std::string text = "**Plausibility warnings** (run_summary.json of each run):\n\n";
+    constexpr std::size_t kShown = 20; // ensembles: one per realization at most
+    std::size_t shown = 0;
+    for (const auto& [warning, names] : sources)
+      if (++shown <= kShown)
+        text += fmt::format("- {} ({}: {})\n", warning,
+                            names.size() == 1 ? "strategy" : "strategies", fmt::join(names, ", "));
+    if (sources.size() > kShown)
+      text +=
+          fmt::format("- and {} more (run_summary.json of each run)\n", sources.size() - kShown);
+    return text + "\n";
+  }
+
   /// report.md, with the plots made by scripts/plot_strategies.py.
   void write_report() {
     std::string report = fmt::format("# {}: remediation strategies\n\n", deck.title);
@@ -314,10 +361,13 @@ private:
         "standards met){} from the deadline {} d to the horizon {} d; minimize {}; ties go to the "
         "lower intervention level (natural attenuation < institutional control < engineering "
         "control: caps, barriers, vapour mitigation, pump-and-treat as hydraulic containment "
-        "< active remediation), footprints within {:g} % of each other counting as ties.\n\n",
+        "< active remediation), footprints within {:g} % of each other counting as ties; a "
+        "strategy whose risk still rises over the last {:g} d before the horizon at some "
+        "receptor (unstable) ranks after every stable feasible strategy.\n\n",
         evaluator.target_risk(), evaluator.target_quotient(), confidence_note,
         spec.objective.deadline, spec.objective.horizon, spec.objective.minimize,
-        100.0 * spec.decision.carbon_tolerance);
+        100.0 * spec.decision.carbon_tolerance, spec.decision.stability_window);
+    report += warnings_section();
     if (searching) {
       report += fmt::format(
           "Design space: {} parameter(s) of strategy {}, searched with NSGA-II (population {}, "
@@ -417,14 +467,17 @@ private:
   const int realizations = evaluator.realizations();
   const bool by_cost = spec.objective.minimize == "cost";
   std::vector<const Evaluation*> feasible;
+  /// The first feasible strategy by the objective and the level tie-break alone (before the
+  /// unstable ones are moved after the stable ones); null without a feasible strategy.
+  const Evaluation* first_by_objective = nullptr;
   std::string summary, confidence_note;
 };
 } // namespace
 
-void write_recommendation(const Deck& deck, const OptimizationSpec& spec,
-                          const Evaluator& evaluator, const StudyOutcome& outcome,
-                          const std::filesystem::path& folder) {
-  Recommendation(deck, spec, evaluator, outcome, folder).write();
+std::string write_recommendation(const Deck& deck, const OptimizationSpec& spec,
+                                 const Evaluator& evaluator, const StudyOutcome& outcome,
+                                 const std::filesystem::path& folder) {
+  return Recommendation(deck, spec, evaluator, outcome, folder).write();
 }
 
 } // namespace terrafate

@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -37,6 +39,40 @@ std::string read_run_status(const std::filesystem::path& folder) {
   std::string status;
   std::getline(file, status);
   return status;
+}
+
+namespace {
+/// The first line of run_result.bin (the format and its version).
+constexpr const char* kFinishedRunHeader = "terrafate run result 1\n";
+} // namespace
+
+void write_finished_run(const std::filesystem::path& folder, const std::string& deck_text,
+                        const RunResult& result) {
+  std::filesystem::create_directories(folder);
+  const auto encoded = encode(result);
+  std::string contents = kFinishedRunHeader;
+  contents += fmt::format("{}\n", deck_text.size());
+  contents += deck_text;
+  contents.append(reinterpret_cast<const char*>(encoded.data()), encoded.size());
+  io::write_file_atomically(folder / "run_result.bin", contents);
+}
+
+std::optional<RunResult> read_finished_run(const std::filesystem::path& folder,
+                                           const std::string& deck_text) {
+  if (read_run_status(folder) != "ok") return std::nullopt;
+  std::ifstream file(folder / "run_result.bin", std::ios::binary);
+  const std::string contents{std::istreambuf_iterator<char>(file), {}};
+  const std::string header = kFinishedRunHeader;
+  const std::string expected = header + fmt::format("{}\n", deck_text.size()) + deck_text;
+  if (contents.size() < expected.size() || contents.compare(0, expected.size(), expected) != 0)
+    return std::nullopt;
+  try {
+    return decode_run_result(
+        {reinterpret_cast<const std::uint8_t*>(contents.data()) + expected.size(),
+         contents.size() - expected.size()});
+  } catch (const std::runtime_error&) {
+    return std::nullopt; // damaged: the run is simulated again
+  }
 }
 
 std::vector<RunOutcome> gather_run_outcomes(MPI_Comm world, const std::map<int, RunOutcome>& mine,

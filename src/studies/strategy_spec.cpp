@@ -54,8 +54,7 @@ void read_decision_rule(const Deck& deck, OptimizationSpec& spec) {
   spec.objective.on_lower_bound = rule.on_lower_bound;
   rule.carbon_tolerance =
       decision->quantity_or("carbon_tolerance", 0.1, "1", Range::non_negative());
-  rule.stability_window =
-      decision->quantity_or("stability_window", 5 * 365.25, "d", Range::non_negative());
+  rule.stability_window = stability_window(deck);
 }
 
 /// The remediation entry named `name` of the deck.
@@ -334,6 +333,13 @@ std::string design_deck_text(const Deck& deck, const OptimizationSpec& spec,
     }
   }
   return strategy_text(root, deck, spec, spec.strategies[spec.base_strategy].actions);
+}
+
+std::string strategy_names(const Deck& deck) {
+  std::string names;
+  for (const auto& entry : deck.root.at("strategies").elements())
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", entry.string("name"));
+  return names;
 }
 
 } // namespace terrafate

@@ -148,8 +148,12 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
   product_zone_.assign(cell_volume_.size(), -1);
   production_rate_.assign(count, 0.0);
   zone_decayed_.assign(spec.zones.size(), std::vector<double>(count, 0.0));
-  for (const auto& zone : spec.zones)
+  for (const auto& zone : spec.zones) {
     zone_start_.push_back(zone.start);
+    zone_end_.push_back(zone.end);
+  }
+  for (const auto& oxidation : spec.oxidations)
+    oxidation_window_.emplace_back(oxidation.start, oxidation.end);
   oxidized_.assign(spec.oxidations.size(), std::vector<double>(count, 0.0));
   extracted_.assign(count, std::vector<double>(flow_spec.wells.size(), 0.0));
   injected_ = extracted_;
@@ -396,15 +400,19 @@ void TransportSolver::set_rates(const std::vector<int>& active_zones, double tim
       }
 }
 
-void TransportSolver::start_zone(std::size_t zone, double time) {
-  zone_start_.at(zone) = time;
+void TransportSolver::start_zone(std::size_t zone, double start, double end) {
+  zone_start_.at(zone) = start;
+  zone_end_.at(zone) = end;
+}
+
+void TransportSolver::start_oxidation(std::size_t oxidation, double start, double end) {
+  oxidation_window_.at(oxidation) = {start, end};
 }
 
 void TransportSolver::update_zones(double time, double dt) {
   std::vector<int> active;
   for (std::size_t z = 0; z < spec_.zones.size(); ++z)
-    if (zone_start_[z] <= time && time + dt <= spec_.zones[z].end)
-      active.push_back(static_cast<int>(z));
+    if (zone_start_[z] <= time && time + dt <= zone_end_[z]) active.push_back(static_cast<int>(z));
   const bool ageing = std::any_of(active.begin(), active.end(), [&](int z) {
     return std::isfinite(spec_.zones[static_cast<std::size_t>(z)].reactivity_half_life);
   });
@@ -500,7 +508,9 @@ void TransportSolver::oxidize(double time, double dt) {
   const std::size_t count = spec_.species.size();
   bool any = false;
   for (const auto& oxidation : spec_.oxidations) {
-    if (!oxidation.active_during(time, time + dt)) continue;
+    const auto& [start, end] =
+        oxidation_window_[static_cast<std::size_t>(&oxidation - &spec_.oxidations[0])];
+    if (!(start <= time && time + dt <= end)) continue;
     any = true;
     const auto oxidant = static_cast<std::size_t>(oxidation.oxidant);
     std::vector<PetscScalar*> c(count, nullptr);

@@ -14,6 +14,9 @@ least-squares slope of each receptor's worst ratio (max of CR/1e-6, HI/1, concen
 over the points of the last window, unstable when slope x window > 1e-3 at some receptor; and,
 from risk.csv at the output times, the sign of the change of `down`'s cancer risk over the
 window agrees with the flag of MNA.
+Ranking: an unstable strategy is not recommended over a stable feasible one. In FAR, MNA has
+the least carbon of the feasible strategies but is unstable: the recommendation is the stable
+feasible strategy of least carbon (EISB), and the reasons say why MNA is not recommended.
 """
 import csv
 import math
@@ -51,6 +54,29 @@ def expected_unstable(folder):
     return any(rise > TOLERANCE for rise in rises.values()), rises
 
 
+def check_ranking(name, s, rec, failures):
+    """An unstable strategy is not recommended over a stable feasible one: the recommendation
+    is the stable feasible strategy of least carbon (when the stable ones are more than the 10 %
+    tolerance apart; else not checked here), an unstable one only when none is stable."""
+    feasible = {n: r for n, r in s.items() if r["feasible"] == "1"}
+    stable = sorted((float(r["tco2e"]), n) for n, r in feasible.items() if r["unstable"] == "0")
+    by_carbon = sorted((float(r["tco2e"]), n) for n, r in feasible.items())
+    print(f"{name}: feasible {sorted(feasible)}, stable {[n for _, n in stable]}, recommended "
+          f"{rec['recommended']}; reasons: {rec['reasons']}")
+    if not stable:
+        return
+    if len(stable) > 1 and stable[1][0] <= 1.1 * stable[0][0]:
+        return
+    expected = stable[0][1]
+    if rec["recommended"] != expected:
+        failures.append(f"{name}: recommended {rec['recommended']}, expected the stable {expected}")
+    first = by_carbon[0][1]
+    if feasible[first]["unstable"] == "1" and "unstable" not in rec["reasons"]:
+        failures.append(f"{name}: the reasons do not say why {first} (unstable) is not "
+                        "recommended")
+    return first
+
+
 def main():
     terrafate, workdir = sys.argv[1:3]
     if os.path.exists(workdir):
@@ -66,7 +92,11 @@ def main():
             f"    - {{{{name: down, position: [{x}, 0.5, 0.5], land_use: first_class,\n"
             "       pathways: [groundwater_ingestion]}}\n", 1).replace(
             "objective:", f"decision: {{{{stability_window: {WINDOW}}}}}\nobjective:", 1)
-        _, out, s, _, _ = base.optimize(terrafate, workdir, name, 4500)
+        _, out, s, rec, _ = base.optimize(terrafate, workdir, name, 4500)
+        first = check_ranking(name, s, rec, failures)
+        if name == "far" and not (first == "MNA" and rec["recommended"] not in (None, "MNA")):
+            failures.append(f"far: MNA (unstable) should have the least carbon ({first}) and "
+                            f"not be recommended ({rec['recommended']})")
         for strategy, row in s.items():
             folder = os.path.join(out, "strategies", strategy)
             expected, rises = expected_unstable(folder)

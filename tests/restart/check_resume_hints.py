@@ -16,9 +16,11 @@ independent reference, the same command run without interruption:
    risk_quantiles.csv are byte-identical to the uninterrupted ensemble's; the realization lines
    carry `elapsed X s, ETA Y s`, the last one ETA 0 s; ensemble.csv's sampled values are in
    their shortest round-trip form (Python's repr of the same double);
-4. optimize stopped by SIGINT prints a command that starts it again; run as printed, it exits 0
-   and writes the recommendation of the uninterrupted optimize; its per-strategy progress lines
-   count 1/N to N/N with an ETA, the last one ETA 0 s.
+4. optimize stopped by SIGINT after its first strategy finished prints a `--resume` command (it
+   used to print one that started over); run as printed, it exits 0, keeps the finished
+   strategies (its progress lines say so for each, and its `resumed:` line counts them) and
+   writes the strategies.csv and pareto.csv of the uninterrupted optimize, byte for byte; its
+   per-strategy progress lines count 1/N to N/N with an ETA, the last one ETA 0 s.
 """
 import glob
 import os
@@ -159,12 +161,22 @@ def main():
           f"ensemble.csv: numbers not in their shortest round-trip form: {values[:4]}")
 
     # 4. optimize: SIGINT, the printed command; progress lines.
-    code, _, err = interrupt([terrafate, "optimize", strategies, "-o", "opt", "--no-figures"],
-                             lambda: os.path.exists(os.path.join("opt", "strategies", "EISB")))
-    command = hint(err, "start it again with:")
+    code, _, err = interrupt(
+        [terrafate, "optimize", strategies, "-o", "opt", "--no-figures"],
+        lambda: os.path.exists(os.path.join("opt", "strategies", "MNA", "status.txt")))
+    command = hint(err, "continue with:")
     print(f"optimize: status {code}; hint: {command}")
-    if check(code == 75 and command is not None, f"optimize: status {code}, {err!r}"):
+    if check(code == 75 and command is not None and "--resume" in command,
+             f"optimize: status {code}, {err!r}"):
+        finished = [p for p in glob.glob(os.path.join("opt", "strategies", "*", "status.txt"))
+                    if open(p).read().strip() == "ok"]
         result = run(command, shell=True)
+        kept = result.stdout.count("(kept from the earlier run)")
+        check(kept == len(finished) >= 1 and
+              f"resumed: {kept} run(s) kept from the earlier run, {3 - kept} simulated"
+              in result.stdout, f"optimize resume: {len(finished)} finished, {kept} kept: "
+              f"{result.stdout[-1500:]!r}")
+        print(f"optimize: {len(finished)} strategies had finished, {kept} kept on resume")
         lines = re.findall(r"strategy (\d+)/(\d+) (\w+): [^;]+; elapsed ([0-9.]+) s, ETA (\d+) s",
                            result.stdout)
         check([(int(k), int(n)) for k, n, *_ in lines] == [(1, 3), (2, 3), (3, 3)],
@@ -174,7 +186,7 @@ def main():
         check(elapsed == sorted(elapsed), f"optimize: elapsed times decrease: {elapsed}")
         run([terrafate, "optimize", strategies, "-o", "opt_reference", "--no-figures"])
         same_tables("opt_reference", "opt", ["strategies.csv", "pareto.csv"],
-                    "optimize started again")
+                    "optimize resumed")
 
     if failures:
         sys.exit("FAIL:\n" + "\n".join(failures))

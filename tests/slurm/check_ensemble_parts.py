@@ -9,7 +9,12 @@ decay rate). Reference: the whole ensemble on 2 ranks (one realization per rank)
 2 ranks and 4:9 on 1 rank (the end cut at 6) into one folder, then --gather on 1 rank:
 ensemble.csv and risk_quantiles.csv byte-identical to the reference, and every realization's
 observations.csv and risk.csv too (each realization runs alone on one rank in both).
+ensemble.csv's per-step columns (time_to_target, unstable) by hand from each realization's
+compliance.csv and receptor_series.csv: the gather reads the series as the in-process run uses
+them (some realization must be unstable, or the comparison would not show it).
 """
+import csv
+import math
 import os
 import shutil
 import subprocess
@@ -22,6 +27,48 @@ def run(args, expect=0):
         sys.exit(f"FAIL: {' '.join(args)} exited {result.returncode} (expected {expect})\n"
                  f"{result.stdout}\n{result.stderr}")
     return result
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def check_series_columns(folder, failures):
+    """ensemble.csv's time_to_target (the latest of compliance.csv's) and unstable (the
+    least-squares rise of each receptor's worst ratio over the last 1826.25 d of
+    receptor_series.csv above 1e-3 of the target), by hand from each realization's files; some
+    realization must be unstable (the gather read the per-step series)."""
+    window, unstable_count = 1826.25, 0
+    for row in rows(os.path.join(folder, "ensemble.csv")):
+        member = os.path.join(folder, "realizations", f"{int(row['realization']):04d}")
+        times = [float(r["time_to_target"]) for r in rows(os.path.join(member, "compliance.csv"))]
+        latest = math.nan if any(math.isnan(t) for t in times) else max(times)
+        series = {}
+        for r in rows(os.path.join(member, "receptor_series.csv")):
+            standard = float(r["max_standard_ratio"])
+            ratio = max(float(r["max_cancer_risk"]) / 1e-6, float(r["max_hazard_index"]),
+                        standard if not math.isnan(standard) else -math.inf)
+            series.setdefault(r["receptor"], []).append((float(r["time"]), ratio))
+        rises = []
+        for points in series.values():
+            kept = [(t, v) for t, v in points if t >= points[-1][0] - window]
+            mt = sum(t for t, _ in kept) / len(kept)
+            mv = sum(v for _, v in kept) / len(kept)
+            slope = (sum((t - mt) * (v - mv) for t, v in kept) /
+                     sum((t - mt) ** 2 for t, _ in kept))
+            rises.append(slope * window)
+        unstable = int(any(rise > 1e-3 for rise in rises))
+        unstable_count += unstable
+        got = float(row["time_to_target"])
+        print(f"realization {row['realization']}: time_to_target {row['time_to_target']} (by hand "
+              f"{latest}), unstable {row['unstable']} (by hand {unstable}; rise "
+              f"{max(rises):.4g})")
+        if not (got == latest or (math.isnan(got) and math.isnan(latest))) or \
+                row["unstable"] != str(unstable):
+            failures.append(f"ensemble.csv realization {row['realization']}: {row}")
+    if unstable_count == 0:
+        failures.append("no realization is unstable: the check of the gathered series is void")
 
 
 def main():
@@ -52,6 +99,7 @@ def main():
         if a != b:
             failures.append(f"{name} differs between the parts and the whole ensemble")
         compared += 1
+    check_series_columns(parts, failures)
     quantile_rows = len(open(os.path.join(whole, "risk_quantiles.csv")).read().splitlines()) - 1
     if quantile_rows != 3:
         failures.append(f"risk_quantiles.csv has {quantile_rows} rows, not 3 (output times)")

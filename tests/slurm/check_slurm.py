@@ -17,6 +17,10 @@ Exits 77 (skipped) without slurm-wlm or without root.
    time limit) after its first checkpoint: terrafate stops with a checkpoint before the end of
    the run, the job resubmits itself, the next job continues with --restart from that
    checkpoint, and the completed results are identical to the direct run (as in 1.).
+4b. ensemble.sbatch (1 rank, tests/slurm/ensemble.yaml with 10 times smaller steps) sent a
+   SIGTERM once its first realization finished: the job resubmits itself, the next job runs
+   `terrafate run DECK --resume FOLDER` (jobs.log), and ensemble.csv, risk_quantiles.csv and each
+   realization's observations.csv and risk.csv are byte-identical to a direct run of that deck.
 5. scaling.sh on 1 node x 2 ranks: scaling.csv's row holds the cells, steps and time-loop seconds
    of that run's run_summary.json and a peak memory.
 The daemons are stopped (by their pids) whatever happens.
@@ -230,6 +234,34 @@ def main():
                   f"job {jobs[1]} did not restart from a checkpoint: {second}")
         compare_single(direct, run_dir, f"SIGTERM, resubmitted and restarted (jobs {jobs})")
         print(f"restart done ({time.time() - start:.0f} s)")
+
+        # 4b. The ensemble template sent a SIGTERM part-way: resubmitted, resumed.
+        slow = os.path.join(workdir, "ensemble_slow.yaml")
+        text = read(ensemble)
+        check("max_step: 50" in text, "tests/slurm/ensemble.yaml: no 'max_step: 50' to shrink")
+        with open(slow, "w") as fh:
+            fh.write(text.replace("max_step: 50", "max_step: 5"))
+        direct_slow = os.path.join(workdir, "direct_ensemble_slow")
+        run([terrafate, "run", slow, "-o", direct_slow], mpi_env)
+        result = run(["sbatch", "--parsable", "-n", "1", *logs,
+                      os.path.join(slurm_dir, "ensemble.sbatch"), slow], env)
+        first = job_id(result.stdout)
+        slow_dir = os.path.join(workdir, "runs", f"ensemble_slow-{first}")
+        wait_for(lambda: os.path.exists(os.path.join(slow_dir, "realizations", "0000",
+                                                     "status.txt")), 180,
+                 "the first realization")
+        run(["scancel", "--signal=TERM", first], env)
+        wait_for(lambda: status(slow_dir) == "completed" or status(slow_dir).startswith("failed"),
+                 300, "the resubmitted ensemble chain")
+        check(status(slow_dir) == "completed", f"ensemble after SIGTERM: {status(slow_dir)!r}")
+        journal = read(os.path.join(slow_dir, "slurm", "jobs.log"))
+        jobs = sorted(set(re.findall(r"job (\d+):", journal)), key=int)
+        second = [line for line in journal.splitlines()
+                  if len(jobs) == 2 and f"job {jobs[1]}:" in line]
+        check(len(jobs) == 2 and any("--resume" in line for line in second),
+              f"ensemble after SIGTERM: jobs {jobs}, journal {journal!r}")
+        compare_ensemble(direct_slow, slow_dir, f"ensemble.sbatch SIGTERM and --resume ({jobs})")
+        print(f"ensemble resume done ({time.time() - start:.0f} s)")
 
         # 5. The scaling driver on 1 node.
         scaling_env = dict(env, TERRAFATE_OUTPUT_ROOT=os.path.join(workdir, "scaling"))

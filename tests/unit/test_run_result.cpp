@@ -41,6 +41,11 @@ RunResult sample() {
                                nan,
                                "CNY",
                                "partial (no price: capital:wall, om_per_year:wall)"};
+  result.observations = {{"MW1", "receptor"},
+                         {"head", "PCE"},
+                         {365.25, 730.5},
+                         {20.5, 20.25, 0.125, nan, 20.5, 20.0, 1e-300, 0.0}};
+  result.warnings = {"species B is above its standard (0.01 mg/L) on the model boundary", ""};
   return result;
 }
 } // namespace
@@ -83,14 +88,23 @@ TEST(RunResult, RoundTripKeepsEveryField) {
   EXPECT_TRUE(std::isnan(out.carbon->present_value));
   EXPECT_EQ(out.carbon->currency, "CNY");
   EXPECT_EQ(out.carbon->cost_status, in.carbon->cost_status);
+  EXPECT_EQ(out.observations.locations, in.observations.locations);
+  EXPECT_EQ(out.observations.variables, in.observations.variables);
+  EXPECT_EQ(out.observations.times, in.observations.times);
+  // time 730.5, PCE, receptor: the last value; time 365.25, PCE, receptor: NaN.
+  EXPECT_EQ(out.observations.value(1, 1, 1), 0.0);
+  EXPECT_EQ(out.observations.value(1, 1, 0), 1e-300);
+  EXPECT_TRUE(std::isnan(out.observations.value(0, 1, 1)));
+  EXPECT_EQ(out.observations.value(1, 0, 0), 20.5);
+  EXPECT_EQ(out.warnings, in.warnings);
   // The same result encodes to the same bytes.
   EXPECT_EQ(encode(out), bytes);
 }
 
 TEST(RunResult, EmptyResultIsSmall) {
-  // complete and the counts of output times, series times, receptors and carbon (none): 5
-  // words of 8 bytes.
-  EXPECT_EQ(encode(RunResult{}).size(), 5u * 8u);
+  // complete and the counts of output times, series times, receptors, carbon (none), the
+  // observations' locations, variables, times and values, and warnings: 10 words of 8 bytes.
+  EXPECT_EQ(encode(RunResult{}).size(), 10u * 8u);
   const RunResult out = decode_run_result(encode(RunResult{}));
   EXPECT_FALSE(out.complete);
   EXPECT_FALSE(out.carbon.has_value());

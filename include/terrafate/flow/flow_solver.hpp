@@ -106,6 +106,12 @@ public:
   /// Collective: [m] head in well `w`: the mean of the heads of its screened cells, weighted by
   /// their shares of the rate.
   double well_head(std::size_t w) const;
+  /// Sets well `w`'s window to [start, end] [d] (a triggered pump-and-treat's wells from its
+  /// firing; its spec's start is infinity); the flow of a period solved after this uses it.
+  void set_well_window(std::size_t w, double start, double end);
+  /// Whether the wells and caps in force over [begin, end] [d] differ from those of the last
+  /// period solved (true before the first solve).
+  bool stresses_change(double begin, double end) const;
 
   /// Whether some cell is convertible (water-table flow, solved by Newton's method).
   bool unconfined() const { return unconfined_; }
@@ -186,6 +192,12 @@ private:
   const FlowSpec& spec_;
   std::vector<std::vector<BoundaryCell>> boundary_cells_; ///< per spec boundary
   std::vector<std::vector<WellCell>> well_cells_;         ///< per spec well
+  /// [d] per spec well: its window (the spec's, or a triggered action's from its firing)
+  std::vector<std::pair<double, double>> well_window_;
+  /// Whether well w pumps over the whole period [begin, end] [d].
+  bool well_active(std::size_t w, double begin, double end) const {
+    return well_window_[w].first <= begin && end <= well_window_[w].second;
+  }
 
   MatHandle matrix_;
   KspHandle ksp_;

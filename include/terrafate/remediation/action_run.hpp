@@ -26,9 +26,16 @@ public:
             const std::vector<RemediationAction>& actions, const TransportSpec* transport,
             double end_time, SoilColumns* soil);
 
-  /// Times [d] the transport steps must land on: zone windows, excavations and the checks of
-  /// the contingent actions' triggers.
+  /// Times [d] the transport steps must land on: zone windows, excavations, the checks of the
+  /// contingent actions' triggers, and for each check the end (`duration`) and injections a
+  /// triggered action firing there would have.
   std::vector<double> breakpoints() const;
+  /// Times [d] the flow's stress periods must change at: every check of a triggered pump-and-
+  /// treat's trigger and, with a duration, the end it would have if it fired there.
+  std::vector<double> well_switch_times() const;
+  /// Gives `flow` the windows of the triggered pump-and-treat wells (from their firing; not
+  /// fired: none).
+  void apply_well_windows(FlowSolver& flow) const;
   /// The contingent actions (indices into the actions) not yet started whose trigger has a
   /// check due at t [d]; each is marked checked.
   std::vector<std::size_t> checks_due(double t);
@@ -37,6 +44,11 @@ public:
   /// [d] when action `a` starts: its deck start, a fired contingent action's firing time, or
   /// infinity for one that has not fired.
   double start(std::size_t a) const { return starts_[a]; }
+  /// [d] when action `a` ends: its deck end, or a fired triggered action's firing time plus its
+  /// duration (at most the end of the run).
+  double end(std::size_t a) const { return ends_[a]; }
+  /// Whether action `a` is in effect at t [d]: start <= t <= end.
+  bool in_effect(std::size_t a, double t) const { return starts_[a] <= t && t <= ends_[a]; }
   /// Collective: the excavations and oxidant injections due at time t [d], before the step
   /// from t.
   void before_step(double t, TransportSolver& transport);
@@ -64,7 +76,11 @@ private:
   std::vector<bool> done_;                                   ///< excavations carried out
   std::vector<std::vector<bool>> injected_{actions_.size()}; ///< injections carried out
   std::vector<double> soil_mass_;                            ///< [t] per action (excavations)
+  /// Starts the reaction zone and oxidation of action `a` over its window in `transport`.
+  void start_reactions(std::size_t a, TransportSolver& transport) const;
+
   std::vector<double> starts_;     ///< [d] per action: start (contingent: when fired)
+  std::vector<double> ends_;       ///< [d] per action: end (triggered with a duration: fired + it)
   std::vector<double> next_check_; ///< [d] per contingent action: its next trigger check
   Ledger ledger_;
 };

@@ -20,7 +20,7 @@ namespace terrafate {
 
 /// An oxidant injection (chemical oxidation): `mass` [kg] into the action's region at `time`.
 struct Injection {
-  double time = 0.0; ///< [d]
+  double time = 0.0; ///< [d]; a triggered action's: after it fires
   double mass = 0.0; ///< [kg]
 };
 
@@ -45,6 +45,9 @@ struct RemediationAction {
   double start = 0.0; ///< [d]; infinity for a contingent action (it starts when triggered)
   std::optional<ActionTrigger> trigger;                 ///< a contingent action's trigger
   double end = std::numeric_limits<double>::infinity(); ///< [d]; the run's end when open
+  /// [d] a triggered action's deck `duration`: it runs this long from its firing (to the end of
+  /// the run at most); empty: it runs to `end`.
+  std::optional<double> duration;
   Region region; ///< barrier, wall, excavation, bioremediation and thermal zones
   /// [m3] of the grid cells, and of the soil column cells, whose centres lie in the region
   double region_volume = 0.0;

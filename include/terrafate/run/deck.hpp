@@ -46,6 +46,9 @@ struct OutputSpec {
   /// `output.fields`: the fields written to results.h5 and the VTK series (head, darcy_flux,
   /// velocity, a species name, <species>_immobile); empty: all of them.
   std::vector<std::string> fields;
+  /// `output.strategies` (optimize): whose 3-D fields (results.h5, vtk/) stay in strategies/:
+  /// all, recommended (the others' removed at the end), or none (not written).
+  std::string strategies = "all";
 };
 
 /// Everything in the deck that does not need the distributed grid to be read.

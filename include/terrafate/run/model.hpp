@@ -24,12 +24,16 @@
 namespace terrafate {
 
 /// A random conductivity field of one material (an ensemble realization): K is multiplied by
-/// 10^(log10_std g) with g the GaussianField of the given correlation lengths and stream.
+/// 10^(log10_std g) with g the GaussianField of the given correlation lengths and stream; or, when
+/// ln_factor is given (an assimilation member's updated field), by exp(ln_factor) per cell.
 struct ConductivityField {
   int material = 0;
   double log10_std = 0.0;
   std::array<double, 3> correlation_length{}; ///< [m]
   std::uint64_t seed = 0, stream = 0;
+  /// [1] ln of the factor per cell of the whole grid (x fastest, then y, then z); empty: the
+  /// Gaussian field above.
+  std::vector<double> ln_factor;
 };
 
 /// The distributed model built from a deck: grid, materials, flow, transport and soil input.

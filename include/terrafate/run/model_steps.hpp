@@ -48,6 +48,8 @@ public:
 
   double max_flow_closure() const { return tallies_.max_flow_closure; }
   double output_seconds() const { return output_seconds_; }
+  /// The first output's head_warning (empty when the heads are plausible or not yet checked).
+  const std::string& head_warning() const { return head_warning_; }
   double transport_seconds() const { return transport_seconds_; }
 
   void solve_steady_flow(double begin, double end) override;
@@ -57,6 +59,7 @@ public:
   void hand_flow_to_transport(double period_begin, double period_end) override;
   void release_flow_solver() override;
   void resume_transport() override;
+  bool before_flow(double begin, double end) override;
   void before_step(double t) override;
   void save_step() override;
   void restore_step() override;
@@ -94,6 +97,7 @@ private:
   std::vector<std::filesystem::path> checkpoints_written_;
   double output_seconds_ = 0.0, transport_seconds_ = 0.0;
   bool heads_checked_ = false; ///< the first output's heads were checked (head_warning)
+  std::string head_warning_;
 };
 
 } // namespace terrafate

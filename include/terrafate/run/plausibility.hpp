@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "terrafate/run/model.hpp"
+#include "terrafate/transport/transport_solver.hpp"
 
 namespace terrafate {
 
@@ -24,5 +25,14 @@ std::vector<std::string> plausibility_warnings(const Deck& deck, const Model& mo
 /// A warning when `max_head` [m] lies more than the model's thickness above its top (a recharge
 /// or flux in the wrong unit, or K far too small); empty otherwise.
 std::string head_warning(const Grid& grid, double max_head);
+
+/// Collective: per species with a groundwater standard (risk:), a warning when its concentration
+/// `transport` holds now (the end of the run) exceeds the standard in a cell on a lateral model
+/// boundary (xmin, xmax, ymin, ymax; an axis of one cell has none), cells of a held source
+/// (concentration or NAPL) aside: the plume reaches the edge of the model, where a fixed
+/// boundary lets it leave or confines it. Names the species, the standard, each face and its
+/// largest concentration. The same on every rank; empty when none.
+std::vector<std::string> boundary_plume_warnings(const Model& model,
+                                                 const TransportSolver& transport);
 
 } // namespace terrafate

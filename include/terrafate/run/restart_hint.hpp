@@ -10,12 +10,11 @@ namespace terrafate {
 /// in single quotes.
 std::string shell_word(const std::string& word);
 
-/// "continue with: COMMAND" (run: COMMAND continues the run, an ensemble's unfinished
-/// realizations, in `folder` with --resume) or, for optimize, which starts over, "optimize does
-/// not resume; start it again with: COMMAND" (-o folder --overwrite). COMMAND is the command line
-/// as given (`cli`, program first; `petsc`, program first, after `--`) without its -o, --output,
+/// "continue with: COMMAND": COMMAND continues the run, an ensemble's unfinished realizations or
+/// an optimization's unfinished evaluations, in `folder` with --resume. It is the command line as
+/// given (`cli`, program first; `petsc`, program first, after `--`) without its -o, --output,
 /// --overwrite, --restart and --resume, run under `mpiexec -n RANKS` when ranks > 1.
 std::string restart_hint(const std::vector<std::string>& cli, const std::vector<std::string>& petsc,
-                         const std::filesystem::path& folder, bool optimize, int ranks);
+                         const std::filesystem::path& folder, int ranks);
 
 } // namespace terrafate

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "terrafate/remediation/action_run.hpp"
 #include "terrafate/risk/target_organs.hpp"
 #include "terrafate/run/observations.hpp"
 #include "terrafate/run/run_result.hpp"
@@ -42,6 +43,9 @@ public:
   const std::vector<double>& output_times() const { return output_times_; }
   /// [d] the times of the series so far: every step's end and output time (rank 0's).
   const std::vector<double>& series_times() const { return times_; }
+  /// The actions' windows in force come from `actions` (a triggered action's from its firing)
+  /// instead of the deck's; it must outlive this.
+  void follow(const ActionRun& actions) { actions_ = &actions; }
   /// The trajectories and tables so far (rank 0's), for a checkpoint.
   void save_state(StateRecord& record) const;
   void load_state(const StateRecord& record);
@@ -59,8 +63,12 @@ private:
   /// rows (rank 0's complete).
   std::vector<std::string> evaluate(double t, TransportSolver& transport, const SoilColumns* soil);
 
+  /// Whether remediation action `a` is in force at t [d] (its window, from the ActionRun).
+  bool in_force(std::size_t a, double t) const;
+
   const Model& model_;
   const Deck& deck_;
+  const ActionRun* actions_ = nullptr; ///< the run's actions (their windows); null: the deck's
   const RiskSpec& spec_;
   std::vector<int> plane_faces_;
   bool root_;

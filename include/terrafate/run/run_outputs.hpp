@@ -18,6 +18,7 @@
 #include "terrafate/run/model.hpp"
 #include "terrafate/run/observations.hpp"
 #include "terrafate/run/risk_run.hpp"
+#include "terrafate/run/run_result.hpp"
 #include "terrafate/run/simulation.hpp"
 #include "terrafate/run/table_writer.hpp"
 #include "terrafate/soil/soil_columns.hpp"
@@ -63,6 +64,9 @@ public:
   void load_state(const StateRecord& record);
   /// Closes results.h5 under its final name.
   void finish();
+  /// The observation points' values written so far (observations.csv; complete on rank 0, with
+  /// no times elsewhere).
+  const ObservationResult& observations() const { return observed_; }
 
 private:
   std::vector<std::pair<TableWriter*, const char*>> tables();
@@ -81,6 +85,10 @@ private:
   int dual_domain_ = 0;
   std::vector<int> plane_faces_;
   double max_mass_closure_ = 0.0;
+  bool root_ = false;
+  ObservationResult observed_;
+  /// observed_ from observations.csv's text (a restart: the rows of the checkpoint).
+  void observed_from_table(const std::string& text);
 };
 
 } // namespace terrafate

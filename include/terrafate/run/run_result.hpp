@@ -46,6 +46,20 @@ struct CarbonResult {
   std::string cost_status;    ///< cost.csv's total status: complete, or partial (no price: ...)
 };
 
+/// The observation points' sampled values (the rows of observations.csv) at every output time.
+struct ObservationResult {
+  std::vector<std::string> locations; ///< the deck's observation points, in deck order
+  std::vector<std::string> variables; ///< "head", then the transport's species in deck order
+  std::vector<double> times;          ///< [d] the output times sampled
+  /// Per time, variable and location (time-major, then variable, then location): head [m],
+  /// concentrations [mg/L].
+  std::vector<double> values;
+  /// The value at time index t, variable index v and location index l.
+  double value(std::size_t t, std::size_t v, std::size_t l) const {
+    return values[(t * variables.size() + v) * locations.size() + l];
+  }
+};
+
 /// What a simulation returns to a study. Filled on the run's rank 0 (empty elsewhere).
 struct RunResult {
   bool complete = false;            ///< ran to the end (false: stopped for branching, or empty)
@@ -53,11 +67,17 @@ struct RunResult {
   std::vector<double> series_times; ///< [d] every step's end and output time (the series)
   std::vector<ReceptorResult> receptors;
   std::optional<CarbonResult> carbon; ///< none: the deck has no carbon section
+  ObservationResult observations;     ///< the observation points' values
+  /// The run's plausibility warnings (run_summary.json's): the deck's, the heads', and a plume
+  /// above its standard on the model boundary at the end.
+  std::vector<std::string> warnings;
 };
 
-/// The receptors' compliance and site risk of a finished run from the files it left in `folder`
-/// (compliance.csv and the `all,all` rows of risk.csv): for the realizations an ensemble's
-/// parts ran in other processes (`run --gather`); the contaminant rows and carbon are not read.
+/// The receptors' compliance, site risk and per-step series of a finished run from the files it
+/// left in `folder` (compliance.csv, the `all,all` rows of risk.csv and receptor_series.csv):
+/// for the realizations an ensemble's parts ran in other processes (`run --gather`); the
+/// contaminant rows and carbon are not read. Throws InputError when receptor_series.csv is
+/// missing (a run of a terrafate before it was written).
 RunResult read_risk_results(const std::filesystem::path& folder);
 
 /// A flat encoding of `result` (little-endian host bytes: for ranks of one run, not for files).

@@ -50,6 +50,10 @@ struct TimeLoopSettings {
   bool initial_steady = false; ///< transient flow starting from a steady solution
   /// [d] stop after the step reaching this time (a shared history); infinity: run to the end
   double stop_at = std::numeric_limits<double>::infinity();
+  /// [d] the period starts (among `periods`) where the flow may change or not, decided during
+  /// the run (the checks of a triggered pump-and-treat): with steady flow, where it does not
+  /// the flow and the step sequence go on.
+  std::vector<double> soft_periods;
 };
 
 /// What the loop drives: flow, transport, remediation actions, outputs and checkpoints.
@@ -64,6 +68,10 @@ public:
   virtual void release_flow_solver() = 0;
   /// Loads the transport state of the checkpoint resumed from.
   virtual void resume_transport() = 0;
+  /// Before the flow of the period [begin, end] [d] is solved (with transport): the decisions
+  /// due at `begin` that change the flow (a triggered pump-and-treat); returns whether the
+  /// flow's stresses differ from those of the last flow solved.
+  virtual bool before_flow(double /*begin*/, double /*end*/) { return true; }
   /// Remediation actions due at time t, before the step from t.
   virtual void before_step(double t) = 0;
   /// Keeps the transport (and soil) state a failed step returns to.

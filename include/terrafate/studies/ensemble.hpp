@@ -11,6 +11,7 @@
 #include <mpi.h>
 
 #include "terrafate/run/deck.hpp"
+#include "terrafate/run/run_result.hpp"
 #include "terrafate/run/simulation.hpp"
 
 namespace terrafate {
@@ -62,6 +63,15 @@ std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, in
 /// The random conductivity fields of realization r (its field parameters' streams).
 std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int realization);
 
+/// [d] the deck's decision.stability_window (default 5 years of 365.25 d): the window before
+/// the horizon over which a receptor's risk must not rise.
+double stability_window(const Deck& deck);
+
+/// Whether some receptor's worst ratio (max of cancer risk / `target_risk`, hazard index /
+/// `target_quotient` and concentration / standard, the run's series at every step) rises over
+/// the last `window` [d] by more than 0.1 % of the target (the run is `unstable`).
+bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient);
+
 /// Which part of an ensemble a run does (`--realizations A:B`, `--gather`): job-array tasks each
 /// run a range of realizations into one shared folder, and a last step gathers them.
 struct EnsemblePart {
@@ -76,7 +86,9 @@ EnsemblePart ensemble_part(const std::string& range, bool gather);
 
 /// Collective over `world`: runs every realization of the deck's ensemble on sub-communicators
 /// of `ranks_per_run` ranks into options.output_folder/realizations/NNNN, then writes
-/// ensemble.csv (the sampled values and status of each realization) and risk_quantiles.csv.
+/// ensemble.csv (the sampled values and status of each realization, its time to target (the
+/// latest over the receptors, judged at every step) and whether it is unstable at the end of
+/// the run) and risk_quantiles.csv.
 /// A part that is not the whole ensemble runs its range only, into the folder whether or not it
 /// holds files (removing a previous summary), and writes no summary; `gather` writes the summary
 /// from the folder (an InputError names the realizations without a status).

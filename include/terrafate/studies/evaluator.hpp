@@ -58,6 +58,8 @@ struct Evaluation {
   /// decision.stability_window of the run (search::rising_at_end on its series at every step);
   /// with an ensemble, in some realization that ran.
   bool unstable = false;
+  /// Every run of it finished in an earlier invocation and was kept (`optimize --resume`).
+  bool kept = false;
   /// The results of its runs, per realization (on the world root; empty for a run that failed).
   std::vector<RunResult> runs;
 };
@@ -93,13 +95,21 @@ public:
     const auto base = options_.output_folder / "strategies" / name;
     return spec_.ensemble ? base / "realizations" / fmt::format("{:04d}", r) : base;
   }
-  /// The deck of a candidate's text in realization r.
+  /// The deck of a candidate's text in realization r (output.strategies: none: without 3-D
+  /// fields).
   Deck deck_of(const std::string& text, int r) const {
     const Deck candidate = read_deck_text(text, deck_.path);
-    return spec_.ensemble
-               ? read_deck_text(realization_deck_text(candidate, *spec_.ensemble, r), deck_.path)
-               : candidate;
+    Deck deck =
+        spec_.ensemble
+            ? read_deck_text(realization_deck_text(candidate, *spec_.ensemble, r), deck_.path)
+            : candidate;
+    if (deck_.output.strategies == "none") deck.output.hdf5 = deck.output.vtk = false;
+    return deck;
   }
+  /// output.strategies: recommended: removes the 3-D fields (results.h5, .xmf, vtk/) of the shared
+  /// history and of every evaluation but `recommended` (every realization). World root only.
+  void keep_fields_of(const std::vector<Evaluation>& evaluations,
+                      const std::string& recommended) const;
 
   /// The shared histories (one per realization), each stopped at the branch time with a
   /// checkpoint.
@@ -110,7 +120,20 @@ public:
   /// probability and peak exceedance, broadcast from the root).
   std::vector<Evaluation> run(const std::vector<Candidate>& batch) const;
 
+  /// Runs (candidate and realization) kept from an earlier invocation (`--resume`) and runs
+  /// simulated, so far (the same on every rank).
+  int kept_runs() const { return kept_runs_; }
+  int simulated_runs() const { return simulated_runs_; }
+
 private:
+  /// --resume: whether the run in `folder` finished simulating `deck_text` earlier (its results
+  /// into `result` on the group root); the same answer on every rank of the group.
+  bool finished_earlier(const std::filesystem::path& folder, const std::string& deck_text,
+                        RunResult& result) const;
+  /// --resume: removes, on the group root, what an unfinished earlier run left in `folder` (its
+  /// files, status.txt included) before the run is simulated again.
+  void discard_unfinished(const std::filesystem::path& folder) const;
+
   const RunGroups& groups_;
   MPI_Comm world_;
   const Deck& deck_;
@@ -118,6 +141,7 @@ private:
   const RunOptions& options_;
   bool branching_;
   double target_risk_ = 1e-6, target_quotient_ = 1.0;
+  mutable int kept_runs_ = 0, simulated_runs_ = 0;
 };
 
 /// A run's site risk (the `all,all` rows of its risk.csv) as one trajectory per receptor, in

@@ -24,9 +24,10 @@ struct StudyOutcome {
   bool plots = true; ///< scripts/plot_strategies.py runs (false: no figures were asked for)
 };
 
-/// Rank 0: writes the recommendation files into `folder` and prints the summary.
-void write_recommendation(const Deck& deck, const OptimizationSpec& spec,
-                          const Evaluator& evaluator, const StudyOutcome& outcome,
-                          const std::filesystem::path& folder);
+/// Rank 0: writes the recommendation files into `folder` and prints the summary; returns the
+/// recommended strategy's name ("" when none is feasible).
+std::string write_recommendation(const Deck& deck, const OptimizationSpec& spec,
+                                 const Evaluator& evaluator, const StudyOutcome& outcome,
+                                 const std::filesystem::path& folder);
 
 } // namespace terrafate

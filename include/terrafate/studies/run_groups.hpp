@@ -4,6 +4,7 @@
 // run leaves in its folder.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,16 @@ struct RunOutcome {
   std::string status;
   RunResult result;
 };
+
+/// A finished run's results kept for `optimize --resume`: folder/run_result.bin holds the deck
+/// text the run simulated and encode(result) (host byte order: read back on the same kind of
+/// machine). Written by the run's group root after status.txt says "ok".
+void write_finished_run(const std::filesystem::path& folder, const std::string& deck_text,
+                        const RunResult& result);
+/// The results of the run in `folder` when it finished ("ok" in status.txt) simulating exactly
+/// `deck_text`; nothing when it did not, its record is missing or damaged, or the deck differs.
+std::optional<RunResult> read_finished_run(const std::filesystem::path& folder,
+                                           const std::string& deck_text);
 
 /// Collective over `world`: the outcome of every task (0 to tasks - 1) on world rank 0 (empty
 /// elsewhere). `mine`: the tasks this rank reports (as its run group's root), by task index.

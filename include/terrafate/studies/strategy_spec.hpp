@@ -68,6 +68,8 @@ struct OptimizationSpec {
 /// Reads `strategies:`, `objective:`, `design_space:`, `optimizer:` (and `ensemble:`) against
 /// the deck's remediation actions.
 OptimizationSpec read_optimization_spec(const Deck& deck);
+/// The names of the deck's strategies (its strategies: section), comma-separated.
+std::string strategy_names(const Deck& deck);
 
 /// The deck text of a strategy: only its actions in remediation:, without the strategies,
 /// objective, design space and optimizer settings, and running to the objective's horizon.

@@ -152,9 +152,12 @@ public:
   /// Collective: [g] mass of species s decayed in the mobile domain of reaction zone `zone`'s
   /// cells while it was active, since time 0.
   double zone_decayed(std::size_t zone, std::size_t s) const;
-  /// Starts reaction zone `zone` at `time` [d] (a contingent action triggered during the run;
-  /// its spec's start is infinity): active over the steps from then to its end.
-  void start_zone(std::size_t zone, double time);
+  /// Starts reaction zone `zone` at `start` [d] until `end` [d] (a contingent action triggered
+  /// during the run; its spec's start is infinity): active over the steps in that window.
+  void start_zone(std::size_t zone, double start, double end);
+  /// Starts oxidation `oxidation` at `start` [d] until `end` [d] (a triggered chemical
+  /// oxidation; its spec's start is infinity).
+  void start_oxidation(std::size_t oxidation, double start, double end);
   /// Collective: [g] mass of species s consumed by oxidation `oxidation` since time 0 (the
   /// oxidant: by the contaminants and the natural demand).
   double oxidized(std::size_t oxidation, std::size_t s) const;
@@ -324,7 +327,10 @@ private:
   std::vector<std::vector<std::array<double, 3>>> rates_;
   std::vector<int> active_zones_;  ///< indices into TransportSpec::zones
   std::vector<double> zone_start_; ///< [d] per zone: its start (a triggered one's when fired)
-  std::vector<int> product_zone_;  ///< per owned cell: the active zone with products, or -1
+  std::vector<double> zone_end_;   ///< [d] per zone: its end (a triggered one's from its firing)
+  /// [d] per oxidation: its window (a triggered one's from its firing)
+  std::vector<std::pair<double, double>> oxidation_window_;
+  std::vector<int> product_zone_; ///< per owned cell: the active zone with products, or -1
   std::vector<std::vector<double>> zone_decayed_; ///< [g] per zone and species
   std::vector<std::vector<double>> oxidized_;     ///< [g] per oxidation and species
   std::vector<std::vector<double>> extracted_;    ///< [g] per species and flow well, last step
