@@ -145,7 +145,10 @@ Phase phase_of(const LedgerLine& line) {
   const bool builds = line.action_type == "permeable_reactive_barrier" ||
                       line.action_type == "barrier_wall" || line.action_type == "cap" ||
                       line.action_type == "excavation" || line.action_type == "source_removal";
-  if (line.item == "drilling") return Phase::construction;
+  // Drilling, and dewatering an excavation pit, are construction works.
+  if (line.item == "drilling" || line.item == "electricity:dewatering" ||
+      line.item == "dewatering_water")
+    return Phase::construction;
   if (builds && (line.item == "diesel" || line.item.rfind("material:", 0) == 0))
     return Phase::construction;
   return Phase::operation;

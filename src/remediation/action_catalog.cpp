@@ -178,6 +178,9 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
     items.emplace_back("diesel", "L");
     items.emplace_back("haulage", "t*km");
     material();
+    if (action.sheet_pile_steel > 0.0) items.emplace_back("material:steel_sheet_pile", "kg");
+    if (action.dewatering_volume > 0.0 && action.dewatering_energy > 0.0)
+      items.emplace_back("electricity:dewatering", "kWh");
     for (const auto& [route, fraction] : action.disposal)
       items.emplace_back("disposal:" + route, "t");
     break;
@@ -199,6 +202,7 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
     break;
   case ActionType::thermal:
     items.emplace_back("electricity:heating", "kWh");
+    if (action.drilled_length > 0.0) items.emplace_back("drilling", "m");
     break;
   case ActionType::cap:
     material();

@@ -215,6 +215,21 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
     if (!action.material.empty())
       ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0,
                   "kg", t, t);
+    ledger_.add(action.name, "excavated_area", action.dug_area, "m2", t, t);
+    if (action.overburden_volume > 0.0) {
+      ledger_.add(action.name, "overburden_volume", action.overburden_volume, "m3", t, t);
+      ledger_.add(action.name, "diesel", action.overburden_diesel, "L", t, t);
+    }
+    // Pit support: sheet piles driven at the excavation, dewatering from it on.
+    if (action.sheet_pile_steel > 0.0)
+      ledger_.add(action.name, "material:steel_sheet_pile", action.sheet_pile_steel, "kg", t, t);
+    if (action.dewatering_volume > 0.0) {
+      const double until = t + action.dewatering_days;
+      ledger_.add(action.name, "dewatering_water", action.dewatering_volume, "m3", t, until);
+      if (action.dewatering_energy > 0.0)
+        ledger_.add(action.name, "electricity:dewatering",
+                    action.dewatering_volume * action.dewatering_energy, "kWh", t, until);
+    }
   }
 }
 
@@ -283,8 +298,8 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
     action.end = ends_[a];
     const double active_days = std::max(0.0, std::min(t, action.end) - action.start);
     // Wells drilled when the action starts (a contingent action's when it fires): pump-and-
-    // treat's extraction and injection wells, EISB and ISCO injection points, SVE wells,
-    // monitoring's new wells.
+    // treat's extraction and injection wells, EISB and ISCO injection points, SVE and thermal
+    // wells, monitoring's new wells.
     if (action.drilled_length > 0.0)
       ledger.add(action.name, "drilling", action.drilled_length, "m", action.start, action.start);
     if (action.type == ActionType::monitoring && action.well_depth > 0.0)

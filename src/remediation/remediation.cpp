@@ -66,11 +66,26 @@ double dug_volume(const Grid& grid, const Region& region) {
   return box_overlap_volume({grid.nodes(0), grid.nodes(1), grid.nodes(2)}, region.box);
 }
 
+/// [m2] plan area of `region` as given (not snapped to the cells): a box's x-y extents, a
+/// polygon's area, the whole grid's plan for `all`.
+double plan_area(const Grid& grid, const Region& region) {
+  if (region.all) return (grid.upper(0) - grid.lower(0)) * (grid.upper(1) - grid.lower(1));
+  if (region.polygon) {
+    const auto& vertices = region.polygon->vertices;
+    double twice_area = 0.0;
+    for (std::size_t a = 0, b = vertices.size() - 1; a < vertices.size(); b = a++)
+      twice_area += (vertices[b][0] - vertices[a][0]) * (vertices[b][1] + vertices[a][1]);
+    return 0.5 * std::abs(twice_area);
+  }
+  return (region.box.max[0] - region.box.min[0]) * (region.box.max[1] - region.box.min[1]);
+}
+
 /// Sets an excavation's modelled volume (the grid's dug volume plus `in_soil` [m3] of the soil
 /// columns), its requested volume (the box's extents) and the warnings when they differ, or when
 /// the cells whose contaminant the transport removes (centres in the region) differ from it.
 void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil) {
   action.region_volume = dug_volume(grid, action.region) + in_soil;
+  action.dug_area = plan_area(grid, action.region);
   action.requested_volume = action.region_volume;
   const Box& box = action.region.box;
   if (!action.region.all && !action.region.polygon)
@@ -109,6 +124,60 @@ void read_disposal(const ConfigNode& node, RemediationAction& action) {
   }
   if (node.has("waste"))
     action.waste_class = node.at("waste").as_choice({"hazardous", "non_hazardous"});
+}
+
+/// Reads an excavation's `sheet_piling: {steel_per_m2, embedment}` (steel sheet piles around
+/// the box or polygon: perimeter x (ground surface - box bottom + embedment) x steel_per_m2, booked
+/// as material:steel_sheet_pile) and `dewatering: {rate, days, energy}` (rate x days of groundwater
+/// pumped at `energy` kWh per m3) and `overburden: {diesel_per_m3}` (the clean soil between the
+/// ground surface and the box's top, dug, stockpiled and put back on site).
+void read_excavation_support(const ConfigNode& entry, RemediationAction& action, const Grid& grid,
+                             const SoilSpec* soil) {
+  if (const auto piling = entry.find("sheet_piling")) {
+    piling->expect_keys({"steel_per_m2", "embedment"});
+    if (action.region.all)
+      throw piling->error("sheet piling is laid around the pit: give the excavation's region as "
+                          "a box or a polygon, not all");
+    const Box& box = action.region.box;
+    double perimeter = 2.0 * ((box.max[0] - box.min[0]) + (box.max[1] - box.min[1]));
+    if (action.region.polygon) { // a polygon, or a box on a rotated grid: its edges
+      const auto& vertices = action.region.polygon->vertices;
+      perimeter = 0.0;
+      for (std::size_t a = 0, b = vertices.size() - 1; a < vertices.size(); b = a++)
+        perimeter += std::hypot(vertices[a][0] - vertices[b][0], vertices[a][1] - vertices[b][1]);
+    }
+    const double depth = drilled_depth(grid, soil, action.region);
+    if (!(depth > 0.0))
+      throw piling->error(fmt::format("the pit has no depth: its bottom z = {} m is not below the "
+                                      "ground surface",
+                                      box.min[2]));
+    const double embedment = piling->quantity("embedment", "m", Range::non_negative());
+    const double intensity = piling->quantity("steel_per_m2", "kg/m2", Range::positive());
+    action.sheet_pile_steel = perimeter * (depth + embedment) * intensity;
+  }
+  if (const auto overburden = entry.find("overburden")) {
+    overburden->expect_keys({"diesel_per_m3"});
+    if (action.region.all)
+      throw overburden->error("the overburden is counted above the pit: give the excavation's "
+                              "region as a box or a polygon, not all");
+    const double surface = soil ? soil->ground_surface : grid.upper(2);
+    const double thickness = surface - action.region.box.max[2];
+    if (!(thickness > 0.0))
+      throw overburden->error(fmt::format("the box's top z = {} m is not below the ground "
+                                          "surface z = {} m: there is no overburden",
+                                          action.region.box.max[2], surface));
+    action.overburden_volume = plan_area(grid, action.region) * thickness;
+    action.overburden_diesel =
+        overburden->quantity("diesel_per_m3", "L/m3", Range::non_negative()) *
+        action.overburden_volume;
+  }
+  if (const auto dewatering = entry.find("dewatering")) {
+    dewatering->expect_keys({"rate", "days", "energy"});
+    const double rate = dewatering->quantity("rate", "m3/d", Range::positive());
+    action.dewatering_days = dewatering->quantity("days", "d", Range::positive());
+    action.dewatering_energy = dewatering->quantity("energy", "kWh/m3", Range::non_negative());
+    action.dewatering_volume = rate * action.dewatering_days;
+  }
 }
 
 /// The reaction zone of a barrier, bioremediation or thermal action.
@@ -379,8 +448,10 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "excavation") {
       action.type = ActionType::excavation;
       entry.expect_keys({"name", "type", "region", "start", "haul_distance", "diesel_per_m3",
-                         "backfill", "disposal", "waste"});
+                         "backfill", "disposal", "waste", "sheet_piling", "dewatering",
+                         "overburden"});
       read_disposal(entry, action);
+      read_excavation_support(entry, action, grid, soil);
       action.end = action.start;
       action.haul_distance = entry.quantity("haul_distance", "km", Range::non_negative());
       action.diesel_per_m3 = entry.quantity("diesel_per_m3", "L/m3", Range::non_negative());
@@ -510,7 +581,11 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "thermal") {
       action.type = ActionType::thermal;
       entry.expect_keys(
-          {"name", "type", "region", "start", "end", "duration", "rates", "electricity"});
+          {"name", "type", "region", "start", "end", "duration", "rates", "electricity", "wells"});
+      // Heater (and vapour recovery) wells drilled from the ground surface to the region's bottom.
+      if (entry.has("wells"))
+        action.drilled_length = static_cast<double>(entry.at("wells").as_integer(1, 1000000)) *
+                                drilled_depth(grid, soil, action.region);
       action.heating_energy = entry.quantity("electricity", "kWh/m3/d", Range::non_negative());
       action.zone = static_cast<int>(transport->zones.size());
       transport->zones.push_back(read_zone(entry, action, *transport, false));

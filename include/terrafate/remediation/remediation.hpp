@@ -57,14 +57,29 @@ struct RemediationAction {
   /// differs from it, or from the cells whose centres lie in the region (whose contaminant the
   /// transport removes), by more than kVolumeMismatchWarning.
   double requested_volume = 0.0;
+  /// [m2] plan area of the pit as given (not snapped to the cells): land disturbed.
+  double dug_area = 0.0;
   std::vector<std::string> volume_warnings;
   /// Excavated soil by disposal route (landfill, cement_kiln, thermal_desorption): the
   /// fractions [-] of the soil mass, adding up to 1; empty: the routes are not given.
   std::vector<std::pair<std::string, double>> disposal;
   std::string waste_class; ///< hazardous or non_hazardous (the excavated soil); empty: not given
   /// [m] wells drilled, summed: pump-and-treat, ground surface minus screen bottom; injection
-  /// points (EISB, ISCO) and SVE wells, ground surface to the region's bottom.
+  /// points (EISB, ISCO), SVE and thermal wells, ground surface to the region's bottom.
   double drilled_length = 0.0;
+  /// Excavation support: [kg] steel sheet piles around the pit (perimeter of the box x (ground
+  /// surface - box bottom + embedment) x steel per m2 of wall); 0 without `sheet_piling`.
+  double sheet_pile_steel = 0.0;
+  /// [m3] groundwater pumped to dewater the pit, in all; 0 without `dewatering`.
+  double dewatering_volume = 0.0;
+  /// [d] the dewatering lasts, from the excavation on.
+  double dewatering_days = 0.0;
+  /// [kWh/m3] electricity per m3 pumped to dewater the pit.
+  double dewatering_energy = 0.0;
+  /// [m3] clean overburden above a deep pit (plan area of the box x (ground surface - box top)),
+  /// dug, stockpiled and put back; 0 without `overburden`.
+  double overburden_volume = 0.0;
+  double overburden_diesel = 0.0;     ///< [L] to move the overburden
   int zone = -1;                      ///< index into TransportSpec::zones (barrier, EISB, thermal)
   std::optional<double> conductivity; ///< [m/d] barrier medium, wall
   std::optional<double> porosity;     ///< [-] barrier medium
