@@ -133,6 +133,14 @@ def _observed(values):
     return text.str.lstrip("<").astype(float).values, detect.values
 
 
+def _stage_band(ax, x, p5, p50, p95, stage: str, style: dict):
+    """A stage's (prior or posterior) P5-P95 band and P50 line."""
+    ax.fill_between(x, p5, p95, color=style["color"], alpha=0.2 if stage == "prior" else 0.4,
+                    linewidth=0, label=f"{stage} P5-P95")
+    ax.plot(x, p50, color=style["color"], linewidth=1.5,
+            linestyle="--" if stage == "prior" else "-", label=f"{stage} P50")
+
+
 def parameters_figure(folder: str, out: FigureSet):
     summary = _csv(folder, "parameters_summary.csv")
     posterior = _csv(folder, "posterior.csv")
@@ -190,11 +198,7 @@ def fit_figure(folder: str, out: FigureSet, start):
         for stage, style in [("prior", PRIOR), ("posterior", POSTERIOR)]:
             part = rows[rows.stage == stage].sort_values("time")
             x = timefmt.axis_values(part.time.values, start)
-            ax.fill_between(x, part.sim_p5, part.sim_p95, color=style["color"],
-                            alpha=0.2 if stage == "prior" else 0.4, linewidth=0,
-                            label=f"{stage} P5-P95")
-            ax.plot(x, part.sim_p50, color=style["color"], linewidth=1.5,
-                    linestyle="--" if stage == "prior" else "-", label=f"{stage} P50")
+            _stage_band(ax, x, part.sim_p5, part.sim_p50, part.sim_p95, stage, style)
             shown += list(part.sim_p5) + list(part.sim_p95)
         data = rows[rows.stage == "posterior"].sort_values("time")
         values, detect = _observed(data.observed)
@@ -270,11 +274,7 @@ def predictive_figure(folder: str, out: FigureSet, start):
         for stage, style in [("prior", PRIOR), ("posterior", POSTERIOR)]:
             part = rows[rows.stage == stage].sort_values("time")
             x = timefmt.axis_values(part.time.values, start)
-            ax.fill_between(x, part.p5, part.p95, color=style["color"],
-                            alpha=0.2 if stage == "prior" else 0.4, linewidth=0,
-                            label=f"{stage} P5-P95")
-            ax.plot(x, part.p50, color=style["color"], linewidth=1.5,
-                    linestyle="--" if stage == "prior" else "-", label=f"{stage} P50")
+            _stage_band(ax, x, part.p5, part.p50, part.p95, stage, style)
             shown += list(part.p5) + list(part.p95)
         if fit is not None:
             data = fit[(fit.well == location) & (fit.species == variable) &
@@ -365,11 +365,8 @@ def risk_figure(folder: str, out: FigureSet, start):
                 if part.empty:
                     continue
                 x = timefmt.axis_values(part.time_d.values, start)
-                ax.fill_between(x, np.maximum(part.p5, floor), np.maximum(part.p95, floor),
-                                color=style["color"], alpha=0.2 if stage == "prior" else 0.4,
-                                linewidth=0, label=f"{stage} P5-P95")
-                ax.plot(x, np.maximum(part.p50, floor), color=style["color"], linewidth=1.5,
-                        linestyle="--" if stage == "prior" else "-", label=f"{stage} P50")
+                _stage_band(ax, x, np.maximum(part.p5, floor), np.maximum(part.p50, floor),
+                            np.maximum(part.p95, floor), stage, style)
             ax.axhline(targets[criterion], color="crimson", linestyle="--", linewidth=1.2,
                        label="target")
             ax.set_yscale("log")
