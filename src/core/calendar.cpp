@@ -1,6 +1,7 @@
 #include "terrafate/core/calendar.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -26,6 +27,31 @@ long days_from_civil(int year, int month, int day) {
   const long day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
   const long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + day_of_era - 719468;
+}
+
+CivilDate civil_from_days(long days) {
+  // Howard Hinnant's civil_from_days, the inverse of days_from_civil above.
+  days += 719468;
+  const long era = (days >= 0 ? days : days - 146096) / 146097;
+  const long day_of_era = days - era * 146097;
+  const long year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const long mp = (5 * day_of_year + 2) / 153;
+  const int day = static_cast<int>(day_of_year - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const long year = year_of_era + era * 400 + (month <= 2);
+  return CivilDate{static_cast<int>(year), month, day};
+}
+
+std::string iso_date(const CivilDate& date) {
+  return fmt::format("{:04d}-{:02d}-{:02d}", date.year, date.month, date.day);
+}
+
+std::string iso_date_at(long start_day, double time) {
+  constexpr double kRoundOff = 1e-6; // [d]
+  const long day = static_cast<long>(std::floor(time + kRoundOff));
+  return iso_date(civil_from_days(start_day + day));
 }
 
 CivilDate parse_iso_date(std::string_view text) {

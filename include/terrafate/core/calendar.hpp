@@ -1,6 +1,7 @@
 #pragma once
 // Civil (proleptic Gregorian) dates: the one parser of `time.start_date` and of dated samples.
 // Plain C++ (no PETSc, no MPI).
+#include <string>
 #include <string_view>
 
 #include "terrafate/core/config.hpp"
@@ -18,6 +19,17 @@ long days_from_civil(int year, int month, int day);
 inline long days_from_civil(const CivilDate& date) {
   return days_from_civil(date.year, date.month, date.day);
 }
+
+/// The civil date `days` after 1970-01-01 (the inverse of days_from_civil).
+CivilDate civil_from_days(long days);
+
+/// "YYYY-MM-DD".
+std::string iso_date(const CivilDate& date);
+
+/// The ISO date on which simulation time `time` [d] falls when run day 0 is `start_day` [days
+/// since 1970-01-01]: the date of day floor(time), with times within 1e-6 d below a whole day
+/// (round-off of sums of steps) counted as that day. For the `date` column of time series.
+std::string iso_date_at(long start_day, double time);
 
 /// Parses "YYYY-MM-DD" (year 1900-2200, a day that exists in its month); throws
 /// std::invalid_argument saying what is wrong otherwise.
