@@ -196,9 +196,9 @@ def render(paths, meanings, skipped_count, deck_count):
         "dimensionless. A **time** is a time point: days since run day 0, `\"value unit\"`, or a",
         "date `YYYY-MM-DD` after `time.start_date`; durations (steps, windows, half-lives) take",
         "no dates. `yr` and `a` are the Julian year, 365.25 d. A key without a default is",
-        "required where its map is used, unless its meaning says it is optional. Paths: `[]` is any element of a list; `[T]` and `(T)` are the",
-        "keys of an element or map whose `type:` is `T`; `<key>` is a name you choose (a species,",
-        "a land use, an emission-factor key). A key whose type reads",
+        "required where its map is used, unless its meaning says it is optional. Paths: `[]` is",
+        "any element of a list; `[T]` and `(T)` are the keys of an element or map whose `type:` is",
+        "`T`; `<key>` is a name you choose (a species, a land use, an emission-factor key). A key whose type reads",
         f"\"{NOT_EXERCISED}\" is accepted by the validator but read by no deck in the repository.",
         "",
     ]

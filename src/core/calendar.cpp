@@ -9,6 +9,12 @@
 namespace terrafate {
 
 namespace {
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+}
+
 bool leap_year(int year) {
   return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
@@ -77,12 +83,82 @@ CivilDate parse_iso_date(std::string_view text) {
   return date;
 }
 
+bool looks_like_iso_date(std::string_view raw) {
+  const std::string text = trim(raw);
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return false;
+  return true;
+}
+
 CivilDate read_iso_date(const ConfigNode& node) {
   try {
     return parse_iso_date(node.as_string());
   } catch (const std::invalid_argument& e) {
     throw node.error(e.what());
   }
+}
+
+// ConfigNode's time points (declared in config.hpp): the deck's one reader of times that may
+// be dates.
+
+void ConfigNode::set_start_day(long start_day, const SourceLocation& where) const {
+  document_->start_day = start_day;
+  document_->start_where = where;
+}
+
+std::optional<long> ConfigNode::start_day() const {
+  return document_->start_day;
+}
+
+double ConfigNode::as_time_point(const Range& range) const {
+  record_time(key_path_, range, std::nullopt);
+  if (!node_.IsScalar())
+    throw error("expected a time: days, \"value unit\" (\"5 yr\") or a date YYYY-MM-DD");
+  const std::string text = trim(node_.Scalar());
+  if (!looks_like_iso_date(text)) return quantity_value("d", range);
+  CivilDate date;
+  try {
+    date = parse_iso_date(text);
+  } catch (const std::invalid_argument& e) {
+    throw error(e.what());
+  }
+  if (!document_->start_day)
+    throw error(fmt::format("the date '{}' needs time.start_date (YYYY-MM-DD, the date of run "
+                            "day 0) in the deck; without it give days or \"value unit\"",
+                            text));
+  const auto& start = document_->start_where;
+  const double day = static_cast<double>(days_from_civil(date) - *document_->start_day);
+  if (day < 0.0)
+    throw error(fmt::format("the date '{}' is {} d before time.start_date {} ({}:{})", text, -day,
+                            iso_date(civil_from_days(*document_->start_day)), start.file,
+                            start.line));
+  if (!range.contains(day))
+    throw error(fmt::format("the date '{}' is day {} after time.start_date: must be {} d", text,
+                            day, range.describe()));
+  return day;
+}
+
+std::vector<double> ConfigNode::as_time_point_list(std::size_t min_count, std::size_t max_count,
+                                                   const Range& range) const {
+  if (!node_.IsSequence()) throw error("expected a list of times (days, \"5 yr\" or dates)");
+  const auto items = elements();
+  if (items.size() < min_count || items.size() > max_count) {
+    if (min_count == max_count)
+      throw error(fmt::format("expected {} times, got {}", min_count, items.size()));
+    throw error(fmt::format("expected at least {} times, got {}", min_count, items.size()));
+  }
+  std::vector<double> values;
+  values.reserve(items.size());
+  for (const auto& item : items)
+    values.push_back(item.as_time_point(range));
+  return values;
+}
+
+double ConfigNode::time_point_or(std::string_view key, double fallback, const Range& range) const {
+  record_time(child_path(key), range, fallback);
+  const auto child = find(key);
+  return child ? child->as_time_point(range) : fallback;
 }
 
 } // namespace terrafate

@@ -23,16 +23,6 @@ std::string trim_blanks(std::string_view text) {
   return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
 }
 
-/// True for text shaped like an ISO date, "dddd-dd-dd" (whether the date exists is checked by
-/// parse_iso_date).
-bool looks_like_date(std::string_view raw) {
-  const std::string text = trim_blanks(raw);
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return false;
-  return true;
-}
-
 std::string json_string(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
@@ -163,7 +153,16 @@ std::string SchemaRecorder::to_json() const {
 }
 
 void ConfigNode::record(const std::string& path, const std::string& json) const {
-  g_schema_recorder->read(file_, path, json);
+  if (g_schema_recorder) g_schema_recorder->read(file_, path, json);
+}
+
+void ConfigNode::record_time(const std::string& path, const Range& range,
+                             std::optional<double> fallback) const {
+  if (!g_schema_recorder) return;
+  record(path, fallback
+                   ? fmt::format(R"({{"kind":"time","unit":"d","range":{},"default":{}}})",
+                                 json_range(range), json_string(fmt::format("{}", *fallback)))
+                   : fmt::format(R"({{"kind":"time","unit":"d","range":{}}})", json_range(range)));
 }
 
 bool Range::contains(double value) const {
@@ -192,15 +191,6 @@ ConfigNode::ConfigNode(YAML::Node node, std::string key_path,
                        std::shared_ptr<const std::string> file, std::shared_ptr<Document> document)
     : node_(std::move(node)), key_path_(std::move(key_path)), file_(std::move(file)),
       document_(std::move(document)) {}
-
-void ConfigNode::set_start_day(long start_day, const SourceLocation& where) const {
-  document_->start_day = start_day;
-  document_->start_where = where;
-}
-
-std::optional<long> ConfigNode::start_day() const {
-  return document_->start_day;
-}
 
 namespace {
 /// Throws InputError at the first byte of `text` that is not well-formed UTF-8 (RFC 3629: no
@@ -458,7 +448,7 @@ double ConfigNode::as_quantity(std::string_view base_unit, const Range& range) c
     record(key_path_, fmt::format(R"({{"kind":"quantity","unit":{},"range":{}}})",
                                   json_unit(base_unit), json_range(range)));
   if (!node_.IsScalar()) throw error("expected a number (optionally with a unit, \"10 m/d\")");
-  if (looks_like_date(node_.Scalar())) {
+  if (looks_like_iso_date(node_.Scalar())) {
     if (base_unit == "d")
       throw error(fmt::format("'{}' is a date, but this is a duration: give a number of days or "
                               "\"value unit\" (\"30 d\", \"2 yr\"), not a date",
@@ -614,60 +604,6 @@ std::vector<double> ConfigNode::as_quantity_list(std::string_view base_unit, con
   for (const auto& item : items)
     values.push_back(item.as_quantity(base_unit, range));
   return values;
-}
-
-double ConfigNode::as_time_point(const Range& range) const {
-  if (g_schema_recorder)
-    record(key_path_, fmt::format(R"({{"kind":"time","unit":"d","range":{}}})", json_range(range)));
-  if (!node_.IsScalar())
-    throw error("expected a time: days, \"value unit\" (\"5 yr\") or a date YYYY-MM-DD");
-  const std::string text = trim_blanks(node_.Scalar());
-  if (!looks_like_date(text)) return quantity_value("d", range);
-  CivilDate date;
-  try {
-    date = parse_iso_date(text);
-  } catch (const std::invalid_argument& e) {
-    throw error(e.what());
-  }
-  if (!document_->start_day)
-    throw error(fmt::format("the date '{}' needs time.start_date (YYYY-MM-DD, the date of run "
-                            "day 0) in the deck; without it give days or \"value unit\"",
-                            text));
-  const auto& start = document_->start_where;
-  const double day = static_cast<double>(days_from_civil(date) - *document_->start_day);
-  if (day < 0.0)
-    throw error(fmt::format("the date '{}' is {} d before time.start_date {} ({}:{})", text, -day,
-                            iso_date(civil_from_days(*document_->start_day)), start.file,
-                            start.line));
-  if (!range.contains(day))
-    throw error(fmt::format("the date '{}' is day {} after time.start_date: must be {} d", text,
-                            day, range.describe()));
-  return day;
-}
-
-std::vector<double> ConfigNode::as_time_point_list(std::size_t min_count, std::size_t max_count,
-                                                   const Range& range) const {
-  if (!node_.IsSequence()) throw error("expected a list of times (days, \"5 yr\" or dates)");
-  const auto items = elements();
-  if (items.size() < min_count || items.size() > max_count) {
-    if (min_count == max_count)
-      throw error(fmt::format("expected {} times, got {}", min_count, items.size()));
-    throw error(fmt::format("expected at least {} times, got {}", min_count, items.size()));
-  }
-  std::vector<double> values;
-  values.reserve(items.size());
-  for (const auto& item : items)
-    values.push_back(item.as_time_point(range));
-  return values;
-}
-
-double ConfigNode::time_point_or(std::string_view key, double fallback, const Range& range) const {
-  if (g_schema_recorder)
-    record(child_path(key),
-           fmt::format(R"({{"kind":"time","unit":"d","range":{},"default":{}}})", json_range(range),
-                       json_string(fmt::format("{}", fallback))));
-  const auto child = find(key);
-  return child ? child->as_time_point(range) : fallback;
 }
 
 double ConfigNode::quantity_or(std::string_view key, double fallback, std::string_view base_unit,

@@ -6,13 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/units.hpp"
 #include "terrafate/grid/cell_overlap.hpp"
 
 namespace terrafate {
-
-namespace {
-constexpr double kDaysPerYear = 365.25;
-} // namespace
 
 ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials,
                      const std::vector<RemediationAction>& actions, const TransportSpec* transport,

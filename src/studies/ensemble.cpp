@@ -14,6 +14,7 @@
 
 #include "terrafate/core/distribution.hpp"
 #include "terrafate/core/random.hpp"
+#include "terrafate/core/units.hpp"
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/io/checkpoint_hdf5.hpp"
 #include "terrafate/search/decision.hpp"
@@ -166,9 +167,9 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 
 double stability_window(const Deck& deck) {
   const auto decision = deck.root.find("decision");
-  return decision
-             ? decision->quantity_or("stability_window", 5 * 365.25, "d", Range::non_negative())
-             : 5 * 365.25;
+  return decision ? decision->quantity_or("stability_window", 5 * kDaysPerYear, "d",
+                                          Range::non_negative())
+                  : 5 * kDaysPerYear;
 }
 
 bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient) {

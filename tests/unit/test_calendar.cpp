@@ -4,6 +4,7 @@
 
 #include "terrafate/core/calendar.hpp"
 #include "terrafate/core/config.hpp"
+#include "terrafate/core/units.hpp"
 
 namespace terrafate {
 namespace {
@@ -49,15 +50,15 @@ TEST(Calendar, DateOfOutputRows) {
 }
 
 TEST(Calendar, DatesAreDaysAfterTheStartDate) {
-  const auto root = dated("end: 2034-01-01\nstart: 2026-07-01\nlist: [0, 2024-03-01, 2 d]\n");
+  const auto root = dated("end: 2034-01-01\nstart: 2026-07-01\nlist: [0, 2024-03-01, 1 yr]\n");
   // 2024-2033: 10 x 365 d + the leap days of 2024, 2028 and 2032.
   EXPECT_DOUBLE_EQ(root.time_point("end"), 3653.0);
   // 366 (2024) + 365 (2025) + 31 + 28 + 31 + 30 + 31 + 30 (January-June 2026).
   EXPECT_DOUBLE_EQ(root.time_point("start"), 912.0);
   const auto list = root.at("list").as_time_point_list(1);
   ASSERT_EQ(list.size(), 3u);
-  EXPECT_DOUBLE_EQ(list[2], 2.0);
   EXPECT_DOUBLE_EQ(list[1], 31.0 + 29.0);
+  EXPECT_DOUBLE_EQ(list[2], 365.25);
   EXPECT_DOUBLE_EQ(root.time_point_or("absent", 7.0), 7.0);
 }
 
@@ -79,6 +80,24 @@ TEST(Calendar, DateErrorsNameTheKeyAndLine) {
   const std::string duration = message_of([&] { step.quantity("max_step", "d"); });
   EXPECT_NE(duration.find("max_step"), std::string::npos) << duration;
   EXPECT_NE(duration.find("duration"), std::string::npos) << duration;
+}
+
+TEST(Calendar, OneYearForYrAndA) {
+  // The Julian year of IUPAC's annum: 365.25 d, so four years are 4 x 365 + 1 leap day.
+  EXPECT_EQ(kDaysPerYear, 365.25);
+  EXPECT_DOUBLE_EQ(parse_quantity("4 yr", "d"), 1461.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("2 years", "d"), 730.5);
+  EXPECT_DOUBLE_EQ(parse_quantity("6 months", "d"), 182.625);
+  EXPECT_DOUBLE_EQ(parse_quantity("10 a", "d"), parse_quantity("10 yr", "d"));
+  EXPECT_DOUBLE_EQ(parse_quantity("10 a", "d"), 3652.5);
+  EXPECT_DOUBLE_EQ(parse_quantity("0.2 m/a", "m/d"), 0.2 / 365.25);
+  EXPECT_DOUBLE_EQ(parse_quantity("730.5 d", "a"), 2.0);
+  // An area keeps udunits2's are: 5 a = 500 m2, 1 ha = 100 a.
+  EXPECT_DOUBLE_EQ(parse_quantity("5 a", "m2"), 500.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("1 ha", "a"), 100.0);
+  EXPECT_THROW(parse_quantity("5 a", "kg"), std::invalid_argument);
+  // The other years of udunits2 keep their own lengths.
+  EXPECT_DOUBLE_EQ(parse_quantity("1 common_year", "d"), 365.0);
 }
 
 } // namespace

@@ -35,6 +35,10 @@ std::string iso_date_at(long start_day, double time);
 /// std::invalid_argument saying what is wrong otherwise.
 CivilDate parse_iso_date(std::string_view text);
 
+/// True for text shaped like an ISO date, "dddd-dd-dd" (blanks around it ignored); whether the
+/// date exists is parse_iso_date's check.
+bool looks_like_iso_date(std::string_view text);
+
 /// Reads a "YYYY-MM-DD" date at `node` (e.g. `time.start_date`); InputError at the node otherwise.
 CivilDate read_iso_date(const ConfigNode& node);
 

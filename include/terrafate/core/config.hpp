@@ -174,6 +174,9 @@ public:
 private:
   friend class SchemaRecorder;
   void record(const std::string& path, const std::string& json) const;
+  /// Records a time point read at `path` (with its default, for the *_or readers).
+  void record_time(const std::string& path, const Range& range,
+                   std::optional<double> fallback) const;
   /// as_quantity without recording or the date check.
   double quantity_value(std::string_view base_unit, const Range& range) const;
   YAML::Node node_;
