@@ -1,5 +1,6 @@
 #include "terrafate/core/calendar.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -58,6 +59,45 @@ std::string iso_date_at(long start_day, double time) {
   constexpr double kRoundOff = 1e-6; // [d]
   const long day = static_cast<long>(std::floor(time + kRoundOff));
   return iso_date(civil_from_days(start_day + day));
+}
+
+std::string add_date_column(const std::string& csv, std::string_view time_column,
+                            std::optional<long> start_day) {
+  if (!start_day) return csv;
+  const auto field = [](std::string_view line, std::size_t index) {
+    for (std::size_t k = 0; k < index; ++k) {
+      const auto comma = line.find(',');
+      if (comma == std::string_view::npos) return std::string_view();
+      line.remove_prefix(comma + 1);
+    }
+    return line.substr(0, line.find(','));
+  };
+  std::string out;
+  std::size_t column = 0;
+  bool header = true;
+  for (std::size_t begin = 0; begin < csv.size();) {
+    const std::size_t end = std::min(csv.find('\n', begin), csv.size());
+    const std::string_view line(csv.data() + begin, end - begin);
+    begin = end + 1;
+    if (line.empty()) continue;
+    out += line;
+    if (header) {
+      header = false;
+      for (column = 0; !field(line, column).empty() && field(line, column) != time_column;)
+        ++column;
+      if (field(line, column).empty())
+        throw std::logic_error(fmt::format("add_date_column: no column '{}'", time_column));
+      out += ",date\n";
+      continue;
+    }
+    const std::string_view text = field(line, column);
+    double time = 0.0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), time);
+    if (ec != std::errc() || ptr != text.data() + text.size())
+      throw std::logic_error(fmt::format("add_date_column: '{}' is not a time", text));
+    out += "," + iso_date_at(*start_day, time) + "\n";
+  }
+  return out;
 }
 
 CivilDate parse_iso_date(std::string_view text) {

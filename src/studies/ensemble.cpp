@@ -214,8 +214,9 @@ std::pair<bool, bool> resume_state(MPI_Comm comm, const std::filesystem::path& o
 
 /// risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
 /// and hazard index over the realizations that succeeded (`runs`), and the fraction of them that
-/// met the target by that time (time_to_target <= time).
-void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesystem::path& folder) {
+/// met the target by that time (time_to_target <= time); a last column date with `start_day`.
+void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesystem::path& folder,
+                          std::optional<long> start_day) {
   std::map<std::pair<double, std::string>, std::array<std::vector<double>, 2>> values;
   std::map<std::string, std::vector<double>> reached; // per receptor: time_to_target per member
   for (const auto& run : runs) {
@@ -243,7 +244,8 @@ void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesys
                     sample_quantile(entry[1], 0.5), sample_quantile(entry[1], 0.95),
                     met / static_cast<double>(times.size()));
   }
-  io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
+  io::write_file_atomically(folder / "risk_quantiles.csv",
+                            add_date_column(quantiles, "time", start_day));
 }
 /// ensemble.csv: the sampled values and the status of every realization, its time to target
 /// (the latest over the receptors) and stability over the last `window` [d] of the run, from
@@ -430,7 +432,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const auto& risk = *base_model.risk;
   const auto succeeded = write_ensemble_table(spec, outcomes, stability_window(deck),
                                               risk.target_risk, risk.target_quotient, folder);
-  write_risk_quantiles(succeeded, folder);
+  write_risk_quantiles(succeeded, folder, deck.time.start_day());
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());
 }

@@ -49,6 +49,17 @@ TEST(Calendar, DateOfOutputRows) {
   EXPECT_EQ(iso_date_at(start, 3653.0), "2034-01-01");
 }
 
+TEST(Calendar, DateColumnOfATable) {
+  const std::string table = "receptor,time_d,p50\nschool,0,1e-6\nschool,365.5,2e-6\n"
+                            "school,1461,3e-6\n";
+  EXPECT_EQ(add_date_column(table, "time_d", std::nullopt), table);
+  // 2024-01-01 + 365 d = 2024-12-31 (2024 has 366 days); + 1461 d = 2028-01-01.
+  EXPECT_EQ(add_date_column(table, "time_d", days_from_civil(2024, 1, 1)),
+            "receptor,time_d,p50,date\nschool,0,1e-6,2024-01-01\nschool,365.5,2e-6,2024-12-31\n"
+            "school,1461,3e-6,2028-01-01\n");
+  EXPECT_THROW(add_date_column(table, "time", 0L), std::logic_error);
+}
+
 TEST(Calendar, DatesAreDaysAfterTheStartDate) {
   const auto root = dated("end: 2034-01-01\nstart: 2026-07-01\nlist: [0, 2024-03-01, 1 yr]\n");
   // 2024-2033: 10 x 365 d + the leap days of 2024, 2028 and 2032.

@@ -1,6 +1,7 @@
 #pragma once
 // Civil (proleptic Gregorian) dates: the one parser of `time.start_date` and of dated samples.
 // Plain C++ (no PETSc, no MPI).
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,13 @@ std::string iso_date(const CivilDate& date);
 /// since 1970-01-01]: the date of day floor(time), with times within 1e-6 d below a whole day
 /// (round-off of sums of steps) counted as that day. For the `date` column of time series.
 std::string iso_date_at(long start_day, double time);
+
+/// A CSV table `csv` (header line, then rows; fields without quoted commas) with a last column
+/// `date` added: the iso_date_at of each row's `time_column` [d since run day 0]. Unchanged when
+/// `start_day` is empty (no time.start_date). Throws std::logic_error when the header has no
+/// `time_column` or a row's value there is not a number.
+std::string add_date_column(const std::string& csv, std::string_view time_column,
+                            std::optional<long> start_day);
 
 /// Parses "YYYY-MM-DD" (year 1900-2200, a day that exists in its month); throws
 /// std::invalid_argument saying what is wrong otherwise.
