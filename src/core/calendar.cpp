@@ -95,7 +95,7 @@ std::string add_date_column(const std::string& csv, std::string_view time_column
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), time);
     if (ec != std::errc() || ptr != text.data() + text.size())
       throw std::logic_error(fmt::format("add_date_column: '{}' is not a time", text));
-    out += "," + iso_date_at(*start_day, time) + "\n";
+    out += "," + (std::isfinite(time) ? iso_date_at(*start_day, time) : std::string()) + "\n";
   }
   return out;
 }

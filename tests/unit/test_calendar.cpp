@@ -58,6 +58,7 @@ TEST(Calendar, DateColumnOfATable) {
             "receptor,time_d,p50,date\nschool,0,1e-6,2024-01-01\nschool,365.5,2e-6,2024-12-31\n"
             "school,1461,3e-6,2028-01-01\n");
   EXPECT_THROW(add_date_column(table, "time", 0L), std::logic_error);
+  EXPECT_EQ(add_date_column("time,x\nnan,1\n", "time", 0L), "time,x,date\nnan,1,\n");
 }
 
 TEST(Calendar, DatesAreDaysAfterTheStartDate) {

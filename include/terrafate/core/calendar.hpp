@@ -34,8 +34,8 @@ std::string iso_date_at(long start_day, double time);
 
 /// A CSV table `csv` (header line, then rows; fields without quoted commas) with a last column
 /// `date` added: the iso_date_at of each row's `time_column` [d since run day 0]. Unchanged when
-/// `start_day` is empty (no time.start_date). Throws std::logic_error when the header has no
-/// `time_column` or a row's value there is not a number.
+/// `start_day` is empty (no time.start_date); empty for a time "nan". Throws std::logic_error when
+/// the header has no `time_column` or a row's value there is not a number.
 std::string add_date_column(const std::string& csv, std::string_view time_column,
                             std::optional<long> start_day);
 
