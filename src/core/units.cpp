@@ -46,9 +46,7 @@ std::optional<std::string> annum_as_year(std::string_view unit) {
   }
   return replaced ? std::optional(out) : std::nullopt;
 }
-} // namespace
 
-namespace {
 /// Maps `yr`, `year(s)` and `month(s)` of `system` to kDaysPerYear (and a twelfth of it) in place
 /// of udunits2's tropical year.
 void use_one_year(ut_system* system) {

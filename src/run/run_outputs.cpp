@@ -172,16 +172,15 @@ std::filesystem::path results_snapshot_path(const std::filesystem::path& checkpo
 
 std::map<std::string, std::string> run_provenance(const Deck& deck, int ranks,
                                                   const std::vector<std::string>& petsc_arguments) {
-  std::map<std::string, std::string> provenance{
-      {"program", "terrafate"},
-      {"version", kVersion},
-      {"git_commit", kGitCommit},
-      {"ranks", std::to_string(ranks)},
-      {"start_time", iso_time_now()},
-      {"deck_path", deck.path.string()},
-      {"deck", deck.text},
-      {"petsc_options", join(petsc_arguments)},
-      {"petsc_options_in_effect", options_in_effect()}};
+  std::map<std::string, std::string> provenance{{"program", "terrafate"},
+                                                {"version", kVersion},
+                                                {"git_commit", kGitCommit},
+                                                {"ranks", std::to_string(ranks)},
+                                                {"start_time", iso_time_now()},
+                                                {"deck_path", deck.path.string()},
+                                                {"deck", deck.text},
+                                                {"petsc_options", join(petsc_arguments)},
+                                                {"petsc_options_in_effect", options_in_effect()}};
   // The calendar date of simulated time 0 (`time.start_date`), for readers of results.h5.
   if (deck.time.start_date) provenance["start_date"] = iso_date(*deck.time.start_date);
   return provenance;
