@@ -57,6 +57,7 @@ void read_action_footprint(const ConfigNode& entry, RemediationAction& action) {
     only("per_excavated_m3", digs(action), "excavated soil");
     only("per_operating_day", long_running(action.type), "operating days");
     RemediationAction::WorkerHours given;
+    given.where = hours->where();
     const auto read = [&](const char* key, const char* unit, std::optional<double>& into) {
       if (hours->has(key)) into = hours->quantity(key, unit, Range::non_negative());
     };

@@ -129,7 +129,8 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
     if (indicators.groups.count("accident"))
       for (const auto& action : remediation)
         if (const auto missing = missing_worker_hour_intensities(action); !missing.empty())
-          throw InputError(action.key_path + "." + missing.front(), action.where,
+          throw InputError(action.key_path + "." + missing.front(),
+                           action.worker_hours ? action.worker_hours->where : action.where,
                            fmt::format("carbon.indicators asks for accident (worker hours x "
                                        "rates): action '{}' must give {}",
                                        action.name, fmt::join(missing, ", ")));

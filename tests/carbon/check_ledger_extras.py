@@ -26,11 +26,15 @@ Injection case: enhanced_bioremediation, donor 2,000 kg at injection_concentrati
 water_used 40 m3; chemical_oxidation, injections of 50 and 30 kg MnO4 as 1.6 kg of
 potassium_permanganate per kg at 20 kg/m3 -> (80 x 1.6) / 20 = 6.4 m3 of water_used; a source
 removal by digging of the NAPL box z 2-6 m under the surface at 10 m with overburden
-{diesel_per_m3: 2}: overburden_volume = 20 x 20 x (10 - 6) = 1,600 m3 and diesel 3,200 L more.
+{diesel_per_m3: 2}: overburden_volume = 20 x 20 x (13 - 6) = 2,800 m3 (ground surface: the soil
+section's 13 m) and diesel 5,600 L more; an SVE (170 d) regenerating its carbon (make_up 0.2,
+100 km: 20 % virgin, 80 % regenerated, 2 x t x 100 km of haulage, no waste) with travel
+{trips_per_year: 24, km_per_trip: 30}: 720 km/yr x 170 / 365.25.
 
 Bad input, each exit 2 naming the key and deck:line: a negative intensity
-(worker_hours.per_operating_day: -2); accident indicators with an action without worker_hours;
-end_of_life: regeneration without make_up.
+(worker_hours.per_operating_day: -2); accident indicators with an action without worker_hours,
+and with one whose wells are drilled but that gives no per_drilled_m; end_of_life: regeneration
+without make_up.
 """
 import csv
 import math
@@ -94,14 +98,23 @@ flow:
     - {face: xmax, type: head, head: 9.9}
 transport:
   species:
-    - {name: PCE, decay: {rate: 0.001}}
-    - {name: TCE}
+    - {name: PCE, decay: {rate: 0.001}, henry: 0.7, air_diffusion: 0.6}
+    - {name: TCE, henry: 0.4, air_diffusion: 0.7}
     - {name: MnO4}
   initial:
     - {species: PCE, region: {box: {min: [10, 0, 0], max: [40, 20, 10]}}, concentration: 1}
   sources:
     - {name: pool, species: PCE, type: napl, region: {box: {min: [80, 0, 2], max: [100, 20, 6]}},
        mass: 1000 kg, concentration: 100, gamma: 1}
+soil:
+  ground_surface: 13
+  resolution: 0.1
+  layers:
+    - {name: loam, top: 0, bottom: 3, texture: {alpha: 3.6, n: 1.56, theta_r: 0.078,
+       theta_s: 0.43, ks: 0.25}, bulk_density: 1.6, foc: 0.005}
+  zones:
+    - {name: site, footprint: {min: [10, 0], max: [30, 20]}, depth: [0, 2],
+       concentrations: {PCE: 5}}
 remediation:
   - {name: isco, type: chemical_oxidation, region: {box: {min: [10, 0, 4], max: [40, 20, 10]}},
      start: 10, end: 200, oxidant: MnO4, injections: [{time: 10, mass: 50}, {time: 100, mass: 30}],
@@ -113,10 +126,15 @@ remediation:
      donor: {material: emulsified_vegetable_oil, mass: 2000}, injection_concentration: 50}
   - {name: dig, type: source_removal, source: pool, start: 50, fraction: 0.9,
      method: {type: excavation, diesel_per_m3: 1.5, haul_distance: 20, overburden: {diesel_per_m3: 2}}}
+  - {name: sve, type: soil_vapour_extraction, region: {box: {min: [10, 0, 11], max: [30, 20, 13]}},
+     start: 30, end: 200, removal_rate: 0.05, power: 1, wells: 2,
+     sorbent: {material: activated_carbon, per_gram: 0.002, end_of_life: regeneration, make_up: 0.2,
+               haul_distance: 100 km},
+     travel: {trips_per_year: 24, km_per_trip: 30}}
 carbon:
   grid: china-national-2022
   factors: {material:MnO4: 1.5, material:emulsified_vegetable_oil: 1.2,
-            material:potassium_permanganate: 2.0}
+            material:potassium_permanganate: 2.0, vehicle_km: 0.25}
   indicators: [ghg, water]
 time:
   end: 365
@@ -220,9 +238,18 @@ def main():
     close(failures, "eisb water_used [m3]", q.get(("eisb", "water_used")), 2000 / 50)
     close(failures, "isco water_used [m3]", q.get(("isco", "water_used")), 80 * 1.6 / 20)
     close(failures, "dig overburden_volume [m3]", q.get(("dig", "overburden_volume")),
-          20 * 20 * (10 - 6))
+          20 * 20 * (13 - 6))
     dug = q.get(("dig", "excavated_volume"), 0.0)
-    close(failures, "dig diesel [L]", q.get(("dig", "diesel")), 1.5 * dug + 2 * 1600)
+    close(failures, "dig diesel [L]", q.get(("dig", "diesel")), 1.5 * dug + 2 * 2800)
+    spent = 0.002 * sum(v for (a, item), v in q.items() if a == "sve" and item.startswith("removed:"))
+    if not spent > 0:
+        failures.append("the SVE removed nothing")
+    for item, hand in (("material:activated_carbon", 0.2 * spent),
+                       ("material:activated_carbon_regenerated", 0.8 * spent),
+                       ("haulage", 2 * spent / 1000 * 100), ("vehicle_km", 24 * 30 * 170 / 365.25)):
+        close(failures, f"sve {item}", q.get(("sve", item)), hand)
+    if any(a == "sve" and item.startswith("waste:") for (a, item) in q):
+        failures.append("the SVE books waste")
     water = sum(float(r["quantity"]) for r in rows(out, "footprint.csv")
                 if r["indicator"] == "water_used")
     close(failures, "footprint water_used [m3]", water, 40 + 6.4)
@@ -232,6 +259,9 @@ def main():
                "per_operating_day: 2", "per_operating_day: -2")),
                "worker_hours.per_operating_day", 29),
            "no_hours": (PT.format(sorbent=REGENERATION, hours=""), "worker_hours", 16),
+           "no_drilling_hours": (PT.format(sorbent=REGENERATION,
+                                           hours="worker_hours: {per_operating_day: 2}"),
+                                 "worker_hours.per_drilled_m", 29),
            "no_make_up": (PT.format(sorbent="end_of_life: regeneration", hours=HOURS),
                           "make_up", 24)}
     for name, (text, key, line) in bad.items():

@@ -147,6 +147,7 @@ struct RemediationAction {
   /// sample, per excavated m3 and per operating day; empty: not given.
   struct WorkerHours {
     std::optional<double> hours, per_drilled_m, per_sample, per_excavated_m3, per_operating_day;
+    SourceLocation where; ///< of the deck's worker_hours
   };
   std::optional<WorkerHours> worker_hours;
 };
