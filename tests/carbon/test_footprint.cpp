@@ -177,6 +177,8 @@ TEST(PumpAndTreatCase, MatchesTheHandCalculation) {
   EXPECT_NEAR(totals.at("energy_diesel"), 10757.1, 1e-6);
   EXPECT_NEAR(totals.at("energy_transport_fuel"), 5760.0, 1e-9);
   EXPECT_NEAR(totals.at("water_used"), 5.76, 1e-12);
+  // The groundwater pumped is water extracted, not water used (its own indicator).
+  EXPECT_NEAR(totals.at("water_extracted"), 2.0e5, 1e-9);
   EXPECT_NEAR(totals.at("accident_fatalities"), 9.6e-5, 1e-15);
   EXPECT_NEAR(totals.at("accident_injuries"), 0.024, 1e-15);
   EXPECT_EQ(totals.count("nox"), 0u); // air not asked for
@@ -241,6 +243,17 @@ TEST(PumpAndTreatCase, OnSitePhotovoltaicsCoveringFortyPercent) {
 
 // material:electron_donor has a `missing` row (EVO or lactate: the deck must say); calcium
 // polysulfide and incineration have no row.
+TEST(Mobilisation, IsTruckHaulageInTheConstructionPhase) {
+  // 25 t of equipment x 80 km x 2 trips = 4,000 t*km at 0.15 kg CO2e/(t*km) (deck) = 0.6 t.
+  const LedgerLine line{"pt", "pump_and_treat", "mobilisation", 4000.0, "t*km", 0.0, 0.0};
+  EXPECT_EQ(factor_key(line), "haulage");
+  EXPECT_EQ(phase_of(line), Phase::construction);
+  const auto lines = footprint({line}, carbon_spec("carbon:\n  factors: {haulage: 0.15}\n"));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NEAR(lines[0].tco2e, 0.6, 1e-12);
+  EXPECT_EQ(lines[0].phase, Phase::construction);
+}
+
 TEST(Factors, MissingReagentAndDisposalFactorsStopTheRun) {
   const auto spec = carbon_spec("carbon: {grid: china-national-2023}\n");
   const std::vector<LedgerLine> ledger = {
