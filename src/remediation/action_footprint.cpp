@@ -113,14 +113,17 @@ std::vector<std::string> missing_worker_hour_intensities(const RemediationAction
   return missing;
 }
 
-double worker_hours(const RemediationAction& action, double drilled, double samples,
-                    double excavated, double days) {
+double worker_hours(const RemediationAction& action, double samples, double days, bool dug) {
   if (!action.worker_hours) return 0.0;
   const auto& given = *action.worker_hours;
+  const bool monitoring = action.type == ActionType::monitoring;
+  const double drilled =
+      action.drilled_length + (monitoring ? action.well_depth * action.monitoring_wells : 0.0);
+  const double excavated = dug && digs(action) ? action.region_volume : 0.0;
   return given.hours.value_or(0.0) + drilled * given.per_drilled_m.value_or(0.0) +
-         samples * given.per_sample.value_or(0.0) +
+         (monitoring ? samples : 0.0) * given.per_sample.value_or(0.0) +
          excavated * given.per_excavated_m3.value_or(0.0) +
-         days * given.per_operating_day.value_or(0.0);
+         (long_running(action.type) ? days : 0.0) * given.per_operating_day.value_or(0.0);
 }
 
 } // namespace terrafate

@@ -404,21 +404,13 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
       ledger.add(action.name, "vehicle_km", campaigns * action.vehicle_km_per_event, "km",
                  action.start, action.end);
     }
-    if (action.worker_hours) {
-      const bool monitoring = action.type == ActionType::monitoring;
-      const double drilled =
-          action.drilled_length + (monitoring ? action.well_depth * action.monitoring_wells : 0.0);
-      const double samples =
-          monitoring ? action.events_per_year * active_days / kDaysPerYear * action.monitoring_wells
-                     : 0.0;
-      const bool dug = action.type == ActionType::excavation ||
-                       (action.type == ActionType::source_removal && !action.thermal_removal);
-      const double excavated = dug && done_[a] ? action.region_volume : 0.0;
-      const double days = long_running(action.type) ? active_days : 0.0;
+    if (action.worker_hours)
       ledger.add(action.name, "worker_hours",
-                 worker_hours(action, drilled, samples, excavated, days), "h", action.start,
-                 action.end);
-    }
+                 worker_hours(action,
+                              action.events_per_year * active_days / kDaysPerYear *
+                                  action.monitoring_wells,
+                              active_days, done_[a]),
+                 "h", action.start, action.end);
   }
   return ledger.csv();
 }

@@ -29,7 +29,9 @@ removal by digging of the NAPL box z 2-6 m under the surface at 10 m with overbu
 {diesel_per_m3: 2}: overburden_volume = 20 x 20 x (13 - 6) = 2,800 m3 (ground surface: the soil
 section's 13 m) and diesel 5,600 L more; an SVE (170 d) regenerating its carbon (make_up 0.2,
 100 km: 20 % virgin, 80 % regenerated, 2 x t x 100 km of haulage, no waste) with travel
-{trips_per_year: 24, km_per_trip: 30}: 720 km/yr x 170 / 365.25.
+{trips_per_year: 24, km_per_trip: 30}: 720 km/yr x 170 / 365.25. Worker hours: the source removal
+0.3 h per excavated m3 (1,600 m3, the exact box 20 x 20 x 4 m); a monitoring action, 4 new wells of
+10 m, 2 campaigns/yr over 365 d: 8 + 40 m x 1 + (2 x 365 / 365.25 x 4 samples) x 0.5 h.
 
 Bad input, each exit 2 naming the key and deck:line: a negative intensity
 (worker_hours.per_operating_day: -2); accident indicators with an action without worker_hours,
@@ -125,7 +127,10 @@ remediation:
      start: 20, end: 300, rates: {PCE: 0.01}, products: [{from: PCE, to: TCE, yield: 0.79}],
      donor: {material: emulsified_vegetable_oil, mass: 2000}, injection_concentration: 50}
   - {name: dig, type: source_removal, source: pool, start: 50, fraction: 0.9,
-     method: {type: excavation, diesel_per_m3: 1.5, haul_distance: 20, overburden: {diesel_per_m3: 2}}}
+     method: {type: excavation, diesel_per_m3: 1.5, haul_distance: 20, overburden: {diesel_per_m3: 2}},
+     worker_hours: {per_excavated_m3: 0.3}}
+  - {name: mon, type: monitoring, start: 0, end: 365, wells: 4, events_per_year: 2, well_depth: 10,
+     worker_hours: {hours: 8, per_drilled_m: 1, per_sample: 0.5}}
   - {name: sve, type: soil_vapour_extraction, region: {box: {min: [10, 0, 11], max: [30, 20, 13]}},
      start: 30, end: 200, removal_rate: 0.05, power: 1, wells: 2,
      sorbent: {material: activated_carbon, per_gram: 0.002, end_of_life: regeneration, make_up: 0.2,
@@ -241,6 +246,9 @@ def main():
           20 * 20 * (13 - 6))
     dug = q.get(("dig", "excavated_volume"), 0.0)
     close(failures, "dig diesel [L]", q.get(("dig", "diesel")), 1.5 * dug + 2 * 2800)
+    close(failures, "dig worker_hours [h]", q.get(("dig", "worker_hours")), 0.3 * 20 * 20 * 4)
+    close(failures, "mon worker_hours [h]", q.get(("mon", "worker_hours")),
+          8 + 4 * 10 * 1 + 2 * 365 / 365.25 * 4 * 0.5)
     spent = 0.002 * sum(v for (a, item), v in q.items() if a == "sve" and item.startswith("removed:"))
     if not spent > 0:
         failures.append("the SVE removed nothing")

@@ -32,9 +32,10 @@ bool long_running(ActionType type);
 /// does not: the whole key `worker_hours` when it is absent. Empty: its hours are complete.
 std::vector<std::string> missing_worker_hour_intensities(const RemediationAction& action);
 
-/// [h] worked on `action` for `drilled` [m], `samples`, `excavated` [m3] and `days` operated [d]
-/// at its deck intensities (the quantities without an intensity are not counted), plus `hours`.
-double worker_hours(const RemediationAction& action, double drilled, double samples,
-                    double excavated, double days);
+/// [h] worked on `action` at its deck intensities (the quantities without an intensity are not
+/// counted): `hours`, plus its drilled metres (drilled_length; a monitoring action's new wells),
+/// `samples` (monitoring), its excavated m3 once `dug` (excavation, source removal by digging)
+/// and `days` run [d] (the long-running types).
+double worker_hours(const RemediationAction& action, double samples, double days, bool dug);
 
 } // namespace terrafate
