@@ -379,9 +379,13 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
                      action.end, false);
     }
     if (action.type == ActionType::institutional_control ||
-        (long_running(action.type) && action.vehicle_km_per_year > 0.0)) // inspections, O&M
+        (travel_form(action.type) == TravelForm::per_year &&
+         action.vehicle_km_per_year > 0.0)) // inspections, O&M
       ledger.add(action.name, "vehicle_km", action.vehicle_km_per_year * active_days / kDaysPerYear,
                  "km", action.start, action.end);
+    if (action.vehicle_km_once > 0.0) // the crew's trips during one-off works, at the start
+      ledger.add(action.name, "vehicle_km", action.vehicle_km_once, "km", action.start,
+                 action.start);
     if (action.type == ActionType::vapour_mitigation) {
       ledger.add(action.name, "electricity:fan",
                  action.fan_power * action.units * 24.0 * active_days, "kWh", action.start,

@@ -353,7 +353,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::permeable_reactive_barrier;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "products",
                          "hydraulic_conductivity", "porosity", "medium", "installation_diesel",
-                         "reactivity_half_life", "mobilisation", "worker_hours"});
+                         "reactivity_half_life", "mobilisation", "worker_hours", "travel"});
       installed_from_start();
       if (entry.has("hydraulic_conductivity"))
         action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
@@ -373,7 +373,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "barrier_wall") {
       action.type = ActionType::barrier_wall;
       entry.expect_keys({"name", "type", "region", "start", "end", "hydraulic_conductivity",
-                         "material", "installation_diesel", "mobilisation", "worker_hours"});
+                         "material", "installation_diesel", "mobilisation", "worker_hours",
+                         "travel"});
       installed_from_start();
       action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
       if (const auto material = entry.find("material")) {
@@ -447,7 +448,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::excavation;
       entry.expect_keys({"name", "type", "region", "start", "haul_distance", "diesel_per_m3",
                          "backfill", "disposal", "waste", "sheet_piling", "dewatering",
-                         "overburden", "mobilisation", "worker_hours"});
+                         "overburden", "mobilisation", "worker_hours", "travel"});
       read_disposal(entry, action);
       read_excavation_support(entry, action, grid, soil);
       action.end = action.start;
@@ -529,7 +530,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "source_removal") {
       action.type = ActionType::source_removal;
       entry.expect_keys({"name", "type", "start", "source", "fraction", "method", "mobilisation",
-                         "worker_hours"});
+                         "worker_hours", "travel"});
       action.end = action.start;
       const ConfigNode source = entry.at("source");
       const std::string source_name = source.as_string();
@@ -562,7 +563,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "cap") {
       action.type = ActionType::cap;
       entry.expect_keys({"name", "type", "region", "start", "end", "duration", "factor",
-                         "volatilization_factor", "material", "mobilisation", "worker_hours"});
+                         "volatilization_factor", "material", "mobilisation", "worker_hours",
+                         "travel"});
       RechargeCap cap;
       cap.area = action.region;
       cap.factor = entry.quantity("factor", "1", Range::unit_interval());
@@ -643,7 +645,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       // Sub-slab depressurization at named risk receptors.
       action.type = ActionType::vapour_mitigation;
       entry.expect_keys({"name", "type", "start", "end", "duration", "receptors", "factor",
-                         "fan_power", "units", "material", "mobilisation", "worker_hours"});
+                         "fan_power", "units", "material", "mobilisation", "worker_hours",
+                         "travel"});
       for (const auto& receptor : entry.at("receptors").elements())
         action.receptors.push_back(receptor.as_string());
       if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");

@@ -128,7 +128,11 @@ remediation:
      donor: {material: emulsified_vegetable_oil, mass: 2000}, injection_concentration: 50}
   - {name: dig, type: source_removal, source: pool, start: 50, fraction: 0.9,
      method: {type: excavation, diesel_per_m3: 1.5, haul_distance: 20, overburden: {diesel_per_m3: 2}},
-     worker_hours: {per_excavated_m3: 0.3}}
+     worker_hours: {per_excavated_m3: 0.3},
+     travel: {trips: 20, km_per_trip: 40 km}}
+  - {name: cover, type: cap, region: {box: {min: [60, 0, 0], max: [80, 20, 10]}}, start: 40,
+     factor: 0.5, material: {name: clay, thickness: 0.5, density: 1.8},
+     travel: {trips: 6, km_per_trip: 25}}
   - {name: mon, type: monitoring, start: 0, end: 365, wells: 4, events_per_year: 2, well_depth: 10,
      worker_hours: {hours: 8, per_drilled_m: 1, per_sample: 0.5}}
   - {name: sve, type: soil_vapour_extraction, region: {box: {min: [10, 0, 11], max: [30, 20, 13]}},
@@ -139,7 +143,7 @@ remediation:
 carbon:
   grid: china-national-2022
   factors: {material:MnO4: 1.5, material:emulsified_vegetable_oil: 1.2,
-            material:potassium_permanganate: 2.0, vehicle_km: 0.25}
+            material:potassium_permanganate: 2.0, vehicle_km: 0.25, material:clay: 0.01}
   indicators: [ghg, water]
 time:
   end: 365
@@ -258,6 +262,20 @@ def main():
         close(failures, f"sve {item}", q.get(("sve", item)), hand)
     if any(a == "sve" and item.startswith("waste:") for (a, item) in q):
         failures.append("the SVE books waste")
+    # One-off works: the crew's trips x km_per_trip at the action's start, construction phase.
+    carbon = {(r["action"], r["item"]): r for r in rows(out, "carbon.csv")}
+    when = {(r["action"], r["item"]): (float(r["start"]), float(r["end"]))
+            for r in rows(out, "ledger.csv")}
+    for action, start, hand in (("dig", 50.0, 20 * 40.0), ("cover", 40.0, 6 * 25.0)):
+        close(failures, f"{action} vehicle_km [km]", q.get((action, "vehicle_km")), hand)
+        line = carbon.get((action, "vehicle_km"))
+        if line is None or line["phase"] != "construction" or \
+                when.get((action, "vehicle_km")) != (start, start):
+            failures.append(f"{action} vehicle_km: carbon line {line}, booked "
+                            f"{when.get((action, 'vehicle_km'))}")
+        else:
+            close(failures, f"{action} vehicle_km [t CO2e]", float(line["tco2e"]),
+                  hand * 0.25 / 1000)
     water = sum(float(r["quantity"]) for r in rows(out, "footprint.csv")
                 if r["indicator"] == "water_used")
     close(failures, "footprint water_used [m3]", water, 40 + 6.4)
@@ -272,6 +290,12 @@ def main():
                                  "worker_hours.per_drilled_m", 29),
            "no_make_up": (PT.format(sorbent="end_of_life: regeneration", hours=HOURS),
                           "make_up", 24)}
+    one_off = INJECTIONS.replace("travel: {trips: 20", "travel: {trips_per_year: 20")
+    bad["one_off_per_year"] = (one_off, "trips_per_year",
+                               one_off.splitlines().index("     travel: {trips_per_year: 20, "
+                                                          "km_per_trip: 40 km}}") + 1)
+    bad["window_trips"] = (PT.format(sorbent=REGENERATION, hours=HOURS).replace(
+        "trips_per_year: 12", "trips: 12"), "trips", 30)
     for name, (text, key, line) in bad.items():
         result, _, deck = run(terrafate, workdir, "bad_" + name, text)
         message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""

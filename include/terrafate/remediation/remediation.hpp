@@ -129,8 +129,11 @@ struct RemediationAction {
   int units = 0;                  ///< vapour mitigation systems installed
   double material_per_unit = 0.0; ///< [kg] installation material per vapour mitigation unit
   /// [km] per year: institutional control inspections; O&M travel of the long-running actions
-  /// (`travel`: trips_per_year x km_per_trip).
+  /// and vapour mitigation (`travel`: trips_per_year x km_per_trip).
   double vehicle_km_per_year = 0.0;
+  /// [km] crew travel of an action done at one time (`travel`: trips x km_per_trip: excavation,
+  /// source removal, barriers, cap), booked at its start; 0 without `travel`.
+  double vehicle_km_once = 0.0;
   /// [t*km] equipment hauled to and from the site (`mobilisation`: equipment_t x distance x
   /// trips), at the action's start; 0 without `mobilisation`.
   double mobilisation_haulage = 0.0;
