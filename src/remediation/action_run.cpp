@@ -340,9 +340,12 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
         ledger.add(action.name, "destroyed:" + names_[s],
                    transport->zone_decayed(static_cast<std::size_t>(action.zone), s), "g",
                    action.start, action.end);
-    if ((action.zone >= 0 || action.oxidation >= 0) && t >= action.start)
+    if ((action.zone >= 0 || action.oxidation >= 0) && t >= action.start) {
       ledger.add(action.name, "treated_volume", action.region_volume, "m3", action.start,
                  action.end);
+      ledger.add(action.name, "treated_volume_requested", action.requested_volume, "m3",
+                 action.start, action.end);
+    }
     if (action.oxidation >= 0 && transport)
       for (std::size_t s = 0; s < species_; ++s)
         ledger.add(action.name,
@@ -457,6 +460,8 @@ void ActionRun::add_disposal(const RemediationAction& action, double soil, doubl
 void ActionRun::install(const RemediationAction& action) {
   const double volume = action.region_volume;
   ledger_.add(action.name, "excavated_volume", volume, "m3", action.start, action.end);
+  ledger_.add(action.name, "excavated_volume_requested", action.requested_volume, "m3",
+              action.start, action.end);
   if (!action.material.empty())
     ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0, "kg",
                 action.start, action.end);

@@ -81,12 +81,13 @@ double plan_area(const Grid& grid, const Region& region) {
   return (region.box.max[0] - region.box.min[0]) * (region.box.max[1] - region.box.min[1]);
 }
 
-/// Sets an excavation's modelled volume (the grid's dug volume plus `in_soil` [m3] of the soil
-/// columns), its requested volume (the box's extents) and the warnings when they differ, or when
-/// the cells whose contaminant the transport removes (centres in the region) differ from it.
-void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil) {
+/// Sets the modelled volume of an excavation, barrier or treatment zone (the box's exact overlap
+/// with the cells plus `in_soil` [m3] of the soil columns), its requested volume (the box's
+/// extents) and the warnings when they differ, or when the cells the transport acts on (centres
+/// in the region: `acts` says how) differ from it.
+void set_box_volumes(RemediationAction& action, const Grid& grid, double in_soil,
+                     const char* acts) {
   action.region_volume = dug_volume(grid, action.region) + in_soil;
-  action.dug_area = plan_area(grid, action.region);
   action.requested_volume = action.region_volume;
   const Box& box = action.region.box;
   if (!action.region.all && !action.region.polygon)
@@ -100,11 +101,15 @@ void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil
   if (action.region_volume > 0.0 &&
       std::abs(centres - action.region_volume) > kVolumeMismatchWarning * action.region_volume)
     action.volume_warnings.push_back(fmt::format(
-        "{}: the transport removes the contaminant of the cells whose centres lie in the region, "
-        "{:.6g} m3, {:+.1f} % from the dug volume {:.6g} m3 that the ledger counts (more than "
-        "{:.0f} %)",
-        name, centres, 100.0 * (centres - action.region_volume) / action.region_volume,
+        "{}: the transport {} the cells whose centres lie in the region, {:.6g} m3, {:+.1f} % "
+        "from the volume {:.6g} m3 that the ledger counts (more than {:.0f} %)",
+        name, acts, centres, 100.0 * (centres - action.region_volume) / action.region_volume,
         action.region_volume, 100.0 * kVolumeMismatchWarning));
+}
+
+void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil) {
+  set_box_volumes(action, grid, in_soil, "removes the contaminant of");
+  action.dug_area = plan_area(grid, action.region);
 }
 
 /// Reads `disposal: {landfill, cement_kiln, thermal_desorption}` (fractions of the excavated
@@ -330,6 +335,11 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                                                         : region_volume(grid, action.region)) +
           in_soil.volume;
       if (action.type_name == "excavation") set_dug_volumes(action, grid, in_soil.volume);
+      if (action.type_name == "barrier_wall" || action.type_name == "permeable_reactive_barrier")
+        set_box_volumes(action, grid, 0.0, "gives the barrier's properties to");
+      if (action.type_name == "enhanced_bioremediation" || action.type_name == "thermal" ||
+          action.type_name == "chemical_oxidation")
+        set_box_volumes(action, grid, 0.0, "treats");
       action.soil_column_dry_mass = in_soil.dry_mass;
     }
     const bool needs_transport = action.type_name != "barrier_wall" &&

@@ -49,10 +49,13 @@ struct RemediationAction {
   /// the run at most); empty: it runs to `end`.
   std::optional<double> duration;
   Region region; ///< barrier, wall, excavation, bioremediation and thermal zones
-  /// [m3] of the grid cells, and of the soil column cells, whose centres lie in the region
+  /// [m3] of the region: a box's exact overlap with the cells (excavation, barriers, EISB,
+  /// ISCO, thermal; the cells whose centres lie in it for a polygon, `all` and the other types),
+  /// plus the soil column cells whose centres lie in it
   double region_volume = 0.0;
   double soil_column_dry_mass = 0.0; ///< [t] of the soil column cells in the region
-  /// Excavations (and source removal by digging): [m3] the region asked for (the box's
+  /// Excavations (and source removal by digging), barriers and treatment zones (EISB, ISCO,
+  /// thermal): [m3] the region asked for (the box's
   /// extents; for a polygon, the modelled volume) and the warnings when the modelled volume
   /// differs from it, or from the cells whose centres lie in the region (whose contaminant the
   /// transport removes), by more than kVolumeMismatchWarning.
