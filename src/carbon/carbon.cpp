@@ -151,7 +151,9 @@ Phase phase_of(const LedgerLine& line) {
   if (line.item == "drilling" || line.item == "electricity:dewatering" ||
       line.item == "dewatering_water" || line.item == "mobilisation")
     return Phase::construction;
-  if (builds && (line.item == "diesel" || line.item.rfind("material:", 0) == 0))
+  // The works of an action done at one time, its crew's travel to them included.
+  if (builds &&
+      (line.item == "diesel" || line.item == "vehicle_km" || line.item.rfind("material:", 0) == 0))
     return Phase::construction;
   return Phase::operation;
 }

@@ -173,7 +173,8 @@ std::vector<std::pair<std::string, std::string>> emitting_items(const Remediatio
   // The opt-in footprint keys of every type: mobilisation, worker hours, O&M travel.
   if (action.mobilisation_haulage > 0.0) items.emplace_back("mobilisation", "t*km");
   if (action.worker_hours) items.emplace_back("worker_hours", "h");
-  if (long_running(action.type) && action.vehicle_km_per_year > 0.0)
+  if ((travel_form(action.type) == TravelForm::per_year && action.vehicle_km_per_year > 0.0) ||
+      action.vehicle_km_once > 0.0)
     items.emplace_back("vehicle_km", "km");
   switch (action.type) {
   case ActionType::permeable_reactive_barrier:

@@ -14,6 +14,15 @@ bool digs(const RemediationAction& action) {
 }
 } // namespace
 
+TravelForm travel_form(ActionType type) {
+  if (long_running(type) || type == ActionType::vapour_mitigation) return TravelForm::per_year;
+  if (type == ActionType::excavation || type == ActionType::source_removal ||
+      type == ActionType::barrier_wall || type == ActionType::permeable_reactive_barrier ||
+      type == ActionType::cap)
+    return TravelForm::once;
+  return TravelForm::none;
+}
+
 bool long_running(ActionType type) {
   return type == ActionType::pump_and_treat || type == ActionType::enhanced_bioremediation ||
          type == ActionType::chemical_oxidation || type == ActionType::thermal ||
@@ -31,15 +40,31 @@ void read_action_footprint(const ConfigNode& entry, RemediationAction& action) {
         static_cast<double>(mobilisation->at("trips").as_integer(1, 100000));
   }
   if (const auto travel = entry.find("travel")) {
-    if (!long_running(action.type))
-      throw travel->error(fmt::format("travel is the O&M travel of a long-running action "
-                                      "(pump_and_treat, enhanced_bioremediation, "
-                                      "chemical_oxidation, thermal, soil_vapour_extraction); a "
-                                      "{} does not take it",
+    const TravelForm form = travel_form(action.type);
+    if (form == TravelForm::none)
+      throw travel->error(fmt::format("a {} counts its travel with its own key "
+                                      "(monitoring: vehicle_km_per_event, institutional_control: "
+                                      "vehicle_km_per_year); it does not take travel",
                                       action.type_name));
-    travel->expect_keys({"trips_per_year", "km_per_trip"});
-    action.vehicle_km_per_year = travel->quantity("trips_per_year", "1", Range::non_negative()) *
-                                 travel->quantity("km_per_trip", "km", Range::non_negative());
+    if (form == TravelForm::per_year) {
+      if (travel->has("trips"))
+        throw travel->at("trips").error(
+            fmt::format("a {} runs over a window: its travel is {{trips_per_year, km_per_trip}} "
+                        "(site visits per year), not a number of trips",
+                        action.type_name));
+      travel->expect_keys({"trips_per_year", "km_per_trip"});
+      action.vehicle_km_per_year = travel->quantity("trips_per_year", "1", Range::non_negative()) *
+                                   travel->quantity("km_per_trip", "km", Range::non_negative());
+    } else {
+      if (travel->has("trips_per_year"))
+        throw travel->at("trips_per_year")
+            .error(fmt::format("a {} is done at one time: its travel is {{trips, km_per_trip}} "
+                               "(the crew's round trips during the works), not a rate per year",
+                               action.type_name));
+      travel->expect_keys({"trips", "km_per_trip"});
+      action.vehicle_km_once = static_cast<double>(travel->at("trips").as_integer(0, 1000000)) *
+                               travel->quantity("km_per_trip", "km", Range::non_negative());
+    }
   }
   if (entry.has("injection_concentration"))
     action.injection_concentration =

@@ -339,9 +339,12 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
         ledger.add(action.name, "destroyed:" + names_[s],
                    transport->zone_decayed(static_cast<std::size_t>(action.zone), s), "g",
                    action.start, action.end);
-    if ((action.zone >= 0 || action.oxidation >= 0) && t >= action.start)
+    if ((action.zone >= 0 || action.oxidation >= 0) && t >= action.start) {
       ledger.add(action.name, "treated_volume", action.region_volume, "m3", action.start,
                  action.end);
+      ledger.add(action.name, "treated_volume_requested", action.requested_volume, "m3",
+                 action.start, action.end);
+    }
     if (action.oxidation >= 0 && transport)
       for (std::size_t s = 0; s < species_; ++s)
         ledger.add(action.name,
@@ -378,9 +381,13 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
                      action.end, false);
     }
     if (action.type == ActionType::institutional_control ||
-        (long_running(action.type) && action.vehicle_km_per_year > 0.0)) // inspections, O&M
+        (travel_form(action.type) == TravelForm::per_year &&
+         action.vehicle_km_per_year > 0.0)) // inspections, O&M
       ledger.add(action.name, "vehicle_km", action.vehicle_km_per_year * active_days / kDaysPerYear,
                  "km", action.start, action.end);
+    if (action.vehicle_km_once > 0.0) // the crew's trips during one-off works, at the start
+      ledger.add(action.name, "vehicle_km", action.vehicle_km_once, "km", action.start,
+                 action.start);
     if (action.type == ActionType::vapour_mitigation) {
       ledger.add(action.name, "electricity:fan",
                  action.fan_power * action.units * 24.0 * active_days, "kWh", action.start,
@@ -452,6 +459,8 @@ void ActionRun::add_disposal(const RemediationAction& action, double soil, doubl
 void ActionRun::install(const RemediationAction& action) {
   const double volume = action.region_volume;
   ledger_.add(action.name, "excavated_volume", volume, "m3", action.start, action.end);
+  ledger_.add(action.name, "excavated_volume_requested", action.requested_volume, "m3",
+              action.start, action.end);
   if (!action.material.empty())
     ledger_.add(action.name, "material:" + action.material, volume * action.density * 1000.0, "kg",
                 action.start, action.end);

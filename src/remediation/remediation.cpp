@@ -81,12 +81,13 @@ double plan_area(const Grid& grid, const Region& region) {
   return (region.box.max[0] - region.box.min[0]) * (region.box.max[1] - region.box.min[1]);
 }
 
-/// Sets an excavation's modelled volume (the grid's dug volume plus `in_soil` [m3] of the soil
-/// columns), its requested volume (the box's extents) and the warnings when they differ, or when
-/// the cells whose contaminant the transport removes (centres in the region) differ from it.
-void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil) {
+/// Sets the modelled volume of an excavation, barrier or treatment zone (the box's exact overlap
+/// with the cells plus `in_soil` [m3] of the soil columns), its requested volume (the box's
+/// extents) and the warnings when they differ, or when the cells the transport acts on (centres
+/// in the region: `acts` says how) differ from it.
+void set_box_volumes(RemediationAction& action, const Grid& grid, double in_soil,
+                     const char* acts) {
   action.region_volume = dug_volume(grid, action.region) + in_soil;
-  action.dug_area = plan_area(grid, action.region);
   action.requested_volume = action.region_volume;
   const Box& box = action.region.box;
   if (!action.region.all && !action.region.polygon)
@@ -100,11 +101,15 @@ void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil
   if (action.region_volume > 0.0 &&
       std::abs(centres - action.region_volume) > kVolumeMismatchWarning * action.region_volume)
     action.volume_warnings.push_back(fmt::format(
-        "{}: the transport removes the contaminant of the cells whose centres lie in the region, "
-        "{:.6g} m3, {:+.1f} % from the dug volume {:.6g} m3 that the ledger counts (more than "
-        "{:.0f} %)",
-        name, centres, 100.0 * (centres - action.region_volume) / action.region_volume,
+        "{}: the transport {} the cells whose centres lie in the region, {:.6g} m3, {:+.1f} % "
+        "from the volume {:.6g} m3 that the ledger counts (more than {:.0f} %)",
+        name, acts, centres, 100.0 * (centres - action.region_volume) / action.region_volume,
         action.region_volume, 100.0 * kVolumeMismatchWarning));
+}
+
+void set_dug_volumes(RemediationAction& action, const Grid& grid, double in_soil) {
+  set_box_volumes(action, grid, in_soil, "removes the contaminant of");
+  action.dug_area = plan_area(grid, action.region);
 }
 
 /// Reads `disposal: {landfill, cement_kiln, thermal_desorption}` (fractions of the excavated
@@ -330,6 +335,11 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                                                         : region_volume(grid, action.region)) +
           in_soil.volume;
       if (action.type_name == "excavation") set_dug_volumes(action, grid, in_soil.volume);
+      if (action.type_name == "barrier_wall" || action.type_name == "permeable_reactive_barrier")
+        set_box_volumes(action, grid, 0.0, "gives the barrier's properties to");
+      if (action.type_name == "enhanced_bioremediation" || action.type_name == "thermal" ||
+          action.type_name == "chemical_oxidation")
+        set_box_volumes(action, grid, 0.0, "treats");
       action.soil_column_dry_mass = in_soil.dry_mass;
     }
     const bool needs_transport = action.type_name != "barrier_wall" &&
@@ -353,7 +363,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::permeable_reactive_barrier;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "products",
                          "hydraulic_conductivity", "porosity", "medium", "installation_diesel",
-                         "reactivity_half_life", "mobilisation", "worker_hours"});
+                         "reactivity_half_life", "mobilisation", "worker_hours", "travel"});
       installed_from_start();
       if (entry.has("hydraulic_conductivity"))
         action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
@@ -373,7 +383,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "barrier_wall") {
       action.type = ActionType::barrier_wall;
       entry.expect_keys({"name", "type", "region", "start", "end", "hydraulic_conductivity",
-                         "material", "installation_diesel", "mobilisation", "worker_hours"});
+                         "material", "installation_diesel", "mobilisation", "worker_hours",
+                         "travel"});
       installed_from_start();
       action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
       if (const auto material = entry.find("material")) {
@@ -447,7 +458,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::excavation;
       entry.expect_keys({"name", "type", "region", "start", "haul_distance", "diesel_per_m3",
                          "backfill", "disposal", "waste", "sheet_piling", "dewatering",
-                         "overburden", "mobilisation", "worker_hours"});
+                         "overburden", "mobilisation", "worker_hours", "travel"});
       read_disposal(entry, action);
       read_excavation_support(entry, action, grid, soil);
       action.end = action.start;
@@ -532,7 +543,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "source_removal") {
       action.type = ActionType::source_removal;
       entry.expect_keys({"name", "type", "start", "source", "fraction", "method", "mobilisation",
-                         "worker_hours"});
+                         "worker_hours", "travel"});
       action.end = action.start;
       const ConfigNode source = entry.at("source");
       const std::string source_name = source.as_string();
@@ -565,7 +576,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "cap") {
       action.type = ActionType::cap;
       entry.expect_keys({"name", "type", "region", "start", "end", "duration", "factor",
-                         "volatilization_factor", "material", "mobilisation", "worker_hours"});
+                         "volatilization_factor", "material", "mobilisation", "worker_hours",
+                         "travel"});
       RechargeCap cap;
       cap.area = action.region;
       cap.factor = entry.quantity("factor", "1", Range::unit_interval());
@@ -646,7 +658,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       // Sub-slab depressurization at named risk receptors.
       action.type = ActionType::vapour_mitigation;
       entry.expect_keys({"name", "type", "start", "end", "duration", "receptors", "factor",
-                         "fan_power", "units", "material", "mobilisation", "worker_hours"});
+                         "fan_power", "units", "material", "mobilisation", "worker_hours",
+                         "travel"});
       for (const auto& receptor : entry.at("receptors").elements())
         action.receptors.push_back(receptor.as_string());
       if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");

@@ -10,6 +10,13 @@ requested = modelled = 30 x 30 x 5 = 4,500 m3; soil 4,500 m3 x 1.7 t/m3 = 7,650 
 hazardous waste 7,650 t. The cells whose centres lie in the box (whose contaminant the transport
 removes) are 4 x 4 columns of 10 m cells = 40 x 40 x 5 = 8,000 m3 on 10 m cells, so that run
 warns (78 % more than 4,500); on 5 m and 2.5 m cells they are 30 x 30 x 5 (no warning).
+
+A barrier wall [5, 35] x [52.5, 57.5] x [0, 10] m (installation_diesel 2 L/m3) and an EISB zone
+[50, 80] x [5, 35] x [0, 5] m are booked the same way: excavated_volume = requested = 30 x 5 x
+10 = 1,500 m3 and diesel 3,000 L on every grid; treated_volume = requested = 4,500 m3. The cells
+with the wall's conductivity (centres in the box) are 40 x 10 x 10 m3 on 10 m cells, 30 x 10 x 10
+on 5 m cells (centres on the faces) and 30 x 5 x 10 on 2.5 m cells: warned on 10 and 5 m cells.
+The EISB's treated cells are as the excavation's: warned on 10 m cells.
 """
 import csv
 import math
@@ -41,10 +48,15 @@ remediation:
     diesel_per_m3: 0.6
     disposal: {{landfill: 0.6, cement_kiln: 0.4}}
     waste: hazardous
+  - {{name: wall, type: barrier_wall, region: {{box: {{min: [5, 52.5, 0], max: [35, 57.5, 10]}}}},
+     start: 0, hydraulic_conductivity: 0.01, installation_diesel: 2}}
+  - {{name: bio, type: enhanced_bioremediation, region: {{box: {{min: [50, 5, 0], max: [80, 35, 5]}}}},
+     start: 0, end: 10, rates: {{X: 0.01}}, donor: {{material: emulsified_vegetable_oil, mass: 100}}}}
 time: {{end: 10, max_step: 5}}
 output: {{hdf5: false, vtk: false}}
 carbon:
   grid: china-national-2023
+  factors: {{material:emulsified_vegetable_oil: 1.2}}
 """
 
 
@@ -63,10 +75,13 @@ def main():
                                 text=True, timeout=600)
         if result.returncode != 0:
             sys.exit(f"FAIL: {name} exited {result.returncode}: {result.stderr[-2000:]}")
-        ledger = {r["item"]: float(r["quantity"])
-                  for r in csv.DictReader(open(os.path.join(out, "ledger.csv")))
-                  if r["action"] == "dig"}
-        warned = "cells whose centres lie in the region" in result.stderr
+        lines = list(csv.DictReader(open(os.path.join(out, "ledger.csv"))))
+        ledger = {r["item"]: float(r["quantity"]) for r in lines if r["action"] == "dig"}
+
+        def warns(action):
+            return any(action in line and "cells whose centres lie in the region" in line
+                       for line in result.stderr.splitlines())
+        warned = warns("excavation 'dig'")
         print(f"{cell:g} m cells: excavated {ledger.get('excavated_volume')} m3 (requested "
               f"{ledger.get('excavated_volume_requested')}), soil {ledger.get('soil_mass')} t, "
               f"landfill {ledger.get('disposal:landfill')} t, kiln "
@@ -80,6 +95,19 @@ def main():
                 failures.append(f"{cell:g} m: {item} {ledger.get(item)} != {value}")
         if warned != (cell == 10.0):
             failures.append(f"{cell:g} m: centre-rule warning {warned}")
+        # The wall and the EISB zone: the box's exact overlap, requested = modelled.
+        other = {(r["action"], r["item"]): float(r["quantity"]) for r in lines}
+        for key, value in ((("wall", "excavated_volume"), 1500.0),
+                           (("wall", "excavated_volume_requested"), 1500.0),
+                           (("wall", "diesel"), 3000.0), (("bio", "treated_volume"), 4500.0),
+                           (("bio", "treated_volume_requested"), 4500.0)):
+            print(f"{cell:g} m cells: {key[0]} {key[1]} {other.get(key)} (hand {value})")
+            if not math.isclose(other.get(key, -1.0), value, rel_tol=1e-9):
+                failures.append(f"{cell:g} m: {key} {other.get(key)} != {value}")
+        for action, expected_warning in (("barrier_wall 'wall'", cell != 2.5),
+                                         ("enhanced_bioremediation 'bio'", cell == 10.0)):
+            if warns(action) != expected_warning:
+                failures.append(f"{cell:g} m: {action} centre-rule warning {warns(action)}")
         carbon = {r["item"]: float(r["tco2e"])
                   for r in csv.DictReader(open(os.path.join(out, "carbon.csv")))
                   if r["action"] == "dig"}

@@ -33,10 +33,16 @@ section's 13 m) and diesel 5,600 L more; an SVE (170 d) regenerating its carbon 
 0.3 h per excavated m3 (1,600 m3, the exact box 20 x 20 x 4 m); a monitoring action, 4 new wells of
 10 m, 2 campaigns/yr over 365 d: 8 + 40 m x 1 + (2 x 365 / 365.25 x 4 samples) x 0.5 h.
 
+Personnel travel of one-off works (`travel: {trips, km_per_trip}`, at the action's start, phase
+construction): the source removal 20 x 40 km = 800 km at day 50 (0.2 t CO2e at 0.25 kg/km), a
+cap 6 x 25 km = 150 km at day 40 (0.0375 t). Vapour mitigation's O&M travel (`{trips_per_year:
+4, km_per_trip: 60}`) from day 100 to 830: 240 x 730 / 365.25 km, phase operation.
+
 Bad input, each exit 2 naming the key and deck:line: a negative intensity
 (worker_hours.per_operating_day: -2); accident indicators with an action without worker_hours,
 and with one whose wells are drilled but that gives no per_drilled_m; end_of_life: regeneration
-without make_up.
+without make_up; `trips_per_year` on the source removal, `trips` on the pump-and-treat and on
+the vapour mitigation (each type takes one form of travel).
 """
 import csv
 import math
@@ -128,7 +134,11 @@ remediation:
      donor: {material: emulsified_vegetable_oil, mass: 2000}, injection_concentration: 50}
   - {name: dig, type: source_removal, source: pool, start: 50, fraction: 0.9,
      method: {type: excavation, diesel_per_m3: 1.5, haul_distance: 20, overburden: {diesel_per_m3: 2}},
-     worker_hours: {per_excavated_m3: 0.3}}
+     worker_hours: {per_excavated_m3: 0.3},
+     travel: {trips: 20, km_per_trip: 40 km}}
+  - {name: cover, type: cap, region: {box: {min: [60, 0, 0], max: [80, 20, 10]}}, start: 40,
+     factor: 0.5, material: {name: clay, thickness: 0.5, density: 1.8},
+     travel: {trips: 6, km_per_trip: 25}}
   - {name: mon, type: monitoring, start: 0, end: 365, wells: 4, events_per_year: 2, well_depth: 10,
      worker_hours: {hours: 8, per_drilled_m: 1, per_sample: 0.5}}
   - {name: sve, type: soil_vapour_extraction, region: {box: {min: [10, 0, 11], max: [30, 20, 13]}},
@@ -139,12 +149,42 @@ remediation:
 carbon:
   grid: china-national-2022
   factors: {material:MnO4: 1.5, material:emulsified_vegetable_oil: 1.2,
-            material:potassium_permanganate: 2.0, vehicle_km: 0.25}
+            material:potassium_permanganate: 2.0, vehicle_km: 0.25, material:clay: 0.01}
   indicators: [ghg, water]
 time:
   end: 365
   max_step: 20
   output_times: [0, 365]
+output: {hdf5: false, vtk: false}
+"""
+VAPOUR = """title: vapour mitigation with O&M travel
+grid: {size: [200, 1, 1], cells: [40, 1, 1]}
+materials:
+  - {name: sand, region: all, hydraulic_conductivity: 10, porosity: 0.3, dispersivity: [2, 0.2, 0.2]}
+flow:
+  type: steady
+  boundaries:
+    - {face: xmin, type: head, head: 2}
+    - {face: xmax, type: head, head: 1.9}
+transport:
+  species:
+    - {name: B, chemical: benzene, decay: {half_life: 400}}
+  initial:
+    - {species: B, region: {box: {min: [0, 0, 0], max: [20, 1, 1]}}, concentration: 1}
+remediation:
+  - {name: ssd, type: vapour_mitigation, start: 100, end: 830, receptors: [well], factor: 100,
+     fan_power: 0.09, units: 4, travel: {trips_per_year: 4, km_per_trip: 60 km}}
+risk:
+  framework: hj25.3-2019
+  target: {cancer_risk: 1.0e-6, hazard_quotient: 1}
+  standard: none
+  receptors:
+    - {name: well, position: [12.5, 0.5, 0.5], land_use: first_class,
+       pathways: [groundwater_ingestion]}
+carbon:
+  grid: china-national-2022
+  factors: {vehicle_km: 0.25}
+time: {end: 1000, max_step: 50}
 output: {hdf5: false, vtk: false}
 """
 GRID = 0.5366  # kg CO2/kWh, china-national-2022 (MEE & NBS)
@@ -258,9 +298,40 @@ def main():
         close(failures, f"sve {item}", q.get(("sve", item)), hand)
     if any(a == "sve" and item.startswith("waste:") for (a, item) in q):
         failures.append("the SVE books waste")
+    # One-off works: the crew's trips x km_per_trip at the action's start, construction phase.
+    carbon = {(r["action"], r["item"]): r for r in rows(out, "carbon.csv")}
+    when = {(r["action"], r["item"]): (float(r["start"]), float(r["end"]))
+            for r in rows(out, "ledger.csv")}
+    for action, start, hand in (("dig", 50.0, 20 * 40.0), ("cover", 40.0, 6 * 25.0)):
+        close(failures, f"{action} vehicle_km [km]", q.get((action, "vehicle_km")), hand)
+        line = carbon.get((action, "vehicle_km"))
+        if line is None or line["phase"] != "construction" or \
+                when.get((action, "vehicle_km")) != (start, start):
+            failures.append(f"{action} vehicle_km: carbon line {line}, booked "
+                            f"{when.get((action, 'vehicle_km'))}")
+        else:
+            close(failures, f"{action} vehicle_km [t CO2e]", float(line["tco2e"]),
+                  hand * 0.25 / 1000)
     water = sum(float(r["quantity"]) for r in rows(out, "footprint.csv")
                 if r["indicator"] == "water_used")
     close(failures, "footprint water_used [m3]", water, 40 + 6.4)
+
+    # Vapour mitigation's O&M travel: 4 x 60 km/yr over its 730 d window, phase operation.
+    result, out, _ = run(terrafate, workdir, "vapour", VAPOUR)
+    if result.returncode != 0:
+        failures.append(f"the vapour mitigation run exited {result.returncode}: "
+                        f"{result.stderr[-500:]}")
+    else:
+        ledger = {(r["action"], r["item"]): r for r in rows(out, "ledger.csv")}
+        line = ledger.get(("ssd", "vehicle_km"))
+        close(failures, "ssd vehicle_km [km]", float(line["quantity"]) if line else None,
+              4 * 60 * 730 / 365.25)
+        if line and (float(line["start"]), float(line["end"])) != (100.0, 830.0):
+            failures.append(f"ssd vehicle_km booked {line['start']}-{line['end']} d")
+        carbon = {(r["action"], r["item"]): r for r in rows(out, "carbon.csv")}
+        line = carbon.get(("ssd", "vehicle_km"))
+        if line is None or line["phase"] != "operation":
+            failures.append(f"ssd vehicle_km carbon line {line}")
 
     # Bad input: exit 2 naming the key and deck:line.
     bad = {"negative": (PT.format(sorbent=REGENERATION, hours=HOURS.replace(
@@ -272,6 +343,13 @@ def main():
                                  "worker_hours.per_drilled_m", 29),
            "no_make_up": (PT.format(sorbent="end_of_life: regeneration", hours=HOURS),
                           "make_up", 24)}
+    one_off = INJECTIONS.replace("travel: {trips: 20", "travel: {trips_per_year: 20")
+    bad["one_off_per_year"] = (one_off, "trips_per_year",
+                               one_off.splitlines().index("     travel: {trips_per_year: 20, "
+                                                          "km_per_trip: 40 km}}") + 1)
+    bad["vapour_trips"] = (VAPOUR.replace("trips_per_year: 4", "trips: 4"), "trips", 17)
+    bad["window_trips"] = (PT.format(sorbent=REGENERATION, hours=HOURS).replace(
+        "trips_per_year: 12", "trips: 12"), "trips", 30)
     for name, (text, key, line) in bad.items():
         result, _, deck = run(terrafate, workdir, "bad_" + name, text)
         message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""

@@ -13,14 +13,22 @@ namespace terrafate {
 /// Reads the footprint keys of `entry` into `action` (whose type is set): `mobilisation:
 /// {equipment_t, distance, trips}` and `worker_hours: {hours, per_drilled_m, per_sample,
 /// per_excavated_m3, per_operating_day}` for every type (each intensity only where the type has
-/// its quantity), `travel: {trips_per_year, km_per_trip}` for pump_and_treat,
-/// enhanced_bioremediation, chemical_oxidation, thermal and soil_vapour_extraction, and
+/// its quantity), `travel` in the form travel_form gives (per_year: `{trips_per_year,
+/// km_per_trip}`; once: `{trips, km_per_trip}`; the other form is an InputError), and
 /// `injection_concentration` [kg/m3] for enhanced_bioremediation and chemical_oxidation.
 void read_action_footprint(const ConfigNode& entry, RemediationAction& action);
 
 /// Reads `sorbent: {material, per_gram, end_of_life: disposal | regeneration, make_up,
 /// haul_distance}` (pump_and_treat, soil_vapour_extraction) into `action`.
 void read_sorbent(const ConfigNode& sorbent, RemediationAction& action);
+
+/// How an action type's crew travel is given: `per_year` (`travel: {trips_per_year,
+/// km_per_trip}`, over the days run: the long-running types and vapour_mitigation's O&M),
+/// `once` (`travel: {trips, km_per_trip}`, during the works at the action's start: excavation,
+/// source_removal, barrier_wall, permeable_reactive_barrier, cap) or `none` (monitoring and
+/// institutional_control count theirs with vehicle_km_per_event and vehicle_km_per_year).
+enum class TravelForm { none, per_year, once };
+TravelForm travel_form(ActionType type);
 
 /// Whether the action type runs over a window with a crew on site (pump_and_treat,
 /// enhanced_bioremediation, chemical_oxidation, thermal, soil_vapour_extraction): the types

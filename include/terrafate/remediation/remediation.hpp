@@ -49,10 +49,13 @@ struct RemediationAction {
   /// the run at most); empty: it runs to `end`.
   std::optional<double> duration;
   Region region; ///< barrier, wall, excavation, bioremediation and thermal zones
-  /// [m3] of the grid cells, and of the soil column cells, whose centres lie in the region
+  /// [m3] of the region: a box's exact overlap with the cells (excavation, barriers, EISB,
+  /// ISCO, thermal; the cells whose centres lie in it for a polygon, `all` and the other types),
+  /// plus the soil column cells whose centres lie in it
   double region_volume = 0.0;
   double soil_column_dry_mass = 0.0; ///< [t] of the soil column cells in the region
-  /// Excavations (and source removal by digging): [m3] the region asked for (the box's
+  /// Excavations (and source removal by digging), barriers and treatment zones (EISB, ISCO,
+  /// thermal): [m3] the region asked for (the box's
   /// extents; for a polygon, the modelled volume) and the warnings when the modelled volume
   /// differs from it, or from the cells whose centres lie in the region (whose contaminant the
   /// transport removes), by more than kVolumeMismatchWarning.
@@ -129,8 +132,11 @@ struct RemediationAction {
   int units = 0;                  ///< vapour mitigation systems installed
   double material_per_unit = 0.0; ///< [kg] installation material per vapour mitigation unit
   /// [km] per year: institutional control inspections; O&M travel of the long-running actions
-  /// (`travel`: trips_per_year x km_per_trip).
+  /// and vapour mitigation (`travel`: trips_per_year x km_per_trip).
   double vehicle_km_per_year = 0.0;
+  /// [km] crew travel of an action done at one time (`travel`: trips x km_per_trip: excavation,
+  /// source removal, barriers, cap), booked at its start; 0 without `travel`.
+  double vehicle_km_once = 0.0;
   /// [t*km] equipment hauled to and from the site (`mobilisation`: equipment_t x distance x
   /// trips), at the action's start; 0 without `mobilisation`.
   double mobilisation_haulage = 0.0;
