@@ -9,10 +9,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/observations.hpp"
 #include "terrafate/run/simulation.hpp"
+#include "terrafate/flow/flow_solver.hpp"
 
 namespace terrafate {
 namespace {
