@@ -39,6 +39,9 @@ double FlowSolver::boundary_inflow(std::size_t b, const BoundaryCell& cell, doub
 }
 
 void FlowSolver::apply_series(double step_time, double linear_time) {
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
+    if (const auto& series = spec_.wells[w].rate_series)
+      well_rates_[w] = series->at(series->linear ? linear_time : step_time);
   for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
     const auto& boundary = spec_.boundaries[b];
     if (!boundary.series) continue;

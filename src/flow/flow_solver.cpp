@@ -148,6 +148,7 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
       cell.fraction /= total_weight;
     well_cells_.push_back(std::move(cells));
     well_window_.emplace_back(well.start, well.end);
+    well_rates_.push_back(well.rate);
   }
 
   // Convertible (water-table) cells.
@@ -357,7 +358,7 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
     for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
       if (!well_active(w, period_begin, period_end)) continue;
       for (const auto& cell : well_cells_[w])
-        b[cell.k][cell.j][cell.i] += spec_.wells[w].rate * cell.fraction;
+        b[cell.k][cell.j][cell.i] += well_rates_[w] * cell.fraction;
     }
     if (dt > 0.0) {
       DmdaArrayRead<const PetscScalar***> old(grid_.dm(), head_old_);
@@ -550,7 +551,7 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
     double in = 0.0, out = 0.0;
     if (well_active(w, period_begin, period_end))
       for (const auto& cell : well_cells_[w]) {
-        const double q = spec_.wells[w].rate * cell.fraction;
+        const double q = well_rates_[w] * cell.fraction;
         (q > 0.0 ? in : out) += std::abs(q);
       }
     flows.push_back(in);
@@ -615,7 +616,7 @@ std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double
     if (!well_active(w, period_begin, period_end)) continue;
     for (const auto& cell : well_cells_[w])
       flows.push_back(
-          {cell.i, cell.j, cell.k, spec_.wells[w].rate * cell.fraction, -1, static_cast<int>(w)});
+          {cell.i, cell.j, cell.k, well_rates_[w] * cell.fraction, -1, static_cast<int>(w)});
   }
   return flows;
 }
@@ -629,6 +630,9 @@ bool FlowSolver::stresses_change(double begin, double end) const {
   const double middle = 0.5 * (begin + end);
   for (std::size_t b = 0; b < spec_.boundaries.size(); ++b)
     if (spec_.boundaries[b].series && spec_.boundaries[b].series->at(middle) != series_values_[b])
+      return true;
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
+    if (spec_.wells[w].rate_series && spec_.wells[w].rate_series->at(middle) != well_rates_[w])
       return true;
   for (std::size_t w = 0; w < spec_.wells.size(); ++w)
     if (well_active(w, begin, end) != well_active(w, period_begin_, period_end_)) return true;

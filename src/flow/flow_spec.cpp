@@ -396,7 +396,7 @@ Well read_well(const ConfigNode& node, const Grid& grid) {
     throw screen.error(fmt::format("screen [{}, {}] does not cross the grid (z in [{}, {}])",
                                    well.screen_bottom, well.screen_top, grid.lower(2),
                                    grid.upper(2)));
-  well.rate = node.quantity("rate", "m3/d");
+  well.rate = read_value(node, "rate", "m3/d", well.rate_series);
   well.start = node.quantity_or("start", 0.0, "d", Range::non_negative());
   well.end = node.quantity_or("end", well.end, "d", Range::non_negative());
   if (!(well.end > well.start))

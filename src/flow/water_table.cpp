@@ -223,7 +223,7 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
     if (!well_active(w, newton_period_begin_, newton_period_end_)) continue;
     for (const auto& cell : well_cells_[w]) {
       if (fixed_cell(cell.i, cell.j, cell.k)) continue;
-      const double rate = spec_.wells[w].rate * cell.fraction;
+      const double rate = well_rates_[w] * cell.fraction;
       gross += std::abs(rate);
       if (f) f[cell.k][cell.j][cell.i] -= rate;
     }

@@ -166,10 +166,15 @@ std::vector<double> stress_periods(const FlowSpec& flow, double end) {
   for (const auto& cap : flow.caps)
     for (double t : {cap.start, cap.end})
       if (t > 0.0 && t < end) times.insert(t);
-  for (const auto& boundary : flow.boundaries) // steady flow is solved again at each point
-    if (boundary.series)
-      for (const double t : boundary.series->times)
-        if (t > 0.0 && t < end) times.insert(t);
+  // Steady flow is solved again at each point of a time series.
+  std::vector<const TimeSeries*> series;
+  for (const auto& boundary : flow.boundaries)
+    if (boundary.series) series.push_back(&*boundary.series);
+  for (const auto& well : flow.wells)
+    if (well.rate_series) series.push_back(&*well.rate_series);
+  for (const auto* one : series)
+    for (const double t : one->times)
+      if (t > 0.0 && t < end) times.insert(t);
   std::vector<double> periods(times.begin(), times.end());
   if (periods.size() == 1) periods.push_back(end); // end = 0: one instantaneous steady period
   return periods;

@@ -1,7 +1,8 @@
 // Time series of boundary values (`head: {series: [[t, value], ...], interpolation: ...}`): the
 // interpolation by hand, a step of the head at the end of a long confined strip vs the erfc
 // solution of transient 1-D flow, the step series against the same run spliced from two constant
-// runs, and steady flow solved again per stress period. Runs at 1 and 2 ranks.
+// runs, and steady flow solved again per stress period (a flux and a well rate). Runs at 1 and 2
+// ranks.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -182,6 +183,49 @@ time: {end: 200, max_step: 10}
   EXPECT_LT(flow.budget().relative_closure, 1e-10);
   PetscPrintf(PETSC_COMM_WORLD, "steady flow with series: second period max head error %.1e m\n",
               worst);
+}
+
+TEST(BoundarySeries, WellRateSeriesChangesTheSteadyFlowPerPeriod) {
+  // The strip of SteadyFlowTakesEachPeriodsValue at 10 m / 8 m with a well in cell 4 (x = 45 m)
+  // pumping 0.1 m3/d, then 0.3 m3/d from 100 d (a step series): each period's heads are the
+  // linear field minus the tent Q x (L - x') / (K A L) (x <= x'), Q x' (L - x) / (K A L) beyond.
+  const std::string text = R"(
+grid: {size: [100, 1, 10], cells: [10, 1, 1]}
+materials:
+  - {name: aquifer, region: all, hydraulic_conductivity: 5, porosity: 0.3}
+flow:
+  type: steady
+  boundaries:
+    - {face: xmin, type: head, head: 10}
+    - {face: xmax, type: head, head: 8}
+  wells:
+    - {name: PW, position: [45, 0.5], screen: [0, 10], rate: {series: [[0, -0.1], [100, -0.3]], interpolation: step}}
+time: {end: 200, max_step: 10}
+)";
+  const Deck deck = read_deck_text(text, "series_well.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  const auto periods = stress_periods(model.flow, 200.0);
+  ASSERT_EQ(periods, (std::vector<double>{0.0, 100.0, 200.0}));
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  for (std::size_t p = 0; p < 2; ++p) {
+    flow.solve_steady(periods[p], periods[p + 1]);
+    const double pumped = p == 0 ? 0.1 : 0.3;
+    double outflow = 0.0;
+    for (const auto& entry : flow.budget().entries)
+      if (entry.component == "well:PW") outflow = entry.outflow;
+    EXPECT_NEAR(outflow, pumped, 1e-12);
+    double worst = 0.0;
+    for (int i = 0; i < 10; ++i) {
+      const double x = 10.0 * i + 5.0, source = 45.0, conductance = 5.0 * 10.0;
+      const double tent = x <= source ? pumped * x * (100.0 - source) / (conductance * 100.0)
+                                      : pumped * source * (100.0 - x) / (conductance * 100.0);
+      worst = std::max(worst, std::abs(head_at(model.grid, flow.head(), i, 0, 0) -
+                                       (10.0 - 2.0 * x / 100.0 - tent)));
+    }
+    EXPECT_LT(worst, 1e-9) << "period " << p;
+    EXPECT_LT(flow.budget().relative_closure, 1e-10);
+    if (p == 0) EXPECT_TRUE(flow.stresses_change(periods[1], periods[2]));
+  }
 }
 
 } // namespace

@@ -197,8 +197,8 @@ private:
   /// Sets each fixed-head cell's inflow [m3/d] from the current head: its net outflow to the
   /// rest of the system (faces, storage, other boundaries, wells).
   void update_fixed_head_inflows(double period_begin, double period_end, double dt);
-  /// Sets the boundaries with a time series to their values: a step series at `step_time`, a
-  /// linear one at `linear_time` [d].
+  /// Sets the boundaries and wells with a time series to their values: a step series at
+  /// `step_time`, a linear one at `linear_time` [d].
   void apply_series(double step_time, double linear_time);
   /// Factor on a flux boundary cell's inflow in the current stress period (caps) and step (the
   /// boundary's flux series).
@@ -234,6 +234,8 @@ private:
   };
   /// Per spec boundary: the value its time series has in the current solve (NaN without one).
   std::vector<double> series_values_;
+  /// [m3/d] per spec well: its rate in the current solve (rate_series, or the spec's rate).
+  std::vector<double> well_rates_;
   double time_ = 0.0; ///< [d] end of the last transient step (the series' clock)
   std::vector<FixedRow> fixed_rows_;
   std::vector<FixedLink> fixed_links_;

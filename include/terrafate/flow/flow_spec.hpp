@@ -73,10 +73,11 @@ const char* boundary_type_name(FlowBoundary::Type type);
 /// A well whose screen spans [screen_bottom, screen_top] at (x, y).
 struct Well {
   std::string name;
-  double x = 0.0, y = 0.0;                              ///< [m]
-  double screen_bottom = 0.0, screen_top = 0.0;         ///< [m] elevation
-  double rate = 0.0;                                    ///< [m3/d], < 0 extracts
-  double start = 0.0;                                   ///< [d]
+  double x = 0.0, y = 0.0;                      ///< [m]
+  double screen_bottom = 0.0, screen_top = 0.0; ///< [m] elevation
+  double rate = 0.0; ///< [m3/d], < 0 extracts (with rate_series: its value at t = 0)
+  std::optional<TimeSeries> rate_series; ///< [m3/d] a rate that changes in time (deck wells)
+  double start = 0.0;                    ///< [d]
   double end = std::numeric_limits<double>::infinity(); ///< [d]
   SourceLocation where;
   std::string key_path;
