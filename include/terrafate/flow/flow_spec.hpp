@@ -1,5 +1,6 @@
 #pragma once
 // Groundwater flow input: boundary conditions on grid faces and pumping wells with schedules.
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <limits>
@@ -125,6 +126,17 @@ struct FlowSpec {
   std::vector<FlowBoundary> boundaries;
   std::vector<Well> wells;
   std::vector<RechargeCap> caps; ///< from remediation actions
+  /// Whether a boundary value or a well rate follows a linear time series (of 2 points or more):
+  /// steady flow under transport is then solved again for every transport step.
+  bool has_linear_series() const {
+    const auto linear = [](const std::optional<TimeSeries>& s) {
+      return s && s->linear && s->times.size() > 1;
+    };
+    return std::any_of(boundaries.begin(), boundaries.end(),
+                       [&](const auto& b) { return linear(b.series); }) ||
+           std::any_of(wells.begin(), wells.end(),
+                       [&](const auto& w) { return linear(w.rate_series); });
+  }
 };
 
 /// Fills a raster (whose file, key_path and where name it) from its file (io::load_raster, with
