@@ -213,6 +213,20 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
                   : node.has("polygon")  ? FlowBoundary::Form::polygon
                   : node.has("polyline") ? FlowBoundary::Form::polyline
                                          : FlowBoundary::Form::raster;
+  // Layers of the polygon, polyline and raster forms: z range, or the top layer.
+  std::vector<int> layers;
+  if (const auto z = node.find("z")) {
+    if (boundary.form == FlowBoundary::Form::cells)
+      throw z->error("z goes with polygon:, polyline: or raster: (cells: give their layer)");
+    const auto range = z->as_vector<2>("m");
+    for (int k = 0; k < grid.cells(2); ++k)
+      if (grid.center(2, k) >= range[0] && grid.center(2, k) <= range[1]) layers.push_back(k);
+    if (layers.empty())
+      throw z->error(fmt::format("no layer centre lies in [{}, {}]", range[0], range[1]));
+  } else {
+    layers.push_back(grid.cells(2) - 1);
+  }
+
   if (boundary.form == FlowBoundary::Form::raster) {
     if (boundary.type != FlowBoundary::Type::flux)
       throw node.at("type").error("raster: gives a flux per column: it takes type: flux");
@@ -225,16 +239,6 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
     raster.where = node.at("raster").where();
     load_raster(raster);
     const auto fluxes = column_values(raster, grid);
-    std::vector<int> layers;
-    if (const auto z = node.find("z")) {
-      const auto range = z->as_vector<2>("m");
-      for (int k = 0; k < grid.cells(2); ++k)
-        if (grid.center(2, k) >= range[0] && grid.center(2, k) <= range[1]) layers.push_back(k);
-      if (layers.empty())
-        throw z->error(fmt::format("no layer centre lies in [{}, {}]", range[0], range[1]));
-    } else {
-      layers.push_back(grid.cells(2) - 1);
-    }
     for (int j = 0; j < grid.cells(1); ++j)
       for (int i = 0; i < grid.cells(0); ++i)
         for (const int k : layers)
@@ -267,20 +271,6 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
   }
   if (boundary.form == FlowBoundary::Form::polyline && boundary.type == FlowBoundary::Type::flux)
     throw node.at("polyline").error("a flux boundary takes cells: or polygon: (an area)");
-
-  // Layers of the polygon and polyline forms: z range, or the top layer.
-  std::vector<int> layers;
-  if (const auto z = node.find("z")) {
-    if (boundary.form == FlowBoundary::Form::cells)
-      throw z->error("z goes with polygon: or polyline: (cells: give their layer)");
-    const auto range = z->as_vector<2>("m");
-    for (int k = 0; k < grid.cells(2); ++k)
-      if (grid.center(2, k) >= range[0] && grid.center(2, k) <= range[1]) layers.push_back(k);
-    if (layers.empty())
-      throw z->error(fmt::format("no layer centre lies in [{}, {}]", range[0], range[1]));
-  } else {
-    layers.push_back(grid.cells(2) - 1);
-  }
 
   // Conductance unit by form: per cell, per unit top area, per unit length.
   const char* conductance_unit = boundary.form == FlowBoundary::Form::cells     ? "m2/d"

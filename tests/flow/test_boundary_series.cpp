@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "flow_test_support.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/model.hpp"
@@ -16,19 +17,8 @@
 namespace terrafate {
 namespace {
 
-double sum_over_ranks(double value) {
-  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
-  return value;
-}
-
-double head_at(const Grid& grid, Vec head, int i, int j, int k) {
-  double value = 0.0;
-  if (grid.owns(i, j, k)) {
-    DmdaArrayRead<const PetscScalar***> h(grid.dm(), head);
-    value = h.get()[k][j][i];
-  }
-  return sum_over_ranks(value);
-}
+using flow_test::head_at;
+using flow_test::net_inflow;
 
 TEST(BoundarySeries, InterpolationMatchesHandValues) {
   const TimeSeries linear{{0.0, 10.0, 30.0}, {1.0, 3.0, -1.0}, true};
@@ -155,10 +145,7 @@ time: {end: 200, max_step: 10}
   FlowSolver flow(model.grid, model.materials, model.flow);
   flow.solve_steady(periods[0], periods[1]);
   // First period: flux at 50 d = 0.005 m/d on 10 m2 (10 m x 1 m) = 0.05 m3/d into cell 4.
-  double recharge = 0.0;
-  for (const auto& entry : flow.budget().entries)
-    if (entry.component == "flux:cells") recharge = entry.inflow;
-  EXPECT_NEAR(recharge, 0.05, 1e-12);
+  EXPECT_NEAR(net_inflow(flow.budget(), "flux:cells"), 0.05, 1e-12);
   EXPECT_FALSE(flow.stresses_change(0.0, 100.0));
   EXPECT_TRUE(flow.stresses_change(100.0, 200.0));
   flow.solve_steady(periods[1], periods[2]);
@@ -166,9 +153,7 @@ time: {end: 200, max_step: 10}
   // Hand: without the flux h is linear 12 -> 8 m; the inflow Q at x' = 45 m adds the tent
   // Q x (L - x') / (K A L) left of it and Q x' (L - x) / (K A L) right of it (K A = 50 m3/d;
   // two-point fluxes with heads on the faces reproduce it exactly).
-  for (const auto& entry : flow.budget().entries)
-    if (entry.component == "flux:cells") recharge = entry.inflow;
-  EXPECT_NEAR(recharge, 0.15, 1e-12);
+  EXPECT_NEAR(net_inflow(flow.budget(), "flux:cells"), 0.15, 1e-12);
   const double conductance = 5.0 * 10.0; // K A [m3/d per unit gradient]
   double worst = 0.0;
   for (int i = 0; i < 10; ++i) {
@@ -210,10 +195,7 @@ time: {end: 200, max_step: 10}
   for (std::size_t p = 0; p < 2; ++p) {
     flow.solve_steady(periods[p], periods[p + 1]);
     const double pumped = p == 0 ? 0.1 : 0.3;
-    double outflow = 0.0;
-    for (const auto& entry : flow.budget().entries)
-      if (entry.component == "well:PW") outflow = entry.outflow;
-    EXPECT_NEAR(outflow, pumped, 1e-12);
+    EXPECT_NEAR(net_inflow(flow.budget(), "well:PW"), -pumped, 1e-12);
     double worst = 0.0;
     for (int i = 0; i < 10; ++i) {
       const double x = 10.0 * i + 5.0, source = 45.0, conductance = 5.0 * 10.0;

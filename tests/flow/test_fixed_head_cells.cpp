@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "flow_test_support.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/simulation.hpp"
@@ -13,28 +14,8 @@
 namespace terrafate {
 namespace {
 
-double sum_over_ranks(double value) {
-  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
-  return value;
-}
-
-/// Net inflow [m3/d] of the budget component `name`.
-double net_inflow(const FlowBudget& budget, const std::string& name) {
-  for (const auto& entry : budget.entries)
-    if (entry.component == name) return entry.inflow - entry.outflow;
-  ADD_FAILURE() << "no budget component " << name;
-  return 0.0;
-}
-
-/// Head [m] of global cell (i, j, k), from whichever rank owns it.
-double head_at(const Grid& grid, Vec head, int i, int j, int k) {
-  double value = 0.0;
-  if (grid.owns(i, j, k)) {
-    DmdaArrayRead<const PetscScalar***> h(grid.dm(), head);
-    value = h.get()[k][j][i];
-  }
-  return sum_over_ranks(value);
-}
+using flow_test::head_at;
+using flow_test::net_inflow;
 
 TEST(FixedHeadCells, StripBetweenTwoFixedCellsMatchesDarcy) {
   // 10 cells of 10 m, cross-section 1 m x 10 m, K = 5 m/d; heads 12 m and 2 m fixed in the

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "flow_test_support.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/simulation.hpp"
@@ -19,19 +20,8 @@
 namespace terrafate {
 namespace {
 
-double sum_over_ranks(double value) {
-  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
-  return value;
-}
-
-double head_at(const Grid& grid, Vec head, int i, int j, int k) {
-  double value = 0.0;
-  if (grid.owns(i, j, k)) {
-    DmdaArrayRead<const PetscScalar***> h(grid.dm(), head);
-    value = h.get()[k][j][i];
-  }
-  return sum_over_ranks(value);
-}
+using flow_test::head_at;
+using flow_test::net_inflow;
 
 /// A folder shared by all ranks (rank 0's process id), created by rank 0.
 std::filesystem::path shared_folder(const std::string& stem) {
@@ -115,9 +105,7 @@ flow:
     }
   EXPECT_LT(difference, 1e-10);
   EXPECT_GT(mound, 0.1); // the recharge raises the heads (it was read)
-  double recharge = 0.0;
-  for (const auto& entry : from_raster.budget().entries)
-    if (entry.component == "flux:zones") recharge = entry.inflow - entry.outflow;
+  const double recharge = net_inflow(from_raster.budget(), "flux:zones");
   EXPECT_NEAR(recharge, (0.001953125 + 0.00048828125) * 100.0 * 100.0, 1e-9);
   EXPECT_LT(from_raster.budget().relative_closure, 1e-10);
   PetscPrintf(PETSC_COMM_WORLD,
