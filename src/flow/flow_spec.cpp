@@ -30,8 +30,8 @@ double TimeSeries::at(double t) const {
 
 namespace {
 /// `node.key`: a number, or `{series: [[t, value], ...], interpolation: linear | step}` (times
-/// through the deck's time reader, values in `unit`), which goes to `series`. Returns the value
-/// at t = 0.
+/// are time points: days, "value unit" or dates after time.start_date; values in `unit`), which
+/// goes to `series`. Returns the value at t = 0.
 double read_value(const ConfigNode& node, std::string_view key, std::string_view unit,
                   std::optional<TimeSeries>& series, const Range& range = Range::any()) {
   const ConfigNode value = node.at(key);
@@ -47,7 +47,7 @@ double read_value(const ConfigNode& node, std::string_view key, std::string_view
     if (!point.is_sequence() || point.elements().size() != 2)
       throw point.error(fmt::format("a series point is [time, value] (value in {})", unit));
     const auto pair = point.elements();
-    const double t = pair[0].as_quantity("d", Range::non_negative());
+    const double t = pair[0].as_time_point();
     if (!read.times.empty() && !(t > read.times.back()))
       throw pair[0].error(
           fmt::format("series times must increase: {} d after {} d", t, read.times.back()));
@@ -387,8 +387,8 @@ Well read_well(const ConfigNode& node, const Grid& grid) {
                                    well.screen_bottom, well.screen_top, grid.lower(2),
                                    grid.upper(2)));
   well.rate = read_value(node, "rate", "m3/d", well.rate_series);
-  well.start = node.quantity_or("start", 0.0, "d", Range::non_negative());
-  well.end = node.quantity_or("end", well.end, "d", Range::non_negative());
+  well.start = node.time_point_or("start", 0.0);
+  well.end = node.time_point_or("end", well.end);
   if (!(well.end > well.start))
     throw node.at("end").error(
         fmt::format("end {} d must be after start {} d", well.end, well.start));

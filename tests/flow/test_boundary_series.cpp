@@ -122,7 +122,8 @@ TEST(BoundarySeries, StepSeriesEqualsTwoSplicedRuns) {
 }
 
 TEST(BoundarySeries, SteadyFlowTakesEachPeriodsValue) {
-  // Steady flow between xmin (a step series 10 -> 12 m at 100 d) and xmax (8 m), 10 cells of
+  // Steady flow between xmin (a step series 10 -> 12 m on 2024-04-10, day 100 after 2024-01-01:
+  // 31 + 29 + 31 days to April 1, plus 9) and xmax (8 m), 10 cells of
   // 10 m: the stress periods break at 100 d, and each period's heads are linear between the
   // faces (h = h0 + (8 - h0) x / 100). A fixed-head cell with a linear series is taken at the
   // period's middle.
@@ -133,10 +134,10 @@ materials:
 flow:
   type: steady
   boundaries:
-    - {face: xmin, type: head, head: {series: [[0, 10], [100, 12]], interpolation: step}}
+    - {face: xmin, type: head, head: {series: [[0, 10], ["2024-04-10", 12]], interpolation: step}}
     - {face: xmax, type: head, head: 8}
     - {type: flux, cells: [[4, 0, 0]], flux: {series: [[0, 0], [200, 0.02]]}}
-time: {end: 200, max_step: 10}
+time: {start_date: 2024-01-01, end: 200, max_step: 10}
 )";
   const Deck deck = read_deck_text(text, "series_steady.yaml");
   const Model model(PETSC_COMM_WORLD, deck);
