@@ -92,7 +92,7 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
                 1.0 / (1.0 / (boundary.conductance * area) + half_width / (k_normal * area));
             break;
           case FlowBoundary::Type::flux:
-            coefficient = boundary.flux * area;
+            coefficient = (boundary.series ? 1.0 : boundary.flux) * area;
             break;
           case FlowBoundary::Type::river:
           case FlowBoundary::Type::drain:
@@ -104,6 +104,20 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
         }
     }
     boundary_cells_.push_back(std::move(cells));
+  }
+  for (const auto& boundary : spec_.boundaries)
+    series_values_.push_back(boundary.series ? boundary.series->at(0.0)
+                                             : std::numeric_limits<double>::quiet_NaN());
+  // Fixed-head cells: every rank knows them all (their neighbours may lie on other ranks);
+  // inactive ones stay out of the system through the active flags.
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
+    if (!fixes_heads(b)) continue;
+    for (const auto& site : spec_.boundaries[b].sites) {
+      if (!fixed_heads_.emplace(global_index(site.i, site.j, site.k), site.level).second)
+        throw InputError(
+            "flow.boundaries", spec_.boundaries[b].where,
+            fmt::format("cell ({}, {}, {}) is given a fixed head twice", site.i, site.j, site.k));
+    }
   }
 
   // Wells: the rate is split over the layers the screen crosses in proportion to kx * overlap.
@@ -134,6 +148,7 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
       cell.fraction /= total_weight;
     well_cells_.push_back(std::move(cells));
     well_window_.emplace_back(well.start, well.end);
+    well_rates_.push_back(well.rate);
   }
 
   // Convertible (water-table) cells.
@@ -171,6 +186,16 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
     });
   if (grid.has_inactive())
     active_local_ = ghosted_flags([&](int i, int j, int k) { return grid.active(i, j, k); });
+  if (!fixed_heads_.empty()) {
+    fixed_local_ = ghosted_flags([&](int i, int j, int k) {
+      return grid.active(i, j, k) && fixed_heads_.contains(global_index(i, j, k));
+    });
+    // The budget of the fixed-head cells evaluates the residual, which reads these flags.
+    if (!convertible_local_)
+      convertible_local_ = ghosted_flags([&](int i, int j, int k) {
+        return convertible_owned_[static_cast<std::size_t>(grid.owned_index(i, j, k))] != 0;
+      });
+  }
   TF_PETSC_CHECK(VecDuplicate(head_, rhs_.out()));
   TF_PETSC_CHECK(VecSet(head_, 0.0));
 
@@ -233,33 +258,6 @@ void FlowSolver::set_uniform_head(double head) {
   head_given_ = true;
 }
 
-double FlowSolver::boundary_inflow(std::size_t b, const BoundaryCell& cell, double head,
-                                   double* derivative) const {
-  const auto& boundary = spec_.boundaries[b];
-  if (boundary.type == FlowBoundary::Type::flux) {
-    if (derivative) *derivative = 0.0;
-    return cell.coefficient * flux_factor(boundary, cell);
-  }
-  if (boundary.type == FlowBoundary::Type::river && head <= cell.bottom) {
-    // Disconnected: the river leaks through its bed at the rate of a head at the bed's bottom.
-    if (derivative) *derivative = 0.0;
-    return cell.coefficient * (cell.level - cell.bottom);
-  }
-  if (boundary.type == FlowBoundary::Type::drain && head <= cell.level) {
-    if (derivative) *derivative = 0.0;
-    return 0.0;
-  }
-  // A side face of a convertible cell conducts through the saturated part, weighted as an
-  // interior face with the boundary head on the other side.
-  FaceWeight weight;
-  if (boundary.form == FlowBoundary::Form::face && face_axis(boundary.face) != 2 &&
-      cell_convertible(cell.i, cell.j, cell.k))
-    weight = face_weight(true, head, true, cell.level, cell.k);
-  const double difference = cell.level - head;
-  if (derivative) *derivative = cell.coefficient * (weight.by_a * difference - weight.value);
-  return cell.coefficient * weight.value * difference;
-}
-
 VecHandle FlowSolver::ghosted_head() const {
   VecHandle local;
   TF_PETSC_CHECK(DMCreateLocalVector(grid_.dm(), local.out()));
@@ -279,6 +277,13 @@ void FlowSolver::assemble_operator(double dt) {
   std::optional<DmdaArrayRead<const PetscScalar***>> active_flags;
   if (active_local_) active_flags.emplace(grid_.dm(), active_local_);
   const PetscScalar* const* const* active = active_flags ? active_flags->get() : nullptr;
+  // Fixed-head cells: their rows are D h = D h_fixed, and their columns move to the right-hand
+  // side of their neighbours' rows (apply_fixed_heads), which keeps the operator symmetric.
+  std::optional<DmdaArrayRead<const PetscScalar***>> fixed_flags;
+  if (fixed_local_) fixed_flags.emplace(grid_.dm(), fixed_local_);
+  const PetscScalar* const* const* fixed = fixed_flags ? fixed_flags->get() : nullptr;
+  fixed_rows_.clear();
+  fixed_links_.clear();
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
@@ -289,20 +294,32 @@ void FlowSolver::assemble_operator(double dt) {
           TF_PETSC_CHECK(MatSetValuesStencil(matrix_, 1, &row, 1, &row, &one, ADD_VALUES));
           continue;
         }
+        const bool fixed_row = fixed && fixed[k][j][i] > 0.5;
         MatStencil columns[7];
         PetscScalar values[7];
         int count = 1;
         double diagonal = 0.0;
-        for_each_face_neighbour(grid_, conductivity, active, i, j, k, false,
-                                [&](int, int ni, int nj, int nk, double transmissibility) {
-                                  columns[count] = MatStencil{nk, nj, ni, 0};
-                                  values[count] = -transmissibility;
-                                  diagonal += transmissibility;
-                                  ++count;
-                                });
-        if (dt > 0.0)
+        for_each_face_neighbour(
+            grid_, conductivity, active, i, j, k, false,
+            [&](int, int ni, int nj, int nk, double transmissibility) {
+              diagonal += transmissibility;
+              if (fixed_row) return;
+              if (fixed && fixed[nk][nj][ni] > 0.5) {
+                fixed_links_.push_back({i, j, k, transmissibility, global_index(ni, nj, nk)});
+                return;
+              }
+              columns[count] = MatStencil{nk, nj, ni, 0};
+              values[count] = -transmissibility;
+              ++count;
+            });
+        if (fixed_row) {
+          // D: the face conductances' sum (1 for an isolated cell) keeps the row's scale.
+          if (!(diagonal > 0.0)) diagonal = 1.0;
+          fixed_rows_.push_back({i, j, k, diagonal});
+        } else if (dt > 0.0) {
           diagonal += materials_.specific_storage(grid_.owned_index(i, j, k)) *
                       grid_.cell_volume(i, j, k) / dt;
+        }
         columns[0] = row;
         values[0] = diagonal;
         TF_PETSC_CHECK(MatSetValuesStencil(matrix_, 1, &row, count, columns, values, ADD_VALUES));
@@ -310,8 +327,9 @@ void FlowSolver::assemble_operator(double dt) {
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
                                             materials_.conductivity_local(), &conductivity));
   for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
-    if (spec_.boundaries[b].type == FlowBoundary::Type::flux) continue;
+    if (spec_.boundaries[b].type == FlowBoundary::Type::flux || fixes_heads(b)) continue;
     for (const auto& cell : boundary_cells_[b]) {
+      if (fixed_local_ && fixed_heads_.contains(global_index(cell.i, cell.j, cell.k))) continue;
       MatStencil row{cell.k, cell.j, cell.i, 0};
       PetscScalar value = cell.coefficient;
       TF_PETSC_CHECK(MatSetValuesStencil(matrix_, 1, &row, 1, &row, &value, ADD_VALUES));
@@ -321,17 +339,6 @@ void FlowSolver::assemble_operator(double dt) {
   TF_PETSC_CHECK(MatAssemblyEnd(matrix_, MAT_FINAL_ASSEMBLY));
   TF_PETSC_CHECK(KSPSetOperators(ksp_, matrix_, matrix_));
   assembled_dt_ = dt;
-}
-
-double FlowSolver::flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const {
-  if (boundary.face != Face::zmax) return 1.0;
-  double factor = 1.0;
-  const auto center = grid_.cell_center(cell.i, cell.j, cell.k);
-  for (const auto& cap : spec_.caps) {
-    if (!cap.active_during(period_begin_, period_end_)) continue;
-    if (cap.covers(center[0], center[1])) factor *= cap.factor;
-  }
-  return factor;
 }
 
 void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt) {
@@ -351,7 +358,7 @@ void FlowSolver::assemble_rhs(double period_begin, double period_end, double dt)
     for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
       if (!well_active(w, period_begin, period_end)) continue;
       for (const auto& cell : well_cells_[w])
-        b[cell.k][cell.j][cell.i] += spec_.wells[w].rate * cell.fraction;
+        b[cell.k][cell.j][cell.i] += well_rates_[w] * cell.fraction;
     }
     if (dt > 0.0) {
       DmdaArrayRead<const PetscScalar***> old(grid_.dm(), head_old_);
@@ -380,6 +387,7 @@ void FlowSolver::solve(double dt) {
     TF_PETSC_CHECK(KSPSetUp(ksp_));
   }
   stats_.setup_seconds = seconds_since(setup_start);
+  if (fixed_local_) apply_fixed_heads();
   const auto solve_start = Clock::now();
   TF_PETSC_CHECK(KSPSolve(ksp_, rhs_, head_));
   stats_.solve_seconds = seconds_since(solve_start);
@@ -414,6 +422,10 @@ void FlowSolver::release_solver() {
 }
 
 void FlowSolver::solve_steady(double period_begin, double period_end) {
+  // The series at the period's middle: periods break at the series' times (stress_periods), so
+  // a step series holds one value over the period and a linear one takes its mean.
+  const double middle = 0.5 * (period_begin + period_end);
+  apply_series(middle, middle);
   if (newton_) {
     period_begin_ = period_begin;
     period_end_ = period_end;
@@ -469,6 +481,7 @@ void FlowSolver::save_state(StateRecord& record) const {
     TF_PETSC_CHECK(VecRestoreArrayRead(vector, &values));
   }
   record.values["flow/last_solve"] = {period_begin_, period_end_, last_dt_};
+  record.values["flow/time"] = {time_};
   record.values["flow/stats"] = {static_cast<double>(stats_.iterations), stats_.setup_seconds,
                                  stats_.solve_seconds, static_cast<double>(stats_.solves),
                                  static_cast<double>(stats_.total_iterations)};
@@ -488,6 +501,12 @@ void FlowSolver::load_state(const StateRecord& record) {
   period_begin_ = last.at(0);
   period_end_ = last.at(1);
   last_dt_ = last.at(2);
+  if (const auto clock = record.values.find("flow/time"); clock != record.values.end())
+    time_ = clock->second.at(0);
+  if (spec_.transient)
+    apply_series(time_ - 0.5 * last_dt_, time_);
+  else
+    apply_series(0.5 * (period_begin_ + period_end_), 0.5 * (period_begin_ + period_end_));
   const auto& stats = record.value("flow/stats");
   stats_.iterations = static_cast<int>(stats.at(0));
   stats_.setup_seconds = stats.at(1);
@@ -499,6 +518,9 @@ void FlowSolver::load_state(const StateRecord& record) {
 
 void FlowSolver::advance(double period_begin, double period_end, double dt) {
   TF_PETSC_CHECK(VecCopy(head_, head_old_));
+  // Backward Euler: a linear series at the step's end, a step series over the step.
+  apply_series(time_ + 0.5 * dt, time_ + dt);
+  time_ += dt;
   if (newton_) {
     period_begin_ = period_begin;
     period_end_ = period_end;
@@ -512,6 +534,7 @@ void FlowSolver::advance(double period_begin, double period_end, double dt) {
 }
 
 void FlowSolver::compute_budget(double period_begin, double period_end, double dt) {
+  update_fixed_head_inflows(period_begin, period_end, dt);
   std::vector<double> flows; // inflow, outflow pairs
   DmdaArrayRead<const PetscScalar***> head(grid_.dm(), head_);
   const auto* h = head.get();
@@ -528,7 +551,7 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
     double in = 0.0, out = 0.0;
     if (well_active(w, period_begin, period_end))
       for (const auto& cell : well_cells_[w]) {
-        const double q = spec_.wells[w].rate * cell.fraction;
+        const double q = well_rates_[w] * cell.fraction;
         (q > 0.0 ? in : out) += std::abs(q);
       }
     flows.push_back(in);
@@ -593,7 +616,7 @@ std::vector<ExternalFlow> FlowSolver::external_flows(double period_begin, double
     if (!well_active(w, period_begin, period_end)) continue;
     for (const auto& cell : well_cells_[w])
       flows.push_back(
-          {cell.i, cell.j, cell.k, spec_.wells[w].rate * cell.fraction, -1, static_cast<int>(w)});
+          {cell.i, cell.j, cell.k, well_rates_[w] * cell.fraction, -1, static_cast<int>(w)});
   }
   return flows;
 }
@@ -604,6 +627,13 @@ void FlowSolver::set_well_window(std::size_t w, double start, double end) {
 
 bool FlowSolver::stresses_change(double begin, double end) const {
   if (stats_.solves == 0 && !head_given_) return true;
+  const double middle = 0.5 * (begin + end);
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b)
+    if (spec_.boundaries[b].series && spec_.boundaries[b].series->at(middle) != series_values_[b])
+      return true;
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
+    if (spec_.wells[w].rate_series && spec_.wells[w].rate_series->at(middle) != well_rates_[w])
+      return true;
   for (std::size_t w = 0; w < spec_.wells.size(); ++w)
     if (well_active(w, begin, end) != well_active(w, period_begin_, period_end_)) return true;
   return std::any_of(spec_.caps.begin(), spec_.caps.end(), [&](const auto& cap) {

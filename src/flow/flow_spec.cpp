@@ -18,7 +18,46 @@ const char* boundary_type_name(FlowBoundary::Type type) {
   return names[static_cast<int>(type)];
 }
 
+double TimeSeries::at(double t) const {
+  if (t <= times.front()) return values.front();
+  if (t >= times.back()) return values.back();
+  const auto next =
+      static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin());
+  if (!linear) return values[next - 1];
+  const double share = (t - times[next - 1]) / (times[next] - times[next - 1]);
+  return values[next - 1] + share * (values[next] - values[next - 1]);
+}
+
 namespace {
+/// `node.key`: a number, or `{series: [[t, value], ...], interpolation: linear | step}` (times
+/// are time points: days, "value unit" or dates after time.start_date; values in `unit`), which
+/// goes to `series`. Returns the value at t = 0.
+double read_value(const ConfigNode& node, std::string_view key, std::string_view unit,
+                  std::optional<TimeSeries>& series, const Range& range = Range::any()) {
+  const ConfigNode value = node.at(key);
+  if (!value.is_map()) return value.as_quantity(unit, range);
+  value.expect_keys({"series", "interpolation"});
+  TimeSeries read;
+  if (const auto interpolation = value.find("interpolation"))
+    read.linear = interpolation->as_choice({"linear", "step"}) == "linear";
+  const ConfigNode points = value.at("series");
+  if (!points.is_sequence() || points.elements().empty())
+    throw points.error("a series is a list of [time, value] pairs");
+  for (const auto& point : points.elements()) {
+    if (!point.is_sequence() || point.elements().size() != 2)
+      throw point.error(fmt::format("a series point is [time, value] (value in {})", unit));
+    const auto pair = point.elements();
+    const double t = pair[0].as_time_point();
+    if (!read.times.empty() && !(t > read.times.back()))
+      throw pair[0].error(
+          fmt::format("series times must increase: {} d after {} d", t, read.times.back()));
+    read.times.push_back(t);
+    read.values.push_back(pair[1].as_quantity(unit, range));
+  }
+  series = std::move(read);
+  return series->at(0.0);
+}
+
 Face read_face(const ConfigNode& node) {
   const std::string name = node.as_choice({"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"});
   for (int f = 0; f < 6; ++f)
@@ -34,15 +73,15 @@ FlowBoundary read_face_boundary(const ConfigNode& node) {
   if (type == "head") {
     node.expect_keys({"face", "type", "head"});
     boundary.type = FlowBoundary::Type::head;
-    boundary.head = node.quantity("head", "m");
+    boundary.head = read_value(node, "head", "m", boundary.series);
   } else if (type == "flux") {
     node.expect_keys({"face", "type", "flux"});
     boundary.type = FlowBoundary::Type::flux;
-    boundary.flux = node.quantity("flux", "m/d");
+    boundary.flux = read_value(node, "flux", "m/d", boundary.series);
   } else if (type == "general_head") {
     node.expect_keys({"face", "type", "head", "conductance"});
     boundary.type = FlowBoundary::Type::general_head;
-    boundary.head = node.quantity("head", "m");
+    boundary.head = read_value(node, "head", "m", boundary.series);
     boundary.conductance = node.quantity("conductance", "1/d", Range::positive());
   } else {
     throw node.at("type").error(
@@ -57,6 +96,9 @@ FlowBoundary read_face_boundary(const ConfigNode& node) {
 std::vector<double> read_vertex_values(const ConfigNode& node, std::string_view key,
                                        std::string_view unit, std::size_t vertices) {
   const ConfigNode value = node.at(key);
+  if (value.is_map())
+    throw value.error("a polyline's value with a time series is one number for every vertex: "
+                      "give the series on a cells: or polygon: boundary, or constant values");
   if (!value.is_sequence()) return {value.as_quantity(unit)};
   auto values = value.as_quantity_list(unit, Range::any(), vertices, vertices);
   return values;
@@ -115,47 +157,67 @@ std::vector<PolylineCell> polyline_cells(const ConfigNode& node, const Grid& gri
   return list;
 }
 
-FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
+/// [m/d] the pixel of `raster` under each column centre of the grid (site coordinates), x
+/// fastest; InputError at the raster's key when its CRS differs from grid.crs, or a column
+/// centre lies outside it or on a nodata pixel.
+std::vector<double> column_values(const Raster& raster, const Grid& grid) {
+  const auto fail = [&](const std::string& why) {
+    return InputError(raster.key_path, raster.where,
+                      fmt::format("raster '{}': {}", raster.file, why));
+  };
+  const std::string& crs = grid.frame().crs;
+  if (!crs.empty() && raster.crs != crs)
+    throw fail(raster.crs.empty()
+                   ? fmt::format("the file names no CRS, the grid is in {} (grid.crs)", crs)
+                   : fmt::format("the file is in {}, the grid in {} (grid.crs)", raster.crs, crs));
+  std::vector<double> values;
+  for (int j = 0; j < grid.cells(1); ++j)
+    for (int i = 0; i < grid.cells(0); ++i) {
+      const auto site =
+          grid.frame().to_site(std::array<double, 2>{grid.center(0, i), grid.center(1, j)});
+      const auto value = raster.at(site[0], site[1]);
+      if (!value) {
+        const double column = std::floor((site[0] - raster.corner[0]) / raster.pixel[0]);
+        const double row = std::floor((site[1] - raster.corner[1]) / raster.pixel[1]);
+        const bool inside =
+            column >= 0.0 && column < raster.columns && row >= 0.0 && row < raster.rows;
+        const std::string where =
+            fmt::format("the centre of column ({}, {}) at site ({}, {})", i, j, site[0], site[1]);
+        throw fail(inside ? where + " lies on a nodata pixel (give 0 where there is no flux)"
+                          : "it does not cover the grid: " + where + " lies outside it");
+      }
+      values.push_back(*value);
+    }
+  return values;
+}
+
+FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
+                                const RasterLoader& load_raster) {
   FlowBoundary boundary;
   boundary.where = node.where();
   boundary.face = Face::zmax;
-  const std::string type = node.at("type").as_choice({"general_head", "river", "drain", "flux"});
-  boundary.type = type == "general_head" ? FlowBoundary::Type::general_head
-                  : type == "river"      ? FlowBoundary::Type::river
-                  : type == "drain"      ? FlowBoundary::Type::drain
-                                         : FlowBoundary::Type::flux;
-  node.expect_keys({"type", "name", "cells", "polygon", "polyline", "z", "head", "stage", "bottom",
-                    "elevation", "conductance", "flux"});
-  const int forms = node.has("cells") + node.has("polygon") + node.has("polyline");
-  if (forms != 1) throw node.error("give exactly one of face:, cells:, polygon: or polyline:");
-  boundary.form = node.has("cells")     ? FlowBoundary::Form::cells
-                  : node.has("polygon") ? FlowBoundary::Form::polygon
-                                        : FlowBoundary::Form::polyline;
-  // The keys each type takes, besides type, name, the form and z.
-  const std::vector<std::string_view> level_keys =
-      boundary.type == FlowBoundary::Type::general_head ? std::vector<std::string_view>{"head"}
-      : boundary.type == FlowBoundary::Type::river
-          ? std::vector<std::string_view>{"stage", "bottom"}
-      : boundary.type == FlowBoundary::Type::drain ? std::vector<std::string_view>{"elevation"}
-                                                   : std::vector<std::string_view>{};
-  for (const char* key : {"head", "stage", "bottom", "elevation", "conductance", "flux"}) {
-    const bool wanted =
-        std::find(level_keys.begin(), level_keys.end(), key) != level_keys.end() ||
-        (std::string_view(key) == "conductance" && boundary.type != FlowBoundary::Type::flux) ||
-        (std::string_view(key) == "flux" && boundary.type == FlowBoundary::Type::flux);
-    if (wanted && !node.has(key))
-      throw node.error(fmt::format("a {} boundary needs {}", type, key));
-    if (!wanted && node.has(key))
-      throw node.at(key).error(fmt::format("a {} boundary does not take {}", type, key));
-  }
-  if (boundary.form == FlowBoundary::Form::polyline && boundary.type == FlowBoundary::Type::flux)
-    throw node.at("polyline").error("a flux boundary takes cells: or polygon: (an area)");
-
-  // Layers of the polygon and polyline forms: z range, or the top layer.
+  const std::string type =
+      node.at("type").as_choice({"head", "general_head", "river", "drain", "flux"});
+  boundary.type = type == "head"           ? FlowBoundary::Type::head
+                  : type == "general_head" ? FlowBoundary::Type::general_head
+                  : type == "river"        ? FlowBoundary::Type::river
+                  : type == "drain"        ? FlowBoundary::Type::drain
+                                           : FlowBoundary::Type::flux;
+  node.expect_keys({"type", "name", "cells", "polygon", "polyline", "raster", "z", "head", "stage",
+                    "bottom", "elevation", "conductance", "flux"});
+  const int forms =
+      node.has("cells") + node.has("polygon") + node.has("polyline") + node.has("raster");
+  if (forms != 1)
+    throw node.error("give exactly one of face:, cells:, polygon:, polyline: or raster:");
+  boundary.form = node.has("cells")      ? FlowBoundary::Form::cells
+                  : node.has("polygon")  ? FlowBoundary::Form::polygon
+                  : node.has("polyline") ? FlowBoundary::Form::polyline
+                                         : FlowBoundary::Form::raster;
+  // Layers of the polygon, polyline and raster forms: z range, or the top layer.
   std::vector<int> layers;
   if (const auto z = node.find("z")) {
     if (boundary.form == FlowBoundary::Form::cells)
-      throw z->error("z goes with polygon: or polyline: (cells: give their layer)");
+      throw z->error("z goes with polygon:, polyline: or raster: (cells: give their layer)");
     const auto range = z->as_vector<2>("m");
     for (int k = 0; k < grid.cells(2); ++k)
       if (grid.center(2, k) >= range[0] && grid.center(2, k) <= range[1]) layers.push_back(k);
@@ -165,14 +227,61 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
     layers.push_back(grid.cells(2) - 1);
   }
 
+  if (boundary.form == FlowBoundary::Form::raster) {
+    if (boundary.type != FlowBoundary::Type::flux)
+      throw node.at("type").error("raster: gives a flux per column: it takes type: flux");
+    if (node.has("flux"))
+      throw node.at("flux").error("a raster flux boundary takes its flux from the raster");
+    if (!load_raster) throw node.at("raster").error("rasters are not read here");
+    Raster raster;
+    raster.file = node.at("raster").as_string();
+    raster.key_path = node.at("raster").key_path();
+    raster.where = node.at("raster").where();
+    load_raster(raster);
+    const auto fluxes = column_values(raster, grid);
+    for (int j = 0; j < grid.cells(1); ++j)
+      for (int i = 0; i < grid.cells(0); ++i)
+        for (const int k : layers)
+          boundary.sites.push_back({i, j, k,
+                                    fluxes[static_cast<std::size_t>(j) * grid.cells(0) + i] *
+                                        grid.width(0, i) * grid.width(1, j),
+                                    0.0, -std::numeric_limits<double>::infinity()});
+    boundary.label = node.has("name") ? fmt::format("flux:{}", node.string("name")) : "flux:raster";
+    return boundary;
+  }
+  // The keys each type takes, besides type, name, the form and z.
+  const bool fixed_head = boundary.type == FlowBoundary::Type::head;
+  const std::vector<std::string_view> level_keys =
+      boundary.type == FlowBoundary::Type::general_head || fixed_head
+          ? std::vector<std::string_view>{"head"}
+      : boundary.type == FlowBoundary::Type::river
+          ? std::vector<std::string_view>{"stage", "bottom"}
+      : boundary.type == FlowBoundary::Type::drain ? std::vector<std::string_view>{"elevation"}
+                                                   : std::vector<std::string_view>{};
+  for (const char* key : {"head", "stage", "bottom", "elevation", "conductance", "flux"}) {
+    const bool wanted =
+        std::find(level_keys.begin(), level_keys.end(), key) != level_keys.end() ||
+        (std::string_view(key) == "conductance" && boundary.type != FlowBoundary::Type::flux &&
+         !fixed_head) ||
+        (std::string_view(key) == "flux" && boundary.type == FlowBoundary::Type::flux);
+    if (wanted && !node.has(key))
+      throw node.error(fmt::format("a {} boundary needs {}", type, key));
+    if (!wanted && node.has(key))
+      throw node.at(key).error(fmt::format("a {} boundary does not take {}", type, key));
+  }
+  if (boundary.form == FlowBoundary::Form::polyline && boundary.type == FlowBoundary::Type::flux)
+    throw node.at("polyline").error("a flux boundary takes cells: or polygon: (an area)");
+
   // Conductance unit by form: per cell, per unit top area, per unit length.
   const char* conductance_unit = boundary.form == FlowBoundary::Form::cells     ? "m2/d"
                                  : boundary.form == FlowBoundary::Form::polygon ? "1/d"
                                                                                 : "m/d";
   auto make_site = [&](int i, int j, int k, double measure, double level, double bottom) {
     BoundarySite site{i, j, k, 0.0, level, bottom};
-    site.coefficient = boundary.type == FlowBoundary::Type::flux ? boundary.flux * measure
-                                                                 : boundary.conductance * measure;
+    // A flux series scales per-unit-flux coefficients (FlowBoundary::series).
+    const double flux = boundary.series ? 1.0 : boundary.flux;
+    site.coefficient =
+        boundary.type == FlowBoundary::Type::flux ? flux * measure : boundary.conductance * measure;
     if (boundary.type == FlowBoundary::Type::river && !(site.level >= site.bottom))
       throw node.error(fmt::format("river stage {} m is below its bottom {} m in cell ({}, {}, {})",
                                    site.level, site.bottom, i, j, k));
@@ -180,8 +289,8 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
   };
   const std::string level_key(level_keys.empty() ? "" : level_keys.front());
   if (boundary.type == FlowBoundary::Type::flux)
-    boundary.flux = node.quantity("flux", "m/d");
-  else
+    boundary.flux = read_value(node, "flux", "m/d", boundary.series);
+  else if (!fixed_head)
     boundary.conductance = node.quantity("conductance", conductance_unit, Range::positive());
 
   if (boundary.form == FlowBoundary::Form::polyline) {
@@ -199,10 +308,19 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
                   cell.values.size() > 1 ? cell.values[1]
                                          : -std::numeric_limits<double>::infinity());
   } else {
-    const double level = level_key.empty() ? 0.0 : node.quantity(level_key, "m");
+    const double level =
+        level_key.empty() ? 0.0 : read_value(node, level_key, "m", boundary.series);
     const double bottom = boundary.type == FlowBoundary::Type::river
                               ? node.quantity("bottom", "m")
                               : -std::numeric_limits<double>::infinity();
+    if (boundary.series && boundary.type == FlowBoundary::Type::river)
+      for (const double stage : boundary.series->values)
+        if (!(stage >= bottom))
+          throw node.at("stage").error(fmt::format(
+              "river stage {} m of the series is below its bottom {} m", stage, bottom));
+    if (boundary.type == FlowBoundary::Type::head ||
+        boundary.type == FlowBoundary::Type::general_head)
+      boundary.head = level;
     if (boundary.form == FlowBoundary::Form::cells) {
       const ConfigNode cells = node.at("cells");
       for (const auto& entry : cells.elements()) {
@@ -228,7 +346,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid) {
       if (boundary.sites.empty()) throw area.error("the polygon contains no cell centre");
     }
   }
-  static constexpr const char* form_names[] = {"face", "cells", "polygon", "polyline"};
+  static constexpr const char* form_names[] = {"face", "cells", "polygon", "polyline", "raster"};
   boundary.label = node.has("name")
                        ? fmt::format("{}:{}", type, node.string("name"))
                        : fmt::format("{}:{}", type, form_names[static_cast<int>(boundary.form)]);
@@ -268,7 +386,7 @@ Well read_well(const ConfigNode& node, const Grid& grid) {
     throw screen.error(fmt::format("screen [{}, {}] does not cross the grid (z in [{}, {}])",
                                    well.screen_bottom, well.screen_top, grid.lower(2),
                                    grid.upper(2)));
-  well.rate = node.quantity("rate", "m3/d");
+  well.rate = read_value(node, "rate", "m3/d", well.rate_series);
   well.start = node.time_point_or("start", 0.0);
   well.end = node.time_point_or("end", well.end);
   if (!(well.end > well.start))
@@ -277,7 +395,7 @@ Well read_well(const ConfigNode& node, const Grid& grid) {
   return well;
 }
 
-FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid) {
+FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid, const RasterLoader& load_raster) {
   node.expect_keys(
       {"type", "initial_head", "boundaries", "wells", "water_table", "saturation_weighting"});
   FlowSpec spec;
@@ -299,10 +417,10 @@ FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid) {
   if (const auto boundaries = node.find("boundaries"))
     for (const auto& entry : boundaries->elements()) {
       // Every key of every form; each form then checks its own.
-      entry.expect_keys({"type", "face", "name", "cells", "polygon", "polyline", "z", "head",
-                         "stage", "bottom", "elevation", "conductance", "flux"});
-      FlowBoundary boundary =
-          entry.has("face") ? read_face_boundary(entry) : read_cell_boundary(entry, grid);
+      entry.expect_keys({"type", "face", "name", "cells", "polygon", "polyline", "raster", "z",
+                         "head", "stage", "bottom", "elevation", "conductance", "flux"});
+      FlowBoundary boundary = entry.has("face") ? read_face_boundary(entry)
+                                                : read_cell_boundary(entry, grid, load_raster);
       // Two boundaries of one type on one face get distinct budget labels.
       const auto same = std::count_if(spec.boundaries.begin(), spec.boundaries.end(),
                                       [&](auto& b) { return b.label.starts_with(boundary.label); });

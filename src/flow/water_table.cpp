@@ -101,7 +101,8 @@ PetscErrorCode FlowSolver::newton_converged(SNES snes, PetscInt iteration, Petsc
   return 0;
 }
 
-void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacobian) {
+void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacobian,
+                                 bool constrained) {
   VecHandle local;
   TF_PETSC_CHECK(DMCreateLocalVector(grid_.dm(), local.out()));
   TF_PETSC_CHECK(DMGlobalToLocal(grid_.dm(), head_vector, INSERT_VALUES, local));
@@ -124,6 +125,9 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
   std::optional<DmdaArrayRead<const PetscScalar***>> active_flags;
   if (active_local_) active_flags.emplace(grid_.dm(), active_local_);
   const PetscScalar* const* const* active = active_flags ? active_flags->get() : nullptr;
+  std::optional<DmdaArrayRead<const PetscScalar***>> fixed_flags;
+  if (fixed_local_ && constrained) fixed_flags.emplace(grid_.dm(), fixed_local_);
+  const PetscScalar* const* const* fixed = fixed_flags ? fixed_flags->get() : nullptr;
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
@@ -136,11 +140,23 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
             TF_PETSC_CHECK(MatSetValuesStencil(jacobian, 1, &row, 1, &row, &one, ADD_VALUES));
           continue;
         }
+        const double hc = h[k][j][i];
+        if (fixed && fixed[k][j][i] > 0.5) {
+          // A fixed-head cell: D (h - h_fixed) = 0, D the sum of its face conductances.
+          double sum = 0.0;
+          for_each_face_neighbour(
+              grid_, conductivity, active, i, j, k, false,
+              [&](int, int, int, int, double transmissibility) { sum += transmissibility; });
+          PetscScalar scale = sum > 0.0 ? sum : 1.0;
+          if (f) f[k][j][i] += scale * (hc - fixed_heads_.at(global_index(i, j, k)));
+          if (jacobian)
+            TF_PETSC_CHECK(MatSetValuesStencil(jacobian, 1, &row, 1, &row, &scale, ADD_VALUES));
+          continue;
+        }
         MatStencil columns[7];
         PetscScalar values[7];
         int count = 1;
         double diagonal = 0.0, outflow = 0.0, magnitude = 0.0;
-        const double hc = h[k][j][i];
         const bool convertible_c = convertible[k][j][i] > 0.5;
         for_each_face_neighbour(
             grid_, conductivity, active, i, j, k, false,
@@ -188,8 +204,11 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
       }
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
                                             materials_.conductivity_local(), &conductivity));
+  // Owned fixed-head cells take no boundary or well terms in the constrained system.
+  const auto fixed_cell = [&](int i, int j, int k) { return fixed && fixed[k][j][i] > 0.5; };
   for (std::size_t b = 0; b < spec_.boundaries.size(); ++b)
     for (const auto& cell : boundary_cells_[b]) {
+      if (fixes_heads(b) || fixed_cell(cell.i, cell.j, cell.k)) continue;
       double derivative = 0.0;
       const double inflow = boundary_inflow(b, cell, h[cell.k][cell.j][cell.i], &derivative);
       gross += std::abs(inflow);
@@ -203,7 +222,8 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
   for (std::size_t w = 0; w < spec_.wells.size(); ++w) {
     if (!well_active(w, newton_period_begin_, newton_period_end_)) continue;
     for (const auto& cell : well_cells_[w]) {
-      const double rate = spec_.wells[w].rate * cell.fraction;
+      if (fixed_cell(cell.i, cell.j, cell.k)) continue;
+      const double rate = well_rates_[w] * cell.fraction;
       gross += std::abs(rate);
       if (f) f[cell.k][cell.j][cell.i] -= rate;
     }

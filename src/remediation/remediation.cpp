@@ -410,6 +410,9 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       for (std::size_t w = 0; w < well_nodes.size(); ++w) {
         const auto& well_node = well_nodes[w];
         Well well = read_well(well_node, grid);
+        if (well.rate_series)
+          throw well_node.at("rate").error(
+              "a remediation well's rate is one number (the action's window says when it pumps)");
         const bool extraction = w < extraction_count;
         if (extraction && !(well.rate < 0.0))
           throw well_node.at("rate").error(

@@ -12,6 +12,7 @@
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/cell_field_hdf5.hpp"
+#include "terrafate/io/raster_gdal.hpp"
 #include "terrafate/remediation/action_footprint.hpp"
 
 namespace terrafate {
@@ -46,7 +47,11 @@ CellFieldLoader hdf5_loader(const Grid& grid) {
 
 Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityField>& fields)
     : grid(comm, deck.grid), materials(grid, deck.materials, hdf5_loader(grid)),
-      flow(read_flow_spec(deck.root.at("flow"), grid)) {
+      flow(read_flow_spec(deck.root.at("flow"), grid, [&deck](Raster& raster) {
+        const std::filesystem::path file = raster.file;
+        const auto folder = deck.path.has_parent_path() ? deck.path.parent_path() : ".";
+        io::load_raster(raster, file.is_absolute() ? file : folder / file);
+      })) {
   for (const auto& field : fields) {
     if (!field.ln_factor.empty()) {
       if (field.ln_factor.size() != static_cast<std::size_t>(grid.total_cells()))
@@ -171,6 +176,15 @@ std::vector<double> stress_periods(const FlowSpec& flow, double end) {
       if (t > 0.0 && t < end) times.insert(t);
   for (const auto& cap : flow.caps)
     for (double t : {cap.start, cap.end})
+      if (t > 0.0 && t < end) times.insert(t);
+  // Steady flow is solved again at each point of a time series.
+  std::vector<const TimeSeries*> series;
+  for (const auto& boundary : flow.boundaries)
+    if (boundary.series) series.push_back(&*boundary.series);
+  for (const auto& well : flow.wells)
+    if (well.rate_series) series.push_back(&*well.rate_series);
+  for (const auto* one : series)
+    for (const double t : one->times)
       if (t > 0.0 && t < end) times.insert(t);
   std::vector<double> periods(times.begin(), times.end());
   if (periods.size() == 1) periods.push_back(end); // end = 0: one instantaneous steady period

@@ -69,7 +69,7 @@ LoopEnd TimeLoop::run_steady_transport(bool resuming) {
     if (changes || resuming) {
       model_.record_flow_closure();
       model_.hand_flow_to_transport(begin, end);
-      model_.release_flow_solver(); // steady until the next period
+      if (!settings_.steady_flow_per_step) model_.release_flow_solver(); // steady in the period
     }
     if (resuming) {
       model_.resume_transport();
@@ -87,6 +87,11 @@ LoopEnd TimeLoop::run_steady_transport(bool resuming) {
       const double next_break = *breaks.upper_bound(s.t);
       const double t_next = s.t + s.dt >= next_break - 1.0e-9 * s.dt ? next_break : s.t + s.dt;
       double length = t_next - s.t;
+      if (settings_.steady_flow_per_step) {
+        model_.solve_steady_flow(s.t, t_next);
+        model_.record_flow_closure();
+        model_.hand_flow_to_transport(s.t, t_next);
+      }
       model_.before_step(s.t);
       model_.save_step();
       for (int retry = 0;; ++retry) {

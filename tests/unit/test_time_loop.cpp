@@ -92,6 +92,23 @@ TEST(TimeLoop, StepsLandOnBreaksAndOutputTimes) {
   EXPECT_EQ(broken.done, with_5);
 }
 
+// Steady flow following a linear time series: solved for the period from 0 (as always) and
+// again for each transport step 0-1, 1-3, 3-7, 7-10 (steps 1, 2, 4 capped at 4, to the end);
+// without the setting only the period's solve.
+TEST(TimeLoop, SteadyFlowPerStepIsSolvedForEveryTransportStep) {
+  ScriptedModel model;
+  auto settings = steady_transport({0.0, 10.0}, {}, 1.0, 4.0, 2.0);
+  settings.steady_flow_per_step = true;
+  TimeLoop loop(settings, model);
+  loop.run(nullptr);
+  EXPECT_EQ(model.steady_solves, (std::vector<double>{0.0, 0.0, 1.0, 3.0, 7.0}));
+  ScriptedModel plain;
+  settings.steady_flow_per_step = false;
+  TimeLoop plain_loop(settings, plain);
+  plain_loop.run(nullptr);
+  EXPECT_EQ(plain.steady_solves, (std::vector<double>{0.0}));
+}
+
 // A failed 4 d step is retried with 1 d (a quarter); the cap becomes 2 d (half the failed step),
 // so the steps are 0-1, then 2 d steps 1-3, 3-5, 5-7 and 7-8 to the end; one retry.
 TEST(TimeLoop, FailedStepIsRetriedWithAQuarterStep) {

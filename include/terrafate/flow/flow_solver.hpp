@@ -15,6 +15,7 @@
 
 #include <exception>
 #include <functional>
+#include <unordered_map>
 
 #include <petscsnes.h>
 
@@ -129,6 +130,9 @@ private:
     double coefficient;
     double level;  ///< [m] head, stage or drain elevation
     double bottom; ///< [m] river bed bottom (-inf otherwise)
+    /// [m3/d] fixed-head cells (cell-form head): the inflow that keeps the cell's balance at the
+    /// current head (update_fixed_head_inflows).
+    double inflow = 0.0;
   };
   struct WellCell {
     int i, j, k;
@@ -167,15 +171,37 @@ private:
   /// Newton's method for water-table flow over a step `dt` [d] (0: steady).
   void solve_newton(double dt);
   /// Residual (net outflow [m3/d] of each cell) into `residual` and/or its Jacobian into
-  /// `jacobian` at head `head`.
-  void evaluate_newton(Vec head, Vec residual, Mat jacobian);
+  /// `jacobian` at head `head`. `constrained`: fixed-head cells have the residual D (h - h_fixed)
+  /// (D: the sum of their face conductances); otherwise their net outflow without the fixed-head
+  /// boundary's own inflow (what that boundary supplies).
+  void evaluate_newton(Vec head, Vec residual, Mat jacobian, bool constrained = true);
   static PetscErrorCode newton_residual(SNES snes, Vec head, Vec residual, void* context);
   static PetscErrorCode newton_jacobian(SNES snes, Vec head, Mat jacobian, Mat preconditioner,
                                         void* context);
   static PetscErrorCode newton_converged(SNES snes, PetscInt iteration, PetscReal x_norm,
                                          PetscReal step_norm, PetscReal residual_norm,
                                          SNESConvergedReason* reason, void* context);
-  /// Factor on a flux boundary cell's inflow in the current stress period (caps).
+  /// Whether spec boundary `b` fixes the heads of its cells (a cell-form head boundary).
+  bool fixes_heads(std::size_t b) const {
+    return spec_.boundaries[b].type == FlowBoundary::Type::head &&
+           spec_.boundaries[b].form != FlowBoundary::Form::face;
+  }
+  /// Global (natural-order) index of cell (i, j, k).
+  long global_index(int i, int j, int k) const {
+    return i + static_cast<long>(grid_.cells(0)) * (j + static_cast<long>(grid_.cells(1)) * k);
+  }
+  /// Puts the fixed heads into the right-hand side of the linear system: D h_fixed in the
+  /// fixed rows, T h_fixed in the rows of their neighbours (whose columns were moved there to
+  /// keep the operator symmetric).
+  void apply_fixed_heads();
+  /// Sets each fixed-head cell's inflow [m3/d] from the current head: its net outflow to the
+  /// rest of the system (faces, storage, other boundaries, wells).
+  void update_fixed_head_inflows(double period_begin, double period_end, double dt);
+  /// Sets the boundaries and wells with a time series to their values: a step series at
+  /// `step_time`, a linear one at `linear_time` [d].
+  void apply_series(double step_time, double linear_time);
+  /// Factor on a flux boundary cell's inflow in the current stress period (caps) and step (the
+  /// boundary's flux series).
   double flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const;
   void assemble_operator(double dt);
   void assemble_rhs(double period_begin, double period_end, double dt);
@@ -191,7 +217,29 @@ private:
   const Materials& materials_;
   const FlowSpec& spec_;
   std::vector<std::vector<BoundaryCell>> boundary_cells_; ///< per spec boundary
-  std::vector<std::vector<WellCell>> well_cells_;         ///< per spec well
+  /// Fixed-head cells (cell-form head boundaries) of the whole grid: global index -> [m] head.
+  std::unordered_map<long, double> fixed_heads_;
+  /// Ghosted 1/0 flags of the fixed-head cells (when there are some).
+  VecHandle fixed_local_;
+  /// Rows of the assembled operator that carry a fixed head: its diagonal D [m2/d].
+  struct FixedRow {
+    int i, j, k;
+    double diagonal;
+  };
+  /// Faces between an owned free cell and a fixed-head neighbour `neighbour` (global index).
+  struct FixedLink {
+    int i, j, k;
+    double transmissibility; ///< [m2/d]
+    long neighbour;
+  };
+  /// Per spec boundary: the value its time series has in the current solve (NaN without one).
+  std::vector<double> series_values_;
+  /// [m3/d] per spec well: its rate in the current solve (rate_series, or the spec's rate).
+  std::vector<double> well_rates_;
+  double time_ = 0.0; ///< [d] end of the last transient step (the series' clock)
+  std::vector<FixedRow> fixed_rows_;
+  std::vector<FixedLink> fixed_links_;
+  std::vector<std::vector<WellCell>> well_cells_; ///< per spec well
   /// [d] per spec well: its window (the spec's, or a triggered action's from its firing)
   std::vector<std::pair<double, double>> well_window_;
   /// Whether well w pumps over the whole period [begin, end] [d].

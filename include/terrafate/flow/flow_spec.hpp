@@ -1,11 +1,15 @@
 #pragma once
 // Groundwater flow input: boundary conditions on grid faces and pumping wells with schedules.
+#include <algorithm>
 #include <array>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "terrafate/core/config.hpp"
+#include "terrafate/core/raster.hpp"
 #include "terrafate/grid/grid.hpp"
 
 namespace terrafate {
@@ -23,24 +27,43 @@ inline bool face_is_upper(Face face) {
 /// One cell of a cell-list boundary (global indices).
 struct BoundarySite {
   int i = 0, j = 0, k = 0;
-  /// [m2/d] conductance (general_head, river, drain) or [m3/d] inflow (flux).
+  /// [m2/d] conductance (general_head, river, drain), [m3/d] inflow (flux), 0 (head).
   double coefficient = 0.0;
-  double level = 0.0; ///< [m] head (general_head), stage (river) or drain elevation (drain)
+  double level = 0.0; ///< [m] head (head, general_head), stage (river) or drain elevation (drain)
   double bottom = -std::numeric_limits<double>::infinity(); ///< [m] river bed bottom
 };
 
+/// A boundary value that changes in time: `{series: [[t, value], ...], interpolation: linear |
+/// step}` in place of the value.
+struct TimeSeries {
+  std::vector<double> times;  ///< [d] strictly increasing
+  std::vector<double> values; ///< in the key's base unit
+  /// Linear between the points (default); otherwise each value holds from its time to the next.
+  bool linear = true;
+  /// The value at `t` [d]: the first value before the first time, the last after the last.
+  double at(double t) const;
+};
+
 struct FlowBoundary {
-  /// river: inflow C (stage - h) while h > bottom, C (stage - bottom) below (the aquifer
-  /// disconnects from the river); drain: outflow C (h - elevation) while h > elevation, else 0.
+  /// head: on a face, a head at the face (half a cell from the centres); on cells, the cells'
+  /// heads are fixed (MODFLOW CHD: a Dirichlet condition; the boundary's flow is what keeps each
+  /// cell's balance). river: inflow C (stage - h) while h > bottom, C (stage - bottom) below (the
+  /// aquifer disconnects from the river); drain: outflow C (h - elevation) while h > elevation,
+  /// else 0.
   enum class Type { head, flux, general_head, river, drain };
-  /// A whole grid face (`face:`), or a list of cells (`cells:`, `polygon:`, `polyline:`).
-  enum class Form { face, cells, polygon, polyline };
+  /// A whole grid face (`face:`), or a list of cells (`cells:`, `polygon:`, `polyline:`, or
+  /// `raster:`: a flux per column from the pixel under its centre).
+  enum class Form { face, cells, polygon, polyline, raster };
   Face face = Face::xmin; ///< for the cell forms: zmax (their flow enters through the top)
   Form form = Form::face;
   Type type = Type::head;
   double head = 0.0;        ///< [m] prescribed head (head, general_head)
   double flux = 0.0;        ///< [m/d] specific flux into the domain (flux)
   double conductance = 0.0; ///< [1/d] conductance per unit face area (general_head)
+  /// A time series of the boundary's value: its head (head, general_head), stage (river),
+  /// elevation (drain) or flux (flux; then the sites' and the face's coefficients are per unit
+  /// flux: [m2]); the other fields hold its value at t = 0.
+  std::optional<TimeSeries> series;
   /// The cells of a cell form, with their conductances and levels (every rank holds all).
   std::vector<BoundarySite> sites;
   std::string label; ///< budget component name, e.g. "head:xmin", "river:creek"
@@ -51,10 +74,11 @@ const char* boundary_type_name(FlowBoundary::Type type);
 /// A well whose screen spans [screen_bottom, screen_top] at (x, y).
 struct Well {
   std::string name;
-  double x = 0.0, y = 0.0;                              ///< [m]
-  double screen_bottom = 0.0, screen_top = 0.0;         ///< [m] elevation
-  double rate = 0.0;                                    ///< [m3/d], < 0 extracts
-  double start = 0.0;                                   ///< [d]
+  double x = 0.0, y = 0.0;                      ///< [m]
+  double screen_bottom = 0.0, screen_top = 0.0; ///< [m] elevation
+  double rate = 0.0; ///< [m3/d], < 0 extracts (with rate_series: its value at t = 0)
+  std::optional<TimeSeries> rate_series; ///< [m3/d] a rate that changes in time (deck wells)
+  double start = 0.0;                    ///< [d]
   double end = std::numeric_limits<double>::infinity(); ///< [d]
   SourceLocation where;
   std::string key_path;
@@ -102,10 +126,27 @@ struct FlowSpec {
   std::vector<FlowBoundary> boundaries;
   std::vector<Well> wells;
   std::vector<RechargeCap> caps; ///< from remediation actions
+  /// Whether a boundary value or a well rate follows a linear time series (of 2 points or more):
+  /// steady flow under transport is then solved again for every transport step.
+  bool has_linear_series() const {
+    const auto linear = [](const std::optional<TimeSeries>& s) {
+      return s && s->linear && s->times.size() > 1;
+    };
+    return std::any_of(boundaries.begin(), boundaries.end(),
+                       [&](const auto& b) { return linear(b.series); }) ||
+           std::any_of(wells.begin(), wells.end(),
+                       [&](const auto& w) { return linear(w.rate_series); });
+  }
 };
 
-/// Reads `flow:` and checks every well against the grid.
-FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid);
+/// Fills a raster (whose file, key_path and where name it) from its file (io::load_raster, with
+/// the deck's folder for relative names).
+using RasterLoader = std::function<void(Raster&)>;
+
+/// Reads `flow:` and checks every well against the grid; `load_raster` reads the files of
+/// `raster:` boundaries (without it they are an InputError).
+FlowSpec read_flow_spec(const ConfigNode& node, const Grid& grid,
+                        const RasterLoader& load_raster = {});
 
 /// Reads one well entry {name, position: [x, y], screen: [bottom, top], rate, start, end}.
 Well read_well(const ConfigNode& node, const Grid& grid);

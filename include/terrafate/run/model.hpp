@@ -55,7 +55,8 @@ struct Model {
   PresentValueSpec present_value;
 };
 
-/// [d] Stress-period boundaries: 0, every well and cap start/end inside the run, and the end.
+/// [d] Stress-period boundaries: 0, every well and cap start/end and every point of a boundary's
+/// time series inside the run, and the end.
 std::vector<double> stress_periods(const FlowSpec& flow, double end);
 
 /// The soil columns of the model (null without a soil: section); -soil_max_courant sets their

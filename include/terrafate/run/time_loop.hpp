@@ -54,6 +54,10 @@ struct TimeLoopSettings {
   /// the run (the checks of a triggered pump-and-treat): with steady flow, where it does not
   /// the flow and the step sequence go on.
   std::vector<double> soft_periods;
+  /// Steady flow with transport whose flow changes within a period (a linear time series of a
+  /// boundary value or a well rate): the flow is solved again for every transport step, at its
+  /// middle, and kept set up between steps.
+  bool steady_flow_per_step = false;
 };
 
 /// What the loop drives: flow, transport, remediation actions, outputs and checkpoints.

@@ -1,0 +1,100 @@
+// Boundary values of the flow solver: each boundary cell's inflow, the time series of boundary
+// values, the recharge caps, and the fixed-head cells (cell-form head boundaries, MODFLOW CHD) in
+// the linear system and the budget.
+#include "terrafate/flow/flow_solver.hpp"
+
+#include <cmath>
+
+namespace terrafate {
+
+double FlowSolver::boundary_inflow(std::size_t b, const BoundaryCell& cell, double head,
+                                   double* derivative) const {
+  const auto& boundary = spec_.boundaries[b];
+  if (fixes_heads(b)) {
+    if (derivative) *derivative = 0.0;
+    return cell.inflow;
+  }
+  if (boundary.type == FlowBoundary::Type::flux) {
+    if (derivative) *derivative = 0.0;
+    return cell.coefficient * flux_factor(boundary, cell);
+  }
+  if (boundary.type == FlowBoundary::Type::river && head <= cell.bottom) {
+    // Disconnected: the river leaks through its bed at the rate of a head at the bed's bottom.
+    if (derivative) *derivative = 0.0;
+    return cell.coefficient * (cell.level - cell.bottom);
+  }
+  if (boundary.type == FlowBoundary::Type::drain && head <= cell.level) {
+    if (derivative) *derivative = 0.0;
+    return 0.0;
+  }
+  // A side face of a convertible cell conducts through the saturated part, weighted as an
+  // interior face with the boundary head on the other side.
+  FaceWeight weight;
+  if (boundary.form == FlowBoundary::Form::face && face_axis(boundary.face) != 2 &&
+      cell_convertible(cell.i, cell.j, cell.k))
+    weight = face_weight(true, head, true, cell.level, cell.k);
+  const double difference = cell.level - head;
+  if (derivative) *derivative = cell.coefficient * (weight.by_a * difference - weight.value);
+  return cell.coefficient * weight.value * difference;
+}
+
+void FlowSolver::apply_series(double step_time, double linear_time) {
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
+    if (const auto& series = spec_.wells[w].rate_series)
+      well_rates_[w] = series->at(series->linear ? linear_time : step_time);
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
+    const auto& boundary = spec_.boundaries[b];
+    if (!boundary.series) continue;
+    const double value = boundary.series->at(boundary.series->linear ? linear_time : step_time);
+    series_values_[b] = value;
+    if (boundary.type == FlowBoundary::Type::flux) continue; // flux_factor scales it
+    if (fixes_heads(b)) {
+      for (const auto& site : boundary.sites)
+        fixed_heads_.at(global_index(site.i, site.j, site.k)) = value;
+      continue;
+    }
+    for (auto& cell : boundary_cells_[b])
+      cell.level = value;
+  }
+}
+
+double FlowSolver::flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const {
+  const double series =
+      boundary.series
+          ? series_values_[static_cast<std::size_t>(&boundary - spec_.boundaries.data())]
+          : 1.0;
+  if (boundary.face != Face::zmax) return series;
+  double factor = series;
+  const auto center = grid_.cell_center(cell.i, cell.j, cell.k);
+  for (const auto& cap : spec_.caps) {
+    if (!cap.active_during(period_begin_, period_end_)) continue;
+    if (cap.covers(center[0], center[1])) factor *= cap.factor;
+  }
+  return factor;
+}
+
+void FlowSolver::apply_fixed_heads() {
+  DmdaArrayWrite<PetscScalar***> rhs(grid_.dm(), rhs_);
+  auto* b = rhs.get();
+  for (const auto& row : fixed_rows_)
+    b[row.k][row.j][row.i] = row.diagonal * fixed_heads_.at(global_index(row.i, row.j, row.k));
+  for (const auto& link : fixed_links_)
+    b[link.k][link.j][link.i] += link.transmissibility * fixed_heads_.at(link.neighbour);
+}
+
+void FlowSolver::update_fixed_head_inflows(double period_begin, double period_end, double dt) {
+  if (!fixed_local_) return;
+  newton_dt_ = dt;
+  newton_period_begin_ = period_begin;
+  newton_period_end_ = period_end;
+  VecHandle residual;
+  TF_PETSC_CHECK(VecDuplicate(head_, residual.out()));
+  evaluate_newton(head_, residual, nullptr, false);
+  DmdaArrayRead<const PetscScalar***> outflow(grid_.dm(), residual);
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b)
+    if (fixes_heads(b))
+      for (auto& cell : boundary_cells_[b])
+        cell.inflow = outflow.get()[cell.k][cell.j][cell.i];
+}
+
+} // namespace terrafate
