@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""grid.top / grid.bottoms end to end (issue 24): a two-layer site whose top is an ESRI ASCII
+raster and whose middle surface is an HDF5 dataset, with a wedge where the lower layer pinches
+out, run with transport at 1 and 2 ranks. Checks against the surfaces written here: results.h5
+/static/cell_bottom and cell_top equal the input surfaces cell by cell; /grid/site_nodes z is the
+mean of the surrounding columns' elevations; the XDMF is a 3DSMesh on /grid/site_nodes; the VTK
+steps are structured grids (.pvts) whose point z equal those node elevations; the dissolved mass
+equals porosity x each cell's own volume x c summed by hand (pinched cells, of zero thickness,
+hold none); heads of 1 and 2 ranks agree; the flow budget
+and the mass balance close.
+Usage: check_layer_surfaces_outputs.py TERRAFATE OUTDIR MPIEXEC"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+exe, out, mpiexec = sys.argv[1:4]
+out = Path(out)
+out.mkdir(parents=True, exist_ok=True)
+nx, ny, dx = 24, 12, 10.0
+xc = (np.arange(nx) + 0.5) * dx
+yc = (np.arange(ny) + 0.5) * dx
+X, Y = np.meshgrid(xc, yc)  # [ny, nx], row j = y index j
+# [m]; single precision values (GDAL reads ESRI ASCII grids as Float32)
+top = (20.0 + 0.05 * X + 0.02 * Y).astype(np.float32).astype(np.float64)
+# The lower layer (middle surface down to 0) thins eastwards and pinches out for x > 180 m.
+middle = np.where(X < 180.0, 8.0 - 8.0 * X / 180.0, 0.0) + 0.0
+middle = np.maximum(middle, 0.0)
+with open(out / "top.asc", "w") as f:
+    f.write(f"ncols {nx}\nnrows {ny}\nxllcorner 0\nyllcorner 0\ncellsize {dx}\n")
+    for row in top[::-1]:  # ESRI ASCII: the northmost row first
+        f.write(" ".join(f"{v:.17g}" for v in row) + "\n")
+with h5py.File(out / "layers.h5", "w") as f:
+    f["/middle"] = middle
+deck = out / "deck.yaml"
+deck.write_text(f"""title: layer surfaces
+grid:
+  size: [{nx * dx}, {ny * dx}]
+  cells: [{nx}, {ny}]
+  top: top.asc
+  bottoms: [{{hdf5: layers.h5, dataset: /middle}}, 0]
+materials:
+  - {{name: sand, region: all, hydraulic_conductivity: 8, porosity: 0.3}}
+flow:
+  type: steady
+  boundaries:
+    - {{face: xmin, type: head, head: 30}}
+    - {{face: xmax, type: head, head: 29}}
+transport:
+  species:
+    - {{name: tracer, diffusion: 1.0e-5}}
+  sources:
+    - {{species: tracer, type: concentration, region: {{box: {{min: [0, 0, -10], max: [10, {ny * dx}, 50]}}}}, concentration: 1}}
+time: {{end: 200, max_step: 20}}
+output: {{hdf5: true, vtk: true}}
+""")
+failures = []
+heads = {}
+for ranks in (1, 2):
+    folder = out / f"np{ranks}"
+    subprocess.run([mpiexec, "--oversubscribe", "-n", str(ranks), exe, "run", str(deck), "-o",
+                    str(folder), "--overwrite", "--no-figures"], check=True)
+    summary = json.loads((folder / "run_summary.json").read_text())
+    if not summary["max_budget_closure"] < 1e-8:
+        failures.append(f"np{ranks}: budget closure {summary['max_budget_closure']}")
+    with h5py.File(folder / "results.h5") as f:
+        bottom = f["/static/cell_bottom"][...]  # [nz, ny, nx], k = 0 the bottom layer
+        cell_top = f["/static/cell_top"][...]
+        last = sorted(f["/outputs"].keys())[-1]
+        heads[ranks] = f[f"/outputs/{last}/head"][...]
+        concentration = f[f"/outputs/{last}/tracer"][...]
+        nodes = f["/grid/site_nodes"][...]
+    expected_bottom = np.stack([np.zeros_like(top), middle])
+    expected_top = np.stack([middle, top])
+    if not (np.array_equal(bottom, expected_bottom) and np.array_equal(cell_top, expected_top)):
+        failures.append(f"np{ranks}: /static/cell_bottom or cell_top differ from the surfaces")
+    # Node elevations: the mean over the (up to 4) columns around each node.
+    surfaces = [np.zeros_like(top), middle, top]
+    for k, surface in enumerate(surfaces):
+        padded = np.pad(surface, 1, mode="constant", constant_values=np.nan)
+        corners = np.stack([padded[:-1, :-1], padded[:-1, 1:], padded[1:, :-1], padded[1:, 1:]])
+        expected = np.nanmean(corners, axis=0)
+        if not np.allclose(nodes[k, :, :, 2], expected, rtol=0, atol=1e-12):
+            failures.append(f"np{ranks}: site_nodes z of surface {k} differ")
+    pinched = middle < 1e-3
+    # The dissolved mass [g] by hand: porosity x plan area x each cell's own thickness x c (a
+    # pinched cell, thickness 0, holds none whatever water passes through it).
+    with open(folder / "mass_balance.csv") as f:
+        dissolved = float(f.readlines()[-1].split(",")[2])
+    by_hand = np.sum(0.3 * dx * dx * (cell_top - bottom) * concentration)
+    if not abs(dissolved - by_hand) <= 1e-9 * by_hand:
+        failures.append(f"np{ranks}: dissolved mass {dissolved} g, by hand {by_hand} g")
+    if not concentration[1].max() > 0.1:
+        failures.append(f"np{ranks}: no tracer arrived in the upper layer")
+    xmf = (folder / "results.xmf").read_text()
+    if "3DSMesh" not in xmf or "/grid/site_nodes" not in xmf:
+        failures.append(f"np{ranks}: results.xmf is not a 3DSMesh on /grid/site_nodes")
+    pvd = (folder / "vtk" / "fields.pvd").read_text()
+    if "fields.pvts" not in pvd:
+        failures.append(f"np{ranks}: fields.pvd does not list .pvts steps")
+    import vtk
+    from vtk.util.numpy_support import vtk_to_numpy
+    steps = sorted((folder / "vtk").glob("step_*"))
+    reader = vtk.vtkXMLPStructuredGridReader()
+    reader.SetFileName(str(steps[-1] / "fields.pvts"))
+    reader.Update()
+    grid = reader.GetOutput()
+    points = vtk_to_numpy(grid.GetPoints().GetData())
+    vtk_head = vtk_to_numpy(grid.GetCellData().GetArray("head"))
+    extent = grid.GetExtent()
+    if extent != (0, nx, 0, ny, 0, 2):
+        failures.append(f"np{ranks}: VTK extent {extent}")
+    else:
+        z = points[:, 2].reshape(3, ny + 1, nx + 1)
+        if not np.allclose(z, nodes[:, :, :, 2], rtol=0, atol=1e-9):
+            failures.append(f"np{ranks}: VTK point elevations differ from /grid/site_nodes")
+        if not np.allclose(vtk_head.reshape(2, ny, nx), heads[ranks], rtol=0, atol=1e-12):
+            failures.append(f"np{ranks}: VTK head differs from results.h5")
+    print(f"np{ranks}: budget closure {summary['max_budget_closure']:.2e}, "
+          f"pinched cells {int(pinched.sum())}, max tracer upper layer {concentration[1].max():.3f}")
+difference = np.nanmax(np.abs(heads[1] - heads[2]))
+print(f"1 vs 2 ranks: max head difference {difference:.2e} m")
+if not difference < 1e-8:
+    failures.append(f"1 vs 2 ranks heads differ by {difference}")
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
