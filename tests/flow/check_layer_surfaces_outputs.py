@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""grid.top / grid.bottoms end to end (issue 24): a two-layer site whose top is an ESRI ASCII
-raster and whose middle surface is an HDF5 dataset, with a wedge where the lower layer pinches
+"""grid.top / grid.bottoms end to end (issue 24): a two-layer site (tests/flow/layer_surfaces: made by
+make_inputs.py) whose top is an ESRI ASCII raster and whose middle surface is an HDF5 dataset, with a wedge where the lower layer pinches
 out, run with transport at 1 and 2 ranks. Checks against the surfaces written here: results.h5
 /static/cell_bottom and cell_top equal the input surfaces cell by cell; /grid/site_nodes z is the
 mean of the surrounding columns' elevations; the XDMF is a 3DSMesh on /grid/site_nodes; the VTK
@@ -8,7 +8,7 @@ steps are structured grids (.pvts) whose point z equal those node elevations; th
 equals porosity x each cell's own volume x c summed by hand (pinched cells, of zero thickness,
 hold none); heads of 1 and 2 ranks agree; the flow budget
 and the mass balance close.
-Usage: check_layer_surfaces_outputs.py TERRAFATE OUTDIR MPIEXEC"""
+Usage: check_layer_surfaces_outputs.py TERRAFATE DECK OUTDIR MPIEXEC"""
 import json
 import subprocess
 import sys
@@ -16,52 +16,21 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+import vtk
+from vtk.util.numpy_support import vtk_to_numpy
 
-exe, out, mpiexec = sys.argv[1:4]
+exe, deck, out, mpiexec = sys.argv[1:5]
 out = Path(out)
 out.mkdir(parents=True, exist_ok=True)
-nx, ny, dx = 24, 12, 10.0
-xc = (np.arange(nx) + 0.5) * dx
-yc = (np.arange(ny) + 0.5) * dx
-X, Y = np.meshgrid(xc, yc)  # [ny, nx], row j = y index j
-# [m]; single precision values (GDAL reads ESRI ASCII grids as Float32)
-top = (20.0 + 0.05 * X + 0.02 * Y).astype(np.float32).astype(np.float64)
-# The lower layer (middle surface down to 0) thins eastwards and pinches out for x > 180 m.
-middle = np.where(X < 180.0, 8.0 - 8.0 * X / 180.0, 0.0) + 0.0
-middle = np.maximum(middle, 0.0)
-with open(out / "top.asc", "w") as f:
-    f.write(f"ncols {nx}\nnrows {ny}\nxllcorner 0\nyllcorner 0\ncellsize {dx}\n")
-    for row in top[::-1]:  # ESRI ASCII: the northmost row first
-        f.write(" ".join(f"{v:.17g}" for v in row) + "\n")
-with h5py.File(out / "layers.h5", "w") as f:
-    f["/middle"] = middle
-deck = out / "deck.yaml"
-deck.write_text(f"""title: layer surfaces
-grid:
-  size: [{nx * dx}, {ny * dx}]
-  cells: [{nx}, {ny}]
-  top: top.asc
-  bottoms: [{{hdf5: layers.h5, dataset: /middle}}, 0]
-materials:
-  - {{name: sand, region: all, hydraulic_conductivity: 8, porosity: 0.3}}
-flow:
-  type: steady
-  boundaries:
-    - {{face: xmin, type: head, head: 30}}
-    - {{face: xmax, type: head, head: 29}}
-transport:
-  species:
-    - {{name: tracer, diffusion: 1.0e-5}}
-  sources:
-    - {{species: tracer, type: concentration, region: {{box: {{min: [0, 0, -10], max: [10, {ny * dx}, 50]}}}}, concentration: 1}}
-time: {{end: 200, max_step: 20}}
-output: {{hdf5: true, vtk: true}}
-""")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(deck).parent))
+from make_inputs import dx, middle, nx, ny, top  # noqa: E402  the surfaces the files hold
+
 failures = []
 heads = {}
 for ranks in (1, 2):
     folder = out / f"np{ranks}"
-    subprocess.run([mpiexec, "--oversubscribe", "-n", str(ranks), exe, "run", str(deck), "-o",
+    subprocess.run([mpiexec, "--oversubscribe", "-n", str(ranks), exe, "run", deck, "-o",
                     str(folder), "--overwrite", "--no-figures"], check=True)
     summary = json.loads((folder / "run_summary.json").read_text())
     if not summary["max_budget_closure"] < 1e-8:
@@ -101,8 +70,6 @@ for ranks in (1, 2):
     pvd = (folder / "vtk" / "fields.pvd").read_text()
     if "fields.pvts" not in pvd:
         failures.append(f"np{ranks}: fields.pvd does not list .pvts steps")
-    import vtk
-    from vtk.util.numpy_support import vtk_to_numpy
     steps = sorted((folder / "vtk").glob("step_*"))
     reader = vtk.vtkXMLPStructuredGridReader()
     reader.SetFileName(str(steps[-1] / "fields.pvts"))
