@@ -38,7 +38,10 @@ inline double cell_conductance(const Grid& grid, int axis, int i, int j, int k, 
     return series_conductance(area_a, width_a, k_a, width_b, k_b);
   if (area_a <= 0.0 || area_b <= 0.0) return 0.0;
   if (axis == 2 && 0.5 * (width_a + width_b) < kPinchThickness) {
-    const double scale = kPinchThickness / (0.5 * (width_a + width_b));
+    const double half_sum = 0.5 * (width_a + width_b);
+    if (!(half_sum > 0.0)) // two flat pinched cells: kPinchThickness apart
+      return series_conductance(area_a, kPinchThickness, k_a, kPinchThickness, k_b);
+    const double scale = kPinchThickness / half_sum;
     return series_conductance(area_a, width_a * scale, k_a, width_b * scale, k_b);
   }
   return 1.0 / (0.5 * width_a / (k_a * area_a) + 0.5 * width_b / (k_b * area_b));

@@ -282,6 +282,42 @@ flow:
     EXPECT_EQ(fraction[static_cast<std::size_t>(grid.owned_index(0, 0, 1))], 0.0);
 }
 
+TEST(LayerSurfaces, TwoPinchedLayersInARowJoinOverOneMillimetre) {
+  // Two columns of 10 m x 10 m, four layers; column 0: 5 m, two layers pinched at 5 m
+  // elevation, 5 m; column 1: 4, 1, 1 and 4 m (Kh tiny: the columns hardly exchange water). The
+  // two pinched cells are joined over kPinchThickness (1 mm), the documented rule, so column 0
+  // conducts through 2.5 + 2.5 + 0.001 + 2.5 + 2.5 m: Q = Kv A (20 - 10) / (10 m + 1 mm).
+  const auto folder = shared_folder();
+  write_ascii(folder / "b1.asc", 2, 1, 10.0, [](int i, int) { return i == 0 ? 5.0 : 6.0; });
+  write_ascii(folder / "b3.asc", 2, 1, 10.0, [](int i, int) { return i == 0 ? 5.0 : 4.0; });
+  const std::string text = R"(
+grid:
+  size: [20, 10]
+  cells: [2, 1, 4]
+  top: 10
+  bottoms: [b1.asc, 5, b3.asc, 0]
+materials:
+  - {name: aquifer, region: all, hydraulic_conductivity: [1.0e-9, 1.0e-9, 2], porosity: 0.3}
+flow:
+  type: steady
+  boundaries:
+    - {face: zmax, type: head, head: 20}
+    - {face: zmin, type: head, head: 10}
+)";
+  const Deck deck = read_deck_text(text, folder / "pinch2.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  ASSERT_TRUE(model.grid.pinched(0, 0, 1) && model.grid.pinched(0, 0, 2));
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  flow.solve_steady(0.0, 1.0);
+  const double kv = 2.0, area = 100.0;
+  const double q_hand = kv * area * 10.0 / (10.0 + kPinchThickness);
+  const double q = -face_flow_at(model.grid, flow, 2, 0, 0, 1);
+  PetscPrintf(PETSC_COMM_WORLD, "two pinched cells in a row: Q %.10f m3/d (hand %.10f)\n", q,
+              q_hand);
+  EXPECT_NEAR(q, q_hand, 1e-7 * q_hand);
+  EXPECT_LT(flow.budget().relative_closure, 1e-10);
+}
+
 TEST(LayerSurfaces, Hdf5AndAsciiSurfacesGiveIdenticalHeads) {
   // A surface with values exact in single precision (GDAL reads ESRI ASCII grids as Float32).
   const auto folder = shared_folder();
