@@ -170,6 +170,53 @@ TEST(LayerSurfaces, LinearlyThickeningStripMatchesTheLogProfile) {
   }
 }
 
+TEST(LayerSurfaces, DupuitUnderAnUnevenTopUsesEachCellsOwnThickness) {
+  // Unconfined flow between heads 15 and 10 m on a flat base at 5 m in one layer whose top (a
+  // raster) rises from 20 to 40 m along x: every cell has its own thickness, and the water table
+  // stays below the top, so the Dupuit solution (h - zb)^2 = (h0 - zb)^2 + ((hL - zb)^2 -
+  // (h0 - zb)^2) x / L holds. A saturation taken over the nominal (column-mean, 25 m) thickness
+  // instead of the cell's own (15 to 35 m) would scale each cell's transmissivity by 0.6 to 1.4.
+  const auto folder = shared_folder();
+  const int nx = 100;
+  const double length = 1000.0, width = length / nx, base = 5.0, h0 = 15.0, hl = 10.0;
+  write_ascii(folder / "uneven_top.asc", nx, 1, width,
+              [&](int i, int) { return 20.0 + 20.0 * (i + 0.5) / nx; });
+  const std::string text = fmt::format(R"(
+grid:
+  size: [{}, {}]
+  cells: [{}, 1]
+  top: uneven_top.asc
+  bottoms: [{}]
+materials:
+  - {{name: aquifer, region: all, hydraulic_conductivity: 5, porosity: 0.3, specific_yield: 0.2}}
+flow:
+  type: steady
+  water_table: true
+  boundaries:
+    - {{face: xmin, type: head, head: {}}}
+    - {{face: xmax, type: head, head: {}}}
+)",
+                                       length, width, nx, base, h0, hl);
+  const Deck deck = read_deck_text(text, folder / "dupuit.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  FlowSolver flow(model.grid, model.materials, model.flow);
+  flow.solve_steady(0.0, 1.0);
+  double worst = 0.0;
+  for (int i = 0; i < nx; ++i) {
+    const double x = (i + 0.5) * width;
+    const double exact =
+        base + std::sqrt((h0 - base) * (h0 - base) +
+                         ((hl - base) * (hl - base) - (h0 - base) * (h0 - base)) * x / length);
+    worst = std::max(worst, std::abs(head_at(model.grid, flow.head(), i, 0, 0) - exact));
+  }
+  PetscPrintf(PETSC_COMM_WORLD,
+              "Dupuit under an uneven top (100 cells): max head error %.3e m (%.2e of the drop), "
+              "closure %.1e\n",
+              worst, worst / (h0 - hl), flow.budget().relative_closure);
+  EXPECT_LT(worst / (h0 - hl), 5e-3);
+  EXPECT_LT(flow.budget().relative_closure, 1e-8);
+}
+
 /// A three-layer deck with wells and two materials; `layers` is either the flat z extent or
 /// the surfaces.
 std::string three_layer_deck(const std::string& layers) {
