@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""grid.top / grid.bottoms end to end (issue 24): a two-layer site (tests/flow/layer_surfaces: made by
-make_inputs.py) whose top is an ESRI ASCII raster and whose middle surface is an HDF5 dataset, with a wedge where the lower layer pinches
-out, run with transport at 1 and 2 ranks. Checks against the surfaces written here: results.h5
-/static/cell_bottom and cell_top equal the input surfaces cell by cell; /grid/site_nodes z is the
-mean of the surrounding columns' elevations; the XDMF is a 3DSMesh on /grid/site_nodes; the VTK
-steps are structured grids (.pvts) whose point z equal those node elevations; the dissolved mass
-equals porosity x each cell's own volume x c summed by hand (pinched cells, of zero thickness,
-hold none); heads of 1 and 2 ranks agree; the flow budget
-and the mass balance close.
+"""grid.top / grid.bottoms end to end (issue 24): a two-layer site (tests/flow/layer_surfaces,
+made by make_inputs.py) whose top is an ESRI ASCII raster and whose middle surface is an HDF5
+dataset, with a wedge where the lower layer pinches out, run with transport at 1 and 2 ranks.
+Checks against the surfaces make_inputs.py wrote: results.h5 /static/cell_bottom and cell_top
+equal them cell by cell; /grid/site_nodes z is the mean of the surrounding columns' elevations;
+the XDMF is a 3DSMesh on /grid/site_nodes; the VTK steps are structured grids (.pvts) whose point
+z equal those node elevations and whose heads equal results.h5's; the dissolved mass equals
+porosity x each cell's own volume x c summed by hand (pinched cells, of zero thickness, hold
+none); heads of 1 and 2 ranks agree; the flow budget closes.
 Usage: check_layer_surfaces_outputs.py TERRAFATE DECK OUTDIR MPIEXEC"""
 import json
 import subprocess
@@ -87,7 +87,8 @@ for ranks in (1, 2):
         if not np.allclose(vtk_head.reshape(2, ny, nx), heads[ranks], rtol=0, atol=1e-12):
             failures.append(f"np{ranks}: VTK head differs from results.h5")
     print(f"np{ranks}: budget closure {summary['max_budget_closure']:.2e}, "
-          f"pinched cells {int(pinched.sum())}, max tracer upper layer {concentration[1].max():.3f}")
+          f"pinched cells {int(pinched.sum())}, "
+          f"max tracer upper layer {concentration[1].max():.3f}")
 difference = np.nanmax(np.abs(heads[1] - heads[2]))
 print(f"1 vs 2 ranks: max head difference {difference:.2e} m")
 if not difference < 1e-8:
