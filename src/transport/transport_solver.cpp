@@ -721,7 +721,11 @@ int TransportSolver::cross_flux_stencil(PetscScalar**** dispersion, int axis, in
                                         MatStencil* cells, double* coefficients) const {
   const int lower[3] = {i, j, k};
   const int upper[3] = {i + kOffset[axis][0], j + kOffset[axis][1], k + kOffset[axis][2]};
-  const double area = grid_.face_area(axis, i, j, k);
+  // No dispersion through a face of a cell without water (pinched, dry: theta tortuosity 0).
+  if (dispersion[lower[2]][lower[1]][lower[0]][3] == 0.0 ||
+      dispersion[upper[2]][upper[1]][upper[0]][3] == 0.0)
+    return 0;
+  const double area = grid_.interface_area(axis, i, j, k);
   int count = 0;
   for (int transverse = 0; transverse < 3; ++transverse) {
     const int size = grid_.cells(transverse);
@@ -1547,9 +1551,11 @@ void TransportSolver::enforce_positivity(std::size_t s) {
       const double factor = 1.0 - total[0] / total[1];
       for (long n = 0; n < grid_.owned_cells(); ++n) {
         if (held[static_cast<std::size_t>(n)] != 0) continue;
+        // A cell without volume (pinched, dry) holds no mass to scale: it keeps the
+        // concentration of the water passing through it.
         if (c[n] < floor)
           c[n] = 0.0;
-        else if (c[n] > 0.0)
+        else if (c[n] > 0.0 && cell_volume_[static_cast<std::size_t>(n)] > 0.0)
           c[n] = mobile_concentration(s, n, factor * mobile_mass(s, n, c[n]), c[n]);
       }
       moved += sums[0];

@@ -7,7 +7,10 @@ equal them cell by cell; /grid/site_nodes z is the mean of the surrounding colum
 the XDMF is a 3DSMesh on /grid/site_nodes; the VTK steps are structured grids (.pvts) whose point
 z equal those node elevations and whose heads equal results.h5's; the dissolved mass equals
 porosity x each cell's own volume x c summed by hand (pinched cells, of zero thickness, hold
-none); heads of 1 and 2 ranks agree; the flow budget closes.
+none); heads of 1 and 2 ranks agree; the flow budget closes. throughflow.yaml: where water
+flows down through pinched cells they carry the tracer concentration of the cell above (to 1e-6,
+the transport solver's tolerance; upwind, no storage), the mass balance closes and the dissolved
+mass is the hand sum.
 Usage: check_layer_surfaces_outputs.py TERRAFATE DECK OUTDIR MPIEXEC"""
 import json
 import subprocess
@@ -89,6 +92,35 @@ for ranks in (1, 2):
     print(f"np{ranks}: budget closure {summary['max_budget_closure']:.2e}, "
           f"pinched cells {int(pinched.sum())}, "
           f"max tracer upper layer {concentration[1].max():.3f}")
+# Throughflow: water and tracer pass down through the pinched cells of the middle layer.
+folder = out / "throughflow"
+subprocess.run([exe, "run", str(Path(deck).parent / "throughflow.yaml"), "-o", str(folder),
+                "--overwrite", "--no-figures"], check=True)
+with open(folder / "mass_balance.csv") as f:
+    closure = float(f.readlines()[-1].split(",")[14])
+with h5py.File(folder / "results.h5") as f:
+    thickness = f["/static/cell_top"][...] - f["/static/cell_bottom"][...]
+    last = sorted(f["/outputs"].keys())[-1]
+    head = f[f"/outputs/{last}/head"][...]
+    c = f[f"/outputs/{last}/tracer"][...]
+with open(folder / "mass_balance.csv") as f:
+    dissolved = float(f.readlines()[-1].split(",")[2])
+by_hand = np.sum(0.3 * 100.0 * thickness * c)
+pinched = thickness[1] < 1e-3
+downward = pinched & (head[2] > head[1]) & (head[1] > head[0])
+gap = np.abs(c[1] - c[2])[downward].max()
+print(f"throughflow: closure {closure:.1e}, {int(downward.sum())} pinched cells with downward "
+      f"flow, max |c_pinched - c_above| {gap:.1e}, tracer under the source "
+      f"{c[1][5, 12:18].min():.6f}..{c[1][5, 12:18].max():.6f}, bottom layer max {c[0].max():.3f}")
+if not closure < 1e-10:
+    failures.append(f"throughflow: mass balance closure {closure}")
+if not (downward.sum() >= 50 and gap < 1e-6):  # the transport solver's tolerance
+    failures.append(f"throughflow: pinched cells do not pass the water above them ({gap})")
+if not c[0].max() > 0.1:
+    failures.append("throughflow: no tracer reached the bottom layer")
+if not abs(dissolved - by_hand) <= 1e-9 * by_hand:
+    failures.append(f"throughflow: dissolved mass {dissolved} g, by hand {by_hand} g")
+
 difference = np.nanmax(np.abs(heads[1] - heads[2]))
 print(f"1 vs 2 ranks: max head difference {difference:.2e} m")
 if not difference < 1e-8:
