@@ -80,8 +80,10 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
           face_cell(boundary.face, grid, a, b, i, j, k);
           if (!grid.active(i, j, k)) continue;
           const double area = grid.face_area(axis, i, j, k);
-          const double half_width =
-              std::max(0.5 * grid.cell_width(axis, i, j, k), 0.5 * kPinchThickness);
+          // [m] a pinched cell's half thickness counts as half of kPinchThickness
+          const double half_width = grid.pinched(i, j, k) && axis == 2
+                                        ? 0.5 * kPinchThickness
+                                        : 0.5 * grid.cell_width(axis, i, j, k);
           const double k_normal = materials.conductivity(grid.owned_index(i, j, k), axis);
           double coefficient = 0.0;
           switch (boundary.type) {

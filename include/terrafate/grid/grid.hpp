@@ -113,7 +113,9 @@ public:
     return elevations_.empty() ? nodes_[2][k + 1] : elevations_[column_node(i, j, k) + 1];
   }
   /// [m] thickness (>= 0) and centre elevation of cell (i, j, k).
-  double thickness(int i, int j, int k) const { return cell_top(i, j, k) - cell_bottom(i, j, k); }
+  double thickness(int i, int j, int k) const {
+    return elevations_.empty() ? widths_[2][k] : cell_top(i, j, k) - cell_bottom(i, j, k);
+  }
   double center_z(int i, int j, int k) const {
     return elevations_.empty() ? centers_[2][k] : 0.5 * (cell_bottom(i, j, k) + cell_top(i, j, k));
   }
