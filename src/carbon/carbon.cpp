@@ -130,6 +130,8 @@ std::string factor_key(const LedgerLine& line) {
   if (line.item.rfind("electricity:", 0) == 0 && line.unit == "kWh") return "electricity";
   if (line.item == "diesel" && line.unit == "L") return "diesel";
   if (line.item == "haulage" && line.unit == "t*km") return "haulage";
+  // Equipment hauled to the site and back (mobilisation and demobilisation) by truck.
+  if (line.item == "mobilisation" && line.unit == "t*km") return "haulage";
   if (line.item == "vehicle_km" && line.unit == "km") return "vehicle_km";
   if (line.item == "drilling" && line.unit == "m") return "drilling";
   if (line.item == "lab_analysis" && line.unit == "sample") return "lab_analysis";
@@ -145,9 +147,9 @@ Phase phase_of(const LedgerLine& line) {
   const bool builds = line.action_type == "permeable_reactive_barrier" ||
                       line.action_type == "barrier_wall" || line.action_type == "cap" ||
                       line.action_type == "excavation" || line.action_type == "source_removal";
-  // Drilling, and dewatering an excavation pit, are construction works.
+  // Drilling, dewatering an excavation pit and mobilisation are construction works.
   if (line.item == "drilling" || line.item == "electricity:dewatering" ||
-      line.item == "dewatering_water")
+      line.item == "dewatering_water" || line.item == "mobilisation")
     return Phase::construction;
   if (builds && (line.item == "diesel" || line.item.rfind("material:", 0) == 0))
     return Phase::construction;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/remediation/action_footprint.hpp"
 #include "terrafate/remediation/remediation.hpp"
 
 namespace terrafate {
@@ -161,8 +162,19 @@ const char* level_name(InterventionLevel level) {
 std::vector<std::pair<std::string, std::string>> emitting_items(const RemediationAction& action) {
   std::vector<std::pair<std::string, std::string>> items;
   const auto material = [&] {
-    if (!action.material.empty()) items.emplace_back("material:" + action.material, "kg");
+    if (action.material.empty()) return;
+    if (!action.sorbent_regenerated || action.sorbent_make_up > 0.0)
+      items.emplace_back("material:" + action.material, "kg");
+    if (action.sorbent_regenerated) {
+      items.emplace_back("material:" + action.material + "_regenerated", "kg");
+      if (action.sorbent_haul_distance > 0.0) items.emplace_back("haulage", "t*km");
+    }
   };
+  // The opt-in footprint keys of every type: mobilisation, worker hours, O&M travel.
+  if (action.mobilisation_haulage > 0.0) items.emplace_back("mobilisation", "t*km");
+  if (action.worker_hours) items.emplace_back("worker_hours", "h");
+  if (long_running(action.type) && action.vehicle_km_per_year > 0.0)
+    items.emplace_back("vehicle_km", "km");
   switch (action.type) {
   case ActionType::permeable_reactive_barrier:
   case ActionType::barrier_wall:

@@ -7,11 +7,34 @@
 #include <fmt/format.h>
 
 #include "terrafate/grid/cell_overlap.hpp"
+#include "terrafate/remediation/action_footprint.hpp"
 
 namespace terrafate {
 
 namespace {
 constexpr double kDaysPerYear = 365.25;
+
+/// Books `spent` [kg] of `action`'s sorbent over [start, end]. Disposed of: replaced by virgin
+/// material, and with `waste`, spent activated carbon leaves the site as hazardous waste.
+/// Regenerated: the make-up share is virgin material, the rest `material:<name>_regenerated`,
+/// and the spent sorbent is hauled to the regeneration plant and back (2 x t x one-way km).
+void book_sorbent(Ledger& ledger, const RemediationAction& action, double spent, double start,
+                  double end, bool waste) {
+  const std::string item = "material:" + action.material;
+  if (!action.sorbent_regenerated) {
+    ledger.add(action.name, item, spent, "kg", start, end);
+    if (waste && action.material == "activated_carbon")
+      ledger.add(action.name, "waste:hazardous", spent / 1000.0, "t", start, end);
+    return;
+  }
+  if (action.sorbent_make_up > 0.0)
+    ledger.add(action.name, item, action.sorbent_make_up * spent, "kg", start, end);
+  ledger.add(action.name, item + "_regenerated", (1.0 - action.sorbent_make_up) * spent, "kg",
+             start, end);
+  if (action.sorbent_haul_distance > 0.0)
+    ledger.add(action.name, "haulage", 2.0 * spent / 1000.0 * action.sorbent_haul_distance, "t*km",
+               start, end);
+}
 } // namespace
 
 ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials,
@@ -178,6 +201,10 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
                        injection.mass * 1000.0);
       ledger_.add(action.name, "material:" + action.material,
                   injection.mass * action.reagent_per_kg, "kg", starts_[a], ends_[a]);
+      if (action.injection_concentration > 0.0) // make-up water of the injected solution
+        ledger_.add(action.name, "water_used",
+                    injection.mass * action.reagent_per_kg / action.injection_concentration, "m3",
+                    starts_[a], ends_[a]);
       if (m == 0) {
         ledger_.add(action.name, "injection_points", action.injection_points, "points", starts_[a],
                     ends_[a]);
@@ -201,6 +228,10 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
         ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
         ledger_.add(action.name, "haulage", soil_mass_[a] * action.haul_distance, "t*km", t, t);
         add_disposal(action, soil_mass_[a], t);
+        if (action.overburden_volume > 0.0) {
+          ledger_.add(action.name, "overburden_volume", action.overburden_volume, "m3", t, t);
+          ledger_.add(action.name, "diesel", action.overburden_diesel, "L", t, t);
+        }
       }
     }
     if (action.type != ActionType::excavation || done_[a] || action.start > t) continue;
@@ -286,13 +317,8 @@ void ActionRun::after_step(double t, double dt, const FlowSolver& flow, const Fl
     }
     if (!action.reinjection_wells.empty())
       ledger_.add(action.name, "water_reinjected", pumped, "m3", start, end);
-    if (!action.material.empty()) {
-      const double sorbent = action.sorbent_per_gram * removed_total; // [kg]
-      ledger_.add(action.name, "material:" + action.material, sorbent, "kg", start, end);
-      // Spent virgin carbon leaves the site as hazardous waste (regenerated carbon returns).
-      if (action.material == "activated_carbon")
-        ledger_.add(action.name, "waste:hazardous", sorbent / 1000.0, "t", start, end);
-    }
+    if (!action.material.empty())
+      book_sorbent(ledger_, action, action.sorbent_per_gram * removed_total, start, end, true);
   }
 }
 
@@ -310,6 +336,10 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
     // wells, monitoring's new wells.
     if (action.drilled_length > 0.0)
       ledger.add(action.name, "drilling", action.drilled_length, "m", action.start, action.start);
+    // Equipment hauled to the site and back, booked at the start.
+    if (action.mobilisation_haulage > 0.0)
+      ledger.add(action.name, "mobilisation", action.mobilisation_haulage, "t*km", action.start,
+                 action.start);
     if (action.type == ActionType::monitoring && action.well_depth > 0.0)
       ledger.add(action.name, "drilling", action.well_depth * action.monitoring_wells, "m",
                  action.start, action.start);
@@ -332,6 +362,9 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
                  action.end);
       ledger.add(action.name, "electricity:injection", action.injection_energy, "kWh", action.start,
                  action.end);
+      if (action.injection_concentration > 0.0) // make-up water of the injected solution
+        ledger.add(action.name, "water_used", action.donor_mass / action.injection_concentration,
+                   "m3", action.start, action.end);
     }
     if (action.type == ActionType::thermal)
       ledger.add(action.name, "electricity:heating",
@@ -350,10 +383,11 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
         ledger.add(action.name, "removed:" + names_[s], removed, "g", action.start, action.end);
       }
       if (!action.material.empty())
-        ledger.add(action.name, "material:" + action.material,
-                   action.sorbent_per_gram * removed_total, "kg", action.start, action.end);
+        book_sorbent(ledger, action, action.sorbent_per_gram * removed_total, action.start,
+                     action.end, false);
     }
-    if (action.type == ActionType::institutional_control)
+    if (action.type == ActionType::institutional_control ||
+        (long_running(action.type) && action.vehicle_km_per_year > 0.0)) // inspections, O&M
       ledger.add(action.name, "vehicle_km", action.vehicle_km_per_year * active_days / kDaysPerYear,
                  "km", action.start, action.end);
     if (action.type == ActionType::vapour_mitigation) {
@@ -378,6 +412,13 @@ std::string ActionRun::csv(double t, const TransportSolver* transport) const {
       ledger.add(action.name, "vehicle_km", campaigns * action.vehicle_km_per_event, "km",
                  action.start, action.end);
     }
+    if (action.worker_hours)
+      ledger.add(action.name, "worker_hours",
+                 worker_hours(action,
+                              action.events_per_year * active_days / kDaysPerYear *
+                                  action.monitoring_wells,
+                              active_days, done_[a]),
+                 "h", action.start, action.end);
   }
   return ledger.csv();
 }

@@ -8,6 +8,7 @@
 
 #include "terrafate/core/csv_table.hpp"
 #include "terrafate/grid/cell_overlap.hpp"
+#include "terrafate/remediation/action_footprint.hpp"
 
 namespace terrafate {
 
@@ -359,7 +360,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::permeable_reactive_barrier;
       entry.expect_keys({"name", "type", "region", "start", "end", "rates", "products",
                          "hydraulic_conductivity", "porosity", "medium", "installation_diesel",
-                         "reactivity_half_life"});
+                         "reactivity_half_life", "mobilisation", "worker_hours"});
       installed_from_start();
       if (entry.has("hydraulic_conductivity"))
         action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
@@ -379,7 +380,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "barrier_wall") {
       action.type = ActionType::barrier_wall;
       entry.expect_keys({"name", "type", "region", "start", "end", "hydraulic_conductivity",
-                         "material", "installation_diesel"});
+                         "material", "installation_diesel", "mobilisation", "worker_hours"});
       installed_from_start();
       action.conductivity = entry.quantity("hydraulic_conductivity", "m/d", Range::positive());
       if (const auto material = entry.find("material")) {
@@ -393,7 +394,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::pump_and_treat;
       entry.expect_keys({"name", "type", "start", "end", "duration", "wells",
                          "treatment_efficiency", "system_head", "pump_efficiency",
-                         "treatment_energy", "surface_elevation", "sorbent", "reinjection"});
+                         "treatment_energy", "surface_elevation", "sorbent", "reinjection",
+                         "mobilisation", "worker_hours", "travel"});
       // Extraction wells, then the optional re-injection wells of the treated water.
       std::vector<ConfigNode> well_nodes = entry.at("wells").elements();
       const std::size_t extraction_count = well_nodes.size();
@@ -447,16 +449,12 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
           action.drilled_length +=
               std::max(0.0, action.surface_elevation -
                                 flow.wells[static_cast<std::size_t>(w)].screen_bottom);
-      if (const auto sorbent = entry.find("sorbent")) {
-        sorbent->expect_keys({"material", "per_gram"});
-        action.material = sorbent->string("material");
-        action.sorbent_per_gram = sorbent->quantity("per_gram", "kg/g", Range::non_negative());
-      }
+      if (const auto sorbent = entry.find("sorbent")) read_sorbent(*sorbent, action);
     } else if (action.type_name == "excavation") {
       action.type = ActionType::excavation;
       entry.expect_keys({"name", "type", "region", "start", "haul_distance", "diesel_per_m3",
                          "backfill", "disposal", "waste", "sheet_piling", "dewatering",
-                         "overburden"});
+                         "overburden", "mobilisation", "worker_hours"});
       read_disposal(entry, action);
       read_excavation_support(entry, action, grid, soil);
       action.end = action.start;
@@ -470,7 +468,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "enhanced_bioremediation") {
       action.type = ActionType::enhanced_bioremediation;
       entry.expect_keys({"name", "type", "region", "start", "end", "duration", "rates", "factor",
-                         "species", "products", "donor", "injection_energy", "injection_points"});
+                         "species", "products", "donor", "injection_energy", "injection_points",
+                         "mobilisation", "worker_hours", "travel", "injection_concentration"});
       // Injection wells drilled to the bottom of the treated region (none counted without).
       if (entry.has("injection_points"))
         action.drilled_length =
@@ -488,7 +487,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.type = ActionType::chemical_oxidation;
       entry.expect_keys({"name", "type", "region", "start", "end", "duration", "oxidant",
                          "injections", "rate_constants", "demand", "natural_demand",
-                         "injection_points", "injection_energy", "reagent"});
+                         "injection_points", "injection_energy", "reagent", "mobilisation",
+                         "worker_hours", "travel", "injection_concentration"});
       OxidationSpec oxidation;
       oxidation.name = action.name;
       oxidation.oxidant = species_named(entry.at("oxidant"), *transport);
@@ -535,7 +535,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       transport->oxidations.push_back(oxidation);
     } else if (action.type_name == "source_removal") {
       action.type = ActionType::source_removal;
-      entry.expect_keys({"name", "type", "start", "source", "fraction", "method"});
+      entry.expect_keys({"name", "type", "start", "source", "fraction", "method", "mobilisation",
+                         "worker_hours"});
       action.end = action.start;
       const ConfigNode source = entry.at("source");
       const std::string source_name = source.as_string();
@@ -557,16 +558,18 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
         method.expect_keys({"type", "electricity"});
         action.heating_energy = method.quantity("electricity", "kWh/m3", Range::non_negative());
       } else {
-        method.expect_keys({"type", "diesel_per_m3", "haul_distance", "disposal", "waste"});
+        method.expect_keys(
+            {"type", "diesel_per_m3", "haul_distance", "disposal", "waste", "overburden"});
         set_dug_volumes(action, grid, 0.0);
         read_disposal(method, action);
+        read_excavation_support(method, action, grid, soil); // overburden only
         action.diesel_per_m3 = method.quantity("diesel_per_m3", "L/m3", Range::non_negative());
         action.haul_distance = method.quantity("haul_distance", "km", Range::non_negative());
       }
     } else if (action.type_name == "cap") {
       action.type = ActionType::cap;
       entry.expect_keys({"name", "type", "region", "start", "end", "duration", "factor",
-                         "volatilization_factor", "material"});
+                         "volatilization_factor", "material", "mobilisation", "worker_hours"});
       RechargeCap cap;
       cap.area = action.region;
       cap.factor = entry.quantity("factor", "1", Range::unit_interval());
@@ -587,8 +590,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.density = material.quantity("density", "kg/L", Range::positive());
     } else if (action.type_name == "thermal") {
       action.type = ActionType::thermal;
-      entry.expect_keys(
-          {"name", "type", "region", "start", "end", "duration", "rates", "electricity", "wells"});
+      entry.expect_keys({"name", "type", "region", "start", "end", "duration", "rates",
+                         "electricity", "wells", "mobilisation", "worker_hours", "travel"});
       // Heater (and vapour recovery) wells drilled from the ground surface to the region's bottom.
       if (entry.has("wells"))
         action.drilled_length = static_cast<double>(entry.at("wells").as_integer(1, 1000000)) *
@@ -599,7 +602,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else if (action.type_name == "soil_vapour_extraction") {
       action.type = ActionType::soil_vapour_extraction;
       entry.expect_keys({"name", "type", "region", "start", "end", "duration", "removal_rate",
-                         "power", "sorbent", "wells"});
+                         "power", "sorbent", "wells", "mobilisation", "worker_hours", "travel"});
       // Extraction wells drilled from the ground surface to the bottom of the region.
       if (entry.has("wells"))
         action.drilled_length = static_cast<double>(entry.at("wells").as_integer(1, 1000000)) *
@@ -611,11 +614,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       extraction.start = action.start;
       extraction.end = action.end;
       action.blower_power = entry.quantity("power", "kW", Range::non_negative());
-      if (const auto sorbent = entry.find("sorbent")) {
-        sorbent->expect_keys({"material", "per_gram"});
-        action.material = sorbent->string("material");
-        action.sorbent_per_gram = sorbent->quantity("per_gram", "kg/g", Range::non_negative());
-      }
+      if (const auto sorbent = entry.find("sorbent")) read_sorbent(*sorbent, action);
       action.extraction = static_cast<int>(soil->extractions.size());
       soil->extractions.push_back(extraction);
     } else if (action.type_name == "institutional_control") {
@@ -623,7 +622,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       // named receptors (both checked by the risk model).
       action.type = ActionType::institutional_control;
       entry.expect_keys({"name", "type", "start", "end", "duration", "restrict", "receptors",
-                         "land_use", "vehicle_km_per_year"});
+                         "land_use", "vehicle_km_per_year", "mobilisation", "worker_hours"});
       if (!entry.has("restrict") && !entry.has("land_use"))
         throw entry.error("an institutional control needs restrict: groundwater_use (with "
                           "receptors:) or land_use: {receptors: [...], to: LAND_USE}");
@@ -651,7 +650,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       // Sub-slab depressurization at named risk receptors.
       action.type = ActionType::vapour_mitigation;
       entry.expect_keys({"name", "type", "start", "end", "duration", "receptors", "factor",
-                         "fan_power", "units", "material"});
+                         "fan_power", "units", "material", "mobilisation", "worker_hours"});
       for (const auto& receptor : entry.at("receptors").elements())
         action.receptors.push_back(receptor.as_string());
       if (action.receptors.empty()) throw entry.at("receptors").error("at least one receptor");
@@ -666,7 +665,8 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
     } else {
       action.type = ActionType::monitoring;
       entry.expect_keys({"name", "type", "start", "end", "duration", "wells", "events_per_year",
-                         "vehicle_km_per_event", "analyte_suites", "purge_volume", "well_depth"});
+                         "vehicle_km_per_event", "analyte_suites", "purge_volume", "well_depth",
+                         "mobilisation", "worker_hours"});
       action.monitoring_wells = static_cast<int>(entry.at("wells").as_integer(1, 100000));
       action.events_per_year = entry.quantity("events_per_year", "1", Range::positive());
       action.vehicle_km_per_event =
@@ -675,6 +675,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.purge_volume = entry.quantity_or("purge_volume", 0.0, "m3", Range::non_negative());
       action.well_depth = entry.quantity_or("well_depth", 0.0, "m", Range::non_negative());
     }
+    read_action_footprint(entry, action);
     actions.push_back(action);
   }
   if (transport && !transport->zones.empty()) {

@@ -12,6 +12,7 @@
 #include "terrafate/core/petsc.hpp"
 #include "terrafate/core/random.hpp"
 #include "terrafate/io/cell_field_hdf5.hpp"
+#include "terrafate/remediation/action_footprint.hpp"
 
 namespace terrafate {
 
@@ -123,6 +124,16 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
                                           deck.time.start_date->day};
     carbon = std::move(spec.carbon);
     indicators = std::move(spec.indicators);
+    // Accident risk is worker hours x rates: every action must give the intensities of its
+    // quantities, or its hours would count as 0.
+    if (indicators.groups.count("accident"))
+      for (const auto& action : remediation)
+        if (const auto missing = missing_worker_hour_intensities(action); !missing.empty())
+          throw InputError(action.key_path + "." + missing.front(),
+                           action.worker_hours ? action.worker_hours->where : action.where,
+                           fmt::format("carbon.indicators asks for accident (worker hours x "
+                                       "rates): action '{}' must give {}",
+                                       action.name, fmt::join(missing, ", ")));
     present_value = spec.present_value;
     // Every factor the actions will need must be known before the run.
     std::vector<LedgerLine> expected;

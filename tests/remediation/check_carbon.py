@@ -31,7 +31,8 @@ TABLE = {"electricity": 0.5366, "diesel": 2.6676, "haulage": 0.15399,
          # the table's derivations (data/emission_factors.csv): kg CO2e per m, sample, t
          "drilling": 2 * 2.6676 + 2.2 * 3.10 + 1.0 * 0.95, "lab_analysis": 10 * 0.5306 + 2.0,
          "disposal:landfill": 1.5 * 2.6676 + 0.1 * 1.93,
-         "disposal:thermal_desorption": 90.3459}
+         # Liu et al. 2022 (ex-situ thermal desorption, East China): 212.22 kg CO2e/m3 / 1.8 t/m3
+         "disposal:thermal_desorption": 212.22 / 1.8}
 COSTS = {"electricity": 0.8, "diesel": 7.5}
 
 

@@ -124,11 +124,32 @@ struct RemediationAction {
   /// `land_use_receptors` are exposed as land use `land_use` (a land use of the risk framework).
   std::string land_use;
   std::vector<std::string> land_use_receptors;
-  double mitigation_factor = 1.0;   ///< [-] vapour mitigation
-  double fan_power = 0.0;           ///< [kW] per vapour mitigation unit
-  int units = 0;                    ///< vapour mitigation systems installed
-  double material_per_unit = 0.0;   ///< [kg] installation material per vapour mitigation unit
-  double vehicle_km_per_year = 0.0; ///< [km] institutional control inspections
+  double mitigation_factor = 1.0; ///< [-] vapour mitigation
+  double fan_power = 0.0;         ///< [kW] per vapour mitigation unit
+  int units = 0;                  ///< vapour mitigation systems installed
+  double material_per_unit = 0.0; ///< [kg] installation material per vapour mitigation unit
+  /// [km] per year: institutional control inspections; O&M travel of the long-running actions
+  /// (`travel`: trips_per_year x km_per_trip).
+  double vehicle_km_per_year = 0.0;
+  /// [t*km] equipment hauled to and from the site (`mobilisation`: equipment_t x distance x
+  /// trips), at the action's start; 0 without `mobilisation`.
+  double mobilisation_haulage = 0.0;
+  /// Spent sorbent sent for regeneration (`sorbent.end_of_life: regeneration`) instead of
+  /// disposal: `sorbent_make_up` [-] of it replaced by virgin material, the rest by regenerated
+  /// material; [km] one way to the regeneration plant (0: not counted).
+  bool sorbent_regenerated = false;
+  double sorbent_make_up = 0.0;
+  double sorbent_haul_distance = 0.0;
+  /// [kg/m3] reagent (EISB donor, ISCO reagent) per m3 of injected solution; the make-up water
+  /// is the reagent mass / this; 0 without `injection_concentration`.
+  double injection_concentration = 0.0;
+  /// Worker-hour intensities (`worker_hours`): a lump sum [h] and hours per drilled m, per
+  /// sample, per excavated m3 and per operating day; empty: not given.
+  struct WorkerHours {
+    std::optional<double> hours, per_drilled_m, per_sample, per_excavated_m3, per_operating_day;
+    SourceLocation where; ///< of the deck's worker_hours
+  };
+  std::optional<WorkerHours> worker_hours;
 };
 
 /// Reads `remediation:` for a run ending at `end_time` [d]: validates every action (regions in
