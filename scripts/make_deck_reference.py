@@ -141,7 +141,8 @@ def describe(paths, key_path):
                 add(types, "one of: " + ", ".join(f"`{c}`" for c in read["choices"]))
             else:
                 add(types, {"quantity": "number", "string": "text", "bool": "true/false",
-                            "integer": "integer"}[kind])
+                            "integer": "integer",
+                            "time": "time: number or date YYYY-MM-DD"}[kind])
             if "unit" in read:
                 add(units, read["unit"])
             if "range" in read:
@@ -192,10 +193,12 @@ def render(paths, meanings, skipped_count, deck_count):
         "",
         "Reading the tables: quantities are numbers in the **unit** shown, or strings",
         "`\"value unit\"` converted by udunits2 (`\"10 m/d\"`, `\"5 yr\"`); unit `1` is",
-        "dimensionless. A key without a default is required where its map is used, unless its",
-        "meaning says it is optional. Paths: `[]` is any element of a list; `[T]` and `(T)` are the",
-        "keys of an element or map whose `type:` is `T`; `<key>` is a name you choose (a species,",
-        "a land use, an emission-factor key). A key whose type reads",
+        "dimensionless. A **time** is a time point: days since run day 0, `\"value unit\"`, or a",
+        "date `YYYY-MM-DD` after `time.start_date`; durations (steps, windows, half-lives) take",
+        "no dates. `yr` and `a` are the Julian year, 365.25 d. A key without a default is",
+        "required where its map is used, unless its meaning says it is optional. Paths: `[]` is",
+        "any element of a list; `[T]` and `(T)` are the keys of an element or map whose `type:` is",
+        "`T`; `<key>` is a name you choose (a species, a land use, an emission-factor key). A key whose type reads",
         f"\"{NOT_EXERCISED}\" is accepted by the validator but read by no deck in the repository.",
         "",
     ]

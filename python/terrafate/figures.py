@@ -76,8 +76,9 @@ class Context:
         self.target_cr = float(rec.get("target_cancer_risk", target.get("cancer_risk", 1e-6)))
         self.target_hi = float(target.get("hazard_quotient", 1.0))
         objective = self.deck.get("objective") or {}
-        self.deadline = rec.get("deadline", timefmt.deck_days(objective.get("deadline")))
-        self.horizon = rec.get("horizon", timefmt.deck_days(objective.get("horizon")))
+        self.deadline = rec.get("deadline",
+                                timefmt.deck_days(objective.get("deadline"), self.start))
+        self.horizon = rec.get("horizon", timefmt.deck_days(objective.get("horizon"), self.start))
         self.standards = self._standards()
         self.recommended = rec.get("recommended")
         self.closest = rec.get("closest")

@@ -33,8 +33,10 @@ try:
 except ImportError:  # the deck copy is then returned as text only
     yaml = None
 
-# The deck's "yr" (UDUNITS: 3.15569259747e7 s, the tropical year), so "15 yr" reads 15.0.
-DAYS_PER_YEAR = 365.24219878125
+# The one year of terrafate, in days: the Julian year (IUPAC's annum `a`), the same number as
+# core/units.hpp kDaysPerYear, which the deck's "yr" and "a" mean; so "15 yr" reads 15.0. Every
+# years axis, years text and conversion of the package divides by this constant.
+DAYS_PER_YEAR = 365.25
 _REALIZATION = re.compile(r"^\d{4}$")
 
 

@@ -17,12 +17,22 @@ _UNITS_IN_DAYS = {"s": 1 / 86400.0, "min": 1 / 1440.0, "h": 1 / 24.0, "hr": 1 / 
                   "years": DAYS_PER_YEAR, "a": DAYS_PER_YEAR}
 
 
-def deck_days(value) -> Optional[float]:
-    """A deck time (a number of days or a string such as "15 yr") in days; None when absent."""
+def deck_days(value, start: Optional[_dt.date] = None) -> Optional[float]:
+    """A deck time point in days since run day 0: a number of days, a string such as "15 yr"
+    or "10 a" (DAYS_PER_YEAR), or a date (YYYY-MM-DD, as text or as YAML reads it), which is
+    the days after `start` (the deck's time.start_date); None when absent."""
     if value is None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        value = _dt.date.fromisoformat(value.strip())
+    if isinstance(value, _dt.date):
+        if start is None:
+            raise ValueError(f"time {value.isoformat()}: a date needs time.start_date")
+        return float((value - start).days)
     match = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([A-Za-z]*)\s*", str(value))
     if not match:
         raise ValueError(f"time {value!r}: expected a number of days or '<number> <unit>'")

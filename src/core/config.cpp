@@ -9,12 +9,19 @@
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
 
+#include "terrafate/core/calendar.hpp"
 #include "terrafate/core/units.hpp"
 
 namespace terrafate {
 
 namespace {
 SchemaRecorder* g_schema_recorder = nullptr; // recording off unless a recorder is installed
+
+std::string trim_blanks(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+}
 
 std::string json_string(std::string_view text) {
   std::string out = "\"";
@@ -146,7 +153,16 @@ std::string SchemaRecorder::to_json() const {
 }
 
 void ConfigNode::record(const std::string& path, const std::string& json) const {
-  g_schema_recorder->read(file_, path, json);
+  if (g_schema_recorder) g_schema_recorder->read(file_, path, json);
+}
+
+void ConfigNode::record_time(const std::string& path, const Range& range,
+                             std::optional<double> fallback) const {
+  if (!g_schema_recorder) return;
+  record(path, fallback
+                   ? fmt::format(R"({{"kind":"time","unit":"d","range":{},"default":{}}})",
+                                 json_range(range), json_string(fmt::format("{}", *fallback)))
+                   : fmt::format(R"({{"kind":"time","unit":"d","range":{}}})", json_range(range)));
 }
 
 bool Range::contains(double value) const {
@@ -168,7 +184,13 @@ std::string Range::describe() const {
 
 ConfigNode::ConfigNode(YAML::Node node, std::string key_path,
                        std::shared_ptr<const std::string> file)
-    : node_(std::move(node)), key_path_(std::move(key_path)), file_(std::move(file)) {}
+    : ConfigNode(std::move(node), std::move(key_path), std::move(file),
+                 std::make_shared<Document>()) {}
+
+ConfigNode::ConfigNode(YAML::Node node, std::string key_path,
+                       std::shared_ptr<const std::string> file, std::shared_ptr<Document> document)
+    : node_(std::move(node)), key_path_(std::move(key_path)), file_(std::move(file)),
+      document_(std::move(document)) {}
 
 namespace {
 /// Throws InputError at the first byte of `text` that is not well-formed UTF-8 (RFC 3629: no
@@ -382,7 +404,7 @@ std::optional<ConfigNode> ConfigNode::find(std::string_view key) const {
   if (child.IsNull()) {
     throw InputError(child_path(key), key_where(key), "has no value");
   }
-  return ConfigNode(child, child_path(key), file_);
+  return ConfigNode(child, child_path(key), file_, document_);
 }
 
 ConfigNode ConfigNode::at(std::string_view key) const {
@@ -398,7 +420,8 @@ std::vector<ConfigNode> ConfigNode::elements() const {
   result.reserve(node_.size());
   std::size_t index = 0;
   for (const auto& element : node_)
-    result.emplace_back(element, fmt::format("{}[{}]", key_path_, index++), file_);
+    result.push_back(
+        ConfigNode(element, fmt::format("{}[{}]", key_path_, index++), file_, document_));
   return result;
 }
 
@@ -425,6 +448,18 @@ double ConfigNode::as_quantity(std::string_view base_unit, const Range& range) c
     record(key_path_, fmt::format(R"({{"kind":"quantity","unit":{},"range":{}}})",
                                   json_unit(base_unit), json_range(range)));
   if (!node_.IsScalar()) throw error("expected a number (optionally with a unit, \"10 m/d\")");
+  if (looks_like_iso_date(node_.Scalar())) {
+    if (base_unit == "d")
+      throw error(fmt::format("'{}' is a date, but this is a duration: give a number of days or "
+                              "\"value unit\" (\"30 d\", \"2 yr\"), not a date",
+                              trim_blanks(node_.Scalar())));
+    throw error(fmt::format("'{}' is a date, but this is a quantity in {}, not a time point",
+                            trim_blanks(node_.Scalar()), base_unit.empty() ? "1" : base_unit));
+  }
+  return quantity_value(base_unit, range);
+}
+
+double ConfigNode::quantity_value(std::string_view base_unit, const Range& range) const {
   const bool dimensionless = base_unit.empty() || base_unit == "1";
   double value = 0.0;
   try {

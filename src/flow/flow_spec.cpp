@@ -269,8 +269,8 @@ Well read_well(const ConfigNode& node, const Grid& grid) {
                                    well.screen_bottom, well.screen_top, grid.lower(2),
                                    grid.upper(2)));
   well.rate = node.quantity("rate", "m3/d");
-  well.start = node.quantity_or("start", 0.0, "d", Range::non_negative());
-  well.end = node.quantity_or("end", well.end, "d", Range::non_negative());
+  well.start = node.time_point_or("start", 0.0);
+  well.end = node.time_point_or("end", well.end);
   if (!(well.end > well.start))
     throw node.at("end").error(
         fmt::format("end {} d must be after start {} d", well.end, well.start));

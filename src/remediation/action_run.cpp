@@ -6,14 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/units.hpp"
 #include "terrafate/grid/cell_overlap.hpp"
 #include "terrafate/remediation/action_footprint.hpp"
 
 namespace terrafate {
 
 namespace {
-constexpr double kDaysPerYear = 365.25;
-
 /// Books `spent` [kg] of `action`'s sorbent over [start, end]. Disposed of: replaced by virgin
 /// material, and with `waste`, spent activated carbon leaves the site as hazardous waste.
 /// Regenerated: the make-up share is virgin material, the rest `material:<name>_regenerated`,

@@ -274,7 +274,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       action.trigger = trigger;
       action.start = std::numeric_limits<double>::infinity();
     } else {
-      action.start = entry.quantity("start", "d", Range::non_negative());
+      action.start = entry.time_point("start");
       if (!(action.start < end_time))
         throw start.error(fmt::format("start {} d is not before the end of the run ({} d)",
                                       action.start, end_time));
@@ -296,7 +296,7 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
                   action.start, duration, action.end, end_time));
       }
     } else {
-      action.end = entry.quantity_or("end", end_time, "d", Range::non_negative());
+      action.end = entry.time_point_or("end", end_time);
     }
     if (action.trigger && !action.duration && !(action.end > action.trigger->every))
       throw entry.at("end").error(fmt::format("end {} d must be after the trigger's first check "
@@ -513,7 +513,10 @@ std::vector<RemediationAction> read_remediation(const ConfigNode& node, const Gr
       for (const auto& injection_node : entry.at("injections").elements()) {
         injection_node.expect_keys({"time", "mass"});
         Injection injection;
-        injection.time = injection_node.quantity("time", "d", Range::non_negative());
+        // A dated action's injection time is a time point; a triggered one's, a delay.
+        injection.time = action.trigger
+                             ? injection_node.quantity("time", "d", Range::non_negative())
+                             : injection_node.time_point("time");
         injection.mass = injection_node.quantity("mass", "kg", Range::positive());
         // A triggered action's injection times are counted from its firing.
         const double begin = action.trigger ? 0.0 : action.start;

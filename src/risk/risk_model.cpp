@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/units.hpp"
+
 namespace terrafate {
 
 namespace {
@@ -13,8 +15,8 @@ constexpr double kCm2PerSecondToM2PerDay = 8.64; ///< 1 cm2/s = 1e-4 m2 x 86400 
 constexpr double kLitresPerCubicMetre = 1000.0;
 constexpr double kWaterDensity = 1.0; ///< rho_w [kg/L]
 constexpr double kKilogramsPerMilligram = 1.0e-6;
-constexpr double kDaysPerYear = 365.0;         ///< averaging times of the non-cancer doses (EPA)
-constexpr double kSecondsPerYear = 31536000.0; ///< HJ 25.3's tau conversion (365 d)
+constexpr double kAveragingDaysPerYear = 365.0; ///< averaging times of the non-cancer doses (EPA)
+constexpr double kSecondsPerYear = 31536000.0;  ///< HJ 25.3's tau conversion (365 d)
 constexpr double kPi = 3.14159265358979323846;
 
 constexpr const char* kPathwayNames[] = {
@@ -100,12 +102,12 @@ Population population(const ExposureSet& e) {
       p.bw_c = e.get("body_weight_child");
       p.ed_c = e.get("exposure_duration_child");
       p.ed_a = total - p.ed_c;
-      p.at_nc = kDaysPerYear * p.ed_c; // the child's dose (RSL)
+      p.at_nc = kAveragingDaysPerYear * p.ed_c; // the child's dose (RSL)
       p.adaf_c = adaf_years(0.0, p.ed_c) / p.ed_c;
       p.adaf_a = adaf_years(p.ed_c, total) / p.ed_a;
     } else {
       p.ed_a = total;
-      p.at_nc = kDaysPerYear * total;
+      p.at_nc = kAveragingDaysPerYear * total;
     }
   } else {
     p.child = e.land_use() == "first_class";
@@ -315,7 +317,8 @@ PathwayRisk unit_risk(Pathway pathway, const Chemical& chemical, const ExposureS
       const double weighted = p.adaf_c * p.ed_c + p.adaf_a * p.ed_a;
       const double exposure = p.ef_a * time;
       const double hazard =
-          std::isnan(rfc) ? 0.0 : air * exposure * duration / (kDaysPerYear * duration) / rfc;
+          std::isnan(rfc) ? 0.0
+                          : air * exposure * duration / (kAveragingDaysPerYear * duration) / rfc;
       return PathwayRisk{
           1000.0 * air *
               (exposure * ((iur - iur_mutagenic) * duration + iur_mutagenic * weighted) / p.at_ca +
@@ -457,7 +460,8 @@ Compliance compliance(const std::vector<double>& times, const std::vector<double
     result.time_to_target = times[i];
   for (std::size_t i = 0; i + 1 < n; ++i)
     result.years_exceeding += (times[i + 1] - times[i]) * 0.5 *
-                              ((exceeds[i] ? 1.0 : 0.0) + (exceeds[i + 1] ? 1.0 : 0.0)) / 365.25;
+                              ((exceeds[i] ? 1.0 : 0.0) + (exceeds[i + 1] ? 1.0 : 0.0)) /
+                              kDaysPerYear;
   return result;
 }
 

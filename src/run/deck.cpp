@@ -18,7 +18,7 @@ TimeSpec read_time(const ConfigNode& node, bool stepped) {
   node.expect_keys(
       {"end", "max_step", "initial_step", "step_multiplier", "output_times", "start_date"});
   TimeSpec time;
-  time.end = node.quantity("end", "d", Range::non_negative());
+  time.end = node.time_point("end");
   if (stepped) {
     time.max_step = node.quantity("max_step", "d", Range::positive());
     time.initial_step = node.quantity_or("initial_step", time.max_step, "d", Range::positive());
@@ -34,7 +34,7 @@ TimeSpec read_time(const ConfigNode& node, bool stepped) {
   }
   require_step_count(time.end, time.max_step, node);
   if (const auto outputs = node.find("output_times")) {
-    time.output_times = outputs->as_quantity_list("d", Range::non_negative(), 1);
+    time.output_times = outputs->as_time_point_list(1);
     const auto elements = outputs->elements();
     for (std::size_t n = 0; n < time.output_times.size(); ++n) {
       if (time.output_times[n] > time.end)
@@ -118,6 +118,10 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
                     "remediation",  "soil",      "risk",         "ensemble",     "carbon",
                     "strategies",   "objective", "design_space", "optimizer",    "time",
                     "observations", "output",    "monitoring",   "assimilation", "decision"});
+  // time.start_date first: every time point of the deck may be a date after it.
+  if (const auto time = root.find("time"); time && time->is_map())
+    if (const auto date = time->find("start_date"))
+      root.set_start_day(days_from_civil(read_iso_date(*date)), date->where());
   deck.title = root.string_or("title", path.stem().string());
   deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "terrafate/core/calendar.hpp"
 #include "terrafate/io/atomic_file.hpp"
 
 namespace terrafate {
@@ -53,16 +54,16 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
       risk_table_(folder / "risk.csv",
                   "time,receptor,species,pathway,cancer_risk,hazard_quotient,criterion,"
                   "standard_ratio",
-                  root),
+                  root, deck.time.start_day()),
       plume_table_(folder / "plume.csv",
                    "time,species,standard_mg_per_L,area_above_standard_m2,"
                    "volume_above_standard_m3,dissolved_g,sorbed_g,immobile_g,soil_g,x_center,"
                    "y_center,z_center,x_spread,y_spread,z_spread",
-                   root),
+                   root, deck.time.start_day()),
       organ_table_(folder / "risk_by_target_organ.csv",
                    "time,receptor,target_organ,hazard_index,species,species_without_organ_data,"
                    "judged",
-                   root && model.risk->framework == "us-epa"),
+                   root && model.risk->framework == "us-epa", deck.time.start_day()),
       compliance_path_(folder / "compliance.csv"), series_path_(folder / "receptor_series.csv") {
   // The receptors named by institutional controls and vapour mitigation exist; a land-use
   // change names a land use of the framework.
@@ -556,26 +557,35 @@ std::vector<ReceptorResult> RiskRun::receptor_results() const {
 
 void RiskRun::finish() {
   if (!root_) return;
+  // With time.start_date: the dates of the times, in columns added at the end.
+  const std::optional<long> start_day = deck_.time.start_day();
+  const auto date_of = [&](double t) {
+    return "," + (std::isnan(t) ? std::string() : iso_date_at(*start_day, t));
+  };
   std::string text = "receptor,time_to_target,max_cancer_risk,time_of_max,max_hazard_index,"
-                     "years_exceeding,max_site_cancer_risk,max_site_hazard_index\n";
+                     "years_exceeding,max_site_cancer_risk,max_site_hazard_index";
+  text += start_day ? ",date_to_target,date_of_max\n" : "\n";
   const auto results = receptor_results();
   for (std::size_t r = 0; r < results.size(); ++r) {
     const auto& result = results[r];
     const auto& site_cancer = site_cancer_[r]; // over the series
     const auto& site_hazard = site_hazard_[r];
     text += fmt::format(
-        "{},{},{},{},{},{},{},{}\n", result.name, number(result.time_to_target),
+        "{},{},{},{},{},{},{},{}", result.name, number(result.time_to_target),
         result.max_cancer_risk, result.time_of_max, result.max_hazard_index, result.years_exceeding,
         site_cancer.empty() ? 0.0 : *std::max_element(site_cancer.begin(), site_cancer.end()),
         site_hazard.empty() ? 0.0 : *std::max_element(site_hazard.begin(), site_hazard.end()));
+    if (start_day) text += date_of(result.time_to_target) + date_of(result.time_of_max);
+    text += "\n";
   }
   io::write_file_atomically(compliance_path_, text);
-  std::string series = "time,receptor,max_cancer_risk,max_hazard_index,max_standard_ratio,met\n";
+  std::string series = "time,receptor,max_cancer_risk,max_hazard_index,max_standard_ratio,met";
+  series += start_day ? ",date\n" : "\n";
   for (std::size_t n = 0; n < times_.size(); ++n)
     for (std::size_t r = 0; r < spec_.receptors.size(); ++r)
-      series +=
-          fmt::format("{},{},{},{},{},{}\n", times_[n], spec_.receptors[r].name, cancer_[r][n],
-                      hazard_[r][n], number(standard_[r][n]), met_[r][n] ? 1 : 0);
+      series += fmt::format("{},{},{},{},{},{}{}\n", times_[n], spec_.receptors[r].name,
+                            cancer_[r][n], hazard_[r][n], number(standard_[r][n]),
+                            met_[r][n] ? 1 : 0, start_day ? date_of(times_[n]) : std::string());
   io::write_file_atomically(series_path_, series);
 }
 

@@ -195,15 +195,18 @@ std::filesystem::path results_snapshot_path(const std::filesystem::path& checkpo
 
 std::map<std::string, std::string> run_provenance(const Deck& deck, int ranks,
                                                   const std::vector<std::string>& petsc_arguments) {
-  return {{"program", "terrafate"},
-          {"version", kVersion},
-          {"git_commit", kGitCommit},
-          {"ranks", std::to_string(ranks)},
-          {"start_time", iso_time_now()},
-          {"deck_path", deck.path.string()},
-          {"deck", deck.text},
-          {"petsc_options", join(petsc_arguments)},
-          {"petsc_options_in_effect", options_in_effect()}};
+  std::map<std::string, std::string> provenance{{"program", "terrafate"},
+                                                {"version", kVersion},
+                                                {"git_commit", kGitCommit},
+                                                {"ranks", std::to_string(ranks)},
+                                                {"start_time", iso_time_now()},
+                                                {"deck_path", deck.path.string()},
+                                                {"deck", deck.text},
+                                                {"petsc_options", join(petsc_arguments)},
+                                                {"petsc_options_in_effect", options_in_effect()}};
+  // The calendar date of simulated time 0 (`time.start_date`), for readers of results.h5.
+  if (deck.time.start_date) provenance["start_date"] = iso_date(*deck.time.start_date);
+  return provenance;
 }
 
 void RunOutputs::write_static_fields() {
@@ -281,17 +284,20 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
                    std::filesystem::path(resume->texts.at("output_folder")) / "vtk");
   }
   if (root) io::write_file_atomically(folder / "provenance.json", provenance_json(provenance));
-  observations_.emplace(folder / "observations.csv", "time,location,variable,value,unit", root);
-  budget_table_.emplace(folder / "budget.csv", "time,component,inflow,outflow,unit", root);
+  const std::optional<long> start_day = deck.time.start_day(); // the tables' date column
+  observations_.emplace(folder / "observations.csv", "time,location,variable,value,unit", root,
+                        start_day);
+  budget_table_.emplace(folder / "budget.csv", "time,component,inflow,outflow,unit", root,
+                        start_day);
   mass_table_.emplace(folder / "mass_balance.csv",
                       "time,species,dissolved,sorbed,immobile,inflow,outflow,sources,decayed,"
                       "produced,removed,soil,leached,volatilized,relative_closure,unit",
-                      root && model.transport);
+                      root && model.transport, start_day);
   soil_table_.emplace(folder / "soil.csv",
                       "time,zone,species,depth_top,depth_bottom,concentration_mg_per_kg",
-                      root && model.soil);
+                      root && model.soil, start_day);
   leaching_table_.emplace(folder / "leaching.csv", "time,zone,species,process,value,unit",
-                          root && model.soil);
+                          root && model.soil, start_day);
   // Soil concentrations against the GB 36600-2018 values of the deck's land use.
   land_class_ = model.soil ? model.soil->land_class : 0;
   if (land_class_ > 0) {
@@ -309,7 +315,7 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
                            "time,zone,species,depth_top,depth_bottom,concentration_mg_per_kg,"
                            "land_use,screening_mg_per_kg,intervention_mg_per_kg,"
                            "exceeds_screening,exceeds_intervention,status",
-                           root && land_class_ > 0);
+                           root && land_class_ > 0, start_day);
   for (long n = 0; n < model.grid.owned_cells(); ++n)
     if (model.materials.immobile_porosity(n) > 0.0) dual_domain_ = 1;
   MPI_Allreduce(MPI_IN_PLACE, &dual_domain_, 1, MPI_INT, MPI_MAX, comm);
@@ -320,9 +326,9 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
   napl_table_.emplace(folder / "napl.csv",
                       "time,source,species,napl_mass_g,source_concentration_mg_per_L,"
                       "dissolution_g_per_d",
-                      root && has_napl);
+                      root && has_napl, start_day);
   discharge_table_.emplace(folder / "mass_discharge.csv", "time,plane,species,value,unit",
-                           root && model.transport && !deck.observation_planes.empty());
+                           root && model.transport && !deck.observation_planes.empty(), start_day);
   // Each plane lies on the interior grid plane (node) nearest to its position.
   for (const auto& plane : deck.observation_planes) {
     const auto& nodes = model.grid.nodes(plane.axis);

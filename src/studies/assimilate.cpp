@@ -565,6 +565,7 @@ void write_tables(const Setup& setup, const MemberMatrix& prior, const MemberMat
                   const std::vector<RunResult>& prior_runs,
                   const std::vector<RunResult>& posterior_runs, const std::string& misfit) {
   const auto& folder = setup.folder;
+  const std::optional<long> start = setup.deck.time.start_day(); // the tables' date column
   // The fields' effective multipliers, summarized with the scalars (not in posterior.csv, which
   // holds deck values only).
   auto summarized = setup.scalars;
@@ -589,23 +590,28 @@ void write_tables(const Setup& setup, const MemberMatrix& prior, const MemberMat
     io::write_file_atomically(folder / "posterior_field.csv",
                               posterior_field_csv(setup, prior, posterior));
   io::write_file_atomically(
-      folder / "fit.csv",
-      monitoring::fit_csv(setup.input.data.samples, prior_simulated, posterior_simulated));
+      folder / "fit.csv", add_date_column(monitoring::fit_csv(setup.input.data.samples,
+                                                              prior_simulated, posterior_simulated),
+                                          "time", start));
   io::write_file_atomically(folder / "misfit.csv", "iteration,mean_normalized_misfit\n" + misfit);
   io::write_file_atomically(folder / "predictive.csv",
-                            "location,variable,time,stage,p5,p50,p95\n" +
-                                predictive_rows(setup, prior_runs, "prior") +
-                                predictive_rows(setup, posterior_runs, "posterior"));
+                            add_date_column("location,variable,time,stage,p5,p50,p95\n" +
+                                                predictive_rows(setup, prior_runs, "prior") +
+                                                predictive_rows(setup, posterior_runs, "posterior"),
+                                            "time", start));
   if (setup.deck.root.has("risk"))
     io::write_file_atomically(folder / "compliance_probability.csv",
                               "receptor,stage,realizations,probability_target_met\n" +
                                   compliance_rows(prior_runs, "prior") +
                                   compliance_rows(posterior_runs, "posterior"));
   if (setup.deck.root.has("risk")) {
-    io::write_file_atomically(folder / "prior_risk.csv", risk_trajectory_csv(prior_runs));
-    io::write_file_atomically(folder / "posterior_risk.csv", risk_trajectory_csv(posterior_runs));
+    io::write_file_atomically(folder / "prior_risk.csv",
+                              add_date_column(risk_trajectory_csv(prior_runs), "time_d", start));
+    io::write_file_atomically(
+        folder / "posterior_risk.csv",
+        add_date_column(risk_trajectory_csv(posterior_runs), "time_d", start));
     io::write_file_atomically(folder / "posterior_risk_members.csv",
-                              risk_members_csv(posterior_runs));
+                              add_date_column(risk_members_csv(posterior_runs), "time_d", start));
   }
 }
 } // namespace

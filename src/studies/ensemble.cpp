@@ -14,6 +14,7 @@
 
 #include "terrafate/core/distribution.hpp"
 #include "terrafate/core/random.hpp"
+#include "terrafate/core/units.hpp"
 #include "terrafate/io/atomic_file.hpp"
 #include "terrafate/io/checkpoint_hdf5.hpp"
 #include "terrafate/search/decision.hpp"
@@ -166,9 +167,9 @@ std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int 
 
 double stability_window(const Deck& deck) {
   const auto decision = deck.root.find("decision");
-  return decision
-             ? decision->quantity_or("stability_window", 5 * 365.25, "d", Range::non_negative())
-             : 5 * 365.25;
+  return decision ? decision->quantity_or("stability_window", 5 * kDaysPerYear, "d",
+                                          Range::non_negative())
+                  : 5 * kDaysPerYear;
 }
 
 bool unstable_run(const RunResult& run, double window, double target_risk, double target_quotient) {
@@ -213,8 +214,9 @@ std::pair<bool, bool> resume_state(MPI_Comm comm, const std::filesystem::path& o
 
 /// risk_quantiles.csv: per output time and receptor, the P5/P50/P95 of the total cancer risk
 /// and hazard index over the realizations that succeeded (`runs`), and the fraction of them that
-/// met the target by that time (time_to_target <= time).
-void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesystem::path& folder) {
+/// met the target by that time (time_to_target <= time); a last column date with `start_day`.
+void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesystem::path& folder,
+                          std::optional<long> start_day) {
   std::map<std::pair<double, std::string>, std::array<std::vector<double>, 2>> values;
   std::map<std::string, std::vector<double>> reached; // per receptor: time_to_target per member
   for (const auto& run : runs) {
@@ -242,7 +244,8 @@ void write_risk_quantiles(const std::vector<RunResult>& runs, const std::filesys
                     sample_quantile(entry[1], 0.5), sample_quantile(entry[1], 0.95),
                     met / static_cast<double>(times.size()));
   }
-  io::write_file_atomically(folder / "risk_quantiles.csv", quantiles);
+  io::write_file_atomically(folder / "risk_quantiles.csv",
+                            add_date_column(quantiles, "time", start_day));
 }
 /// ensemble.csv: the sampled values and the status of every realization, its time to target
 /// (the latest over the receptors) and stability over the last `window` [d] of the run, from
@@ -429,7 +432,7 @@ void run_ensemble(MPI_Comm world, const Deck& deck, const RunOptions& options, i
   const auto& risk = *base_model.risk;
   const auto succeeded = write_ensemble_table(spec, outcomes, stability_window(deck),
                                               risk.target_risk, risk.target_quotient, folder);
-  write_risk_quantiles(succeeded, folder);
+  write_risk_quantiles(succeeded, folder, deck.time.start_day());
   fmt::print("terrafate: {} of {} realizations succeeded; quantiles in {}\n", succeeded.size(),
              spec.realizations, (folder / "risk_quantiles.csv").string());
 }

@@ -117,9 +117,8 @@ MonitoringInput read_monitoring_input(const Deck& deck, const std::filesystem::p
   const auto deck_folder =
       deck.path.has_parent_path() ? deck.path.parent_path() : std::filesystem::path(".");
   MonitoringInput input{monitoring::read_monitoring_spec(*node, deck_folder), {}};
-  std::optional<long> start_day;
-  if (deck.time.start_date) start_day = days_from_civil(*deck.time.start_date);
-  input.data = monitoring::read_monitoring_csv(data.empty() ? input.spec.data : data, start_day);
+  input.data =
+      monitoring::read_monitoring_csv(data.empty() ? input.spec.data : data, deck.time.start_day());
   monitoring::check_samples_against_wells(input.data, input.spec);
   if (const auto assimilation = deck.root.find("assimilation"))
     monitoring::read_assimilation_spec(*assimilation, deck.root);
@@ -137,6 +136,7 @@ void run_evidence(MPI_Comm comm, const Deck& deck, const std::filesystem::path& 
   add_ethene_ratios(input.data, options);
   const monitoring::Evidence evidence =
       monitoring::compute_evidence(input.data, input.spec, options);
+  const std::optional<long> start_day = deck.time.start_day(); // the tables' date column
   // Held to the end: the lock for the whole write, and the manifest records the tables as
   // this run's (a later --overwrite replaces them).
   const auto held = prepare_output_folder(comm, output_folder, overwrite);
@@ -146,10 +146,12 @@ void run_evidence(MPI_Comm comm, const Deck& deck, const std::filesystem::path& 
     io::write_file_atomically(output_folder / "trends.csv",
                               monitoring::trends_csv(evidence.trends));
     io::write_file_atomically(output_folder / "rates.csv", monitoring::rates_csv(evidence.rates));
-    io::write_file_atomically(output_folder / "stability.csv",
-                              monitoring::stability_csv(evidence.stability));
-    io::write_file_atomically(output_folder / "ratios.csv",
-                              monitoring::ratios_csv(evidence.ratios));
+    io::write_file_atomically(
+        output_folder / "stability.csv",
+        add_date_column(monitoring::stability_csv(evidence.stability), "time", start_day));
+    io::write_file_atomically(
+        output_folder / "ratios.csv",
+        add_date_column(monitoring::ratios_csv(evidence.ratios), "time", start_day));
     int increasing = 0;
     for (const auto& row : evidence.trends)
       if (row.trend == "Increasing" || row.trend == "Probably Increasing") ++increasing;

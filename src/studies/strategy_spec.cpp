@@ -106,8 +106,14 @@ search::DesignParameter read_design_parameter(const ConfigNode& entry, const Dec
   if (key->unit == "d") range.high = std::min(range.high, horizon);
   if (entry.has("range") == entry.has("choices"))
     throw entry.error("give either range: [low, high] or choices: [...]");
+  // An action's start or end is a time point: days, "value unit" or a date after start_date.
+  const bool time_point = key->key == "start" || key->key == "end";
+  const auto values = [&](const ConfigNode& node, std::size_t min_count) {
+    return time_point ? node.as_time_point_list(min_count, static_cast<std::size_t>(-1), range)
+                      : node.as_quantity_list(key->unit, range, min_count);
+  };
   if (const auto node = entry.find("range")) {
-    const auto bounds = node->as_quantity_list(key->unit, range, 2);
+    const auto bounds = values(*node, 2);
     if (bounds.size() != 2) throw node->error("a range is [low, high]");
     if (!(bounds[0] < bounds[1]))
       throw node->error(fmt::format("inverted or empty range: low {} must be below high {}",
@@ -117,7 +123,7 @@ search::DesignParameter read_design_parameter(const ConfigNode& entry, const Dec
   } else {
     const ConfigNode list = entry.at("choices");
     parameter.discrete = true;
-    parameter.choices = list.as_quantity_list(key->unit, range, 1);
+    parameter.choices = values(list, 1);
     const auto elements = list.elements();
     for (std::size_t n = 0; n < parameter.choices.size(); ++n)
       for (std::size_t m = 0; m < n; ++m)
@@ -199,8 +205,8 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
   if (spec.strategies.empty()) throw strategies.error("at least one strategy is required");
   const ConfigNode objective = deck.root.at("objective");
   objective.expect_keys({"deadline", "horizon", "minimize", "confidence", "weights"});
-  spec.objective.horizon = objective.quantity("horizon", "d", Range::positive());
-  spec.objective.deadline = objective.quantity("deadline", "d", Range::non_negative());
+  spec.objective.horizon = objective.time_point("horizon", Range::positive());
+  spec.objective.deadline = objective.time_point("deadline");
   if (spec.objective.deadline > spec.objective.horizon)
     throw objective.at("deadline").error("the deadline is after the horizon");
   spec.objective.minimize = objective.has("minimize")
@@ -241,7 +247,7 @@ OptimizationSpec read_optimization_spec(const Deck& deck) {
               spec.branch_time,
               entry.at("start").is_map()
                   ? entry.at("start").at("trigger").quantity("checked", "d", Range::positive())
-                  : entry.quantity("start", "d", Range::non_negative()));
+                  : entry.time_point("start"));
 
   const auto optimizer = deck.root.find("optimizer");
   if (const auto design = deck.root.find("design_space")) {

@@ -239,8 +239,8 @@ TransportSpec read_transport_spec(const ConfigNode& node, const Grid& grid, cons
         if (source.well < 0) throw well.error(fmt::format("no flow well named '{}'", name));
         source.value = entry.quantity("concentration", "mg/L", Range::non_negative());
       }
-      source.start = entry.quantity_or("start", 0.0, "d", Range::non_negative());
-      source.end = entry.quantity_or("end", source.end, "d", Range::non_negative());
+      source.start = entry.time_point_or("start", 0.0);
+      source.end = entry.time_point_or("end", source.end);
       if (!(source.end > source.start))
         throw entry.error(
             fmt::format("end {} d must be after start {} d", source.end, source.start));

@@ -69,7 +69,8 @@ def quantity(text, unit_days=False):
     if isinstance(text, (int, float)):
         return float(text)
     value, unit = text.split()
-    factor = {"kg": 1000.0, "g": 1.0, "m/d": 1.0, "d": 1.0, "yr": 365.242198781}[unit]
+    # yr: the Julian year, 365.25 d (core kDaysPerYear).
+    factor = {"kg": 1000.0, "g": 1.0, "m/d": 1.0, "d": 1.0, "yr": 365.25}[unit]
     return float(value) * factor
 
 
@@ -164,7 +165,7 @@ for site in SITES:
         # Water budget by hand: recharge = flux x plan area, the school well's 20 m3/d, and the
         # river takes what enters from the west plus the recharge minus the well.
         budget = {r["component"]: r for r in rows(out / "budget.csv") if float(r["time"]) == 0.0}
-        recharge = 0.150 / 365.242198781 * float(deck["grid"]["size"][0]) * float(deck["grid"]["size"][1])
+        recharge = 0.150 / 365.25 * float(deck["grid"]["size"][0]) * float(deck["grid"]["size"][1])
         got = float(budget["flux:zmax"]["inflow"])
         check(abs(got - recharge) < 1e-9 * recharge,
               f"{site}: recharge {got:.6f} m3/d = 150 mm/yr x 400 m x 200 m = {recharge:.6f}")

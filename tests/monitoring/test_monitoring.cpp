@@ -223,7 +223,7 @@ TEST(MonitoringData, ReadsDatesUnitsAndNonDetects) {
   EXPECT_FALSE(data.samples[0].non_detect);
   EXPECT_TRUE(data.samples[1].non_detect);
   EXPECT_NEAR(data.samples[1].value, 5e-4, 1e-15);
-  EXPECT_NEAR(data.samples[2].time, 2 * 365.242198781, 1e-6); // udunits2's year
+  EXPECT_DOUBLE_EQ(data.samples[2].time, 2 * 365.25); // the Julian year (core kDaysPerYear)
   EXPECT_TRUE(data.samples[2].non_detect);
   EXPECT_NEAR(data.samples[2].detection_limit, 1.0, 1e-15);
   EXPECT_DOUBLE_EQ(data.samples[3].time, 365.0);

@@ -11,8 +11,8 @@ PYTHONPATH) on a copy of each output folder and checks:
 - a design space (40 strategies) draws at most 7 of them (the recommendation first);
 - what is missing is said: the design search (no fields) notes that it has no maps; no figure
   function failed;
-- times: "15 yr" in the deck is 5478.63298171875 d as terrafate's recommendation.json says, and
-  the demo's deadline prints as "15 yr".
+- times: "15 yr" in the deck is 5478.75 d (15 Julian years), as terrafate's
+  recommendation.json says, and the demo's deadline prints as "15 yr".
 
 Usage: test_figures.py PYTHON_DIR WORKDIR
 """

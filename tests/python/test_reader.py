@@ -163,9 +163,9 @@ def check_issue_layout():
                 centres = f.create_dataset(f"grid/{axis}_centers", data=np.arange(n) * 2.0 + 1)
                 nodes.attrs["unit"] = np.bytes_("m")
                 centres.attrs["unit"] = np.bytes_("m")
-            times = f.create_dataset("times", data=[0.0, 365.24219878125])
+            times = f.create_dataset("times", data=[0.0, 365.25])
             times.attrs["unit"] = np.bytes_("d")
-            for i, t in enumerate([0.0, 365.24219878125]):
+            for i, t in enumerate([0.0, 365.25]):
                 g = f.create_group(f"outputs/{i:06d}")
                 g.attrs["time"] = t
                 c = g.create_dataset("PCE", data=np.full((2, 3, 4), float(i)))

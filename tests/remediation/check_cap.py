@@ -2,8 +2,9 @@
 """A cap cuts the recharge over its area during its window; the flow is re-solved on and off.
 
 Steady flow in a 100 x 50 x 10 m block (20 x 10 x 2 cells), heads 10 m on xmin and xmax,
-recharge 0.2 m/yr (flux boundary on zmax; udunits' yr is 365.242198781 d). A cap over x <= 50 m (half the top: 2500 m2) with
-factor 0.2 from 100 to 200 d of a 300-d run (outputs at 50, 150, 250 d).
+recharge 0.2 m/yr (flux boundary on zmax; yr is the Julian year, 365.25 d). A cap over
+x <= 50 m (half the top: 2500 m2) with factor 0.2 from 100 to 200 d of a 300-d run (outputs at
+50, 150, 250 d).
 Asserted from budget.csv: the recharge inflow at 150 d is (0.5 + 0.5 x 0.2) = 0.6 of that at
 50 d and at 250 d (1e-10), equal to 0.2 m/yr x 5000 m2 before and after; every budget closes
 (1e-10); the head under the cap at 150 d is lower than at 50 d; the ledger lists the cap area
@@ -58,7 +59,7 @@ def main():
         total[1] += float(outflow)
         if component.endswith("zmax"):
             recharge[t] = float(inflow)
-    full = 0.2 / 365.242198781 * 5000.0  # udunits: yr = 3.15569259747e7 s
+    full = 0.2 / 365.25 * 5000.0  # yr: the Julian year (core kDaysPerYear)
     print(f"recharge inflow [m3/d]: {recharge} (uncapped {full})")
     for t, expected in ((50.0, full), (150.0, 0.6 * full), (250.0, full)):
         if not abs(recharge.get(t, -1.0) - expected) <= 1e-10 * full:

@@ -16,8 +16,8 @@ TEST(Units, ConvertsDeckQuantitiesToBaseUnits) {
   EXPECT_NEAR(parse_quantity("1 kg/L", "g/m3"), 1.0e6, 1e-6);
   EXPECT_NEAR(parse_quantity("1 m/s", "m/d"), 86400.0, 1e-9);
   EXPECT_NEAR(parse_quantity("2 h", "d"), 2.0 / 24.0, 1e-15);
-  // udunits2's year is the tropical year, 365.242198781 d.
-  EXPECT_NEAR(parse_quantity("5 yr", "d"), 5 * 365.242198781, 1e-6);
+  // terrafate's year is the Julian year, 365.25 d (core/units.hpp kDaysPerYear).
+  EXPECT_DOUBLE_EQ(parse_quantity("5 yr", "d"), 5 * 365.25);
   EXPECT_NEAR(parse_quantity("100 L/s", "m3/d"), 8640.0, 1e-9);
   EXPECT_DOUBLE_EQ(parse_quantity("  2.5e-3 ", "1/d"), 2.5e-3);
 }

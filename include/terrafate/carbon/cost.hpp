@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "terrafate/carbon/carbon.hpp"
+#include "terrafate/core/units.hpp"
 
 namespace terrafate {
 
@@ -19,7 +20,7 @@ struct PresentValueSpec {
   double discount_rate = 0.0;                ///< [1/year] real
   std::map<std::string, double> capital;     ///< [currency] by action, paid at its start
   std::map<std::string, double> om_per_year; ///< [currency/year] by action, over its window
-  double year_length = 365.25;               ///< [d]
+  double year_length = kDaysPerYear;         ///< [d] a run year
 };
 
 /// Reads `present_value: {discount_rate, capital: {ACTION: amount}, om_per_year: {ACTION:

@@ -82,6 +82,13 @@ class ConfigNode {
 public:
   ConfigNode(YAML::Node node, std::string key_path, std::shared_ptr<const std::string> file);
 
+  /// Sets `time.start_date` for this whole deck (every node read from the same text): run day 0
+  /// is `start_day` [days since 1970-01-01], written at `where`. The deck reader calls it before
+  /// any time point is read; as_time_point then accepts dates.
+  void set_start_day(long start_day, const SourceLocation& where) const;
+  /// [days since 1970-01-01] run day 0 (`time.start_date`), when set for this deck.
+  std::optional<long> start_day() const;
+
   /// Parses YAML text (`source_name`, the file name, appears in messages); syntax errors
   /// become InputError with the file and line.
   static ConfigNode load_string(const std::string& text, const std::string& source_name);
@@ -112,6 +119,15 @@ public:
 
   /// A number, or a "value unit" string converted to `base_unit` (empty: dimensionless).
   double as_quantity(std::string_view base_unit, const Range& range = Range::any()) const;
+  /// [d] a time point since run day 0: a number of days, a "value unit" quantity ("5 yr"), or
+  /// an ISO date "YYYY-MM-DD", which is the days after `time.start_date` (set_start_day). A date
+  /// without start_date, or before it, is an InputError at this node. Durations (steps,
+  /// windows, half-lives) are read with as_quantity, which refuses dates.
+  double as_time_point(const Range& range = Range::non_negative()) const;
+  /// [d] a list of time points (as_time_point each) with min_count <= size <= max_count.
+  std::vector<double> as_time_point_list(std::size_t min_count,
+                                         std::size_t max_count = static_cast<std::size_t>(-1),
+                                         const Range& range = Range::non_negative()) const;
   std::string as_string() const;
   /// The name of a deck entity (species, well, material, ...): a text value passing
   /// invalid_name_reason, else an error naming `kind`.
@@ -144,6 +160,13 @@ public:
   }
   double quantity_or(std::string_view key, double fallback, std::string_view base_unit,
                      const Range& range = Range::any()) const;
+  /// [d] the time point at `key` (as_time_point).
+  double time_point(std::string_view key, const Range& range = Range::non_negative()) const {
+    return at(key).as_time_point(range);
+  }
+  /// [d] the time point at `key`, or `fallback` [d] when absent.
+  double time_point_or(std::string_view key, double fallback,
+                       const Range& range = Range::non_negative()) const;
   std::string string(std::string_view key) const { return at(key).as_string(); }
   std::string string_or(std::string_view key, const std::string& fallback) const;
   bool bool_or(std::string_view key, bool fallback) const;
@@ -151,9 +174,22 @@ public:
 private:
   friend class SchemaRecorder;
   void record(const std::string& path, const std::string& json) const;
+  /// Records a time point read at `path` (with its default, for the *_or readers).
+  void record_time(const std::string& path, const Range& range,
+                   std::optional<double> fallback) const;
+  /// as_quantity without recording or the date check.
+  double quantity_value(std::string_view base_unit, const Range& range) const;
   YAML::Node node_;
   std::string key_path_;
   std::shared_ptr<const std::string> file_;
+  /// Per-deck settings shared by every node of one text (`time.start_date`).
+  struct Document {
+    std::optional<long> start_day; ///< [days since 1970-01-01]
+    SourceLocation start_where;
+  };
+  std::shared_ptr<Document> document_;
+  ConfigNode(YAML::Node node, std::string key_path, std::shared_ptr<const std::string> file,
+             std::shared_ptr<Document> document);
   std::string child_path(std::string_view key) const;
 };
 

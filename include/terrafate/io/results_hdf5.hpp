@@ -3,7 +3,8 @@
 // sidecar (results.xmf) that ParaView opens as a time series.
 //
 // Layout:
-//   /provenance            attributes: program, version, git_commit, ranks, start_time, deck
+//   /provenance            attributes: program, version, git_commit, ranks, start_time, deck,
+//                          start_date (time.start_date, the date of time 0, when given)
 //   /grid/x_nodes, y_nodes, z_nodes   node coordinates [m] (attribute unit)
 //   /grid/x_centers, ...              cell centres [m]
 //   /outputs/NNNNNN        one group per output time; attribute time (double) and time_unit

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "terrafate/core/units.hpp"
 #include "terrafate/monitoring/attenuation.hpp"
 #include "terrafate/monitoring/monitoring_data.hpp"
 #include "terrafate/monitoring/trends.hpp"
@@ -55,7 +56,7 @@ struct EvidenceOptions {
   std::map<std::string, double> seepage_velocity;
   /// [d] length of the sampling periods the plume moments are taken over (samples of a well in
   /// one period are averaged).
-  double period = 365.25;
+  double period = kDaysPerYear;
   /// (parent, daughter) species pairs for molar ratios, e.g. {PCE, TCE}, {TCE, cis-DCE},
   /// {cis-DCE, VC}; pairs whose species are not both sampled are skipped.
   std::vector<std::pair<std::string, std::string>> ratio_pairs;

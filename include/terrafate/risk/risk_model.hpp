@@ -95,7 +95,7 @@ struct Compliance {
   double max_cancer_risk = 0.0;
   double time_of_max = 0.0; ///< [d]
   double max_hazard_index = 0.0;
-  double years_exceeding = 0.0; ///< [a] of 365.25 d, see compliance()
+  double years_exceeding = 0.0; ///< [a] of kDaysPerYear, see compliance()
 };
 /// years_exceeding sums the output intervals by their ends: an interval counts fully when both
 /// ends exceed (risk, hazard or a standard), half when one does.

@@ -21,6 +21,10 @@ struct TimeSpec {
   std::vector<double> output_times; ///< [d] ascending, in [0, end]
   /// `time.start_date`: the calendar date of run day 0 (anchors year-indexed data).
   std::optional<CivilDate> start_date;
+  /// [days since 1970-01-01] run day 0, when `time.start_date` is given.
+  std::optional<long> start_day() const {
+    return start_date ? std::optional<long>(days_from_civil(*start_date)) : std::nullopt;
+  }
 };
 
 struct ObservationPointSpec {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "terrafate/core/units.hpp"
+
 namespace terrafate::search {
 
 /// A two-sided binomial confidence interval on a probability.
@@ -32,11 +34,11 @@ std::size_t realizations_needed(double confidence, double alpha);
 
 /// How a study decides (deck `decision:`).
 struct DecisionRule {
-  double confidence = 1.0;              ///< required probability of compliance
-  bool on_lower_bound = false;          ///< judge the interval's lower bound (else the estimate)
-  double alpha = 0.05;                  ///< the interval is two-sided of level 1 - alpha
-  double carbon_tolerance = 0.1;        ///< relative: footprints this close count as a tie
-  double stability_window = 5 * 365.25; ///< [d] window of the post-horizon stability check
+  double confidence = 1.0;       ///< required probability of compliance
+  bool on_lower_bound = false;   ///< judge the interval's lower bound (else the estimate)
+  double alpha = 0.05;           ///< the interval is two-sided of level 1 - alpha
+  double carbon_tolerance = 0.1; ///< relative: footprints this close count as a tie
+  double stability_window = 5 * kDaysPerYear; ///< [d] window of the post-horizon stability check
 };
 
 /// The post-horizon stability check (issue 21): whether a receptor's risk series is still

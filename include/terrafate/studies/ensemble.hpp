@@ -63,7 +63,7 @@ std::string realization_deck_text(const Deck& deck, const EnsembleSpec& spec, in
 /// The random conductivity fields of realization r (its field parameters' streams).
 std::vector<ConductivityField> realization_fields(const EnsembleSpec& spec, int realization);
 
-/// [d] the deck's decision.stability_window (default 5 years of 365.25 d): the window before
+/// [d] the deck's decision.stability_window (default 5 years of kDaysPerYear): the window before
 /// the horizon over which a receptor's risk must not rise.
 double stability_window(const Deck& deck);
 
