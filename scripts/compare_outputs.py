@@ -34,7 +34,8 @@ SKIPPED = [
     (re.compile(r"(^|/)timing[^/]*$"), "wall-clock timing"),
     (re.compile(r"\.png$|\.svg$|\.pdf$"), "plots (image metadata)"),
     (re.compile(r"(^|/)plots\.log$"), "plot script log"),
-    (re.compile(r"\.vtr$|\.pvtr$|\.pvd$|\.vts$"), "VTK fields (compared through results.h5)"),
+    (re.compile(r"\.vtr$|\.pvtr$|\.pvd$|\.vts$|\.pvts$"),
+     "VTK fields (compared through results.h5)"),
 ]
 # Files compared line by line without their wall-clock lines ("..._seconds": ..., "... 12.3 s").
 WALL_CLOCK_FILES = re.compile(r"(^|/)(run_summary\.json|recommendation\.json|report\.md)$")

@@ -32,7 +32,8 @@ double FlowSolver::boundary_inflow(std::size_t b, const BoundaryCell& cell, doub
   FaceWeight weight;
   if (boundary.form == FlowBoundary::Form::face && face_axis(boundary.face) != 2 &&
       cell_convertible(cell.i, cell.j, cell.k))
-    weight = face_weight(true, head, true, cell.level, cell.k);
+    weight = face_weight(true, head, {cell.i, cell.j, cell.k}, true, cell.level,
+                         {cell.i, cell.j, cell.k});
   const double difference = cell.level - head;
   if (derivative) *derivative = cell.coefficient * (weight.by_a * difference - weight.value);
   return cell.coefficient * weight.value * difference;

@@ -80,7 +80,10 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
           face_cell(boundary.face, grid, a, b, i, j, k);
           if (!grid.active(i, j, k)) continue;
           const double area = grid.face_area(axis, i, j, k);
-          const double half_width = 0.5 * grid.width(axis, axis == 0 ? i : axis == 1 ? j : k);
+          // [m] a pinched cell's half thickness counts as half of kPinchThickness
+          const double half_width = grid.pinched(i, j, k) && axis == 2
+                                        ? 0.5 * kPinchThickness
+                                        : 0.5 * grid.cell_width(axis, i, j, k);
           const double k_normal = materials.conductivity(grid.owned_index(i, j, k), axis);
           double coefficient = 0.0;
           switch (boundary.type) {
@@ -129,11 +132,11 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
     if (i >= grid.owned_begin(0) && i < grid.owned_end(0) && j >= grid.owned_begin(1) &&
         j < grid.owned_end(1)) {
       for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k) {
-        const double bottom = grid.nodes(2)[k];
-        const double top = grid.nodes(2)[k + 1];
+        const double bottom = grid.cell_bottom(i, j, k);
+        const double top = grid.cell_top(i, j, k);
         const double overlap =
             std::min(top, well.screen_top) - std::max(bottom, well.screen_bottom);
-        if (overlap <= 0.0 || !grid.active(i, j, k)) continue;
+        if (overlap <= 0.0 || !grid.active(i, j, k) || grid.pinched(i, j, k)) continue;
         const double weight = materials.conductivity(grid.owned_index(i, j, k), 0) * overlap;
         cells.push_back({i, j, k, weight});
         local_weight += weight;
@@ -159,6 +162,12 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
   int missing_yield = -1; // a convertible material without specific_yield in transient flow
   for (long n = 0; n < owned; ++n) {
     if (!(spec.water_table || materials.convertible(n))) continue;
+    // A pinched cell passes water vertically and holds none: it stays confined.
+    const long row = n / grid.owned_count(0);
+    if (grid.pinched(grid.owned_begin(0) + static_cast<int>(n % grid.owned_count(0)),
+                     grid.owned_begin(1) + static_cast<int>(row % grid.owned_count(1)),
+                     grid.owned_begin(2) + static_cast<int>(row / grid.owned_count(1))))
+      continue;
     convertible_owned_[static_cast<std::size_t>(n)] = 1;
     any_convertible = 1;
     if (const auto yield = materials.specific_yield(n))
@@ -571,8 +580,8 @@ void FlowSolver::compute_budget(double period_begin, double period_end, double d
           double q = materials_.specific_storage(c) * volume * (h_old - h[k][j][i]) / dt;
           if (cell_convertible(i, j, k))
             q += specific_yield_[static_cast<std::size_t>(c)] * volume *
-                 (cell_saturation(true, k, h_old).value -
-                  cell_saturation(true, k, h[k][j][i]).value) /
+                 (cell_saturation(true, i, j, k, h_old).value -
+                  cell_saturation(true, i, j, k, h[k][j][i]).value) /
                  dt;
           (q > 0.0 ? storage_in : storage_out) += std::abs(q);
         }
@@ -665,7 +674,8 @@ std::vector<double> FlowSolver::storage_release() const {
         double released = materials_.specific_storage(n) * volume * (h_old - h) / last_dt_;
         if (cell_convertible(i, j, k))
           released += specific_yield_[static_cast<std::size_t>(n)] * volume *
-                      (cell_saturation(true, k, h_old).value - cell_saturation(true, k, h).value) /
+                      (cell_saturation(true, i, j, k, h_old).value -
+                       cell_saturation(true, i, j, k, h).value) /
                       last_dt_;
         release[static_cast<std::size_t>(n)] = released;
       }
@@ -679,9 +689,9 @@ std::vector<double> FlowSolver::saturated_fraction() const {
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
         fraction[static_cast<std::size_t>(grid_.owned_index(i, j, k))] =
-            !grid_.active(i, j, k)
+            !grid_.active(i, j, k) || grid_.pinched(i, j, k)
                 ? 0.0
-                : cell_saturation(cell_convertible(i, j, k), k, head.get()[k][j][i]).value;
+                : cell_saturation(cell_convertible(i, j, k), i, j, k, head.get()[k][j][i]).value;
   return fraction;
 }
 
@@ -690,7 +700,7 @@ std::vector<double> FlowSolver::saturated_thickness() const {
   for (int k = grid_.owned_begin(2); k < grid_.owned_end(2); ++k)
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i)
-        thickness[static_cast<std::size_t>(grid_.owned_index(i, j, k))] *= grid_.width(2, k);
+        thickness[static_cast<std::size_t>(grid_.owned_index(i, j, k))] *= grid_.thickness(i, j, k);
   return thickness;
 }
 
@@ -714,15 +724,15 @@ std::vector<double> FlowSolver::face_flows() const {
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         if (active && active[k][j][i] < 0.5) continue;
         const long n = grid_.owned_index(i, j, k);
-        for_each_face_neighbour(grid_, conductivity, active, i, j, k, true,
-                                [&](int axis, int ni, int nj, int nk, double transmissibility) {
-                                  FaceWeight weight;
-                                  if (unconfined_ && axis != 2)
-                                    weight = face_weight(flags[k][j][i] > 0.5, h[k][j][i],
-                                                         flags[nk][nj][ni] > 0.5, h[nk][nj][ni], k);
-                                  flows[3 * n + axis] = transmissibility * weight.value *
-                                                        (h[k][j][i] - h[nk][nj][ni]);
-                                });
+        for_each_face_neighbour(
+            grid_, conductivity, active, i, j, k, true,
+            [&](int axis, int ni, int nj, int nk, double transmissibility) {
+              FaceWeight weight;
+              if (unconfined_ && axis != 2)
+                weight = face_weight(flags[k][j][i] > 0.5, h[k][j][i], {i, j, k},
+                                     flags[nk][nj][ni] > 0.5, h[nk][nj][ni], {ni, nj, nk});
+              flows[3 * n + axis] = transmissibility * weight.value * (h[k][j][i] - h[nk][nj][ni]);
+            });
       }
   TF_PETSC_CHECK(DMDAVecRestoreArrayDOFRead(materials_.conductivity_dm(),
                                             materials_.conductivity_local(), &conductivity));
@@ -781,9 +791,12 @@ std::vector<double> FlowSolver::cell_darcy_flux() const {
     for (int j = grid_.owned_begin(1); j < grid_.owned_end(1); ++j)
       for (int i = grid_.owned_begin(0); i < grid_.owned_end(0); ++i) {
         const long n = grid_.owned_index(i, j, k);
-        for (int axis = 0; axis < 3; ++axis)
+        for (int axis = 0; axis < 3; ++axis) {
+          // A pinched cell's sides have no area (and no flow).
+          const double area = grid_.face_area(axis, i, j, k);
           flux[3 * n + axis] =
-              0.5 * (lower[3 * n + axis] + upper[3 * n + axis]) / grid_.face_area(axis, i, j, k);
+              area > 0.0 ? 0.5 * (lower[3 * n + axis] + upper[3 * n + axis]) / area : 0.0;
+        }
       }
   return flux;
 }

@@ -35,10 +35,11 @@ constexpr int kNewtonMaxIterations = 100;
 constexpr double kRoundoffEpsilons = 64.0;
 } // namespace
 
-FlowSolver::Saturation FlowSolver::cell_saturation(bool convertible, int k, double head) const {
+FlowSolver::Saturation FlowSolver::cell_saturation(bool convertible, int i, int j, int k,
+                                                   double head) const {
   if (!convertible) return {};
-  const double bottom = grid_.nodes(2)[k];
-  const double thickness = grid_.nodes(2)[k + 1] - bottom;
+  const double bottom = grid_.cell_bottom(i, j, k);
+  const double thickness = grid_.thickness(i, j, k);
   const double x = (head - bottom) / thickness;
   const double e = kSaturationSmoothing;
   // S = x between e and 1 - e; quadratic blends over [-e, e] and [1 - e, 1 + e] keep S and its
@@ -54,10 +55,12 @@ FlowSolver::Saturation FlowSolver::cell_saturation(bool convertible, int k, doub
 }
 
 FlowSolver::FaceWeight FlowSolver::face_weight(bool convertible_a, double head_a,
-                                               bool convertible_b, double head_b, int k) const {
+                                               const std::array<int, 3>& cell_a, bool convertible_b,
+                                               double head_b,
+                                               const std::array<int, 3>& cell_b) const {
   if (!convertible_a && !convertible_b) return {};
-  const Saturation a = cell_saturation(convertible_a, k, head_a);
-  const Saturation b = cell_saturation(convertible_b, k, head_b);
+  const Saturation a = cell_saturation(convertible_a, cell_a[0], cell_a[1], cell_a[2], head_a);
+  const Saturation b = cell_saturation(convertible_b, cell_b[0], cell_b[1], cell_b[2], head_b);
   constexpr double scale = 1.0 - kDryWeight;
   if (spec_.saturation_weighting == SaturationWeighting::mean)
     return {kDryWeight + scale * 0.5 * (a.value + b.value), scale * 0.5 * a.derivative,
@@ -164,7 +167,8 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
               const double hn = h[nk][nj][ni];
               const FaceWeight weight =
                   axis == 2 ? FaceWeight{}
-                            : face_weight(convertible_c, hc, convertible[nk][nj][ni] > 0.5, hn, k);
+                            : face_weight(convertible_c, hc, {i, j, k},
+                                          convertible[nk][nj][ni] > 0.5, hn, {ni, nj, nk});
               const double difference = hc - hn;
               outflow += transmissibility * weight.value * difference;
               magnitude += transmissibility * weight.value * (std::abs(hc) + std::abs(hn));
@@ -184,8 +188,8 @@ void FlowSolver::evaluate_newton(Vec head_vector, Vec residual_vector, Mat jacob
                        (std::abs(hc) + std::abs(old.get()[k][j][i])) / dt;
           diagonal += materials_.specific_storage(n) * volume / dt;
           if (convertible_c) {
-            const Saturation now = cell_saturation(true, k, hc);
-            const Saturation before = cell_saturation(true, k, old.get()[k][j][i]);
+            const Saturation now = cell_saturation(true, i, j, k, hc);
+            const Saturation before = cell_saturation(true, i, j, k, old.get()[k][j][i]);
             const double yield = specific_yield_[static_cast<std::size_t>(n)];
             const double drained = yield * volume * (now.value - before.value) / dt;
             outflow += drained;

@@ -1,6 +1,7 @@
 #include "terrafate/grid/grid.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 
@@ -22,12 +23,65 @@ void check_cells(const ConfigNode& node, double total) {
     throw node.error(fmt::format("{:.3g} cells exceed the limit of {:.3g}", total, kMaxCells));
   require_memory(total, 0, node);
 }
+
+/// One entry of grid.top / grid.bottoms: a number [m], a raster file name, or {hdf5, dataset}.
+SurfaceSpec read_surface(const ConfigNode& node) {
+  SurfaceSpec surface;
+  surface.key_path = node.key_path();
+  surface.where = node.where();
+  if (node.is_map()) {
+    node.expect_keys({"hdf5", "dataset"});
+    surface.hdf5_file = node.at("hdf5").as_string();
+    surface.hdf5_dataset = node.at("dataset").as_string();
+  } else if (!node.is_scalar()) {
+    throw node.error("expected an elevation [m], a raster file or {hdf5: file, dataset: path}");
+  } else {
+    const std::string text = node.as_string();
+    const bool numeric = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) ||
+                                           text[0] == '-' || text[0] == '+' || text[0] == '.');
+    if (numeric) {
+      try {
+        surface.elevation = node.as_quantity("m");
+        return surface;
+      } catch (const InputError&) {
+        // not a number: a file whose name starts with a digit
+      }
+    }
+    surface.raster.emplace();
+    surface.raster->file = text;
+    surface.raster->key_path = surface.key_path;
+    surface.raster->where = surface.where;
+  }
+  return surface;
+}
 } // namespace
 
 GridSpec read_grid_spec(const ConfigNode& node) {
-  node.expect_keys({"origin", "crs", "rotation", "size", "cells", "spacing", "idomain"});
+  node.expect_keys(
+      {"origin", "crs", "rotation", "size", "cells", "spacing", "idomain", "top", "bottoms"});
   GridSpec spec;
-  if (const auto origin = node.find("origin")) spec.origin = origin->as_vector<3>("m");
+  // grid.top and grid.bottoms (MODFLOW 6 order: the top layer's bottom first).
+  if (node.has("top") != node.has("bottoms"))
+    throw node.at(node.has("top") ? "top" : "bottoms")
+        .error("give grid.top and grid.bottoms together");
+  std::optional<ConfigNode> bottoms_node = node.find("bottoms");
+  if (bottoms_node) {
+    spec.surfaces.push_back(read_surface(node.at("top")));
+    if (!bottoms_node->is_sequence() || bottoms_node->elements().empty())
+      throw bottoms_node->error("expected a list with one bottom surface per layer, the top "
+                                "layer's first");
+    for (const auto& entry : bottoms_node->elements())
+      spec.surfaces.push_back(read_surface(entry));
+  }
+  const long surface_layers = static_cast<long>(spec.surfaces.size()) - 1;
+  if (const auto origin = node.find("origin")) {
+    if (node.has("bottoms") && origin->is_sequence() && origin->elements().size() == 2) {
+      const auto xy = origin->as_vector<2>("m"); // z comes from the surfaces
+      spec.origin = {xy[0], xy[1], 0.0};
+    } else {
+      spec.origin = origin->as_vector<3>("m");
+    }
+  }
   spec.frame.origin = {spec.origin[0], spec.origin[1]};
   if (const auto crs = node.find("crs")) {
     spec.frame.crs = crs->as_string();
@@ -65,17 +119,42 @@ GridSpec read_grid_spec(const ConfigNode& node) {
     if (uniform) throw node.at("spacing").error("give either size + cells or spacing, not both");
     const ConfigNode spacing = node.at("spacing");
     spacing.expect_keys({"x", "y", "z"});
-    for (int axis = 0; axis < 3; ++axis)
+    for (int axis = 0; axis < 3; ++axis) {
+      if (axis == 2 && bottoms_node) {
+        if (spacing.has("z"))
+          throw spacing.at("z").error("with grid.top and grid.bottoms the layers come from the "
+                                      "surfaces: leave out spacing.z");
+        spec.widths[2].assign(static_cast<std::size_t>(surface_layers), 1.0);
+        continue;
+      }
       spec.widths[axis] = spacing.at(kAxisNames[axis]).as_quantity_list("m", Range::positive(), 1);
+    }
   } else {
     if (!uniform) throw node.error("give size and cells, or spacing");
-    const auto size = node.at("size").as_vector<3>("m", Range::positive());
+    const ConfigNode size_node = node.at("size");
+    std::array<double, 3> size{1.0, 1.0, 1.0};
+    if (bottoms_node && size_node.is_sequence() && size_node.elements().size() == 2) {
+      const auto xy = size_node.as_vector<2>("m", Range::positive());
+      size = {xy[0], xy[1], 1.0};
+    } else {
+      size = size_node.as_vector<3>("m", Range::positive());
+    }
     const ConfigNode cells_node = node.at("cells");
     const auto cells = cells_node.elements();
-    if (cells.size() != 3) throw cells_node.error("expected 3 cell counts [nx, ny, nz]");
+    if (cells.size() != 3 && !(bottoms_node && cells.size() == 2))
+      throw cells_node.error(bottoms_node ? "expected [nx, ny] or [nx, ny, nz]"
+                                          : "expected 3 cell counts [nx, ny, nz]");
     std::array<long, 3> counts{};
-    for (int axis = 0; axis < 3; ++axis)
+    for (int axis = 0; axis < static_cast<int>(cells.size()); ++axis)
       counts[axis] = cells[axis].as_integer(1, 100000000);
+    if (bottoms_node) {
+      if (cells.size() == 3 && counts[2] != surface_layers)
+        throw InputError(bottoms_node->key_path(), bottoms_node->where(),
+                         fmt::format("{} bottoms for {} layers (grid.cells nz = {} on line {}): "
+                                     "give one bottom per layer, the top layer's first",
+                                     surface_layers, counts[2], counts[2], cells[2].where().line));
+      counts[2] = surface_layers;
+    }
     check_cells(cells_node, static_cast<double>(counts[0]) * counts[1] * counts[2]);
     for (int axis = 0; axis < 3; ++axis)
       spec.widths[axis].assign(static_cast<std::size_t>(counts[axis]), size[axis] / counts[axis]);
@@ -99,6 +178,8 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec)
     for (std::size_t c = 0; c < widths.size(); ++c)
       centers_[axis][c] = 0.5 * (nodes[c] + nodes[c + 1]);
   }
+  z_range_ = {nodes_[2].front(), nodes_[2].back()};
+  if (!spec.surfaces.empty()) build_surfaces(spec.surfaces);
   // Ranks along each axis: -grid_processors_x/_y/_z, PETSc's choice for the others. (Cutting
   // across the main flow rather than along it keeps each rank's block preconditioner of the
   // transport whole along the flow lines: benchmarks/RESULTS.md.)
@@ -208,6 +289,138 @@ std::vector<char> Grid::raster_columns(const Raster& raster) const {
   return columns;
 }
 
+std::vector<double> Grid::surface_columns(const SurfaceSpec& surface) const {
+  const std::size_t columns = static_cast<std::size_t>(cells(0)) * cells(1);
+  if (surface.elevation) return std::vector<double>(columns, *surface.elevation);
+  if (!surface.raster) {
+    if (surface.values.size() != columns)
+      throw InputError(surface.key_path, surface.where,
+                       fmt::format("dataset {} in {}: {} values, expected {} (ny, nx)",
+                                   surface.hdf5_dataset, surface.hdf5_file, surface.values.size(),
+                                   columns));
+    for (std::size_t n = 0; n < columns; ++n)
+      if (!std::isfinite(surface.values[n]))
+        throw InputError(surface.key_path, surface.where,
+                         fmt::format("dataset {} in {}: value {} at column ({}, {}) is not a "
+                                     "finite elevation",
+                                     surface.hdf5_dataset, surface.hdf5_file, surface.values[n],
+                                     n % cells(0), n / cells(0)));
+    return surface.values;
+  }
+  const Raster& raster = *surface.raster;
+  // The CRS and coverage checks are those of grid.idomain.raster.
+  raster_columns(raster);
+  std::vector<double> elevations(columns);
+  for (int j = 0; j < cells(1); ++j)
+    for (int i = 0; i < cells(0); ++i) {
+      const auto site = frame_.to_site(std::array<double, 2>{center(0, i), center(1, j)});
+      const auto value = raster.at(site[0], site[1]);
+      if (!value)
+        throw InputError(raster.key_path, raster.where,
+                         fmt::format("raster '{}': nodata at the centre of column ({}, {}) at "
+                                     "site ({}, {}); a layer surface needs an elevation in "
+                                     "every column",
+                                     raster.file, i, j, site[0], site[1]));
+      elevations[static_cast<std::size_t>(j) * cells(0) + i] = *value;
+    }
+  return elevations;
+}
+
+void Grid::build_surfaces(const std::vector<SurfaceSpec>& surfaces) {
+  const int nz = cells(2);
+  const std::size_t columns = static_cast<std::size_t>(cells(0)) * cells(1);
+  elevations_.assign(columns * static_cast<std::size_t>(nz + 1), 0.0);
+  std::vector<double> above = surface_columns(surfaces.front());
+  for (std::size_t c = 0; c < columns; ++c)
+    elevations_[c * (nz + 1) + nz] = above[c];
+  for (int m = 0; m < nz; ++m) {
+    const SurfaceSpec& surface = surfaces[static_cast<std::size_t>(m) + 1];
+    const std::vector<double> bottom = surface_columns(surface);
+    const int k = nz - 1 - m;
+    for (int j = 0; j < cells(1); ++j)
+      for (int i = 0; i < cells(0); ++i) {
+        const std::size_t c = static_cast<std::size_t>(j) * cells(0) + i;
+        if (bottom[c] > above[c]) {
+          const auto site = frame_.to_site(std::array<double, 2>{center(0, i), center(1, j)});
+          throw InputError(
+              surface.key_path, surface.where,
+              fmt::format("bottoms must not increase downward: at column ({}, {}), site ({}, {}), "
+                          "the bottom of layer {} from the top ({} m) lies above {} ({} m): "
+                          "thickness {} m",
+                          i, j, site[0], site[1], m + 1, bottom[c],
+                          m == 0 ? "grid.top" : "the bottom of the layer above", above[c],
+                          above[c] - bottom[c]));
+        }
+        elevations_[c * (nz + 1) + k] = bottom[c];
+      }
+    above = bottom;
+  }
+  // The nominal layers (nodes(2), width(2, k)): column means; the z range: the extremes.
+  auto& nodes = nodes_[2];
+  z_range_ = {elevations_[0], elevations_[nz]};
+  for (int k = 0; k <= nz; ++k) {
+    double sum = 0.0;
+    for (std::size_t c = 0; c < columns; ++c) {
+      const double z = elevations_[c * (nz + 1) + k];
+      sum += z;
+      z_range_[0] = std::min(z_range_[0], z);
+      z_range_[1] = std::max(z_range_[1], z);
+    }
+    nodes[k] = sum / static_cast<double>(columns);
+  }
+  for (int k = 0; k < nz; ++k) {
+    widths_[2][k] = nodes[k + 1] - nodes[k];
+    centers_[2][k] = 0.5 * (nodes[k] + nodes[k + 1]);
+    if (!(widths_[2][k] >= kPinchThickness)) {
+      const SurfaceSpec& surface = surfaces[static_cast<std::size_t>(nz - k)];
+      throw InputError(surface.key_path, surface.where,
+                       fmt::format("layer {} from the top is pinched (thinner than {} m) in "
+                                   "every column: leave it out",
+                                   nz - k, kPinchThickness));
+    }
+  }
+}
+
+double Grid::interface_area(int axis, int i, int j, int k) const {
+  if (axis == 2) return widths_[0][i] * widths_[1][j];
+  const int ni = i + (axis == 0 ? 1 : 0), nj = j + (axis == 1 ? 1 : 0);
+  if (elevations_.empty()) return face_area(axis, i, j, k);
+  if (pinched(i, j, k) || pinched(ni, nj, k)) return 0.0;
+  return widths_[axis == 0 ? 1 : 0][axis == 0 ? j : i] * 0.5 *
+         (thickness(i, j, k) + thickness(ni, nj, k));
+}
+
+double Grid::center_distance(int axis, int i, int j, int k) const {
+  if (axis != 2) {
+    const int index = axis == 0 ? i : j;
+    return centers_[axis][index + 1] - centers_[axis][index];
+  }
+  if (elevations_.empty()) return centers_[2][k + 1] - centers_[2][k];
+  return std::max(0.5 * (thickness(i, j, k) + thickness(i, j, k + 1)), kPinchThickness);
+}
+
+double Grid::box_overlap_volume(int i, int j, int k, const std::array<double, 3>& min,
+                                const std::array<double, 3>& max) const {
+  if (pinched(i, j, k)) return 0.0;
+  const auto overlap = [](double low, double high, double from, double to) {
+    return std::max(0.0, std::min(high, to) - std::max(low, from));
+  };
+  return overlap(nodes_[0][i], nodes_[0][i + 1], min[0], max[0]) *
+         overlap(nodes_[1][j], nodes_[1][j + 1], min[1], max[1]) *
+         overlap(cell_bottom(i, j, k), cell_top(i, j, k), min[2], max[2]);
+}
+
+std::optional<int> Grid::locate_layer(int i, int j, double z) const {
+  if (elevations_.empty()) return locate(2, z);
+  const int nz = cells(2);
+  const auto begin = elevations_.begin() + static_cast<std::ptrdiff_t>(column_node(i, j, 0));
+  const auto end = begin + nz + 1;
+  if (!(z >= *begin && z <= *(end - 1))) return std::nullopt;
+  // The last node not above z: pinched cells (equal nodes) are passed over.
+  const int cell = static_cast<int>(std::upper_bound(begin, end, z) - begin) - 1;
+  return std::min(cell, nz - 1);
+}
+
 long Grid::active_cells() const {
   long count = active_.empty() ? owned_cells()
                                : static_cast<long>(std::count(active_.begin(), active_.end(), 1));
@@ -228,11 +441,14 @@ DmHandle Grid::create_compatible_dm(int dof, DMDAStencilType stencil, int stenci
 }
 
 double Grid::face_area(int axis, int i, int j, int k) const {
+  const double height = elevations_.empty() ? widths_[2][k]
+                        : pinched(i, j, k)  ? 0.0
+                                            : thickness(i, j, k);
   switch (axis) {
   case 0:
-    return widths_[1][j] * widths_[2][k];
+    return widths_[1][j] * height;
   case 1:
-    return widths_[0][i] * widths_[2][k];
+    return widths_[0][i] * height;
   default:
     return widths_[0][i] * widths_[1][j];
   }
@@ -247,9 +463,9 @@ std::optional<int> Grid::locate(int axis, double coordinate) const {
 }
 
 bool Grid::inside(const std::array<double, 3>& point) const {
-  for (int axis = 0; axis < 3; ++axis)
-    if (!locate(axis, point[axis])) return false;
-  return true;
+  const auto i = locate(0, point[0]), j = locate(1, point[1]);
+  if (!i || !j) return false;
+  return locate_layer(*i, *j, point[2]).has_value();
 }
 
 void Grid::require_cells_in(const Region& region) const {
@@ -267,9 +483,17 @@ void Grid::require_cells_in(const Region& region) const {
   }
   for (int axis = 0; axis < 3; ++axis) {
     const auto& centers = centers_[axis];
-    const bool any = std::any_of(centers.begin(), centers.end(), [&](double c) {
+    const auto in_box = [&](double c) {
       return c >= region.box.min[axis] && c <= region.box.max[axis];
-    });
+    };
+    bool any = std::any_of(centers.begin(), centers.end(), in_box);
+    if (axis == 2 && has_surfaces()) {
+      any = false;
+      for (int j = 0; j < cells(1) && !any; ++j)
+        for (int i = 0; i < cells(0) && !any; ++i)
+          for (int k = 0; k < cells(2) && !any; ++k)
+            any = !pinched(i, j, k) && in_box(center_z(i, j, k));
+    }
     if (!any)
       throw InputError(region.key_path, region.where,
                        fmt::format("box [{}, {}] along {} contains no cell centre of the grid "

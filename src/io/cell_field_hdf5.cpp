@@ -176,3 +176,27 @@ std::vector<double> read_cell_field(MPI_Comm comm, const std::filesystem::path& 
 }
 
 } // namespace terrafate::io
+
+namespace terrafate::io {
+
+std::vector<double> read_surface(const std::filesystem::path& file, const std::string& dataset,
+                                 int nx, int ny) {
+  detail::silence_hdf5_error_printing();
+  const std::string path = absolute_dataset_path(dataset);
+  const std::string label = fmt::format("{} in {}", path, file.string());
+  Hdf5Handle handle = open_file(file, H5P_DEFAULT);
+  Hdf5Handle object = open_dataset(handle.get(), path, file.string());
+  const auto shape = shape_of(object.get(), label);
+  const std::vector<unsigned long long> expected = {static_cast<unsigned long long>(ny),
+                                                    static_cast<unsigned long long>(nx)};
+  if (shape != expected)
+    throw std::runtime_error(fmt::format("dataset {} has shape {}, expected {} (ny, nx)", label,
+                                         shape_text(shape), shape_text(expected)));
+  check_numeric(object.get(), label);
+  std::vector<double> values(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny));
+  check(H5Dread(object.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        "reading " + label);
+  return values;
+}
+
+} // namespace terrafate::io

@@ -212,7 +212,8 @@ const char* xdmf_attribute_type(int components) {
 }
 
 /// Site coordinates [m] of every grid node, x fastest, then y, then z, each node's x, y, z
-/// interleaved: the geometry of a rotated grid on the map (rank 0 computes them).
+/// interleaved (z: the node's own elevation with layer surfaces): the geometry of a rotated grid
+/// on the map (rank 0 computes them).
 std::vector<double> site_node_coordinates(const GridCoordinates& coordinates) {
   const auto& nodes = coordinates.nodes;
   const auto& geo = coordinates.georeference;
@@ -220,24 +221,27 @@ std::vector<double> site_node_coordinates(const GridCoordinates& coordinates) {
   const double c = std::cos(angle), s = std::sin(angle);
   std::vector<double> values;
   values.reserve(3 * nodes[0].size() * nodes[1].size() * nodes[2].size());
+  std::size_t node = 0;
   for (const double z : nodes[2])
     for (const double y : nodes[1])
       for (const double x : nodes[0]) {
         const double dx = x - geo.origin[0], dy = y - geo.origin[1];
         values.push_back(geo.origin[0] + c * dx - s * dy);
         values.push_back(geo.origin[1] + s * dx + c * dy);
-        values.push_back(z);
+        values.push_back(coordinates.node_elevations.empty() ? z
+                                                             : coordinates.node_elevations[node]);
+        ++node;
       }
   return values;
 }
 
 /// The XDMF 3 sidecar: a temporal collection with one grid per output whose geometry and cell
 /// attributes point into the HDF5 file `h5_name` (relative to the sidecar): a 3DRectMesh, or
-/// for a rotated grid a 3DSMesh on the site coordinates of its nodes (/grid/site_nodes, XYZ;
-/// ParaView 5.11 reads this form, not X_Y_Z).
+/// for a rotated grid or one with layer surfaces (`curvilinear`) a 3DSMesh on the site
+/// coordinates of its nodes (/grid/site_nodes, XYZ; ParaView 5.11 reads this form, not X_Y_Z).
 /// A georeferenced grid carries its CRS, origin and rotation as Information elements.
 std::string xdmf_document(const std::string& h5_name, const std::array<int, 3>& cells,
-                          const Georeference& georeference,
+                          const Georeference& georeference, bool curvilinear,
                           const std::vector<WrittenOutput>& outputs) {
   const std::string file = xml_escape(h5_name);
   const std::string cell_dims = fmt::format("{} {} {}", cells[2], cells[1], cells[0]);
@@ -255,20 +259,19 @@ std::string xdmf_document(const std::string& h5_name, const std::array<int, 3>& 
   }
   xml += "    <Grid Name=\"results\" GridType=\"Collection\" "
          "CollectionType=\"Temporal\">\n";
-  const bool rotated = georeference.rotation != 0.0;
   const std::string node_dims = fmt::format("{} {} {}", cells[2] + 1, cells[1] + 1, cells[0] + 1);
   for (std::size_t index = 0; index < outputs.size(); ++index) {
     const std::string group = "/outputs/" + output_group_name(index);
     xml += fmt::format("      <Grid Name=\"{}\" GridType=\"Uniform\">\n", output_group_name(index));
     xml += fmt::format("        <Time Value=\"{}\"/>\n", outputs[index].time);
     xml += fmt::format("        <Topology TopologyType=\"{}\" Dimensions=\"{}\"/>\n",
-                       rotated ? "3DSMesh" : "3DRectMesh", node_dims);
-    xml += fmt::format("        <Geometry GeometryType=\"{}\">\n", rotated ? "XYZ" : "VXVYVZ");
-    if (rotated)
+                       curvilinear ? "3DSMesh" : "3DRectMesh", node_dims);
+    xml += fmt::format("        <Geometry GeometryType=\"{}\">\n", curvilinear ? "XYZ" : "VXVYVZ");
+    if (curvilinear)
       xml += fmt::format("          <DataItem Dimensions=\"{} 3\" NumberType=\"Float\" "
                          "Precision=\"8\" Format=\"HDF\">{}:/grid/site_nodes</DataItem>\n",
                          node_dims, file);
-    for (int axis = 0; axis < 3 && !rotated; ++axis)
+    for (int axis = 0; axis < 3 && !curvilinear; ++axis)
       xml += fmt::format("          <DataItem Dimensions=\"{}\" NumberType=\"Float\" "
                          "Precision=\"8\" Format=\"HDF\">{}:/grid/{}_nodes</DataItem>\n",
                          cells[axis] + 1, file, kAxisNames[axis]);
@@ -355,13 +358,14 @@ struct ResultsHdf5Writer::Impl {
           axis_name + " coordinates of the cell centres", is_root, collective_transfer.get());
     }
     const Georeference& geo = coordinates.georeference;
-    if (!geo.given()) return;
-    const std::string grid_label = label("/grid");
-    if (!geo.crs.empty()) write_string_attribute(group.get(), grid_label, "crs", geo.crs);
-    write_double_attribute(group.get(), grid_label, "origin_x", geo.origin[0]);
-    write_double_attribute(group.get(), grid_label, "origin_y", geo.origin[1]);
-    write_double_attribute(group.get(), grid_label, "rotation_degree", geo.rotation);
-    if (geo.rotation == 0.0) return;
+    if (geo.given()) {
+      const std::string grid_label = label("/grid");
+      if (!geo.crs.empty()) write_string_attribute(group.get(), grid_label, "crs", geo.crs);
+      write_double_attribute(group.get(), grid_label, "origin_x", geo.origin[0]);
+      write_double_attribute(group.get(), grid_label, "origin_y", geo.origin[1]);
+      write_double_attribute(group.get(), grid_label, "rotation_degree", geo.rotation);
+    }
+    if (!coordinates.curvilinear()) return;
     write_node_dataset(
         group.get(), "site_nodes", label("/grid/site_nodes"), coordinates.cells(),
         is_root ? site_node_coordinates(coordinates) : std::vector<double>(1, 0.0),
@@ -523,9 +527,10 @@ void ResultsHdf5Writer::finish() {
     // The sidecar appears only once the file it points into has its final name.
     std::filesystem::path xdmf_path = impl.final_path;
     xdmf_path.replace_extension(".xmf");
-    write_file_atomically(xdmf_path, xdmf_document(impl.final_path.filename().string(),
-                                                   impl.coordinates.cells(),
-                                                   impl.coordinates.georeference, impl.outputs));
+    write_file_atomically(xdmf_path,
+                          xdmf_document(impl.final_path.filename().string(),
+                                        impl.coordinates.cells(), impl.coordinates.georeference,
+                                        impl.coordinates.curvilinear(), impl.outputs));
   });
 }
 

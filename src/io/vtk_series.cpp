@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 #include <vtkCellData.h>
+#include <vtkDataSet.h>
 #include <vtkDoubleArray.h>
 #include <vtkErrorCode.h>
 #include <vtkFieldData.h>
@@ -19,11 +20,15 @@
 #include <vtkMPICommunicator.h>
 #include <vtkMPIController.h>
 #include <vtkNew.h>
+#include <vtkPoints.h>
 #include <vtkRectilinearGrid.h>
 #include <vtkSmartPointer.h>
 #include <vtkStringArray.h>
+#include <vtkStructuredGrid.h>
 #include <vtkTrivialProducer.h>
 #include <vtkXMLPRectilinearGridWriter.h>
+#include <vtkXMLPStructuredDataWriter.h>
+#include <vtkXMLPStructuredGridWriter.h>
 
 #include "collective_checks.hpp"
 #include "terrafate/core/errors.hpp"
@@ -37,16 +42,22 @@ std::string step_name(std::size_t index) {
   return fmt::format("step_{:06d}", index);
 }
 
+/// The summary file of a step: a rectilinear grid (fields.pvtr), or with layer surfaces a
+/// structured grid whose nodes carry their own elevations (fields.pvts).
+std::string summary_name(const GridCoordinates& coordinates) {
+  return coordinates.node_elevations.empty() ? "fields.pvtr" : "fields.pvts";
+}
+
 /// The ParaView collection file listing every step with its time. VTK 9.1 has no writer for
 /// .pvd outside ParaView, so the (small) XML is written here.
-std::string pvd_document(const std::vector<double>& step_times) {
+std::string pvd_document(const std::vector<double>& step_times, const std::string& summary) {
   std::string xml = "<?xml version=\"1.0\"?>\n"
                     "<VTKFile type=\"Collection\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
                     "  <Collection>\n";
   for (std::size_t index = 0; index < step_times.size(); ++index)
     xml += fmt::format("    <DataSet timestep=\"{}\" group=\"\" part=\"0\" "
-                       "file=\"{}/fields.pvtr\"/>\n",
-                       step_times[index], step_name(index));
+                       "file=\"{}/{}\"/>\n",
+                       step_times[index], step_name(index), summary);
   xml += "  </Collection>\n"
          "</VTKFile>\n";
   return xml;
@@ -64,17 +75,40 @@ vtkSmartPointer<vtkDoubleArray> block_nodes(const std::vector<double>& nodes, in
 
 /// This rank's piece: point extent [offset, offset + count] per axis, so that neighbouring
 /// pieces share their boundary nodes, with every field as cell data and the time as TimeValue.
-vtkSmartPointer<vtkRectilinearGrid> make_piece(const GridCoordinates& coordinates,
-                                               const LocalBlock& block, double time,
-                                               const std::vector<FieldView>& fields) {
+/// With layer surfaces a structured grid whose points are the nodes' grid-frame x, y and their
+/// own elevations.
+vtkSmartPointer<vtkDataSet> make_piece(const GridCoordinates& coordinates, const LocalBlock& block,
+                                       double time, const std::vector<FieldView>& fields) {
   const std::array<int, 3>& offset = block.offset;
   const std::array<int, 3>& count = block.count;
-  auto grid = vtkSmartPointer<vtkRectilinearGrid>::New();
-  grid->SetExtent(offset[0], offset[0] + count[0], offset[1], offset[1] + count[1], offset[2],
-                  offset[2] + count[2]);
-  grid->SetXCoordinates(block_nodes(coordinates.nodes[0], offset[0], count[0]));
-  grid->SetYCoordinates(block_nodes(coordinates.nodes[1], offset[1], count[1]));
-  grid->SetZCoordinates(block_nodes(coordinates.nodes[2], offset[2], count[2]));
+  vtkSmartPointer<vtkDataSet> grid;
+  if (coordinates.node_elevations.empty()) {
+    auto rectilinear = vtkSmartPointer<vtkRectilinearGrid>::New();
+    rectilinear->SetExtent(offset[0], offset[0] + count[0], offset[1], offset[1] + count[1],
+                           offset[2], offset[2] + count[2]);
+    rectilinear->SetXCoordinates(block_nodes(coordinates.nodes[0], offset[0], count[0]));
+    rectilinear->SetYCoordinates(block_nodes(coordinates.nodes[1], offset[1], count[1]));
+    rectilinear->SetZCoordinates(block_nodes(coordinates.nodes[2], offset[2], count[2]));
+    grid = rectilinear;
+  } else {
+    auto structured = vtkSmartPointer<vtkStructuredGrid>::New();
+    structured->SetExtent(offset[0], offset[0] + count[0], offset[1], offset[1] + count[1],
+                          offset[2], offset[2] + count[2]);
+    auto points = vtkSmartPointer<vtkPoints>::New();
+    points->SetDataTypeToDouble();
+    const std::size_t nx = coordinates.nodes[0].size(), ny = coordinates.nodes[1].size();
+    for (int k = offset[2]; k <= offset[2] + count[2]; ++k)
+      for (int j = offset[1]; j <= offset[1] + count[1]; ++j)
+        for (int i = offset[0]; i <= offset[0] + count[0]; ++i)
+          points->InsertNextPoint(coordinates.nodes[0][static_cast<std::size_t>(i)],
+                                  coordinates.nodes[1][static_cast<std::size_t>(j)],
+                                  coordinates.node_elevations[(static_cast<std::size_t>(k) * ny +
+                                                               static_cast<std::size_t>(j)) *
+                                                                  nx +
+                                                              static_cast<std::size_t>(i)]);
+    structured->SetPoints(points);
+    grid = structured;
+  }
 
   const auto cells = static_cast<vtkIdType>(block.cell_count());
   for (const FieldView& field : fields) {
@@ -191,7 +225,8 @@ void VtkSeriesWriter::resume(const std::vector<double>& step_times,
         std::filesystem::copy(source / step_name(index), target,
                               std::filesystem::copy_options::recursive);
       }
-    write_file_atomically(impl.directory / "fields.pvd", pvd_document(step_times));
+    write_file_atomically(impl.directory / "fields.pvd",
+                          pvd_document(step_times, summary_name(impl.coordinates)));
   });
   impl.step_times = step_times;
 }
@@ -214,10 +249,19 @@ void VtkSeriesWriter::write_output(double time, const std::vector<FieldView>& fi
   producer->SetOutput(make_piece(impl.coordinates, impl.block, time, fields));
   producer->SetWholeExtent(0, cells[0], 0, cells[1], 0, cells[2]);
 
-  vtkNew<vtkXMLPRectilinearGridWriter> writer;
-  writer->SetInputConnection(producer->GetOutputPort());
+  const std::string summary = summary_name(impl.coordinates);
+  vtkSmartPointer<vtkXMLPStructuredDataWriter> writer;
+  if (impl.coordinates.node_elevations.empty()) {
+    auto rectilinear = vtkSmartPointer<vtkXMLPRectilinearGridWriter>::New();
+    rectilinear->SetInputConnection(producer->GetOutputPort());
+    writer = rectilinear;
+  } else {
+    auto structured = vtkSmartPointer<vtkXMLPStructuredGridWriter>::New();
+    structured->SetInputConnection(producer->GetOutputPort());
+    writer = structured;
+  }
   writer->SetController(impl.controller);
-  writer->SetFileName((partial_folder / "fields.pvtr").c_str());
+  writer->SetFileName((partial_folder / summary).c_str());
   writer->SetNumberOfPieces(impl.size);
   writer->SetStartPiece(impl.rank);
   writer->SetEndPiece(impl.rank);
@@ -235,7 +279,7 @@ void VtkSeriesWriter::write_output(double time, const std::vector<FieldView>& fi
     std::error_code ignored;
     if (impl.rank == 0) std::filesystem::remove_all(partial_folder, ignored);
     throw IoError(fmt::format("cannot write piece {} of {}: {}", impl.rank,
-                              (partial_folder / "fields.pvtr").string(),
+                              (partial_folder / summary).string(),
                               disk_full ? "no space left on device" : "VTK's writer failed"));
   });
 
@@ -245,7 +289,7 @@ void VtkSeriesWriter::write_output(double time, const std::vector<FieldView>& fi
     if (impl.rank != 0) return;
     std::filesystem::remove_all(final_folder);
     std::filesystem::rename(partial_folder, final_folder);
-    write_file_atomically(impl.directory / "fields.pvd", pvd_document(step_times));
+    write_file_atomically(impl.directory / "fields.pvd", pvd_document(step_times, summary));
   });
   impl.step_times = std::move(step_times);
 }

@@ -78,6 +78,14 @@ ActionRun::ActionRun(MPI_Comm comm, const Grid& grid, const Materials& materials
           for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
             if (action.region.contains(grid.cell_center(i, j, k)))
               dig(i, j, k, grid.cell_volume(i, j, k));
+    } else if (grid.has_surfaces()) { // a box over layer surfaces: each cell's own elevations
+      for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+        for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+          for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+            if (const double volume =
+                    grid.box_overlap_volume(i, j, k, action.region.box.min, action.region.box.max);
+                volume > 0.0)
+              dig(i, j, k, volume);
     } else { // a box: the part of each cell inside it (region_volume's exact overlap)
       for (const auto& overlap :
            box_cell_overlaps({grid.nodes(0), grid.nodes(1), grid.nodes(2)}, action.region.box,

@@ -55,8 +55,7 @@ double region_volume(const Grid& grid, const Region& region) {
   for (int k = 0; k < grid.cells(2); ++k)
     for (int j = 0; j < grid.cells(1); ++j)
       for (int i = 0; i < grid.cells(0); ++i)
-        if (region.contains({grid.center(0, i), grid.center(1, j), grid.center(2, k)}))
-          volume += grid.cell_volume(i, j, k);
+        if (region.contains(grid.cell_center(i, j, k))) volume += grid.cell_volume(i, j, k);
   return volume;
 }
 
@@ -64,7 +63,15 @@ double region_volume(const Grid& grid, const Region& region) {
 /// cells (fractional cells); a polygon keeps the cells whose centres lie in it.
 double dug_volume(const Grid& grid, const Region& region) {
   if (region.all || region.polygon) return region_volume(grid, region);
-  return box_overlap_volume({grid.nodes(0), grid.nodes(1), grid.nodes(2)}, region.box);
+  if (!grid.has_surfaces())
+    return box_overlap_volume({grid.nodes(0), grid.nodes(1), grid.nodes(2)}, region.box);
+  // Layer surfaces: each cell's own bottom and top.
+  double volume = 0.0;
+  for (int k = 0; k < grid.cells(2); ++k)
+    for (int j = 0; j < grid.cells(1); ++j)
+      for (int i = 0; i < grid.cells(0); ++i)
+        volume += grid.box_overlap_volume(i, j, k, region.box.min, region.box.max);
+  return volume;
 }
 
 /// [m2] plan area of `region` as given (not snapped to the cells): a box's x-y extents, a

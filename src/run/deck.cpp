@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "terrafate/core/resources.hpp"
+#include "terrafate/io/cell_field_hdf5.hpp"
 #include "terrafate/io/raster_gdal.hpp"
 
 namespace terrafate {
@@ -127,6 +128,22 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
   if (auto& raster = deck.grid.idomain_raster) {
     const std::filesystem::path file = raster->file;
     io::load_raster(*raster, file.is_absolute() ? file : deck_folder / file);
+  }
+  for (auto& surface : deck.grid.surfaces) {
+    if (surface.raster) {
+      const std::filesystem::path file = surface.raster->file;
+      io::load_raster(*surface.raster, file.is_absolute() ? file : deck_folder / file);
+    } else if (!surface.hdf5_file.empty()) {
+      const std::filesystem::path file = surface.hdf5_file;
+      try {
+        surface.values =
+            io::read_surface(file.is_absolute() ? file : deck_folder / file, surface.hdf5_dataset,
+                             static_cast<int>(deck.grid.widths[0].size()),
+                             static_cast<int>(deck.grid.widths[1].size()));
+      } catch (const std::runtime_error& error) {
+        throw InputError(surface.key_path, surface.where, error.what());
+      }
+    }
   }
   deck.materials = read_material_specs(root.at("materials"), deck_folder, deck.grid.frame);
   const ConfigNode flow = root.at("flow");

@@ -17,8 +17,16 @@ PointSampler::PointSampler(const Grid& grid, const std::vector<ObservationPointS
                                    grid.lower(0), grid.upper(0), grid.lower(1), grid.upper(1),
                                    grid.lower(2), grid.upper(2)));
     Stencil stencil;
+    // With layer surfaces the vertical interpolation uses the cell centres of the column that
+    // holds the point (its own layer elevations).
+    std::vector<double> column_centers;
+    if (grid.has_surfaces()) {
+      const int i = *grid.locate(0, point.position[0]), j = *grid.locate(1, point.position[1]);
+      for (int k = 0; k < grid.cells(2); ++k)
+        column_centers.push_back(grid.center_z(i, j, k));
+    }
     for (int axis = 0; axis < 3; ++axis) {
-      const auto& centers = grid.centers(axis);
+      const auto& centers = axis == 2 && grid.has_surfaces() ? column_centers : grid.centers(axis);
       const double x = point.position[axis];
       const int n = static_cast<int>(centers.size());
       if (n == 1 || x <= centers.front()) {
@@ -31,7 +39,9 @@ PointSampler::PointSampler(const Grid& grid, const std::vector<ObservationPointS
                           1;
         stencil.lower[axis] = lower;
         stencil.upper[axis] = lower + 1;
-        stencil.fraction[axis] = (x - centers[lower]) / (centers[lower + 1] - centers[lower]);
+        const double span = centers[lower + 1] - centers[lower];
+        // Two pinched cells at one elevation: the lower one.
+        stencil.fraction[axis] = span > 0.0 ? (x - centers[lower]) / span : 0.0;
       }
     }
     stencils_.push_back(stencil);

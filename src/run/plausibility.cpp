@@ -67,11 +67,8 @@ std::vector<std::string> plausibility_warnings(const Deck& deck, const Model& mo
 }
 
 std::string head_warning(const Grid& grid, double max_head) {
-  double thickness = 0.0;
-  for (int k = 0; k < grid.cells(2); ++k)
-    thickness += grid.width(2, k);
-  const int last = grid.cells(2) - 1;
-  const double top = grid.center(2, last) + 0.5 * grid.width(2, last); // [m]
+  const double top = grid.upper(2);                       // [m] the highest top
+  const double thickness = grid.upper(2) - grid.lower(2); // [m]
   if (!(max_head > top + thickness)) return {};
   return fmt::format("heads reach {:.6g} m, {:.6g} m above the model top ({:.6g} m) in a model "
                      "{:.6g} m thick: check the units of recharge and flux boundaries (a number "

@@ -86,6 +86,29 @@ void sample_points(double t, const OutputSources& parts, const PointSampler& sam
                             values[p]));
   }
 }
+/// [m] With layer surfaces, each node's elevation: the mean of the elevations of that layer
+/// surface in the (up to four) columns around the node; (nz + 1)(ny + 1)(nx + 1) values, x
+/// fastest. Empty for flat layers.
+std::vector<double> node_elevations(const Grid& grid) {
+  std::vector<double> elevations;
+  if (!grid.has_surfaces()) return elevations;
+  const int nx = grid.cells(0), ny = grid.cells(1), nz = grid.cells(2);
+  elevations.reserve(static_cast<std::size_t>(nx + 1) * (ny + 1) * (nz + 1));
+  for (int k = 0; k <= nz; ++k)
+    for (int j = 0; j <= ny; ++j)
+      for (int i = 0; i <= nx; ++i) {
+        double sum = 0.0;
+        int columns = 0;
+        for (int cj = std::max(j - 1, 0); cj <= std::min(j, ny - 1); ++cj)
+          for (int ci = std::max(i - 1, 0); ci <= std::min(i, nx - 1); ++ci) {
+            sum += k < nz ? grid.cell_bottom(ci, cj, k) : grid.cell_top(ci, cj, nz - 1);
+            ++columns;
+          }
+        elevations.push_back(sum / columns);
+      }
+  return elevations;
+}
+
 } // namespace
 
 HeldOutputFolder::HeldOutputFolder(std::filesystem::path folder,
@@ -196,14 +219,31 @@ void RunOutputs::write_static_fields() {
     porosity.push_back(materials.porosity(n));
     material.push_back(materials.material_of(n));
   }
-  hdf5_->write_static(
-      {{"hydraulic_conductivity", "m/d",
-        "hydraulic conductivity (kx, ky, kz) at the start, this realization's random field "
-        "included",
-        3, conductivity.data()},
-       {"porosity", "1", "porosity (mobile)", 1, porosity.data()},
-       {"material_id", "1", "index of the cell's material in the deck's materials: list (from 0)",
-        1, material.data()}});
+  std::vector<io::FieldView> fields = {
+      {"hydraulic_conductivity", "m/d",
+       "hydraulic conductivity (kx, ky, kz) at the start, this realization's random field "
+       "included",
+       3, conductivity.data()},
+      {"porosity", "1", "porosity (mobile)", 1, porosity.data()},
+      {"material_id", "1", "index of the cell's material in the deck's materials: list (from 0)", 1,
+       material.data()}};
+  // With grid.top / grid.bottoms: each cell's own bottom and top elevation (the grid's z nodes
+  // are the column means).
+  const Grid& grid = model_.grid;
+  std::vector<double> bottom, top;
+  if (grid.has_surfaces()) {
+    for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+      for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+        for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+          bottom.push_back(grid.cell_bottom(i, j, k));
+          top.push_back(grid.cell_top(i, j, k));
+        }
+    fields.push_back(
+        {"cell_bottom", "m", "bottom elevation of the cell (grid.bottoms)", 1, bottom.data()});
+    fields.push_back(
+        {"cell_top", "m", "top elevation of the cell (grid.top / grid.bottoms)", 1, top.data()});
+  }
+  hdf5_->write_static(fields);
 }
 
 RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
@@ -225,7 +265,8 @@ RunOutputs::RunOutputs(MPI_Comm comm, const Deck& deck, const Model& model,
       observed_.variables.push_back(species.name);
   const SiteFrame& frame = model.grid.frame();
   io::GridCoordinates coordinates{{model.grid.nodes(0), model.grid.nodes(1), model.grid.nodes(2)},
-                                  {frame.crs, frame.origin, frame.rotation}};
+                                  {frame.crs, frame.origin, frame.rotation},
+                                  node_elevations(model.grid)};
   if (deck.output.hdf5 && resume)
     hdf5_ = std::make_unique<io::ResultsHdf5Writer>(
         comm, folder / "results.h5", coordinates, local_block(model.grid),

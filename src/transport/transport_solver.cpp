@@ -686,6 +686,8 @@ void TransportSolver::compute_dispersion(const std::vector<double>& darcy_flux) 
     const auto& a = materials_.dispersivity(n); // longitudinal, transverse horizontal, vertical
     double* d = &values[7 * n];
     std::fill(d, d + 7, 0.0);
+    // A pinched cell (no saturated volume, see saturated_fraction) disperses nothing.
+    if (saturated_fraction_[static_cast<std::size_t>(n)] == 0.0) continue;
     if (magnitude > 0.0) {
       const double qx2 = q[0] * q[0] / magnitude, qy2 = q[1] * q[1] / magnitude,
                    qz2 = q[2] * q[2] / magnitude;
@@ -719,7 +721,11 @@ int TransportSolver::cross_flux_stencil(PetscScalar**** dispersion, int axis, in
                                         MatStencil* cells, double* coefficients) const {
   const int lower[3] = {i, j, k};
   const int upper[3] = {i + kOffset[axis][0], j + kOffset[axis][1], k + kOffset[axis][2]};
-  const double area = grid_.face_area(axis, i, j, k);
+  // No dispersion through a face of a cell without water (pinched, dry: theta tortuosity 0).
+  if (dispersion[lower[2]][lower[1]][lower[0]][3] == 0.0 ||
+      dispersion[upper[2]][upper[1]][upper[0]][3] == 0.0)
+    return 0;
+  const double area = grid_.interface_area(axis, i, j, k);
   int count = 0;
   for (int transverse = 0; transverse < 3; ++transverse) {
     const int size = grid_.cells(transverse);
@@ -1005,7 +1011,7 @@ void TransportSolver::build_rhs_base(std::size_t s, double time, double dt) {
       continue;
     const int i = *grid_.locate(0, source.position[0]);
     const int j = *grid_.locate(1, source.position[1]);
-    const int k = *grid_.locate(2, source.position[2]);
+    const int k = *grid_.locate_layer(i, j, source.position[2]);
     if (grid_.owns(i, j, k)) b[k][j][i] += source.value;
   }
 }
@@ -1075,9 +1081,20 @@ double TransportSolver::dispersion_conductance(PetscScalar**** dispersion, std::
   const int index[3] = {i, j, k};
   const int ni = i + kOffset[axis][0], nj = j + kOffset[axis][1], nk = k + kOffset[axis][2];
   const double diffusion = spec_.species[s].diffusion;
-  return face_conductance(grid_.face_area(axis, i, j, k), 0.5 * grid_.width(axis, index[axis]),
+  if (!grid_.has_surfaces())
+    return face_conductance(grid_.face_area(axis, i, j, k), 0.5 * grid_.width(axis, index[axis]),
+                            dispersion[k][j][i][axis] + diffusion * dispersion[k][j][i][3],
+                            0.5 * grid_.width(axis, index[axis] + 1),
+                            dispersion[nk][nj][ni][axis] + diffusion * dispersion[nk][nj][ni][3]);
+  // Layer surfaces: the face between the two cells (interface_area) and their own half widths,
+  // scaled to the centre distance (at least kPinchThickness vertically).
+  const double half_a = 0.5 * grid_.cell_width(axis, i, j, k);
+  const double half_b = 0.5 * grid_.cell_width(axis, ni, nj, nk);
+  if (!(half_a + half_b > 0.0)) return 0.0; // two flat pinched cells: neither disperses
+  const double scale = grid_.center_distance(axis, i, j, k) / (half_a + half_b);
+  return face_conductance(grid_.interface_area(axis, i, j, k), half_a * scale,
                           dispersion[k][j][i][axis] + diffusion * dispersion[k][j][i][3],
-                          0.5 * grid_.width(axis, index[axis] + 1),
+                          half_b * scale,
                           dispersion[nk][nj][ni][axis] + diffusion * dispersion[nk][nj][ni][3]);
 }
 
@@ -1534,9 +1551,11 @@ void TransportSolver::enforce_positivity(std::size_t s) {
       const double factor = 1.0 - total[0] / total[1];
       for (long n = 0; n < grid_.owned_cells(); ++n) {
         if (held[static_cast<std::size_t>(n)] != 0) continue;
+        // A cell without volume (pinched, dry) holds no mass to scale: it keeps the
+        // concentration of the water passing through it.
         if (c[n] < floor)
           c[n] = 0.0;
-        else if (c[n] > 0.0)
+        else if (c[n] > 0.0 && cell_volume_[static_cast<std::size_t>(n)] > 0.0)
           c[n] = mobile_concentration(s, n, factor * mobile_mass(s, n, c[n]), c[n]);
       }
       moved += sums[0];
@@ -1799,7 +1818,7 @@ void TransportSolver::account(std::size_t s, double time, double dt) {
         source.active_during(time, time + dt)) {
       const int i = *grid_.locate(0, source.position[0]);
       const int j = *grid_.locate(1, source.position[1]);
-      const int k = *grid_.locate(2, source.position[2]);
+      const int k = *grid_.locate_layer(i, j, source.position[2]);
       if (grid_.owns(i, j, k)) balance.sources += source.value * dt;
     }
   // Held cells: the mass their equations needed, (A C - b) dt; for a NAPL source this is what

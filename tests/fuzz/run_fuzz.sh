@@ -11,11 +11,12 @@ mkdir -p "$build"
 build=$(cd "$build" && pwd)
 cxx=${CLANGXX:-clang++}
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -DOMPI_SKIP_MPICXX=1 -I"$source_dir/include" $(pkg-config --cflags PETSc yaml-cpp fmt gdal)
+       -DOMPI_SKIP_MPICXX=1 -I"$source_dir/include" $(pkg-config --cflags PETSc yaml-cpp fmt gdal hdf5-openmpi)
        -I/usr/include/udunits2 $(mpicxx --showme:compile))
 sources=(tests/fuzz/fuzz_deck.cpp src/run/deck.cpp src/core/config.cpp src/core/errors.cpp
          src/core/units.cpp src/core/resources.cpp src/core/calendar.cpp src/core/raster.cpp
-         src/io/raster_gdal.cpp src/grid/grid.cpp src/grid/materials.cpp)
+         src/io/raster_gdal.cpp src/io/cell_field_hdf5.cpp src/grid/grid.cpp
+         src/grid/materials.cpp)
 objects=()
 for source in "${sources[@]}"; do
   object="$build/$(basename "${source%.cpp}").o"
@@ -27,7 +28,7 @@ for source in "${sources[@]}"; do
   objects+=("$object")
 done
 "$cxx" "${flags[@]}" "${objects[@]}" -o "$build/fuzz_deck" \
-  $(pkg-config --libs PETSc yaml-cpp fmt gdal) -ludunits2 $(mpicxx --showme:link)
+  $(pkg-config --libs PETSc yaml-cpp fmt gdal hdf5-openmpi) -ludunits2 $(mpicxx --showme:link)
 # The corpus grows in a copy; the seeds in the repository stay as they are.
 mkdir -p "$build/corpus"
 cp -n "$source_dir"/tests/fuzz/corpus/* "$build/corpus/" 2>/dev/null || true

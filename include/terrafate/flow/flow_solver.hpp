@@ -147,8 +147,9 @@ private:
     double value = 1.0;
     double derivative = 0.0;
   };
-  /// Saturation of a cell of layer `k` (unsmoothed floor-free value, for storage and output).
-  Saturation cell_saturation(bool convertible, int k, double head) const;
+  /// Saturation of cell (i, j, k) between its own bottom and top (unsmoothed floor-free value,
+  /// for storage and output).
+  Saturation cell_saturation(bool convertible, int i, int j, int k, double head) const;
   /// Weight w of a horizontal face's conductance between cells a and b (same layer), with its
   /// derivatives by h_a and h_b; 1 when neither is convertible.
   struct FaceWeight {
@@ -156,8 +157,8 @@ private:
     double by_a = 0.0;
     double by_b = 0.0;
   };
-  FaceWeight face_weight(bool convertible_a, double head_a, bool convertible_b, double head_b,
-                         int k) const;
+  FaceWeight face_weight(bool convertible_a, double head_a, const std::array<int, 3>& cell_a,
+                         bool convertible_b, double head_b, const std::array<int, 3>& cell_b) const;
   /// [m3/d] inflow of boundary `b` into its cell `cell` at head `head`; `derivative` (if given)
   /// receives d(inflow)/d(head).
   double boundary_inflow(std::size_t b, const BoundaryCell& cell, double head,

@@ -4,6 +4,7 @@
 // elevation and k = 0 is the bottom layer.
 #include <array>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "terrafate/core/config.hpp"
@@ -11,6 +12,23 @@
 #include "terrafate/core/raster.hpp"
 
 namespace terrafate {
+
+/// One layer surface of `grid.top` / `grid.bottoms` [m elevation]: a flat elevation, a raster
+/// (sampled at each column centre in site coordinates) or an HDF5 dataset of shape [ny, nx].
+struct SurfaceSpec {
+  std::string key_path; ///< the deck key (e.g. grid.bottoms[1])
+  SourceLocation where;
+  std::optional<double> elevation; ///< [m] flat surface
+  /// A raster file: read_grid_spec names it, the caller loads it (io::load_raster).
+  std::optional<Raster> raster;
+  std::string hdf5_file;      ///< as named in the deck; the caller reads `values`
+  std::string hdf5_dataset;   ///< the dataset path in hdf5_file
+  std::vector<double> values; ///< [m] ny * nx values from the HDF5 dataset, x fastest
+};
+
+/// [m] A cell thinner than this is pinched (MODFLOW 6 idomain -1 alike): no storage, no
+/// horizontal flow, no solute; the cells above and below connect vertically through it.
+inline constexpr double kPinchThickness = 1.0e-3;
 
 /// Grid geometry as read from the deck.
 struct GridSpec {
@@ -27,6 +45,11 @@ struct GridSpec {
   /// its centre in site coordinates, is positive (0, negative or nodata: inactive). read_grid_spec
   /// names the file; the caller loads the values (io::load_raster) before building the Grid.
   std::optional<Raster> idomain_raster;
+  /// `grid.top` and `grid.bottoms` (MODFLOW 6 DIS order): surfaces[0] is the top of the top
+  /// layer, surfaces[1 + m] the bottom of the m-th layer counted from the top (grid layer
+  /// k = nz - 1 - m). Empty: flat layers from widths[2]. With surfaces, widths[2] holds the
+  /// column-mean layer thicknesses until the Grid replaces them.
+  std::vector<SurfaceSpec> surfaces;
 };
 
 /// Reads `grid:` (origin; crs: "EPSG:<code>"; rotation [degree]; size + cells, or spacing:
@@ -77,22 +100,65 @@ public:
   const std::vector<double>& nodes(int axis) const { return nodes_[axis]; }
   const std::vector<double>& centers(int axis) const { return centers_[axis]; }
   std::array<double, 3> cell_center(int i, int j, int k) const {
-    return {centers_[0][i], centers_[1][j], centers_[2][k]};
+    return {centers_[0][i], centers_[1][j], center_z(i, j, k)};
   }
-  /// [m3]
+
+  /// Whether the layers follow `grid.top` / `grid.bottoms` (else flat: nodes(2) everywhere).
+  bool has_surfaces() const { return !elevations_.empty(); }
+  /// [m] bottom and top elevation of cell (i, j, k) (any cell of the grid, not only owned ones).
+  double cell_bottom(int i, int j, int k) const {
+    return elevations_.empty() ? nodes_[2][k] : elevations_[column_node(i, j, k)];
+  }
+  double cell_top(int i, int j, int k) const {
+    return elevations_.empty() ? nodes_[2][k + 1] : elevations_[column_node(i, j, k) + 1];
+  }
+  /// [m] thickness (>= 0) and centre elevation of cell (i, j, k).
+  double thickness(int i, int j, int k) const {
+    return elevations_.empty() ? widths_[2][k] : cell_top(i, j, k) - cell_bottom(i, j, k);
+  }
+  double center_z(int i, int j, int k) const {
+    return elevations_.empty() ? centers_[2][k] : 0.5 * (cell_bottom(i, j, k) + cell_top(i, j, k));
+  }
+  /// Whether cell (i, j, k) is pinched (thinner than kPinchThickness).
+  bool pinched(int i, int j, int k) const {
+    return !elevations_.empty() && thickness(i, j, k) < kPinchThickness;
+  }
+  /// [m] the cell's extent along `axis`: its width along x or y, its thickness along z.
+  double cell_width(int axis, int i, int j, int k) const {
+    return axis == 2 ? thickness(i, j, k) : widths_[axis][axis == 0 ? i : j];
+  }
+  /// [m3] (0 for a pinched cell)
   double cell_volume(int i, int j, int k) const {
-    return widths_[0][i] * widths_[1][j] * widths_[2][k];
+    if (elevations_.empty()) return widths_[0][i] * widths_[1][j] * widths_[2][k];
+    return pinched(i, j, k) ? 0.0 : widths_[0][i] * widths_[1][j] * thickness(i, j, k);
   }
-  /// [m2] area of a face normal to `axis` of cell (i, j, k).
+  /// [m2] area of a face normal to `axis` of cell (i, j, k): along x and y its width times its
+  /// own thickness (0 when pinched).
   double face_area(int axis, int i, int j, int k) const;
+  /// [m2] area of the face between cell (i, j, k) and its +axis neighbour: along z the cell's
+  /// top, along x and y the face width times the mean thickness of the two cells (0 when either
+  /// is pinched).
+  double interface_area(int axis, int i, int j, int k) const;
+  /// [m] distance between the centres of cell (i, j, k) and its +axis neighbour; along z half
+  /// their two thicknesses, at least kPinchThickness (two pinched cells in a row).
+  double center_distance(int axis, int i, int j, int k) const;
+  /// [m3] the part of cell (i, j, k) inside the box [min, max] (0 for a pinched cell).
+  double box_overlap_volume(int i, int j, int k, const std::array<double, 3>& min,
+                            const std::array<double, 3>& max) const;
+  /// The layer of column (i, j) containing elevation `z` (a node belongs to the cell above it,
+  /// pinched cells are skipped), or nothing above the column's top or below its bottom.
+  std::optional<int> locate_layer(int i, int j, double z) const;
 
   /// The cell containing `coordinate` along `axis` (a node belongs to the cell above it, the
   /// last node to the last cell), or nothing when outside.
   std::optional<int> locate(int axis, double coordinate) const;
+  /// Whether `point` (grid frame) lies in the grid (with surfaces: between its column's bottom
+  /// and top).
   bool inside(const std::array<double, 3>& point) const;
-  /// [m] lowest and highest coordinate along `axis`.
-  double lower(int axis) const { return nodes_[axis].front(); }
-  double upper(int axis) const { return nodes_[axis].back(); }
+  /// [m] lowest and highest coordinate along `axis` (with surfaces along z: the lowest bottom
+  /// and the highest top over all columns).
+  double lower(int axis) const { return axis == 2 ? z_range_[0] : nodes_[axis].front(); }
+  double upper(int axis) const { return axis == 2 ? z_range_[1] : nodes_[axis].back(); }
 
   /// Whether owned cell (i, j, k) is active (`grid.idomain`); inactive cells take no part in
   /// flow (no flow through their faces, head 0).
@@ -113,6 +179,18 @@ private:
   /// Throws InputError at the raster's key when its CRS differs from grid.crs or it does not
   /// cover every column centre.
   std::vector<char> raster_columns(const Raster& raster) const;
+  /// [m] The surface's elevation per column (x fastest) of the whole grid; throws InputError at
+  /// its key when a raster's CRS differs from grid.crs, it does not cover a column centre or has
+  /// nodata there.
+  std::vector<double> surface_columns(const SurfaceSpec& surface) const;
+  /// Fills elevations_ from `surfaces` and checks that no layer has a negative thickness.
+  void build_surfaces(const std::vector<SurfaceSpec>& surfaces);
+  /// Index in elevations_ of the bottom node of cell (i, j, k).
+  std::size_t column_node(int i, int j, int k) const {
+    return (static_cast<std::size_t>(j) * widths_[0].size() + static_cast<std::size_t>(i)) *
+               (widths_[2].size() + 1) +
+           static_cast<std::size_t>(k);
+  }
 
   MPI_Comm comm_;
   SiteFrame frame_;
@@ -124,6 +202,10 @@ private:
   std::array<int, 3> owned_count_{};
   std::array<std::vector<PetscInt>, 3> ownership_; ///< cells per rank along each axis
   std::vector<char> active_; ///< per owned cell; empty when every cell is active
+  /// [m] with surfaces: nz + 1 node elevations per column of the whole grid (bottom first,
+  /// columns x fastest); empty for flat layers.
+  std::vector<double> elevations_;
+  std::array<double, 2> z_range_{}; ///< [m] lower(2), upper(2)
 };
 
 } // namespace terrafate

@@ -23,4 +23,11 @@ std::vector<double> read_cell_field(MPI_Comm comm, const std::filesystem::path& 
                                     const std::string& dataset, std::array<int, 3> global_cells,
                                     const LocalBlock& block, int components);
 
+/// Reads a layer surface (`grid.top` / `grid.bottoms`) stored as a 2-D dataset of shape [ny, nx]:
+/// row j is the grid's y index j (row 0 at the lowest y of the grid frame), x fastest. Serial
+/// (every rank reads the whole surface). Throws std::runtime_error when the file or dataset is
+/// missing, the shape differs or the values are not numbers.
+std::vector<double> read_surface(const std::filesystem::path& file, const std::string& dataset,
+                                 int nx, int ny);
+
 } // namespace terrafate::io

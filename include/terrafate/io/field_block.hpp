@@ -21,6 +21,13 @@ struct Georeference {
 struct GridCoordinates {
   std::array<std::vector<double>, 3> nodes;
   Georeference georeference;
+  /// [m] With layer surfaces (grid.top / grid.bottoms): the elevation of every node,
+  /// (nz + 1) (ny + 1) (nx + 1) values, x fastest, then y, then z (nodes[2] holds the nominal
+  /// layers); empty for flat layers.
+  std::vector<double> node_elevations;
+  /// Whether the writers need every node's coordinates (a rotated grid or layer surfaces)
+  /// rather than one coordinate list per axis.
+  bool curvilinear() const { return georeference.rotation != 0.0 || !node_elevations.empty(); }
   std::array<int, 3> cells() const {
     return {static_cast<int>(nodes[0].size()) - 1, static_cast<int>(nodes[1].size()) - 1,
             static_cast<int>(nodes[2].size()) - 1};
