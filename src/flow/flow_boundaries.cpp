@@ -1,8 +1,9 @@
 // Boundary values of the flow solver: each boundary cell's inflow, the time series of boundary
 // values, the recharge caps, and the fixed-head cells (cell-form head boundaries, MODFLOW CHD) in
-// the linear system and the budget.
+// the linear system and the budget; whether the stresses change between stress periods.
 #include "terrafate/flow/flow_solver.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace terrafate {
@@ -96,6 +97,26 @@ void FlowSolver::update_fixed_head_inflows(double period_begin, double period_en
     if (fixes_heads(b))
       for (auto& cell : boundary_cells_[b])
         cell.inflow = outflow.get()[cell.k][cell.j][cell.i];
+}
+
+void FlowSolver::set_well_window(std::size_t w, double start, double end) {
+  well_window_.at(w) = {start, end};
+}
+
+bool FlowSolver::stresses_change(double begin, double end) const {
+  if (stats_.solves == 0 && !head_given_) return true;
+  const double middle = 0.5 * (begin + end);
+  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b)
+    if (spec_.boundaries[b].series && spec_.boundaries[b].series->at(middle) != series_values_[b])
+      return true;
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
+    if (spec_.wells[w].rate_series && spec_.wells[w].rate_series->at(middle) != well_rates_[w])
+      return true;
+  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
+    if (well_active(w, begin, end) != well_active(w, period_begin_, period_end_)) return true;
+  return std::any_of(spec_.caps.begin(), spec_.caps.end(), [&](const auto& cap) {
+    return cap.active_during(begin, end) != cap.active_during(period_begin_, period_end_);
+  });
 }
 
 } // namespace terrafate

@@ -213,19 +213,30 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
                   : node.has("polygon")  ? FlowBoundary::Form::polygon
                   : node.has("polyline") ? FlowBoundary::Form::polyline
                                          : FlowBoundary::Form::raster;
-  // Layers of the polygon, polyline and raster forms: z range, or the top layer.
-  std::vector<int> layers;
+  // Layers of the polygon, polyline and raster forms in column (i, j): those whose cell centre
+  // (the column's own elevations with grid.top / grid.bottoms) lies in the z range, or the top
+  // layer.
+  std::optional<std::array<double, 2>> z_range;
   if (const auto z = node.find("z")) {
     if (boundary.form == FlowBoundary::Form::cells)
       throw z->error("z goes with polygon:, polyline: or raster: (cells: give their layer)");
-    const auto range = z->as_vector<2>("m");
-    for (int k = 0; k < grid.cells(2); ++k)
-      if (grid.center(2, k) >= range[0] && grid.center(2, k) <= range[1]) layers.push_back(k);
-    if (layers.empty())
-      throw z->error(fmt::format("no layer centre lies in [{}, {}]", range[0], range[1]));
-  } else {
-    layers.push_back(grid.cells(2) - 1);
+    z_range = z->as_vector<2>("m");
+    bool any = false;
+    for (int j = 0; j < grid.cells(1) && !any; ++j)
+      for (int i = 0; i < grid.cells(0) && !any; ++i)
+        for (int k = 0; k < grid.cells(2) && !any; ++k)
+          any = grid.center_z(i, j, k) >= (*z_range)[0] && grid.center_z(i, j, k) <= (*z_range)[1];
+    if (!any)
+      throw z->error(fmt::format("no cell centre lies in [{}, {}]", (*z_range)[0], (*z_range)[1]));
   }
+  const auto layers_at = [&](int i, int j) {
+    std::vector<int> layers;
+    if (!z_range) return std::vector<int>{grid.cells(2) - 1};
+    for (int k = 0; k < grid.cells(2); ++k)
+      if (grid.center_z(i, j, k) >= (*z_range)[0] && grid.center_z(i, j, k) <= (*z_range)[1])
+        layers.push_back(k);
+    return layers;
+  };
 
   if (boundary.form == FlowBoundary::Form::raster) {
     if (boundary.type != FlowBoundary::Type::flux)
@@ -241,7 +252,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
     const auto fluxes = column_values(raster, grid);
     for (int j = 0; j < grid.cells(1); ++j)
       for (int i = 0; i < grid.cells(0); ++i)
-        for (const int k : layers)
+        for (const int k : layers_at(i, j))
           boundary.sites.push_back({i, j, k,
                                     fluxes[static_cast<std::size_t>(j) * grid.cells(0) + i] *
                                         grid.width(0, i) * grid.width(1, j),
@@ -303,7 +314,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
     for (const auto key : level_keys)
       values.push_back(read_vertex_values(node, key, "m", vertices.size()));
     for (const auto& cell : polyline_cells(line, grid, vertices, values))
-      for (const int k : layers)
+      for (const int k : layers_at(cell.i, cell.j))
         make_site(cell.i, cell.j, k, cell.length, cell.values.empty() ? 0.0 : cell.values[0],
                   cell.values.size() > 1 ? cell.values[1]
                                          : -std::numeric_limits<double>::infinity());
@@ -341,7 +352,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
       for (int j = 0; j < grid.cells(1); ++j)
         for (int i = 0; i < grid.cells(0); ++i)
           if (polygon.contains(grid.center(0, i), grid.center(1, j)))
-            for (const int k : layers)
+            for (const int k : layers_at(i, j))
               make_site(i, j, k, grid.width(0, i) * grid.width(1, j), level, bottom);
       if (boundary.sites.empty()) throw area.error("the polygon contains no cell centre");
     }

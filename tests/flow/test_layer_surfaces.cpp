@@ -415,5 +415,40 @@ TEST(LayerSurfaces, IncreasingBottomIsAnInputErrorAtItsColumn) {
   }
 }
 
+// A polygon boundary's z range picks the layers per column from the column's own elevations.
+// Hand reference: top 20 m, bottom 0; the middle surface is 10 m in columns 0-4 (top-layer centre
+// 15 m, bottom-layer centre 5 m) and 16 m in columns 5-9 (centres 18 and 8 m). The range
+// [12, 17] m holds only the top-layer centres of columns 0-4: five sites, all in layer 1 (the
+// column-mean layers, centres 16.5 and 6.5 m, would have put all ten columns' top cells in).
+TEST(LayerSurfaces, BoundaryZRangeSelectsLayersPerColumn) {
+  const auto folder = shared_folder();
+  write_ascii(folder / "middle.asc", 10, 1, 10.0, [](int i, int) { return i < 5 ? 10.0 : 16.0; });
+  const std::string text = fmt::format(R"(
+grid:
+  size: [100, 10]
+  cells: [10, 1, 2]
+  top: 20
+  bottoms: [{}, 0]
+materials:
+  - {{name: aquifer, region: all, hydraulic_conductivity: 10, porosity: 0.3}}
+flow:
+  type: steady
+  boundaries:
+    - {{face: xmin, type: head, head: 12}}
+    - {{polygon: [[0, 0], [100, 0], [100, 10], [0, 10]], z: [12, 17], type: flux, flux: 0.001}}
+)",
+                                       (folder / "middle.asc").string());
+  const Deck deck = read_deck_text(text, folder / "zrange.yaml");
+  const Model model(PETSC_COMM_WORLD, deck);
+  const auto& sites = model.flow.boundaries.at(1).sites;
+  ASSERT_EQ(sites.size(), 5u);
+  for (std::size_t n = 0; n < sites.size(); ++n) {
+    EXPECT_EQ(sites[n].i, static_cast<int>(n));
+    EXPECT_EQ(sites[n].k, 1);
+    // [m3/d] the flux times the column's plan area, 0.001 m/d x 10 m x 10 m.
+    EXPECT_NEAR(sites[n].coefficient, 0.1, 1e-15);
+  }
+}
+
 } // namespace
 } // namespace terrafate
