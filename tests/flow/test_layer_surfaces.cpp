@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include "flow_test_support.hpp"
 #include "terrafate/flow/flow_solver.hpp"
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/model.hpp"
@@ -20,20 +21,8 @@
 namespace terrafate {
 namespace {
 
-double sum_over_ranks(double value) {
-  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
-  return value;
-}
-
-/// Head [m] of global cell (i, j, k), from whichever rank owns it.
-double head_at(const Grid& grid, Vec head, int i, int j, int k) {
-  double value = 0.0;
-  if (grid.owns(i, j, k)) {
-    DmdaArrayRead<const PetscScalar***> h(grid.dm(), head);
-    value = h.get()[k][j][i];
-  }
-  return sum_over_ranks(value);
-}
+using flow_test::head_at;
+using flow_test::sum_over_ranks;
 
 /// [m3/d] flow through the +axis face of global cell (i, j, k), from its owner.
 double face_flow_at(const Grid& grid, const FlowSolver& flow, int axis, int i, int j, int k) {
