@@ -227,6 +227,7 @@ void ActionRun::before_step(double t, TransportSolver& transport) {
         ledger_.add(action.name, "diesel", action.diesel_per_m3 * volume, "L", t, t);
         ledger_.add(action.name, "haulage", soil_mass_[a] * action.haul_distance, "t*km", t, t);
         add_disposal(action, soil_mass_[a], t);
+        ledger_.add(action.name, "excavated_area", action.dug_area, "m2", t, t);
         if (action.overburden_volume > 0.0) {
           ledger_.add(action.name, "overburden_volume", action.overburden_volume, "m3", t, t);
           ledger_.add(action.name, "diesel", action.overburden_diesel, "L", t, t);

@@ -284,6 +284,8 @@ def main():
     close(failures, "isco water_used [m3]", q.get(("isco", "water_used")), 80 * 1.6 / 20)
     close(failures, "dig overburden_volume [m3]", q.get(("dig", "overburden_volume")),
           20 * 20 * (13 - 6))
+    # The pit's plan area, as an excavation books it (land_disturbed): the 20 x 20 m box.
+    close(failures, "dig excavated_area [m2]", q.get(("dig", "excavated_area")), 20 * 20)
     dug = q.get(("dig", "excavated_volume"), 0.0)
     close(failures, "dig diesel [L]", q.get(("dig", "diesel")), 1.5 * dug + 2 * 2800)
     close(failures, "dig worker_hours [h]", q.get(("dig", "worker_hours")), 0.3 * 20 * 20 * 4)
