@@ -41,13 +41,29 @@ double FlowSolver::boundary_inflow(std::size_t b, const BoundaryCell& cell, doub
 }
 
 void FlowSolver::apply_series(double step_time, double linear_time) {
+  const double previous_step = series_step_time_, previous_linear = series_linear_time_;
+  series_step_time_ = step_time;
+  series_linear_time_ = linear_time;
   for (std::size_t w = 0; w < spec_.wells.size(); ++w)
     if (const auto& series = spec_.wells[w].rate_series)
-      well_rates_[w] = series->at(series->linear ? linear_time : step_time);
+      well_rates_[w] = series->at(step_time, linear_time);
   for (std::size_t b = 0; b < spec_.boundaries.size(); ++b) {
     const auto& boundary = spec_.boundaries[b];
+    if (const auto& series = boundary.conductance_series;
+        series && series->at(step_time, linear_time) != series->at(previous_step, previous_linear))
+      apply_conductance(b, step_time, linear_time);
+    if (!boundary.vertex_series.empty()) {
+      // A polyline's levels from its vertices' series (FlowBoundary::site_level).
+      if (fixes_heads(b))
+        for (const auto& site : boundary.sites)
+          fixed_heads_.at(global_index(site.i, site.j, site.k)) =
+              boundary.site_level(site, step_time, linear_time);
+      for (auto& cell : boundary_cells_[b])
+        cell.level = boundary.site_level(boundary.sites[cell.site], step_time, linear_time);
+      continue;
+    }
     if (!boundary.series) continue;
-    const double value = boundary.series->at(boundary.series->linear ? linear_time : step_time);
+    const double value = boundary.series->at(step_time, linear_time);
     series_values_[b] = value;
     if (boundary.type == FlowBoundary::Type::flux) continue; // flux_factor scales it
     if (fixes_heads(b)) {
@@ -58,6 +74,19 @@ void FlowSolver::apply_series(double step_time, double linear_time) {
     for (auto& cell : boundary_cells_[b])
       cell.level = value;
   }
+}
+
+void FlowSolver::apply_conductance(std::size_t b, double step_time, double linear_time) {
+  const double conductance = spec_.boundaries[b].conductance_series->at(step_time, linear_time);
+  for (auto& cell : boundary_cells_[b]) {
+    const double open = conductance * cell.measure; // [m2/d] the boundary's own conductance
+    // In series with a face's half cell (inner_resistance; 0 on the cell forms).
+    cell.coefficient = open > 0.0 ? 1.0 / (1.0 / open + cell.inner_resistance) : 0.0;
+  }
+  // The conductance sits on the operator's diagonal: every rank sets it up again (collective),
+  // whether it holds cells of the boundary or not. A Newton solve forms its Jacobian anew.
+  assembled_dt_ = -1.0;
+  preconditioner_dt_ = -1.0;
 }
 
 double FlowSolver::flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const {
@@ -106,12 +135,14 @@ void FlowSolver::set_well_window(std::size_t w, double start, double end) {
 bool FlowSolver::stresses_change(double begin, double end) const {
   if (stats_.solves == 0 && !head_given_) return true;
   const double middle = 0.5 * (begin + end);
-  for (std::size_t b = 0; b < spec_.boundaries.size(); ++b)
-    if (spec_.boundaries[b].series && spec_.boundaries[b].series->at(middle) != series_values_[b])
-      return true;
-  for (std::size_t w = 0; w < spec_.wells.size(); ++w)
-    if (spec_.wells[w].rate_series && spec_.wells[w].rate_series->at(middle) != well_rates_[w])
-      return true;
+  const auto moved = [&](const TimeSeries& series) {
+    return series.at(middle) != series.at(series_step_time_, series_linear_time_);
+  };
+  for (const auto& boundary : spec_.boundaries)
+    for (const auto* series : boundary.all_series())
+      if (moved(*series)) return true;
+  for (const auto& well : spec_.wells)
+    if (well.rate_series && moved(*well.rate_series)) return true;
   for (std::size_t w = 0; w < spec_.wells.size(); ++w)
     if (well_active(w, begin, end) != well_active(w, period_begin_, period_end_)) return true;
   return std::any_of(spec_.caps.begin(), spec_.caps.end(), [&](const auto& cap) {

@@ -63,9 +63,13 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
   for (const auto& boundary : spec_.boundaries) {
     std::vector<BoundaryCell> cells;
     if (boundary.form != FlowBoundary::Form::face) {
-      for (const auto& site : boundary.sites)
-        if (grid.owns(site.i, site.j, site.k) && grid.active(site.i, site.j, site.k))
-          cells.push_back({site.i, site.j, site.k, site.coefficient, site.level, site.bottom});
+      for (std::size_t s = 0; s < boundary.sites.size(); ++s) {
+        const auto& site = boundary.sites[s];
+        if (!grid.owns(site.i, site.j, site.k) || !grid.active(site.i, site.j, site.k)) continue;
+        cells.push_back({site.i, site.j, site.k, site.coefficient, site.level, site.bottom});
+        cells.back().site = s;
+        cells.back().measure = site.measure;
+      }
       boundary_cells_.push_back(std::move(cells));
       continue;
     }
@@ -104,6 +108,8 @@ FlowSolver::FlowSolver(const Grid& grid, const Materials& materials, const FlowS
           }
           cells.push_back(
               {i, j, k, coefficient, boundary.head, -std::numeric_limits<double>::infinity()});
+          cells.back().measure = area;
+          cells.back().inner_resistance = half_width / (k_normal * area);
         }
     }
     boundary_cells_.push_back(std::move(cells));
@@ -430,11 +436,10 @@ void FlowSolver::release_solver() {
   preconditioner_dt_ = -1.0;
 }
 
-void FlowSolver::solve_steady(double period_begin, double period_end) {
-  // The series at the period's middle: periods break at the series' times (stress_periods), so
-  // a step series holds one value over the period and a linear one takes its mean.
-  const double middle = 0.5 * (period_begin + period_end);
-  apply_series(middle, middle);
+void FlowSolver::solve_steady_at(double period_begin, double period_end, double time) {
+  // Periods break at the series' times (stress_periods): a step series holds one value over the
+  // period.
+  apply_series(0.5 * (period_begin + period_end), time);
   if (newton_) {
     period_begin_ = period_begin;
     period_end_ = period_end;

@@ -28,14 +28,29 @@ double TimeSeries::at(double t) const {
   return values[next - 1] + share * (values[next] - values[next - 1]);
 }
 
+std::vector<const TimeSeries*> FlowBoundary::all_series() const {
+  std::vector<const TimeSeries*> all;
+  if (series) all.push_back(&*series);
+  if (conductance_series) all.push_back(&*conductance_series);
+  for (const auto& vertex : vertex_series)
+    all.push_back(&vertex);
+  return all;
+}
+
+double FlowBoundary::site_level(const BoundarySite& site, double step_time,
+                                double linear_time) const {
+  if (vertex_series.empty()) return site.level;
+  double level = 0.0;
+  for (std::size_t v = 0; v < vertex_series.size(); ++v)
+    if (site.vertex_weights[v] != 0.0)
+      level += site.vertex_weights[v] * vertex_series[v].at(step_time, linear_time);
+  return level;
+}
+
 namespace {
-/// `node.key`: a number, or `{series: [[t, value], ...], interpolation: linear | step}` (times
-/// are time points: days, "value unit" or dates after time.start_date; values in `unit`), which
-/// goes to `series`. Returns the value at t = 0.
-double read_value(const ConfigNode& node, std::string_view key, std::string_view unit,
-                  std::optional<TimeSeries>& series, const Range& range = Range::any()) {
-  const ConfigNode value = node.at(key);
-  if (!value.is_map()) return value.as_quantity(unit, range);
+/// `{series: [[t, value], ...], interpolation: linear | step}` (times are time points: days,
+/// "value unit" or dates after time.start_date; values in `unit` within `range`).
+TimeSeries read_series(const ConfigNode& value, std::string_view unit, const Range& range) {
   value.expect_keys({"series", "interpolation"});
   TimeSeries read;
   if (const auto interpolation = value.find("interpolation"))
@@ -54,8 +69,26 @@ double read_value(const ConfigNode& node, std::string_view key, std::string_view
     read.times.push_back(t);
     read.values.push_back(pair[1].as_quantity(unit, range));
   }
-  series = std::move(read);
+  return read;
+}
+
+/// `node.key`: a number, or a time series (read_series), which goes to `series`. Returns the
+/// value at t = 0.
+double read_value(const ConfigNode& node, std::string_view key, std::string_view unit,
+                  std::optional<TimeSeries>& series, const Range& range = Range::any()) {
+  const ConfigNode value = node.at(key);
+  if (!value.is_map()) return value.as_quantity(unit, range);
+  series = read_series(value, unit, range);
   return series->at(0.0);
+}
+
+/// `node.conductance` in `unit`: a positive number, or a time series of values >= 0 (a zero
+/// switches the boundary off), which goes to `series`. Returns the value at t = 0.
+double read_conductance(const ConfigNode& node, std::string_view unit,
+                        std::optional<TimeSeries>& series) {
+  if (node.at("conductance").is_map())
+    return read_value(node, "conductance", unit, series, Range::non_negative());
+  return node.quantity("conductance", unit, Range::positive());
 }
 
 Face read_face(const ConfigNode& node) {
@@ -82,7 +115,7 @@ FlowBoundary read_face_boundary(const ConfigNode& node) {
     node.expect_keys({"face", "type", "head", "conductance"});
     boundary.type = FlowBoundary::Type::general_head;
     boundary.head = read_value(node, "head", "m", boundary.series);
-    boundary.conductance = node.quantity("conductance", "1/d", Range::positive());
+    boundary.conductance = read_conductance(node, "1/d", boundary.conductance_series);
   } else {
     throw node.at("type").error(
         fmt::format("a {} boundary takes cells:, polygon: or polyline:, not face:", type));
@@ -92,16 +125,68 @@ FlowBoundary read_face_boundary(const ConfigNode& node) {
   return boundary;
 }
 
-/// Values of `key` along a polyline: one number (everywhere) or one per vertex.
+/// InputError when `node.key` is a time series (a map): a key that takes numbers only.
+void reject_series(const ConfigNode& node, std::string_view key) {
+  if (node.at(key).is_map())
+    throw node.at(key).error(fmt::format(
+        "{} takes no time series: give a number (on a polyline, or one per vertex)", key));
+}
+
+/// Values of `key` along a polyline: one number (everywhere) or one per vertex (no time series).
 std::vector<double> read_vertex_values(const ConfigNode& node, std::string_view key,
                                        std::string_view unit, std::size_t vertices) {
+  reject_series(node, key);
   const ConfigNode value = node.at(key);
-  if (value.is_map())
-    throw value.error("a polyline's value with a time series is one number for every vertex: "
-                      "give the series on a cells: or polygon: boundary, or constant values");
   if (!value.is_sequence()) return {value.as_quantity(unit)};
   auto values = value.as_quantity_list(unit, Range::any(), vertices, vertices);
   return values;
+}
+
+/// The level `key` [m] (head, stage or elevation) of a polyline with `vertices` vertices: one
+/// number, one time series (to boundary.series: every vertex follows it), or one entry per vertex,
+/// each a number or a time series (then every vertex's series goes to boundary.vertex_series, a
+/// number as a one-point series). Returns the values at t = 0: one, or one per vertex.
+std::vector<double> read_polyline_level(const ConfigNode& node, std::string_view key,
+                                        std::size_t vertices, FlowBoundary& boundary) {
+  const ConfigNode value = node.at(key);
+  if (value.is_map()) return {read_value(node, key, "m", boundary.series)};
+  if (!value.is_sequence()) return {value.as_quantity("m")};
+  const auto entries = value.elements();
+  if (std::none_of(entries.begin(), entries.end(), [](auto& e) { return e.is_map(); }))
+    return read_vertex_values(node, key, "m", vertices);
+  if (entries.size() != vertices)
+    throw value.error(fmt::format("{} values for the {} vertices of the polyline (one per vertex, "
+                                  "each a number or a time series)",
+                                  entries.size(), vertices));
+  std::vector<double> at_start;
+  for (const auto& entry : entries) {
+    boundary.vertex_series.push_back(entry.is_map() ? read_series(entry, "m", Range::any())
+                                                    : TimeSeries{{0.0}, {entry.as_quantity("m")}});
+    at_start.push_back(boundary.vertex_series.back().at(0.0));
+  }
+  return at_start;
+}
+
+/// River polylines whose stage has a time series: InputError at `stage` when a site's stage falls
+/// below its bottom at some time. Between consecutive times of the series the stage is linear in
+/// time (step series constant), so its extremes lie at those times or just before them (a step
+/// series' previous value with the linear ones at the time).
+void check_river_stages(const ConfigNode& node, const FlowBoundary& boundary) {
+  if (boundary.type != FlowBoundary::Type::river) return;
+  std::vector<double> times;
+  for (const auto* series : boundary.all_series())
+    times.insert(times.end(), series->times.begin(), series->times.end());
+  std::sort(times.begin(), times.end());
+  for (std::size_t n = 0; n < times.size(); ++n)
+    for (const double step_time : {times[n], times[n > 0 ? n - 1 : 0]})
+      for (const auto& site : boundary.sites) {
+        const double stage = boundary.series ? boundary.series->at(step_time, times[n])
+                                             : boundary.site_level(site, step_time, times[n]);
+        if (!(stage >= site.bottom))
+          throw node.at("stage").error(
+              fmt::format("river stage {} m is below its bottom {} m in cell ({}, {}, {}) at {} d",
+                          stage, site.bottom, site.i, site.j, site.k, times[n]));
+      }
 }
 
 /// A polyline's cells (top layer columns it crosses) with the length inside each [m] and the
@@ -253,10 +338,15 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
     for (int j = 0; j < grid.cells(1); ++j)
       for (int i = 0; i < grid.cells(0); ++i)
         for (const int k : layers_at(i, j))
-          boundary.sites.push_back({i, j, k,
+          boundary.sites.push_back({i,
+                                    j,
+                                    k,
                                     fluxes[static_cast<std::size_t>(j) * grid.cells(0) + i] *
                                         grid.width(0, i) * grid.width(1, j),
-                                    0.0, -std::numeric_limits<double>::infinity()});
+                                    0.0,
+                                    -std::numeric_limits<double>::infinity(),
+                                    0.0,
+                                    {}});
     boundary.label = node.has("name") ? fmt::format("flux:{}", node.string("name")) : "flux:raster";
     return boundary;
   }
@@ -288,11 +378,12 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
                                  : boundary.form == FlowBoundary::Form::polygon ? "1/d"
                                                                                 : "m/d";
   auto make_site = [&](int i, int j, int k, double measure, double level, double bottom) {
-    BoundarySite site{i, j, k, 0.0, level, bottom};
+    BoundarySite site{i, j, k, 0.0, level, bottom, 0.0, {}};
     // A flux series scales per-unit-flux coefficients (FlowBoundary::series).
     const double flux = boundary.series ? 1.0 : boundary.flux;
     site.coefficient =
         boundary.type == FlowBoundary::Type::flux ? flux * measure : boundary.conductance * measure;
+    if (boundary.type != FlowBoundary::Type::flux) site.measure = measure;
     if (boundary.type == FlowBoundary::Type::river && !(site.level >= site.bottom))
       throw node.error(fmt::format("river stage {} m is below its bottom {} m in cell ({}, {}, {})",
                                    site.level, site.bottom, i, j, k));
@@ -302,7 +393,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
   if (boundary.type == FlowBoundary::Type::flux)
     boundary.flux = read_value(node, "flux", "m/d", boundary.series);
   else if (!fixed_head)
-    boundary.conductance = node.quantity("conductance", conductance_unit, Range::positive());
+    boundary.conductance = read_conductance(node, conductance_unit, boundary.conductance_series);
 
   if (boundary.form == FlowBoundary::Form::polyline) {
     const ConfigNode line = node.at("polyline");
@@ -310,19 +401,39 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
     for (const auto& vertex : line.elements())
       vertices.push_back(grid.frame().to_grid(vertex.as_vector<2>("m")));
     if (vertices.size() < 2) throw line.error("a polyline needs at least 2 vertices");
+    // The values interpolated along the line: the level's (with vertex series, each vertex's
+    // weight: the interpolation of 1 at that vertex and 0 at the others), then the bottom's.
     std::vector<std::vector<double>> values;
-    for (const auto key : level_keys)
-      values.push_back(read_vertex_values(node, key, "m", vertices.size()));
+    if (!level_key.empty()) {
+      const auto level = read_polyline_level(node, level_key, vertices.size(), boundary);
+      if (boundary.vertex_series.empty()) values.push_back(level);
+      for (std::size_t v = 0; v < boundary.vertex_series.size(); ++v) {
+        values.emplace_back(vertices.size(), 0.0);
+        values.back()[v] = 1.0;
+      }
+    }
+    if (boundary.type == FlowBoundary::Type::river)
+      values.push_back(read_vertex_values(node, "bottom", "m", vertices.size()));
+    const std::size_t weights = boundary.vertex_series.size();
     for (const auto& cell : polyline_cells(line, grid, vertices, values))
-      for (const int k : layers_at(cell.i, cell.j))
-        make_site(cell.i, cell.j, k, cell.length, cell.values.empty() ? 0.0 : cell.values[0],
-                  cell.values.size() > 1 ? cell.values[1]
-                                         : -std::numeric_limits<double>::infinity());
+      for (const int k : layers_at(cell.i, cell.j)) {
+        BoundarySite site;
+        site.vertex_weights.assign(cell.values.begin(), cell.values.begin() + weights);
+        const double level = weights > 0           ? boundary.site_level(site, 0.0, 0.0)
+                             : cell.values.empty() ? 0.0
+                                                   : cell.values[0];
+        const std::size_t bottom = std::max<std::size_t>(weights, 1);
+        make_site(cell.i, cell.j, k, cell.length, level,
+                  cell.values.size() > bottom ? cell.values[bottom]
+                                              : -std::numeric_limits<double>::infinity());
+        boundary.sites.back().vertex_weights = std::move(site.vertex_weights);
+      }
+    check_river_stages(node, boundary);
   } else {
     const double level =
         level_key.empty() ? 0.0 : read_value(node, level_key, "m", boundary.series);
     const double bottom = boundary.type == FlowBoundary::Type::river
-                              ? node.quantity("bottom", "m")
+                              ? (reject_series(node, "bottom"), node.quantity("bottom", "m"))
                               : -std::numeric_limits<double>::infinity();
     if (boundary.series && boundary.type == FlowBoundary::Type::river)
       for (const double stage : boundary.series->values)

@@ -180,7 +180,8 @@ std::vector<double> stress_periods(const FlowSpec& flow, double end) {
   // Steady flow is solved again at each point of a time series.
   std::vector<const TimeSeries*> series;
   for (const auto& boundary : flow.boundaries)
-    if (boundary.series) series.push_back(&*boundary.series);
+    for (const auto* one : boundary.all_series())
+      series.push_back(one);
   for (const auto& well : flow.wells)
     if (well.rate_series) series.push_back(&*well.rate_series);
   for (const auto* one : series)

@@ -94,6 +94,9 @@ void ModelSteps::write_ledger(double t) {
 void ModelSteps::solve_steady_flow(double begin, double end) {
   parts_.flow.solve_steady(begin, end);
 }
+void ModelSteps::solve_steady_flow_at(double begin, double end, double t) {
+  parts_.flow.solve_steady_at(begin, end, t);
+}
 void ModelSteps::set_initial_head() {
   parts_.flow.set_uniform_head(model_.flow.initial_head);
 }

@@ -104,8 +104,7 @@ TimeLoopSettings loop_settings(const Model& model, const Deck& deck, const RunOp
                             model.flow.transient,
                             model.flow.initial_steady,
                             options.stop_at};
-  settings.steady_flow_per_step =
-      model.transport.has_value() && !model.flow.transient && model.flow.has_linear_series();
+  settings.steady_flow_per_step = !model.flow.transient && model.flow.has_linear_series();
   if (!model.transport) return settings;
   // A triggered pump-and-treat may switch its wells at each of its checks (and its end).
   const auto switches = actions.well_switch_times();

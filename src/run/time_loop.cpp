@@ -55,7 +55,10 @@ LoopEnd TimeLoop::run_steady_transport(bool resuming) {
   breaks.insert(outputs.begin(), outputs.end());
   auto& s = state_;
   if (!resuming && s.next_output < outputs.size() && outputs[s.next_output] == 0.0) {
-    model_.solve_steady_flow(periods[0], periods[1]);
+    if (settings_.steady_flow_per_step)
+      model_.solve_steady_flow_at(periods[0], periods[1], 0.0);
+    else
+      model_.solve_steady_flow(periods[0], periods[1]);
     model_.output(outputs[s.next_output++], s.step);
   }
   for (std::size_t p = resuming ? s.period : 0; p + 1 < periods.size(); ++p) {
@@ -126,15 +129,31 @@ LoopEnd TimeLoop::run_steady_transport(bool resuming) {
   return LoopEnd::finished;
 }
 
-// Steady flow without transport: one solve per stress period.
+// Steady flow without transport: one solve per stress period, or with a linear series one at
+// every output time inside the period and one at its end, each the steady state of that instant.
 void TimeLoop::run_steady_flow() {
   const auto& periods = settings_.periods;
+  const auto& outputs = settings_.output_times;
   for (std::size_t p = 0; p + 1 < periods.size(); ++p) {
-    model_.solve_steady_flow(periods[p], periods[p + 1]);
-    model_.record_flow_closure();
-    ++state_.step;
-    // As in transient runs, an output at a period boundary shows the period that ends there.
-    outputs_until(periods[p + 1]);
+    if (!settings_.steady_flow_per_step) {
+      model_.solve_steady_flow(periods[p], periods[p + 1]);
+      model_.record_flow_closure();
+      ++state_.step;
+      // As in transient runs, an output at a period boundary shows the period that ends there.
+      outputs_until(periods[p + 1]);
+      continue;
+    }
+    std::vector<double> instants;
+    for (const double t : outputs)
+      if ((t > periods[p] || (p == 0 && t == periods[p])) && t < periods[p + 1])
+        instants.push_back(t);
+    instants.push_back(periods[p + 1]);
+    for (const double t : instants) {
+      model_.solve_steady_flow_at(periods[p], periods[p + 1], t);
+      model_.record_flow_closure();
+      ++state_.step;
+      outputs_until(t);
+    }
   }
 }
 

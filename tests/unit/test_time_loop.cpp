@@ -24,11 +24,15 @@ public:
   bool always_fail = false;
   std::vector<Step> attempts, done, flow_steps;
   std::vector<std::pair<double, long>> outputs;
-  std::vector<double> steady_solves, end_of_steps, branch_checkpoints;
+  std::vector<double> steady_solves, steady_instants, end_of_steps, branch_checkpoints;
   std::vector<bool> soil_retries;
   int saves = 0, restores = 0, resumed = 0;
 
   void solve_steady_flow(double begin, double) override { steady_solves.push_back(begin); }
+  void solve_steady_flow_at(double begin, double, double t) override {
+    steady_solves.push_back(begin);
+    steady_instants.push_back(t);
+  }
   void set_initial_head() override {}
   void advance_transient_flow(double, double, double length) override {
     flow_steps.push_back({0.0, length});
@@ -107,6 +111,34 @@ TEST(TimeLoop, SteadyFlowPerStepIsSolvedForEveryTransportStep) {
   TimeLoop plain_loop(settings, plain);
   plain_loop.run(nullptr);
   EXPECT_EQ(plain.steady_solves, (std::vector<double>{0.0}));
+}
+
+// Steady flow without transport following a linear series: periods 0-10-20 (a series time at
+// 10), outputs at 0, 5, 10, 15 and 20: the steady state of each output instant inside a period
+// (0 and 5; 15) and of each period's end (10; 20), each output after its own solve; without the
+// setting one solve per period, at the period (outputs 0, 5, 10 after the first).
+TEST(TimeLoop, SteadyFlowWithoutTransportIsSolvedAtEachOutputTime) {
+  TimeLoopSettings settings;
+  settings.periods = {0.0, 10.0, 20.0};
+  settings.output_times = {0.0, 5.0, 10.0, 15.0, 20.0};
+  settings.steady_flow_per_step = true;
+  ScriptedModel model;
+  TimeLoop loop(settings, model);
+  EXPECT_EQ(loop.run(nullptr), LoopEnd::finished);
+  EXPECT_EQ(model.steady_instants, (std::vector<double>{0.0, 5.0, 10.0, 15.0, 20.0}));
+  EXPECT_EQ(model.steady_solves, (std::vector<double>{0.0, 0.0, 0.0, 10.0, 10.0}));
+  const std::vector<std::pair<double, long>> outputs{
+      {0.0, 1}, {5.0, 2}, {10.0, 3}, {15.0, 4}, {20.0, 5}};
+  EXPECT_EQ(model.outputs, outputs);
+  ScriptedModel plain;
+  settings.steady_flow_per_step = false;
+  TimeLoop plain_loop(settings, plain);
+  plain_loop.run(nullptr);
+  EXPECT_TRUE(plain.steady_instants.empty());
+  EXPECT_EQ(plain.steady_solves, (std::vector<double>{0.0, 10.0}));
+  const std::vector<std::pair<double, long>> per_period{
+      {0.0, 1}, {5.0, 1}, {10.0, 1}, {15.0, 2}, {20.0, 2}};
+  EXPECT_EQ(plain.outputs, per_period);
 }
 
 // A failed 4 d step is retried with 1 d (a quarter); the cap becomes 2 d (half the failed step),

@@ -70,8 +70,15 @@ public:
 
   /// Sets a uniform head [m] (the initial condition of transient flow).
   void set_uniform_head(double head);
-  /// Solves the steady state with the wells active over [period_begin, period_end).
-  void solve_steady(double period_begin, double period_end);
+  /// Solves the steady state with the wells active over [period_begin, period_end), the time
+  /// series at the period's middle.
+  void solve_steady(double period_begin, double period_end) {
+    solve_steady_at(period_begin, period_end, 0.5 * (period_begin + period_end));
+  }
+  /// Solves the steady state of the instant `time` [d] in the stress period [period_begin,
+  /// period_end): the wells of the period, a step series' value over the period (at its middle:
+  /// periods break at the series' times), a linear series' value at `time`.
+  void solve_steady_at(double period_begin, double period_end, double time);
   /// Advances transient flow by `dt` [d] (backward Euler) with the wells of the period.
   void advance(double period_begin, double period_end, double dt);
 
@@ -133,6 +140,11 @@ private:
     /// [m3/d] fixed-head cells (cell-form head): the inflow that keeps the cell's balance at the
     /// current head (update_fixed_head_inflows).
     double inflow = 0.0;
+    std::size_t site = 0; ///< index into the spec boundary's sites (cell forms)
+    /// [m2/d per unit conductance] and [d/m2]: with a conductance series, the coefficient is
+    /// 1 / (1 / (C measure) + inner_resistance) (a face's half cell in series; 0 on cell forms)
+    double measure = 0.0;
+    double inner_resistance = 0.0;
   };
   struct WellCell {
     int i, j, k;
@@ -199,8 +211,12 @@ private:
   /// rest of the system (faces, storage, other boundaries, wells).
   void update_fixed_head_inflows(double period_begin, double period_end, double dt);
   /// Sets the boundaries and wells with a time series to their values: a step series at
-  /// `step_time`, a linear one at `linear_time` [d].
+  /// `step_time`, a linear one at `linear_time` [d] (values, vertex values and conductances; a
+  /// changed conductance sets the operator up again).
   void apply_series(double step_time, double linear_time);
+  /// Sets the coefficients of boundary `b`'s cells from its conductance series at a time (called
+  /// on every rank when the series' value changes: the operator is set up again).
+  void apply_conductance(std::size_t b, double step_time, double linear_time);
   /// Factor on a flux boundary cell's inflow in the current stress period (caps) and step (the
   /// boundary's flux series).
   double flux_factor(const FlowBoundary& boundary, const BoundaryCell& cell) const;
@@ -238,6 +254,8 @@ private:
   /// [m3/d] per spec well: its rate in the current solve (rate_series, or the spec's rate).
   std::vector<double> well_rates_;
   double time_ = 0.0; ///< [d] end of the last transient step (the series' clock)
+  /// [d] the times apply_series last took step and linear series at
+  double series_step_time_ = 0.0, series_linear_time_ = 0.0;
   std::vector<FixedRow> fixed_rows_;
   std::vector<FixedLink> fixed_links_;
   std::vector<std::vector<WellCell>> well_cells_; ///< per spec well

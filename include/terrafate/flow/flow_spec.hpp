@@ -31,6 +31,13 @@ struct BoundarySite {
   double coefficient = 0.0;
   double level = 0.0; ///< [m] head (head, general_head), stage (river) or drain elevation (drain)
   double bottom = -std::numeric_limits<double>::infinity(); ///< [m] river bed bottom
+  /// [m2/d per unit of the conductance's value] the conductance's measure: 1 (cells: m2/d), the
+  /// top area [m2] (polygon: 1/d) or the length inside the cell [m] (polyline: m/d); 0 (flux, head)
+  double measure = 0.0;
+  /// With FlowBoundary::vertex_series: the level is sum_v weight_v * vertex_series[v] (the
+  /// length-weighted mean along the polyline inside the cell of the values interpolated between
+  /// the vertices); empty otherwise.
+  std::vector<double> vertex_weights;
 };
 
 /// A boundary value that changes in time: `{series: [[t, value], ...], interpolation: linear |
@@ -42,6 +49,10 @@ struct TimeSeries {
   bool linear = true;
   /// The value at `t` [d]: the first value before the first time, the last after the last.
   double at(double t) const;
+  /// The value of a step series at `step_time`, of a linear one at `linear_time` [d].
+  double at(double step_time, double linear_time) const {
+    return at(linear ? linear_time : step_time);
+  }
 };
 
 struct FlowBoundary {
@@ -64,10 +75,22 @@ struct FlowBoundary {
   /// elevation (drain) or flux (flux; then the sites' and the face's coefficients are per unit
   /// flux: [m2]); the other fields hold its value at t = 0.
   std::optional<TimeSeries> series;
+  /// A time series of the conductance (general_head, river, drain; in the form's conductance
+  /// unit, values >= 0); `conductance` and the coefficients hold its value at t = 0.
+  std::optional<TimeSeries> conductance_series;
+  /// A polyline whose level (head, stage or elevation) has a time series at some vertex: one
+  /// series per vertex (a constant vertex: a one-point series), combined per site through its
+  /// vertex_weights; the sites' levels hold the values at t = 0.
+  std::vector<TimeSeries> vertex_series;
   /// The cells of a cell form, with their conductances and levels (every rank holds all).
   std::vector<BoundarySite> sites;
   std::string label; ///< budget component name, e.g. "head:xmin", "river:creek"
   SourceLocation where;
+  /// Every time series of the boundary: its value's, its conductance's and its vertices'.
+  std::vector<const TimeSeries*> all_series() const;
+  /// [m] the level of `site` (one of `sites`) with its vertices' series at a time: step series at
+  /// `step_time`, linear ones at `linear_time` [d] (site.level without vertex series).
+  double site_level(const BoundarySite& site, double step_time, double linear_time) const;
 };
 const char* boundary_type_name(FlowBoundary::Type type);
 
@@ -126,16 +149,18 @@ struct FlowSpec {
   std::vector<FlowBoundary> boundaries;
   std::vector<Well> wells;
   std::vector<RechargeCap> caps; ///< from remediation actions
-  /// Whether a boundary value or a well rate follows a linear time series (of 2 points or more):
-  /// steady flow under transport is then solved again for every transport step.
+  /// Whether a boundary value, conductance or vertex value, or a well rate follows a linear time
+  /// series (of 2 points or more): steady flow is then solved again within a stress period (for
+  /// every transport step, or at every output time without transport).
   bool has_linear_series() const {
-    const auto linear = [](const std::optional<TimeSeries>& s) {
-      return s && s->linear && s->times.size() > 1;
-    };
+    const auto linear = [](const TimeSeries* s) { return s->linear && s->times.size() > 1; };
     return std::any_of(boundaries.begin(), boundaries.end(),
-                       [&](const auto& b) { return linear(b.series); }) ||
+                       [&](const auto& b) {
+                         const auto series = b.all_series();
+                         return std::any_of(series.begin(), series.end(), linear);
+                       }) ||
            std::any_of(wells.begin(), wells.end(),
-                       [&](const auto& w) { return linear(w.rate_series); });
+                       [&](const auto& w) { return w.rate_series && linear(&*w.rate_series); });
   }
 };
 

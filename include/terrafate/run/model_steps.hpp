@@ -53,6 +53,7 @@ public:
   double transport_seconds() const { return transport_seconds_; }
 
   void solve_steady_flow(double begin, double end) override;
+  void solve_steady_flow_at(double begin, double end, double t) override;
   void set_initial_head() override;
   void advance_transient_flow(double period_begin, double period_end, double length) override;
   void record_flow_closure() override;

@@ -54,9 +54,11 @@ struct TimeLoopSettings {
   /// the run (the checks of a triggered pump-and-treat): with steady flow, where it does not
   /// the flow and the step sequence go on.
   std::vector<double> soft_periods;
-  /// Steady flow with transport whose flow changes within a period (a linear time series of a
-  /// boundary value or a well rate): the flow is solved again for every transport step, at its
-  /// middle, and kept set up between steps.
+  /// Steady flow whose flow changes within a period (a linear time series of a boundary value,
+  /// conductance or vertex value, or of a well rate): with transport the flow is solved again
+  /// for every transport step, at its middle, and kept set up between steps (an output at 0
+  /// shows the flow at 0); without transport it is solved at every output time inside a period
+  /// and at the period's end, the linear series at that time.
   bool steady_flow_per_step = false;
 };
 
@@ -65,6 +67,8 @@ class StepModel {
 public:
   virtual ~StepModel() = default;
   virtual void solve_steady_flow(double begin, double end) = 0;
+  /// Steady flow of the instant t [d] in the period [begin, end] (linear series at t).
+  virtual void solve_steady_flow_at(double begin, double end, double t) = 0;
   virtual void set_initial_head() = 0;
   virtual void advance_transient_flow(double period_begin, double period_end, double length) = 0;
   virtual void record_flow_closure() = 0;
