@@ -231,7 +231,8 @@ flow:
     EXPECT_GT(in_pond, 60.0);
     PetscPrintf(PETSC_COMM_WORLD,
                 "rotation %g: lens %s: %.0f lens cells, %.0f pond cells, %.0f mismatches\n",
-                placement.rotation, lens.c_str(), in_lens, in_pond, mismatches);
+                placement.rotation, lens.front() == '[' ? "inline" : lens.c_str(), in_lens, in_pond,
+                mismatches);
   }
   remove_files(folder);
 }
