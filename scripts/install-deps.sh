@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config git
   petsc-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev
   libvtk9-dev python3-vtk9
-  libgdal-dev # rasters for grid.idomain (GeoTIFF, ESRI ASCII grid); also pulled in by libvtk9-dev
+  libgdal-dev # rasters (GeoTIFF, ESRI ASCII grid) and vector files (GeoJSON, shapefile); also pulled in by libvtk9-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev libudunits2-dev libcli11-dev libfmt-dev libspdlog-dev
   libpagmo-dev libnlopt-cxx-dev
   libbenchmark-dev # benchmarks/: the kernels' micro-benchmarks

@@ -659,10 +659,15 @@ std::array<double, 3> SiteFrame::to_site(const std::array<double, 3>& grid) cons
 }
 
 Polygon read_polygon(const ConfigNode& node, const SiteFrame& frame) {
-  if (!node.is_sequence()) throw node.error("expected a list of [x, y] vertices");
   Polygon polygon;
-  for (const auto& vertex : node.elements())
-    polygon.vertices.push_back(frame.to_grid(vertex.as_vector<2>("m")));
+  if (node.is_map()) {
+    polygon.vertices = read_vector_vertices(node, frame, VectorRequest::Shape::polygon);
+  } else {
+    if (!node.is_sequence())
+      throw node.error("expected a list of [x, y] vertices or {file, layer, where, feature}");
+    for (const auto& vertex : node.elements())
+      polygon.vertices.push_back(frame.to_grid(vertex.as_vector<2>("m")));
+  }
   if (polygon.vertices.size() < 3)
     throw node.error(
         fmt::format("a polygon needs at least 3 vertices, got {}", polygon.vertices.size()));

@@ -397,10 +397,7 @@ FlowBoundary read_cell_boundary(const ConfigNode& node, const Grid& grid,
 
   if (boundary.form == FlowBoundary::Form::polyline) {
     const ConfigNode line = node.at("polyline");
-    std::vector<std::array<double, 2>> vertices;
-    for (const auto& vertex : line.elements())
-      vertices.push_back(grid.frame().to_grid(vertex.as_vector<2>("m")));
-    if (vertices.size() < 2) throw line.error("a polyline needs at least 2 vertices");
+    const auto vertices = read_polyline(line, grid.frame());
     // The values interpolated along the line: the level's (with vertex series, each vertex's
     // weight: the interpolation of 1 at that vertex and 0 at the others), then the bottom's.
     std::vector<std::vector<double>> values;

@@ -1,60 +1,25 @@
 #include "terrafate/io/raster_gdal.hpp"
 
 #include <memory>
-#include <mutex>
 #include <string>
 
-#include <cpl_error.h>
-#include <fmt/format.h>
-#include <gdal.h>
-#include <ogr_srs_api.h>
+#include "gdal_support.hpp"
 
 namespace terrafate::io {
 
 namespace {
 /// Pixels beyond this many are refused before reading (1.6 GB as doubles).
 constexpr double kMaxPixels = 2.0e8;
-
-struct DatasetCloser {
-  void operator()(void* dataset) const { GDALClose(dataset); }
-};
-
-/// GDAL's error handler silenced for the lifetime of this object (its messages go into the
-/// InputError instead).
-struct QuietGdalErrors {
-  QuietGdalErrors() { CPLPushErrorHandler(CPLQuietErrorHandler); }
-  ~QuietGdalErrors() { CPLPopErrorHandler(); }
-  QuietGdalErrors(const QuietGdalErrors&) = delete;
-  QuietGdalErrors& operator=(const QuietGdalErrors&) = delete;
-};
-
-/// "EPSG:<code>" of the dataset's CRS; "" without a CRS; a description when it has no EPSG code.
-std::string epsg_of(GDALDatasetH dataset) {
-  OGRSpatialReferenceH srs = GDALGetSpatialRef(dataset);
-  if (srs == nullptr) return "";
-  OGRSpatialReferenceH copy = OSRClone(srs);
-  std::string crs;
-  OSRAutoIdentifyEPSG(copy);
-  const char* authority = OSRGetAuthorityName(copy, nullptr);
-  const char* code = OSRGetAuthorityCode(copy, nullptr);
-  if (authority != nullptr && code != nullptr && std::string(authority) == "EPSG")
-    crs = fmt::format("EPSG:{}", code);
-  else
-    crs = "a CRS without an EPSG code";
-  OSRDestroySpatialReference(copy);
-  return crs;
-}
 } // namespace
 
 void load_raster(Raster& raster, const std::filesystem::path& path) {
-  static std::once_flag registered;
-  std::call_once(registered, [] { GDALAllRegister(); });
-  const QuietGdalErrors quiet;
+  detail::register_gdal_drivers();
+  const detail::QuietGdalErrors quiet;
   const auto fail = [&](const std::string& why) {
     return InputError(raster.key_path, raster.where,
                       fmt::format("raster '{}' ({}): {}", raster.file, path.string(), why));
   };
-  std::unique_ptr<void, DatasetCloser> dataset(GDALOpen(path.c_str(), GA_ReadOnly));
+  std::unique_ptr<void, detail::DatasetCloser> dataset(GDALOpen(path.c_str(), GA_ReadOnly));
   if (!dataset) {
     const std::string message = CPLGetLastErrorMsg();
     throw fail(message.empty() ? "cannot open it" : "cannot open it: " + message);
@@ -82,7 +47,7 @@ void load_raster(Raster& raster, const std::filesystem::path& path) {
   if (GDALRasterIO(band, GF_Read, 0, 0, raster.columns, raster.rows, raster.values.data(),
                    raster.columns, raster.rows, GDT_Float64, 0, 0) != CE_None)
     throw fail(std::string("cannot read band 1: ") + CPLGetLastErrorMsg());
-  raster.crs = epsg_of(dataset.get());
+  raster.crs = detail::epsg_of(GDALGetSpatialRef(dataset.get()));
 }
 
 } // namespace terrafate::io

@@ -9,6 +9,7 @@
 #include "terrafate/core/resources.hpp"
 #include "terrafate/io/cell_field_hdf5.hpp"
 #include "terrafate/io/raster_gdal.hpp"
+#include "terrafate/io/vector_gdal.hpp"
 
 namespace terrafate {
 
@@ -123,8 +124,13 @@ Deck read_deck_text(const std::string& text, const std::filesystem::path& path) 
     if (const auto date = time->find("start_date"))
       root.set_start_day(days_from_civil(read_iso_date(*date)), date->where());
   deck.title = root.string_or("title", path.stem().string());
-  deck.grid = read_grid_spec(root.at("grid"));
   const auto deck_folder = path.has_parent_path() ? path.parent_path() : ".";
+  // Polygons and polylines given as {file, layer, where, feature}, relative to the deck.
+  root.set_vector_reader([deck_folder](const VectorRequest& request) {
+    const std::filesystem::path file = request.file;
+    return io::read_vector_feature(request, file.is_absolute() ? file : deck_folder / file);
+  });
+  deck.grid = read_grid_spec(root.at("grid"));
   if (auto& raster = deck.grid.idomain_raster) {
     const std::filesystem::path file = raster->file;
     io::load_raster(*raster, file.is_absolute() ? file : deck_folder / file);

@@ -16,7 +16,7 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 sources=(tests/fuzz/fuzz_deck.cpp src/run/deck.cpp src/core/config.cpp src/core/errors.cpp
          src/core/units.cpp src/core/resources.cpp src/core/calendar.cpp src/core/raster.cpp
          src/io/raster_gdal.cpp src/io/cell_field_hdf5.cpp src/grid/grid.cpp
-         src/grid/materials.cpp)
+         src/grid/materials.cpp src/core/vector_layer.cpp src/io/vector_gdal.cpp)
 objects=()
 for source in "${sources[@]}"; do
   object="$build/$(basename "${source%.cpp}").o"

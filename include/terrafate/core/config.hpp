@@ -4,6 +4,7 @@
 // reader did not declare is an error with a "did you mean" suggestion.
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -40,6 +41,12 @@ struct Range {
 };
 
 class ConfigNode;
+struct VectorRequest;
+struct VectorFeature;
+/// Reads the one feature a deck's `{file, layer, where, feature}` names from a vector file
+/// (io::read_vector_feature through GDAL/OGR, installed by the deck reader); core does not read
+/// files itself.
+using VectorReader = std::function<VectorFeature(const VectorRequest&)>;
 
 /// An opt-in record of what the deck readers accept, for the generated deck reference
 /// (`terrafate schema`, docs/deck-reference.md). Off by default: with no recorder installed the
@@ -88,6 +95,12 @@ public:
   void set_start_day(long start_day, const SourceLocation& where) const;
   /// [days since 1970-01-01] run day 0 (`time.start_date`), when set for this deck.
   std::optional<long> start_day() const;
+  /// Installs the reader of vector files (polygons and polylines given as `{file: ...}`) for
+  /// this whole deck (every node read from the same text); it resolves file names against the
+  /// deck's folder. Without one such a polygon or polyline is an InputError.
+  void set_vector_reader(VectorReader reader) const;
+  /// The reader installed by set_vector_reader (empty when none).
+  const VectorReader& vector_reader() const;
 
   /// Parses YAML text (`source_name`, the file name, appears in messages); syntax errors
   /// become InputError with the file and line.
@@ -186,6 +199,7 @@ private:
   struct Document {
     std::optional<long> start_day; ///< [days since 1970-01-01]
     SourceLocation start_where;
+    VectorReader vector_reader; ///< reads `{file: ...}` polygons and polylines
   };
   std::shared_ptr<Document> document_;
   ConfigNode(YAML::Node node, std::string key_path, std::shared_ptr<const std::string> file,
@@ -282,12 +296,49 @@ struct SiteFrame {
   std::array<double, 3> to_site(const std::array<double, 3>& grid) const;
 };
 
+/// What a deck's `{file: F, layer: L, where: W, feature: N}` asks of a vector file (GeoJSON,
+/// shapefile, GeoPackage, any format GDAL/OGR reads): the one feature of layer L (optional when
+/// the file has one layer) that passes the attribute filter W (OGR SQL, optional), or the N-th
+/// (0-based) of those that pass.
+struct VectorRequest {
+  enum class Shape { polygon, line };
+  Shape shape = Shape::polygon; ///< a Polygon (polygon:) or a LineString (polyline:)
+  std::string file;             ///< as written (relative to the deck's folder)
+  std::string layer;            ///< empty: the file's only layer
+  std::string where;            ///< empty: every feature
+  std::optional<long> feature;  ///< none: exactly one feature must pass
+  ConfigNode node;              ///< the `{file, ...}` map, for messages
+};
+
+/// The geometry of the feature a VectorRequest found.
+struct VectorFeature {
+  /// [m] site x, y: a polygon's ring without its closing vertex, or a line's vertices.
+  std::vector<std::array<double, 2>> vertices;
+  std::string crs;         ///< the layer's "EPSG:<code>"; empty without a CRS; else a description
+  std::string description; ///< which feature of which file and layer (messages)
+};
+
+/// Reads `{file, layer, where, feature}` (VectorRequest) at `node` through the deck's vector
+/// reader and returns the feature's vertices in the grid frame of `frame`. InputError at the
+/// file's key when the layer's CRS is not `frame.crs` (when grid.crs is given, compared by EPSG
+/// code), or when no reader is installed.
+std::vector<std::array<double, 2>>
+read_vector_vertices(const ConfigNode& node, const SiteFrame& frame, VectorRequest::Shape shape);
+
 /// Reads a list of at least 3 [x, y] vertices [m] enclosing a non-zero area, in site
-/// coordinates, and returns it in the grid frame of `frame`.
+/// coordinates, or `{file, layer, where, feature}` naming one Polygon of a vector file (without
+/// holes: holes and multi-part polygons are refused), and returns it in the grid frame of
+/// `frame`.
 Polygon read_polygon(const ConfigNode& node, const SiteFrame& frame);
 
+/// Reads a polyline: a list of at least 2 [x, y] vertices [m] in site coordinates, or
+/// `{file, layer, where, feature}` naming one LineString of a vector file; returns it in the
+/// grid frame of `frame`.
+std::vector<std::array<double, 2>> read_polyline(const ConfigNode& node, const SiteFrame& frame);
+
 /// Reads `all`, `{box: {min: [x, y, z], max: [x, y, z]}}` or
-/// `{polygon: [[x, y], ...], z: [zmin, zmax]}` (z optional: all elevations), in site
+/// `{polygon: [[x, y], ...], z: [zmin, zmax]}` (z optional: all elevations; the polygon may be
+/// `{file, layer, where, feature}`, read_polygon), in site
 /// coordinates, into the grid frame of `frame`. On a rotated frame a box is a rectangle in
 /// site x-y, so it becomes the polygon of its four corners (with its z range).
 Region read_region(const ConfigNode& node, const SiteFrame& frame);
