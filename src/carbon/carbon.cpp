@@ -94,9 +94,19 @@ CarbonSpec read_carbon_spec(const ConfigNode& node, const CsvTable& table, bool 
                         "drilling, lab_analysis, material:<name>, disposal:<route>, supply:pv, "
                         "supply:green_power)",
                         key));
-      const auto where = factors->at(key).where();
-      spec.factors[key] = {factors->quantity(key, "1", Range::non_negative()), unit,
-                           fmt::format("deck {}:{}", where.file, where.line), "deck"};
+      // A number, or {value, source}: the value with the basis the deck states for it.
+      const auto entry = factors->at(key);
+      const auto where = entry.where();
+      std::string source = fmt::format("deck {}:{}", where.file, where.line);
+      double value = 0.0;
+      if (entry.is_map()) {
+        entry.expect_keys({"value", "source"});
+        value = entry.quantity("value", "1", Range::non_negative());
+        source += ": " + entry.string("source");
+      } else {
+        value = entry.as_quantity("1", Range::non_negative());
+      }
+      spec.factors[key] = {value, unit, source, "deck"};
       if (key == "electricity") spec.grid_series.reset(); // one constant value instead
     }
   spec.currency = node.string_or("currency", "CNY");
@@ -241,12 +251,15 @@ std::vector<FootprintLine> footprint(const std::vector<LedgerLine>& ledger,
     std::string names;
     for (const auto& key : missing)
       names += (names.empty() ? "" : ", ") + key;
-    throw InputError(
-        fmt::format("no emission factor for {}: give {} under carbon.factors (kg CO2e per {}; "
-                    "data/emission_factors.csv has none with a value{})",
-                    names, missing.size() == 1 ? "it" : "them",
-                    missing.size() == 1 ? key_unit(*missing.begin()) : "unit of the item",
-                    missing.count("electricity") ? "; or choose carbon.grid" : ""));
+    // The deck key that supplies each: carbon.factors.<key> (kg CO2e per the item's unit).
+    std::string keys;
+    for (const auto& key : missing)
+      keys += fmt::format("{}carbon.factors.{}: {{value: <kg CO2e per {}>, source: <basis>}}",
+                          keys.empty() ? "" : "; ", key, key_unit(key));
+    throw InputError(fmt::format(
+        "no emission factor for {} (data/emission_factors.csv has no sourced value: its row is "
+        "missing or absent, and a factor is never taken as 0): give {}{}",
+        names, keys, missing.count("electricity") ? "; or choose carbon.grid" : ""));
   }
   return lines;
 }

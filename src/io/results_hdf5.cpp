@@ -1,10 +1,8 @@
 #include "terrafate/io/results_hdf5.hpp"
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <filesystem>
-#include <numbers>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -216,21 +214,13 @@ const char* xdmf_attribute_type(int components) {
 /// on the map (rank 0 computes them).
 std::vector<double> site_node_coordinates(const GridCoordinates& coordinates) {
   const auto& nodes = coordinates.nodes;
-  const auto& geo = coordinates.georeference;
-  const double angle = geo.rotation * std::numbers::pi / 180.0;
-  const double c = std::cos(angle), s = std::sin(angle);
   std::vector<double> values;
   values.reserve(3 * nodes[0].size() * nodes[1].size() * nodes[2].size());
-  std::size_t node = 0;
-  for (const double z : nodes[2])
-    for (const double y : nodes[1])
-      for (const double x : nodes[0]) {
-        const double dx = x - geo.origin[0], dy = y - geo.origin[1];
-        values.push_back(geo.origin[0] + c * dx - s * dy);
-        values.push_back(geo.origin[1] + s * dx + c * dy);
-        values.push_back(coordinates.node_elevations.empty() ? z
-                                                             : coordinates.node_elevations[node]);
-        ++node;
+  for (std::size_t k = 0; k < nodes[2].size(); ++k)
+    for (std::size_t j = 0; j < nodes[1].size(); ++j)
+      for (std::size_t i = 0; i < nodes[0].size(); ++i) {
+        const std::array<double, 3> site = coordinates.site_node(i, j, k);
+        values.insert(values.end(), site.begin(), site.end());
       }
   return values;
 }

@@ -42,10 +42,11 @@ std::string step_name(std::size_t index) {
   return fmt::format("step_{:06d}", index);
 }
 
-/// The summary file of a step: a rectilinear grid (fields.pvtr), or with layer surfaces a
-/// structured grid whose nodes carry their own elevations (fields.pvts).
+/// The summary file of a step: a rectilinear grid (fields.pvtr), or for a rotated grid or one
+/// with layer surfaces a structured grid whose nodes are at their site (CRS) x, y and their own
+/// elevations (fields.pvts).
 std::string summary_name(const GridCoordinates& coordinates) {
-  return coordinates.node_elevations.empty() ? "fields.pvtr" : "fields.pvts";
+  return coordinates.curvilinear() ? "fields.pvts" : "fields.pvtr";
 }
 
 /// The ParaView collection file listing every step with its time. VTK 9.1 has no writer for
@@ -73,16 +74,33 @@ vtkSmartPointer<vtkDoubleArray> block_nodes(const std::vector<double>& nodes, in
   return array;
 }
 
+/// Adds `name`_site to `grid`'s cell data: the 3-component cell field `field` with its x, y
+/// components turned from the grid's axes into the site (CRS) axes, (c vx - s vy, s vx + c vy).
+void add_site_vector(vtkDataSet& grid, const FieldView& field, vtkIdType cells,
+                     const Georeference& georeference) {
+  const auto [c, s] = georeference.cos_sin();
+  auto array = vtkSmartPointer<vtkDoubleArray>::New();
+  array->SetName((field.name + "_site").c_str());
+  array->SetNumberOfComponents(3);
+  array->SetNumberOfTuples(cells);
+  for (vtkIdType cell = 0; cell < cells; ++cell) {
+    const double* v = field.data + 3 * cell;
+    array->SetTuple3(cell, c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]);
+  }
+  grid.GetCellData()->AddArray(array);
+}
+
 /// This rank's piece: point extent [offset, offset + count] per axis, so that neighbouring
 /// pieces share their boundary nodes, with every field as cell data and the time as TimeValue.
-/// With layer surfaces a structured grid whose points are the nodes' grid-frame x, y and their
-/// own elevations.
+/// For a rotated grid or one with layer surfaces a structured grid whose points are the nodes'
+/// site (CRS) x, y and their own elevations; a rotated grid also gets each 3-component field in
+/// site axes as `name`_site (the field itself keeps the grid's axes, as in results.h5).
 vtkSmartPointer<vtkDataSet> make_piece(const GridCoordinates& coordinates, const LocalBlock& block,
                                        double time, const std::vector<FieldView>& fields) {
   const std::array<int, 3>& offset = block.offset;
   const std::array<int, 3>& count = block.count;
   vtkSmartPointer<vtkDataSet> grid;
-  if (coordinates.node_elevations.empty()) {
+  if (!coordinates.curvilinear()) {
     auto rectilinear = vtkSmartPointer<vtkRectilinearGrid>::New();
     rectilinear->SetExtent(offset[0], offset[0] + count[0], offset[1], offset[1] + count[1],
                            offset[2], offset[2] + count[2]);
@@ -96,16 +114,14 @@ vtkSmartPointer<vtkDataSet> make_piece(const GridCoordinates& coordinates, const
                           offset[2], offset[2] + count[2]);
     auto points = vtkSmartPointer<vtkPoints>::New();
     points->SetDataTypeToDouble();
-    const std::size_t nx = coordinates.nodes[0].size(), ny = coordinates.nodes[1].size();
     for (int k = offset[2]; k <= offset[2] + count[2]; ++k)
       for (int j = offset[1]; j <= offset[1] + count[1]; ++j)
-        for (int i = offset[0]; i <= offset[0] + count[0]; ++i)
-          points->InsertNextPoint(coordinates.nodes[0][static_cast<std::size_t>(i)],
-                                  coordinates.nodes[1][static_cast<std::size_t>(j)],
-                                  coordinates.node_elevations[(static_cast<std::size_t>(k) * ny +
-                                                               static_cast<std::size_t>(j)) *
-                                                                  nx +
-                                                              static_cast<std::size_t>(i)]);
+        for (int i = offset[0]; i <= offset[0] + count[0]; ++i) {
+          const std::array<double, 3> site =
+              coordinates.site_node(static_cast<std::size_t>(i), static_cast<std::size_t>(j),
+                                    static_cast<std::size_t>(k));
+          points->InsertNextPoint(site.data());
+        }
     structured->SetPoints(points);
     grid = structured;
   }
@@ -118,6 +134,8 @@ vtkSmartPointer<vtkDataSet> make_piece(const GridCoordinates& coordinates, const
     array->SetNumberOfTuples(cells);
     std::copy_n(field.data, cells * field.components, array->GetPointer(0));
     grid->GetCellData()->AddArray(array);
+    if (field.components == 3 && coordinates.georeference.rotation != 0.0)
+      add_site_vector(*grid, field, cells, coordinates.georeference);
   }
 
   auto time_value = vtkSmartPointer<vtkDoubleArray>::New();
@@ -125,8 +143,8 @@ vtkSmartPointer<vtkDataSet> make_piece(const GridCoordinates& coordinates, const
   time_value->SetNumberOfTuples(1);
   time_value->SetValue(0, time);
   grid->GetFieldData()->AddArray(time_value);
-  // Where the grid lies on the map: the nodes are in the grid frame; site x, y = origin +
-  // R(rotation_degree) ((x, y) - origin) in the CRS.
+  // Where the grid lies on the map: the nodes are at site x, y = origin + R(rotation_degree)
+  // ((x, y) - origin) in the CRS, (x, y) their grid-frame coordinates (the same without rotation).
   const Georeference& geo = coordinates.georeference;
   if (geo.given()) {
     if (!geo.crs.empty()) {
@@ -251,7 +269,7 @@ void VtkSeriesWriter::write_output(double time, const std::vector<FieldView>& fi
 
   const std::string summary = summary_name(impl.coordinates);
   vtkSmartPointer<vtkXMLPStructuredDataWriter> writer;
-  if (impl.coordinates.node_elevations.empty()) {
+  if (!impl.coordinates.curvilinear()) {
     auto rectilinear = vtkSmartPointer<vtkXMLPRectilinearGridWriter>::New();
     rectilinear->SetInputConnection(producer->GetOutputPort());
     writer = rectilinear;

@@ -56,7 +56,9 @@ time: {{end: 10, max_step: 5}}
 output: {{hdf5: false, vtk: false}}
 carbon:
   grid: china-national-2023
-  factors: {{material:emulsified_vegetable_oil: 1.2}}
+  factors: {{material:emulsified_vegetable_oil: 1.2,
+            disposal:landfill: {{value: 4.1944, source: "test basis: 1.5 L diesel x 2.6676 + 0.1 kg HDPE x 1.93 per t"}},
+            disposal:cement_kiln: {{value: 134.5188, source: "test basis: heat balance of wet soil to 1,450 C from coal"}}}}
 """
 
 

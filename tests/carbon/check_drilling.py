@@ -10,8 +10,8 @@ its action's region, booked at the action's start:
 - eisb_no_points (enhanced_bioremediation without injection_points): no drilling row;
 - sve (soil_vapour_extraction), 2 wells, region z 11-13 m: 2 x (13 - 11) = 4 m.
 ledger.csv must hold exactly these drilling rows (1e-12), and carbon.csv each one's
-t CO2e = m x 13.1052 kg/m / 1000 (data/emission_factors.csv: 2 L diesel x 2.6676 + 2.2 kg PVC
-x 3.10 + 1 kg cement x 0.95) and cost = m x 800 CNY (carbon.costs.drilling).
+t CO2e = m x 13.1052 kg/m / 1000 (the deck's factor, {value, source}: 2 L diesel x 2.6676 + 2.2 kg
+PVC x 3.10 + 1 kg cement x 0.95; data/emission_factors.csv's drilling row is missing) and cost = m x 800 CNY (carbon.costs.drilling).
 """
 import csv
 import math
@@ -60,7 +60,8 @@ remediation:
      start: 30, end: 200, removal_rate: 0.05, power: 1, wells: 2}
 carbon:
   grid: china-national-2022
-  factors: {material:MnO4: 1.5, material:emulsified_vegetable_oil: 1.2}
+  factors: {material:MnO4: 1.5, material:emulsified_vegetable_oil: 1.2,
+            drilling: {value: 13.1052, source: "test basis: 2 L diesel/m x 2.6676 + 2.2 kg PVC/m x 3.10 + 1 kg cement/m x 0.95"}}
   costs: {drilling: 800}
 time:
   end: 365

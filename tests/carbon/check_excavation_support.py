@@ -21,7 +21,8 @@ round the exact box, not round the cells it snaps to.
   overburden_volume = 8 x 20 x (10 - 5) = 800 m3, diesel = 1.5 L/m3 x 800 m3 (the exact dug
   volume) + 2 L/m3 x 800 m3 (overburden) = 2,800 L, t CO2e = 2,800 x 2.6676 / 1000 = 7.46928;
 - thermal treatment with 4 heater wells, region z 0-10 m: 4 x 10 = 40 m of drilling at its start
-  (100 d), 40 x 13.1052 kg/m / 1000 t CO2e (the drilling row of emission_factors.csv).
+  (100 d), 40 x 13.1052 kg/m / 1000 t CO2e (the deck's drilling factor: the table's row is
+  missing, no published per-metre value).
 Then bad input: sheet piling around the region `all`, dewatering without `days`, and overburden
 for a pit whose top is the ground surface, each exit 2 with the key named.
 """
@@ -62,6 +63,8 @@ remediation:
      end: 200, rates: {PCE: 0.05}, electricity: 0.1, wells: 4}
 carbon:
   grid: china-national-2022
+  factors:
+    drilling: {value: 13.1052, source: "test basis: 2 L diesel/m x 2.6676 + 2.2 kg PVC/m x 3.10 + 1 kg cement/m x 0.95"}
   indicators: [ghg, water, land]
 time:
   end: 365

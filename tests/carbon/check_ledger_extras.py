@@ -149,7 +149,8 @@ remediation:
 carbon:
   grid: china-national-2022
   factors: {material:MnO4: 1.5, material:emulsified_vegetable_oil: 1.2,
-            material:potassium_permanganate: 2.0, vehicle_km: 0.25, material:clay: 0.01}
+            material:potassium_permanganate: 2.0, vehicle_km: 0.25, material:clay: 0.01,
+            drilling: 13, material:activated_carbon_regenerated: 2.4}
   indicators: [ghg, water]
 time:
   end: 365

@@ -14,9 +14,10 @@ sample and 0.05 m3 purge water per sample, driving 60 km per campaign. Hand calc
 - activated carbon: the run's kg (ledger.csv) x 12.92 kg CO2e/kg (DESOTEC, upper end of
   7.05-12.92 t/t for new GAC);
 - drilling: 2 wells x (ground surface 10 m - screen bottom 0 m) = 20 m by hand from the deck,
-  x 13.1052 kg CO2e/m (2 L/m x 2.6676 + 2.2 kg/m x 3.10 + 1 kg/m x 0.95);
+  x 13.1052 kg CO2e/m (deck: 2 L/m x 2.6676 + 2.2 kg/m x 3.10 + 1 kg/m x 0.95; the table's
+  drilling and lab_analysis rows are missing);
 - laboratory analysis: 2 events/yr x 4 years x 4 wells x 2 suites = 64 analyses by hand,
-  x 7.306 kg CO2e per analysis (10 kWh x 0.5306 + 2);
+  x 7.306 kg CO2e per analysis (deck: 10 kWh x 0.5306 + 2);
 - travel: 8 campaigns x 60 km = 480 km x 0.25 kg CO2e/km (deck).
 With PV on 40 % of the pump-and-treat's kWh: 0.6 of the grid part plus 0.4 x 0.045 kg/kWh
 (Hsu et al. 2012); the monitoring's items are unchanged.
@@ -70,7 +71,9 @@ time: {{start_date: 2022-07-01, end: 1461, max_step: 150}}
 output: {{hdf5: false, vtk: false}}
 carbon:
   grid: {{series: china-national, projection: linear}}
-  factors: {{vehicle_km: 0.25}}
+  factors: {{vehicle_km: 0.25,
+            drilling: {{value: 13.1052, source: "test basis: 2 L diesel/m x 2.6676 + 2.2 kg PVC/m x 3.10 + 1 kg cement/m x 0.95"}},
+            lab_analysis: {{value: 7.306, source: "test basis: 10 kWh x 0.5306 + 2 kg"}}}}
   indicators: [ghg, energy, water]
   indicator_factors: {{vehicle_km: {{energy_transport_fuel: 2.5}}}}   # MJ/km, deck value
 {supply}

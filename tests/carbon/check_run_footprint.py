@@ -11,8 +11,8 @@ that year's factor (2022 184 d, 2023 365, 2024 366, 2025 365, 2026 181); plus th
 activated carbon x 4.0 kg/kg (deck). Energy: kWh x 3.6 MJ. Present value at 7 %: capital
 100,000 at day 0 (year 0), O&M 150,000 per year over 4 run years of 365.25 d =
 150,000 (1 - 1.07^-4) / 0.07, electricity at 0.8 CNY/kWh split evenly over the 4 run years,
-activated carbon at 12 CNY/kg likewise; the well drilled at day 0 (10 m x 13.1052 kg CO2e/m,
-800 CNY/m) in year 0. Without the O&M entry the total is partial and names it.
+activated carbon at 12 CNY/kg likewise; the well drilled at day 0 (10 m x 13.1052 kg CO2e/m, the
+deck's factor, 800 CNY/m) in year 0. Without the O&M entry the total is partial and names it.
 """
 import csv
 import datetime
@@ -52,7 +52,8 @@ time: {{start_date: 2022-07-01, end: 1461, max_step: 150}}
 output: {{hdf5: false, vtk: false}}
 carbon:
   grid: {{series: china-national, projection: linear}}
-  factors: {{material:activated_carbon: 4.0}}
+  factors: {{material:activated_carbon: 4.0,
+            drilling: {{value: 13.1052, source: "test basis: 2 L diesel/m x 2.6676 + 2.2 kg PVC/m x 3.10 + 1 kg cement/m x 0.95"}}}}
   costs: {{electricity: 0.8, material:activated_carbon: 12, drilling: 800}}
   indicators: [ghg, energy]
   present_value:

@@ -294,11 +294,31 @@ TEST(Factors, MissingReagentAndDisposalFactorsStopTheRun) {
     for (const char* key :
          {"material:calcium_polysulfide", "material:electron_donor", "disposal:incineration"})
       EXPECT_NE(message.find(key), std::string::npos) << message;
-    EXPECT_EQ(message.find("lab_analysis"), std::string::npos) << message; // in the table
+    // lab_analysis's row is `missing` (no published per-sample factor): named with the deck key
+    // that supplies it, never taken as 0.
+    EXPECT_NE(message.find("carbon.factors.lab_analysis: {value: <kg CO2e per sample>"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("carbon.factors.disposal:incineration: {value: <kg CO2e per t>"),
+              std::string::npos)
+        << message;
   }
   // The 2023 national factor is in the table: 1,000 kWh x 0.5306 = 0.5306 t.
   const auto lines = footprint({{"t", "thermal", "electricity:heating", 1000.0, "kWh"}}, spec);
   EXPECT_DOUBLE_EQ(lines[0].tco2e, 0.5306);
+  // Given by the deck with its basis: 10 samples x 7.306 kg = 0.07306 t; the basis follows the
+  // deck's file:line in the factor's source.
+  const auto given = carbon_spec("carbon:\n  grid: china-national-2023\n  factors:\n"
+                                 "    lab_analysis: {value: 7.306, source: \"site assumption: 10 "
+                                 "kWh x 0.5306 + 2 kg\"}\n");
+  const auto lab = footprint({{"mon", "monitoring", "lab_analysis", 10.0, "sample"}}, given);
+  ASSERT_EQ(lab.size(), 1u);
+  EXPECT_NEAR(lab[0].tco2e, 0.07306, 1e-15);
+  EXPECT_EQ(lab[0].factor.status, "deck");
+  EXPECT_EQ(lab[0].factor.source, "deck deck.yaml:4: site assumption: 10 kWh x 0.5306 + 2 kg");
+  EXPECT_THROW(carbon_spec("carbon:\n  factors: {drilling: {value: 13}}\n"), InputError);
+  EXPECT_THROW(carbon_spec("carbon:\n  factors: {drilling: {value: 13, source: x, unit: m}}\n"),
+               InputError);
 }
 
 // Present value against the annuity formula: capital 1,200,000 CNY at run time 0, O&M

@@ -17,7 +17,13 @@ from published tables are recomputed here by hand, to 1e-6 relative:
 - haulage NOx: NPI Table 22 22.3 kg/m3 x (0.1292 / 2.6676 L/(t*km)) / 1000 = 0.00108005698;
 - grid NOx: 1.26e9 kg / 6.2758e12 kWh (2017) = 2.00771216e-4 kg/kWh;
 - accidents: 9.6 / 100,000 / 2,000 h = 4.8e-8 and 2.4 / 100 / 2,000 h = 1.2e-5 per hour;
-- thermal desorption: 212.22 kg CO2e/m3 / 1.8 t/m3 = 117.9 kg CO2e/t.
+- thermal desorption: 212.22 kg CO2e/m3 / 1.8 t/m3 = 117.9 kg CO2e/t;
+- EVO: 4.25 kg CO2e/kg soybean oil x (0.5 x 0.92) / (0.5 x 0.92 + 0.5 x 1.00) = 2.0364583;
+- P.O cement: 735 kg CO2e/t / 1000 = 0.735 kg/kg.
+A value whose source says "recalled", "not retrieved" or "not found" fails in any row: such a
+factor is `missing` (empty) and the deck supplies it; the factors without a published source
+(KMnO4, persulfate, regenerated GAC, landfill, cement kiln, drilling, lab analysis) are checked
+to be missing.
 """
 import csv
 import math
@@ -50,6 +56,10 @@ def check_table(path, failures):
             failures.append(f"{where}: value '{value}' with status '{status}'")
         refers_back = source.startswith("same") or "(same " in source
         named = source + " " + (previous_document or "") if refers_back else source
+        # Issue 22: no value without a source. A value whose source says it was recalled or not
+        # read is not sourced: its row must be `missing` (empty), whatever its status word.
+        if value and any(v in source for v in VAGUE):
+            failures.append(f"{where}: a value ({value}) whose source was not read: {source}")
         if first_word(status) == "verified":
             if not value:
                 failures.append(f"{where}: verified without a value")
@@ -106,6 +116,23 @@ def main():
                                      indicator="accident_injuries"), 2.4 / 100 / 2000, failures)
     close("thermal desorption per t", value(emission, failures, key="disposal:thermal_desorption"),
           212.22 / 1.8, failures)
+    # EVO: soybean oil 4.25 kg CO2e/kg (Alcock et al. 2022) x oil mass share of a concentrate of
+    # 50 % oil by volume at 0.92 kg/L oil, 1.00 kg/L water.
+    soybean = value(emission, failures, key="material:soybean_oil")
+    close("soybean oil (Alcock et al. 2022 median)", soybean, 4.25, failures)
+    close("EVO per kg of product", value(emission, failures,
+                                         key="material:emulsified_vegetable_oil"),
+          4.25 * (0.5 * 0.92) / (0.5 * 0.92 + 0.5 * 1.00), failures)
+    # Ordinary Portland cement, Chinese market average: 735 kg CO2e/t.
+    close("P.O cement per kg", value(emission, failures, key="material:cement_po425_china"),
+          735.0 / 1000.0, failures)
+    # The factors without a published source have no value (the deck supplies them).
+    for key in ("material:potassium_permanganate", "material:sodium_persulfate",
+                "material:activated_carbon_regenerated", "disposal:landfill",
+                "disposal:cement_kiln", "drilling", "lab_analysis"):
+        found = [r for r in emission if r["key"] == key]
+        if len(found) != 1 or found[0]["value"] or first_word(found[0]["status"]) != "missing":
+            failures.append(f"{key}: expected one missing row without a value")
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))
         return 1

@@ -12,7 +12,10 @@ with hand calculations.
     two NAPL identities for the PCE DNAPL (realization 0), the deck's yields equal the molecular
     weight ratios, and the water budget by hand: recharge = 150 mm/yr x plan area, the school
     well's 20 m3/d, river outflow = west inflow + recharge - well (1e-9).
-Every site: the key outputs exist and are finite.
+Every site: the key outputs exist and are finite; every carbon.csv line has an emission factor
+> 0 that is sourced in data/emission_factors.csv or given by the deck (a {value, source} factor
+carries its basis); the chlorinated site's MNA footprint by hand (480 lab analyses x 7.306 kg,
+3,600 km x 0.17 kg).
 
 usage: check_sites.py TERRAFATE REPO_ROOT WORK_DIR [SITE...]
 """
@@ -106,6 +109,29 @@ def napl_identities(site, out, deck, source_name, species):
                           f"(worst {worst_m:.1e} of M0)")
 
 
+def footprint_factors(site, out, deck):
+    """Issue 22: no zeroed or silently defaulted emission factor. Every carbon.csv line has a
+    factor > 0 from the table (a sourced status) or from the deck, and a deck factor given as
+    {value, source} carries its stated basis into factor_source."""
+    path = out / "carbon.csv"
+    if not path.exists():
+        return []
+    lines = rows(path)
+    zero = [f"{r['action']} {r['item']}" for r in lines if not float(r["factor_kgco2e_per_unit"]) > 0]
+    check(not zero, f"{site}: every one of {len(lines)} carbon.csv lines has a factor > 0 {zero}")
+    unsourced = [r["factor_key"] for r in lines
+                 if r["factor_status"].split(" ")[0] in ("missing", "unverified")]
+    check(not unsourced, f"{site}: no missing or unverified table factor used {unsourced}")
+    given = deck["carbon"].get("factors", {})
+    for r in lines:
+        entry = given.get(r["factor_key"])
+        if r["factor_status"] == "deck" and isinstance(entry, dict):
+            check(r["factor_source"].endswith(": " + entry["source"]) and
+                  float(r["factor_kgco2e_per_unit"]) == float(entry["value"]),
+                  f"{site}: {r['action']} {r['item']} at the deck's {entry['value']} with its basis")
+    return lines
+
+
 for site in SITES:
     deck = yaml.safe_load((ROOT / "inputs" / site / "site.yaml").read_text())
     if site == "chromium_plating_site":
@@ -113,6 +139,7 @@ for site in SITES:
         if out is None:
             continue
         common_outputs(site, out)
+        footprint_factors(site, out, deck)
         material = deck["materials"][0]
         k = quantity(material["hydraulic_conductivity"][0])
         n, rho_b = float(material["porosity"]), float(material["bulk_density"])
@@ -143,6 +170,7 @@ for site in SITES:
         if out is None:
             continue
         common_outputs(site, out)
+        footprint_factors(site, out, deck)
         napl_identities(site, out, deck, "lnapl_benzene", "benzene")
         check(all_finite(out / "soil.csv", ["concentration_mg_per_kg"]), f"{site}: soil.csv finite")
     elif site == "chlorinated_solvent_site":
@@ -154,6 +182,18 @@ for site in SITES:
               f"{site}: ensemble risk quantiles finite")
         out = out / "realizations" / "0000"
         common_outputs(site, out)
+        carbon = footprint_factors(site, out, deck)
+        # MNA's footprint by hand: 8 wells x 2 events/yr x 30 yr x 1 suite = 480 analyses at the
+        # deck's 7.306 kg (no published per-sample factor: a site assumption), 60 km per event
+        # x 60 events = 3,600 km at 0.17 kg/km.
+        lab = [r for r in carbon if r["item"] == "lab_analysis"]
+        check(len(lab) == 1 and float(lab[0]["quantity"]) == 480.0 and
+              abs(float(lab[0]["tco2e"]) - 480 * 7.306 / 1000) < 1e-9,
+              f"{site}: lab analysis 480 x 7.306 kg = 3.50688 t CO2e "
+              f"({lab[0]['tco2e'] if lab else 'none'})")
+        travel = [r for r in carbon if r["item"] == "vehicle_km"]
+        check(len(travel) == 1 and abs(float(travel[0]["tco2e"]) - 3600 * 0.17 / 1000) < 1e-9,
+              f"{site}: travel 3,600 km x 0.17 kg = 0.612 t CO2e")
         napl_identities(site, out, deck, "pce_dnapl", "PCE")
         mw = {"PCE": 165.83, "TCE": 131.39, "cDCE": 96.94, "VC": 62.5, "ethene": 28.05}
         for reaction in deck["transport"]["reactions"]:

@@ -22,7 +22,9 @@ away from cell faces and centres).
 The outputs carry the georeference: results.h5 /grid attributes crs, origin_x, origin_y and
 rotation_degree; the XDMF names the CRS and, for the rotated grid, uses a 3DSMesh whose node
 coordinates (/grid/site_nodes, XYZ) are the site coordinates (checked at the four corners against
-the hand mapping); the VTK pieces carry crs, origin and rotation_degree as field data. (ParaView
+the hand mapping); the VTK pieces are structured grids on the site coordinates and carry crs,
+origin and rotation_degree as field data (check_georeference_vtk.py checks their nodes and fields
+in full). (ParaView
 5.11's XDMF reader was checked by hand on this XYZ form: bounds x 511841.02-512339.22, y
 5405000-5405466.38, the four rotated corners; it reads nothing from the X_Y_Z form. Its Python,
 python3-paraview, cannot be installed next to python3-vtk9, so it is not part of the test.)
@@ -232,10 +234,20 @@ def main():
     except ImportError:
         print("python vtk missing: the VTK field data check is skipped")
     else:
-        piece = sorted((runs[ANGLE] / "vtk").rglob("*.vtr"))[0]
-        reader = vtk.vtkXMLRectilinearGridReader()
+        pieces = sorted((runs[ANGLE] / "vtk").rglob("*.vts"))
+        if not pieces:
+            raise SystemExit("FAIL: the rotated run wrote no structured (.vts) VTK pieces")
+        piece = pieces[0]
+        reader = vtk.vtkXMLStructuredGridReader()
         reader.SetFileName(str(piece))
         reader.Update()
+        points = vtk_to_numpy(reader.GetOutput().GetPoints().GetData()).reshape(
+            nz + 1, ny + 1, nx + 1, 3)
+        for i, j in ((nx, 0), (0, ny), (nx, ny)):  # a serial run: one piece, the whole grid
+            expected = rotate(ORIGIN[0] + 10.0 * i, ORIGIN[1] + 10.0 * j, ANGLE)
+            got = points[nz, j, i]
+            if max(abs(got[0] - expected[0]), abs(got[1] - expected[1])) > 1e-6:
+                failures.append(f"VTK node ({i}, {j}) at {got}, expected {expected}")
         data = reader.GetOutput().GetFieldData()
         crs = data.GetAbstractArray("crs")
         origin = data.GetArray("origin")

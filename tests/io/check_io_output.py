@@ -1,4 +1,5 @@
-"""Reads back what test_io --output-dir=DIR wrote, with VTK's own readers and with h5py.
+"""Reads back what test_io --output-dir=DIR wrote, with VTK's own readers and with h5py (the
+rotated grid's nodes against site coordinates worked out by hand).
 
 Usage: check_io_output.py DIR RANKS   (run with Debian's /usr/bin/python3: python3-vtk9, h5py)
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from vtkmodules.util.numpy_support import vtk_to_numpy
-from vtkmodules.vtkIOXML import vtkXMLPRectilinearGridReader
+from vtkmodules.vtkIOXML import vtkXMLPRectilinearGridReader, vtkXMLPStructuredGridReader
 
 NODES = [
     np.array([0.0, 1.0, 3.0, 6.0, 10.0, 15.0]),
@@ -86,6 +87,56 @@ def check_vtk(folder, ranks):
         check(list(time_value) == [TIMES[step]], f"{summary}: TimeValue {time_value}")
 
 
+# The rotated grid of test_io_writers.cpp: NODES + (500000, 4000000) turned by 30 degrees about
+# that origin on EPSG:32633. Site x, y of a few nodes (i, j, k) worked out by hand with
+# cos 30 = sqrt(3)/2, sin 30 = 1/2 (bc -l, 16 digits): x = 500000 + dx sqrt(3)/2 - dy / 2,
+# y = 4000000 + dx / 2 + dy sqrt(3)/2 with (dx, dy) the node's offset from the origin.
+ROTATED_NODES = {
+    (0, 2, 0): (500000.0, 4000000.0, 100.0),  # the origin itself: (dx, dy) = (0, 0)
+    (5, 0, 0): (500013.9903810567666, 4000005.7679491924311, 100.0),  # (15, -2)
+    (5, 4, 3): (500010.9903810567666, 4000010.9641016151378, 103.0),  # (15, 4)
+    (0, 4, 1): (499998.0, 4000003.4641016151378, 100.25),  # (0, 4)
+    (2, 0, 2): (500003.5980762113533, 3999999.7679491924311, 101.0),  # (3, -2)
+}
+
+
+def check_rotated_vtk(folder, ranks):
+    """The rotated grid's step: structured pieces whose nodes lie at the site coordinates, the
+    cell fields unchanged, velocity_site in site axes, the georeference as field data."""
+    summary = folder / "step_000000" / "fields.pvts"
+    pieces = ElementTree.parse(summary).getroot().findall("./PStructuredGrid/Piece")
+    sources = sorted(p.get("Source") for p in pieces)
+    check(sources == sorted(f"fields_{r}.vts" for r in range(ranks)),
+          f"{summary} lists pieces {sources}")
+    reader = vtkXMLPStructuredGridReader()
+    reader.SetFileName(str(summary))
+    reader.Update()
+    grid = reader.GetOutput()
+    dims = tuple(n + 1 for n in CELLS)
+    check(grid.GetDimensions() == dims, f"{summary}: dimensions {grid.GetDimensions()}")
+    points = vtk_to_numpy(grid.GetPoints().GetData()).reshape(dims[2], dims[1], dims[0], 3)
+    for (i, j, k), expected in ROTATED_NODES.items():
+        error = np.max(np.abs(points[k, j, i] - np.array(expected)))
+        check(error <= 1e-6,
+              f"{summary}: node {(i, j, k)} at {points[k, j, i]}, by hand {expected}")
+    head, velocity = expected_fields(0)
+    cell_data = grid.GetCellData()
+    check(np.array_equal(vtk_to_numpy(cell_data.GetArray("head")), head.ravel()),
+          f"{summary}: head values")
+    check(np.array_equal(vtk_to_numpy(cell_data.GetArray("velocity")), velocity.reshape(-1, 3)),
+          f"{summary}: velocity values")
+    c, s = np.sqrt(3.0) / 2.0, 0.5
+    v = velocity.reshape(-1, 3)
+    turned = np.stack([c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1], v[:, 2]], axis=1)
+    site = vtk_to_numpy(cell_data.GetArray("velocity_site"))
+    check(np.max(np.abs(site - turned)) <= 1e-12 * np.max(np.abs(v)),
+          f"{summary}: velocity_site is not the velocity in site axes")
+    data = grid.GetFieldData()
+    check(data.GetAbstractArray("crs").GetValue(0) == "EPSG:32633", f"{summary}: crs")
+    check(tuple(vtk_to_numpy(data.GetArray("origin"))) == (500000.0, 4000000.0), "origin")
+    check(data.GetArray("rotation_degree").GetValue(0) == 30.0, f"{summary}: rotation")
+
+
 def check_hdf5_and_xdmf(folder, ranks):
     import h5py
 
@@ -135,6 +186,7 @@ def check_hdf5_and_xdmf(folder, ranks):
 def main():
     output, ranks = Path(sys.argv[1]), int(sys.argv[2])
     check_vtk(output / "vtk_parent" / "vtk", ranks)
+    check_rotated_vtk(output / "vtk_rotated", ranks)
     try:
         import h5py  # noqa: F401
     except ImportError:

@@ -522,6 +522,38 @@ TEST(VtkSeriesWriter, ReplacesTheStepsOfAnEarlierRun) {
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
+/// kCoordinates moved to the origin (500000, 4000000) of EPSG:32633 (the grid frame starts at the
+/// origin) and turned by 30 degrees about it: check_io_output.py reads the nodes back at
+/// hand-computed site coordinates.
+GridCoordinates rotated_coordinates() {
+  GridCoordinates coordinates = kCoordinates;
+  for (double& x : coordinates.nodes[0])
+    x += 500000.0;
+  for (double& y : coordinates.nodes[1])
+    y += 4000000.0;
+  coordinates.georeference = {"EPSG:32633", {500000.0, 4000000.0}, 30.0};
+  return coordinates;
+}
+
+TEST(VtkSeriesWriter, WritesARotatedGridAsStructuredPiecesOnTheMap) {
+  const fs::path folder = fresh_folder("vtk_rotated");
+  const LocalBlock block = block_of_rank(MPI_COMM_WORLD);
+  {
+    terrafate::io::VtkSeriesWriter writer(MPI_COMM_WORLD, folder, rotated_coordinates(), block);
+    writer.write_output(kTimes[0], KnownFields(block, 0).views());
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (is_world_root()) {
+    EXPECT_NE(file_text(folder / "fields.pvd").find("file=\"step_000000/fields.pvts\""),
+              std::string::npos);
+    EXPECT_FALSE(fs::exists(folder / "step_000000" / "fields.pvtr"));
+    for (int rank = 0; rank < size_of(MPI_COMM_WORLD); ++rank)
+      EXPECT_TRUE(fs::exists(folder / "step_000000" / ("fields_" + std::to_string(rank) + ".vts")))
+          << "rank " << rank;
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+
 TEST(VtkSeriesWriter, RejectsAFieldWithoutData) {
   const fs::path folder = fresh_folder("vtk_bad_field");
   const LocalBlock block = block_of_rank(MPI_COMM_WORLD);

@@ -72,6 +72,7 @@ risk:
        pathways: [groundwater_ingestion]}}
 carbon:
   grid: china-national-2022
+  factors: {{drilling: {{value: 13.1052, source: "test basis: 2 L diesel/m x 2.6676 + 2.2 kg PVC/m x 3.10 + 1 kg cement/m x 0.95"}}}}
 time:
   end: 2000
   max_step: 20

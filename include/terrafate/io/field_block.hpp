@@ -2,6 +2,9 @@
 // Plain description of a distributed cell field, shared by the HDF5 and VTK writers. No PETSc
 // types: the application fills these from the DMDA layout.
 #include <array>
+#include <cmath>
+#include <cstddef>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,12 @@ struct Georeference {
   double rotation = 0.0;          ///< [degree] counter-clockwise from site x to the grid's x axis
   /// Whether the deck georeferences the grid (a CRS or a rotation).
   bool given() const { return !crs.empty() || rotation != 0.0; }
+  /// cos and sin of the rotation: a grid-frame vector (vx, vy) has site components
+  /// (c vx - s vy, s vx + c vy).
+  std::array<double, 2> cos_sin() const {
+    const double angle = rotation * std::numbers::pi / 180.0;
+    return {std::cos(angle), std::sin(angle)};
+  }
 };
 
 /// Node coordinates of a rectilinear grid [m]: n+1 values per axis, increasing (grid frame).
@@ -28,6 +37,17 @@ struct GridCoordinates {
   /// Whether the writers need every node's coordinates (a rotated grid or layer surfaces)
   /// rather than one coordinate list per axis.
   bool curvilinear() const { return georeference.rotation != 0.0 || !node_elevations.empty(); }
+  /// [m] Site (CRS) x, y, z of node (i, j, k): x, y = origin + R(rotation) ((x, y) - origin),
+  /// z the node's own elevation with layer surfaces, else its layer elevation.
+  std::array<double, 3> site_node(std::size_t i, std::size_t j, std::size_t k) const {
+    const auto [c, s] = georeference.cos_sin();
+    const double dx = nodes[0][i] - georeference.origin[0];
+    const double dy = nodes[1][j] - georeference.origin[1];
+    const double z = node_elevations.empty()
+                         ? nodes[2][k]
+                         : node_elevations[(k * nodes[1].size() + j) * nodes[0].size() + i];
+    return {georeference.origin[0] + c * dx - s * dy, georeference.origin[1] + s * dx + c * dy, z};
+  }
   std::array<int, 3> cells() const {
     return {static_cast<int>(nodes[0].size()) - 1, static_cast<int>(nodes[1].size()) - 1,
             static_cast<int>(nodes[2].size()) - 1};

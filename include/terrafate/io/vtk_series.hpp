@@ -1,7 +1,9 @@
 #pragma once
 // OUTDIR/vtk/: a ParaView time series written with the VTK library. Each output time is a
 // folder step_NNNNNN/ holding fields.pvtr (the parallel summary) and one fields_<rank>.vtr
-// piece per rank; OUTDIR/vtk/fields.pvd lists the steps with their times. A step's folder is
+// piece per rank; OUTDIR/vtk/fields.pvd lists the steps with their times. A rotated grid or one
+// with layer surfaces (GridCoordinates::curvilinear) has fields.pvts and fields_<rank>.vts
+// instead: structured grids whose nodes are at their site (CRS) coordinates. A step's folder is
 // written under a temporary name and renamed when complete; fields.pvd is replaced atomically.
 #include <filesystem>
 #include <memory>
