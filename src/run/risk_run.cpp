@@ -18,15 +18,22 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// The receptor's exposure set with the depths of the simulated soil column (review R6): with a
 /// soil zone, the water table lies ground_surface - water_table below the ground (the top of the
-/// groundwater grid), and the subsurface soil reaches from depth_to_subsurface_soil down to it;
-/// a value the deck overrides (status `deck`) is kept.
-ExposureSet receptor_exposure(const ExposureSet& table, const std::optional<SoilSpec>& soil) {
+/// uppermost active cell of the receptor's grid column; a plane receptor: the shallowest
+/// column's), and the subsurface soil reaches from depth_to_subsurface_soil down to it; a value
+/// the deck overrides (status `deck`) is kept.
+ExposureSet receptor_exposure(const ExposureSet& table, const std::optional<SoilSpec>& soil,
+                              const Grid& grid, const ReceptorSpec& receptor) {
   ExposureSet set = table;
   if (!soil) return set;
   const std::string source = "the simulated soil column (soil.ground_surface - the water table)";
+  double depth = soil->depth(); // [m]
+  if (!receptor.at_plane) {
+    const auto i = grid.locate(0, receptor.position[0]), j = grid.locate(1, receptor.position[1]);
+    if (i && j && soil->column(*i, *j).top_layer >= 0) depth = soil->column(*i, *j).depth;
+  }
   const bool deck_depth =
       set.has("depth_to_groundwater") && set.values().at("depth_to_groundwater").status == "deck";
-  if (!deck_depth) set.set("depth_to_groundwater", {soil->depth(), "m", source, "model"});
+  if (!deck_depth) set.set("depth_to_groundwater", {depth, "m", source, "model"});
   const bool deck_thickness = set.has("subsurface_soil_thickness") &&
                               set.values().at("subsurface_soil_thickness").status == "deck";
   const double thickness = set.get("depth_to_groundwater") - set.get("depth_to_subsurface_soil");
@@ -118,7 +125,8 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
       "receptor,species,medium,risk_based_concentration,unit,governed_by,"
       "soil_value_protecting_groundwater_mg_per_kg,soil_saturation_limit_mg_per_kg\n";
   for (const auto& receptor : spec_.receptors) {
-    const auto exposure = receptor_exposure(spec_.exposure.at(receptor.land_use), model.soil);
+    const auto exposure =
+        receptor_exposure(spec_.exposure.at(receptor.land_use), model.soil, model.grid, receptor);
     unit_.emplace_back();
     for (const auto& species : spec_.species) {
       PathwayRisk sums[2];
@@ -166,7 +174,8 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
       const auto& receptor = spec_.receptors[r];
       const auto& named = action.land_use_receptors;
       if (std::find(named.begin(), named.end(), receptor.name) == named.end()) continue;
-      const auto exposure = receptor_exposure(spec_.exposure.at(action.land_use), model.soil);
+      const auto exposure =
+          receptor_exposure(spec_.exposure.at(action.land_use), model.soil, model.grid, receptor);
       std::vector<PathwayRisk> units;
       for (const auto& species : spec_.species)
         for (const auto pathway : receptor.pathways)

@@ -64,68 +64,73 @@ SoilColumns::SoilColumns(const Grid& grid, const SoilSpec& soil, const Transport
   extracted_.assign(soil.extractions.size(), std::vector<double>(species, 0.0));
   terms_.resize(species);
 
-  const int top = grid.cells(2) - 1;
-  if (top >= grid.owned_begin(2) && top < grid.owned_end(2))
-    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
-      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
-        Column column;
-        for (std::size_t z = 0; z < soil.zones.size(); ++z)
-          if (soil.zones[z].covers(grid.center(0, i), grid.center(1, j)))
-            column.zones.push_back(static_cast<int>(z));
-        if (column.zones.empty()) continue;
-        column.i = i;
-        column.j = j;
-        column.cell = grid.owned_index(i, j, top);
-        column.area = grid.width(0, i) * grid.width(1, j);
-        column.theta.assign(layers, 0.0);
-        column.concentration.assign(species, std::vector<double>(soil.cells, 0.0));
-        column.leached.assign(species, 0.0);
-        column.volatilized.assign(species, 0.0);
-        for (const auto& extraction : soil.extractions) {
-          column.extraction_cells.emplace_back();
-          for (int c = 0; c < soil.cells; ++c)
-            if (extraction.region.contains({grid.center(0, i), grid.center(1, j),
-                                            soil.ground_surface - soil.cell_depth(c)}))
-              column.extraction_cells.back().push_back(c);
-        }
-        // Initial state: the zones' total concentrations [mg/kg] as mass per bulk volume
-        // C_total rho_b [g/m3] (summed where zones overlap), held as water concentrations.
-        for (const int z : column.zones) {
-          const auto& zone = soil.zones[static_cast<std::size_t>(z)];
-          for (int c = 0; c < soil.cells; ++c) {
-            const double depth = soil.cell_depth(c);
-            if (depth < zone.depth_top || depth > zone.depth_bottom) continue;
-            const double density =
-                soil.layers[static_cast<std::size_t>(soil.layer_of(c))].bulk_density;
-            for (std::size_t s = 0; s < species; ++s)
-              column.concentration[s][static_cast<std::size_t>(c)] +=
-                  zone.concentration[s] * density;
-          }
-        }
-        // Bulk concentrations to water concentrations at the initial infiltration.
-        const double q = infiltration(i, j, 0.0, 0.0).first;
-        for (std::size_t l = 0; l < layers; ++l)
-          column.theta[l] = unit_gradient_moisture(soil.layers[l].texture, q);
-        column.infiltration = q;
-        for (std::size_t s = 0; s < species; ++s) {
-          cell_terms(column, s, 0.0, 0.0, terms_[s]);
-          for (int c = 0; c < soil.cells; ++c) {
-            auto& value = column.concentration[s][static_cast<std::size_t>(c)];
-            const double capacity = terms_[s].capacity[static_cast<std::size_t>(c)];
-            if (value > 0.0 && !(capacity > 0.0))
-              throw InputError(
-                  soil.key_path, soil.where,
-                  fmt::format("species '{}' cannot be held in layer '{}': no water, "
-                              "sorption or soil gas at the infiltration {} m/d",
-                              transport.species[s].name,
-                              soil.layers[static_cast<std::size_t>(soil.layer_of(c))].name, q));
-            value = value > 0.0 ? value / capacity : 0.0;
-          }
-          balances_[s].initial += stored_mass(column, s);
-        }
-        loading_cells_.push_back(column.cell);
-        columns_.push_back(std::move(column));
+  // A column sits on its grid column's uppermost active cell, held by the rank owning it.
+  for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+    for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i) {
+      const auto& geometry = soil.column(i, j);
+      const int top = geometry.top_layer;
+      if (top < grid.owned_begin(2) || top >= grid.owned_end(2)) continue;
+      Column column;
+      for (std::size_t z = 0; z < soil.zones.size(); ++z)
+        if (soil.zones[z].covers(grid.center(0, i), grid.center(1, j)))
+          column.zones.push_back(static_cast<int>(z));
+      if (column.zones.empty()) continue;
+      column.i = i;
+      column.j = j;
+      column.cell = grid.owned_index(i, j, top);
+      column.area = grid.width(0, i) * grid.width(1, j);
+      column.cells = geometry.cells;
+      column.cell_size = geometry.cell_size;
+      column.theta.assign(layers, 0.0);
+      column.concentration.assign(species, std::vector<double>(column.cells, 0.0));
+      column.leached.assign(species, 0.0);
+      column.volatilized.assign(species, 0.0);
+      for (const auto& extraction : soil.extractions) {
+        column.extraction_cells.emplace_back();
+        for (int c = 0; c < column.cells; ++c)
+          if (extraction.region.contains({grid.center(0, i), grid.center(1, j),
+                                          soil.ground_surface - column.cell_depth(c)}))
+            column.extraction_cells.back().push_back(c);
       }
+      // Initial state: the zones' total concentrations [mg/kg] as mass per bulk volume
+      // C_total rho_b [g/m3] (summed where zones overlap), held as water concentrations.
+      for (const int z : column.zones) {
+        const auto& zone = soil.zones[static_cast<std::size_t>(z)];
+        for (int c = 0; c < column.cells; ++c) {
+          const double depth = column.cell_depth(c);
+          if (depth < zone.depth_top || depth > zone.depth_bottom) continue;
+          const double density =
+              soil.layers[static_cast<std::size_t>(soil.layer_of(depth))].bulk_density;
+          for (std::size_t s = 0; s < species; ++s)
+            column.concentration[s][static_cast<std::size_t>(c)] += zone.concentration[s] * density;
+        }
+      }
+      // Bulk concentrations to water concentrations at the initial infiltration.
+      const double q = infiltration(i, j, 0.0, 0.0).first;
+      for (std::size_t l = 0; l < layers; ++l)
+        column.theta[l] = unit_gradient_moisture(soil.layers[l].texture, q);
+      column.infiltration = q;
+      for (std::size_t s = 0; s < species; ++s) {
+        cell_terms(column, s, 0.0, 0.0, terms_[s]);
+        for (int c = 0; c < column.cells; ++c) {
+          auto& value = column.concentration[s][static_cast<std::size_t>(c)];
+          const double capacity = terms_[s].capacity[static_cast<std::size_t>(c)];
+          if (value > 0.0 && !(capacity > 0.0))
+            throw InputError(
+                soil.key_path, soil.where,
+                fmt::format(
+                    "species '{}' cannot be held in layer '{}': no water, "
+                    "sorption or soil gas at the infiltration {} m/d",
+                    transport.species[s].name,
+                    soil.layers[static_cast<std::size_t>(soil.layer_of(column.cell_depth(c)))].name,
+                    q));
+          value = value > 0.0 ? value / capacity : 0.0;
+        }
+        balances_[s].initial += stored_mass(column, s);
+      }
+      loading_cells_.push_back(column.cell);
+      columns_.push_back(std::move(column));
+    }
   for (auto& balance : balances_)
     balance.stored = balance.initial;
   loading_rates_.assign(species, std::vector<double>(columns_.size(), 0.0));
@@ -146,14 +151,14 @@ std::pair<double, double> SoilColumns::infiltration(int i, int j, double time, d
 void SoilColumns::cell_terms(const Column& column, std::size_t s, double time, double dt,
                              CellTerms& terms) const {
   const auto& species = transport_.species[s];
-  const auto cells = static_cast<std::size_t>(soil_.cells);
+  const auto cells = static_cast<std::size_t>(column.cells);
   terms.capacity.resize(cells);
   terms.dispersion.resize(cells);
   terms.loss.resize(cells);
   terms.decay.resize(cells);
   const double q = column.infiltration;
   for (std::size_t c = 0; c < cells; ++c) {
-    const auto l = static_cast<std::size_t>(soil_.layer_of(static_cast<int>(c)));
+    const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(static_cast<int>(c))));
     const auto& layer = soil_.layers[l];
     const double theta = column.theta[l];
     const double porosity = layer.texture.theta_s;
@@ -170,7 +175,7 @@ void SoilColumns::cell_terms(const Column& column, std::size_t s, double time, d
     const auto& extraction = soil_.extractions[e];
     if (!(dt > 0.0) || !extraction.active_during(time, time + dt)) continue;
     for (const int c : column.extraction_cells[e]) {
-      const auto l = static_cast<std::size_t>(soil_.layer_of(c));
+      const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
       const double air = soil_.layers[l].texture.theta_s - column.theta[l];
       terms.loss[static_cast<std::size_t>(c)] += extraction.rate * air * species.henry;
     }
@@ -181,9 +186,9 @@ double SoilColumns::stored_mass(const Column& column, std::size_t s) const {
   // Capacity per cell at the column's water contents (no extraction terms needed).
   double mass = 0.0;
   const auto& species = transport_.species[s];
-  const double volume = column.area * soil_.cell_size;
-  for (int c = 0; c < soil_.cells; ++c) {
-    const auto l = static_cast<std::size_t>(soil_.layer_of(c));
+  const double volume = column.area * column.cell_size;
+  for (int c = 0; c < column.cells; ++c) {
+    const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
     const auto& layer = soil_.layers[l];
     const double theta = column.theta[l];
     const double capacity =
@@ -198,7 +203,7 @@ void SoilColumns::set_infiltration(Column& column, double q) {
   std::vector<std::vector<double>> bulk(species);
   for (std::size_t s = 0; s < species; ++s) {
     cell_terms(column, s, 0.0, 0.0, terms_[s]);
-    bulk[s].resize(static_cast<std::size_t>(soil_.cells));
+    bulk[s].resize(static_cast<std::size_t>(column.cells));
     for (std::size_t c = 0; c < bulk[s].size(); ++c)
       bulk[s][c] = terms_[s].capacity[c] * column.concentration[s][c];
   }
@@ -237,8 +242,8 @@ void SoilColumns::advance(double time, double dt) {
 void SoilColumns::step_column(Column& column, double time, double dt,
                               double volatilization_factor) {
   const std::size_t species = transport_.species.size();
-  const auto cells = static_cast<std::size_t>(soil_.cells);
-  const double dz = soil_.cell_size;
+  const auto cells = static_cast<std::size_t>(column.cells);
+  const double dz = column.cell_size;
   const double area = column.area;
   const double volume = area * dz;
   const double q = column.infiltration;
@@ -286,9 +291,11 @@ void SoilColumns::step_column(Column& column, double time, double dt,
         lower[c + 1] += -conductance - area * q * w_up;
       }
       // Volatilization from the top cell through half a cell of soil gas and the boundary layer.
-      const auto& top_layer = soil_.layers[static_cast<std::size_t>(soil_.layer_of(0))];
+      const auto& top_layer =
+          soil_.layers[static_cast<std::size_t>(soil_.layer_of(column.cell_depth(0)))];
       const double top_air =
-          top_layer.texture.theta_s - column.theta[static_cast<std::size_t>(soil_.layer_of(0))];
+          top_layer.texture.theta_s -
+          column.theta[static_cast<std::size_t>(soil_.layer_of(column.cell_depth(0)))];
       const double gas_diffusion =
           spec.air_diffusion * millington_quirk(top_air, top_layer.texture.theta_s);
       const double volatilization =
@@ -317,7 +324,7 @@ void SoilColumns::step_column(Column& column, double time, double dt,
         if (!extraction.active_during(time, time + dt)) continue;
         double removed = 0.0;
         for (const int c : column.extraction_cells[e]) {
-          const auto l = static_cast<std::size_t>(soil_.layer_of(c));
+          const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
           const double air = soil_.layers[l].texture.theta_s - column.theta[l];
           removed +=
               volume * extraction.rate * air * spec.henry * rhs[static_cast<std::size_t>(c)] * h;
@@ -332,12 +339,12 @@ std::vector<double> SoilColumns::excavate(const Region& region) {
   const std::size_t species = transport_.species.size();
   std::vector<double> removed(species, 0.0);
   for (auto& column : columns_) {
-    const double volume = column.area * soil_.cell_size;
+    const double volume = column.area * column.cell_size;
     for (std::size_t s = 0; s < species; ++s) {
       cell_terms(column, s, 0.0, 0.0, terms_[s]);
-      for (int c = 0; c < soil_.cells; ++c) {
+      for (int c = 0; c < column.cells; ++c) {
         const std::array<double, 3> center{grid_.center(0, column.i), grid_.center(1, column.j),
-                                           soil_.ground_surface - soil_.cell_depth(c)};
+                                           soil_.ground_surface - column.cell_depth(c)};
         if (!region.contains(center)) continue;
         auto& value = column.concentration[s][static_cast<std::size_t>(c)];
         const double mass = volume * terms_[s].capacity[static_cast<std::size_t>(c)] * value;
@@ -384,14 +391,14 @@ std::vector<double> SoilColumns::zone_concentrations() const {
   };
   const std::size_t dry_offset = zones * intervals * species;
   for (const auto& column : columns_) {
-    const double volume = column.area * soil_.cell_size;
-    for (int c = 0; c < soil_.cells; ++c) {
-      const double depth = soil_.cell_depth(c);
+    const double volume = column.area * column.cell_size;
+    for (int c = 0; c < column.cells; ++c) {
+      const double depth = column.cell_depth(c);
       std::size_t k = 0;
       while (k < intervals && !(depth < soil_.report_depths[k + 1]))
         ++k;
       if (depth < soil_.report_depths.front() || k == intervals) continue;
-      const auto l = static_cast<std::size_t>(soil_.layer_of(c));
+      const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
       const auto& layer = soil_.layers[l];
       const double theta = column.theta[l];
       for (const int zone : column.zones) {
@@ -441,11 +448,11 @@ std::vector<double> SoilColumns::column_concentration(int i, int j, double top,
   std::vector<double> sums(species + 1, 0.0); // mass [g] per species, dry soil [kg]
   for (const auto& column : columns_) {
     if (column.i != i || column.j != j) continue;
-    const double volume = column.area * soil_.cell_size;
-    for (int c = 0; c < soil_.cells; ++c) {
-      const double depth = soil_.cell_depth(c);
+    const double volume = column.area * column.cell_size;
+    for (int c = 0; c < column.cells; ++c) {
+      const double depth = column.cell_depth(c);
       if (depth < top || depth > bottom) continue;
-      const auto l = static_cast<std::size_t>(soil_.layer_of(c));
+      const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
       const auto& layer = soil_.layers[l];
       const double theta = column.theta[l];
       sums[species] += layer.bulk_density * 1000.0 * volume;
@@ -518,10 +525,13 @@ void SoilColumns::load_state(const StateRecord& record, bool branch) {
   const auto& all = record.value("soil/columns");
   const std::size_t species = transport_.species.size();
   const std::size_t layers = soil_.layers.size();
-  const std::size_t cells = static_cast<std::size_t>(soil_.cells);
-  const std::size_t length = 3 + layers + species * cells + 2 * species;
-  for (std::size_t start = 0; start + length <= all.size(); start += length) {
+  // Each record: i, j, infiltration, water contents, the concentrations of the column's own
+  // cells, the last step's fluxes.
+  for (std::size_t start = 0; start + 2 <= all.size();) {
     const int i = static_cast<int>(all[start]), j = static_cast<int>(all[start + 1]);
+    const auto cells = static_cast<std::size_t>(soil_.column(i, j).cells);
+    const std::size_t length = 3 + layers + species * cells + 2 * species;
+    if (start + length > all.size()) break;
     for (auto& column : columns_) {
       if (column.i != i || column.j != j) continue;
       std::size_t n = start + 2;
@@ -536,6 +546,7 @@ void SoilColumns::load_state(const StateRecord& record, bool branch) {
       for (auto& value : column.volatilized)
         value = all[n++];
     }
+    start += length;
   }
   last_step_ = record.scalar("soil/last_step");
   const auto& balances = record.per_rank.at("soil/balances");

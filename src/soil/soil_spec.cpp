@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
+#include <mpi.h>
 
 namespace terrafate {
 
@@ -38,6 +40,46 @@ int species_index(const std::string& name, const ConfigNode& node, const Transpo
     if (transport.species[s].name == name) return static_cast<int>(s);
   throw node.error(fmt::format("unknown species '{}'", name));
 }
+
+/// Collective: fills soil.columns (ground_surface and resolution read) with each grid column's
+/// water table, the top of its uppermost active cell that is not pinched (flat layers without
+/// inactive cells: the grid's top), sets soil.water_table to the highest of them and returns
+/// the lowest [m].
+double column_geometries(const Grid& grid, SoilSpec& soil) {
+  const int nx = grid.cells(0), ny = grid.cells(1);
+  std::vector<int> top(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny), -1);
+  for (int k = grid.owned_begin(2); k < grid.owned_end(2); ++k)
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+        if (grid.active(i, j, k) && !grid.pinched(i, j, k))
+          top[static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) +
+              static_cast<std::size_t>(i)] = k;
+  MPI_Allreduce(MPI_IN_PLACE, top.data(), static_cast<int>(top.size()), MPI_INT, MPI_MAX,
+                grid.comm());
+  soil.columns_x = nx;
+  soil.columns.assign(top.size(), SoilColumnGeometry{});
+  double highest = -std::numeric_limits<double>::infinity();
+  double lowest = std::numeric_limits<double>::infinity();
+  for (int j = 0; j < ny; ++j)
+    for (int i = 0; i < nx; ++i) {
+      const std::size_t n =
+          static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i);
+      auto& column = soil.columns[n];
+      column.top_layer = top[n];
+      if (column.top_layer < 0) continue;
+      column.water_table = grid.cell_top(i, j, column.top_layer);
+      column.depth = soil.ground_surface - column.water_table;
+      if (column.depth > 0.0) {
+        column.cells =
+            static_cast<int>(std::ceil(column.depth / soil.resolution * (1.0 - 1.0e-12)));
+        column.cell_size = column.depth / column.cells;
+      }
+      highest = std::max(highest, column.water_table);
+      lowest = std::min(lowest, column.water_table);
+    }
+  soil.water_table = highest;
+  return lowest;
+}
 } // namespace
 
 double mualem_conductivity(const VanGenuchten& texture, double theta) {
@@ -59,8 +101,7 @@ double unit_gradient_moisture(const VanGenuchten& texture, double flux) {
   return texture.theta_r + 0.5 * (low + high) * (texture.theta_s - texture.theta_r);
 }
 
-int SoilSpec::layer_of(int c) const {
-  const double depth = cell_depth(c);
+int SoilSpec::layer_of(double depth) const {
   for (std::size_t l = 0; l < layers.size(); ++l)
     if (depth < layers[l].bottom) return static_cast<int>(l);
   return static_cast<int>(layers.size()) - 1;
@@ -72,15 +113,16 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
   SoilSpec soil;
   soil.where = node.where();
   soil.key_path = node.key_path();
-  soil.water_table = grid.upper(2);
   soil.ground_surface = node.quantity("ground_surface", "m");
+  soil.resolution = node.quantity_or("resolution", 0.05, "m", Range::positive());
+  const double lowest = column_geometries(grid, soil); // [m] the lowest water table
   if (!(soil.ground_surface > soil.water_table))
     throw node.at("ground_surface")
         .error(fmt::format("the ground surface must lie above the top of the groundwater grid "
                            "(z = {} m, the water table)",
                            soil.water_table));
-  const double depth = soil.depth();
-  soil.resolution = node.quantity_or("resolution", 0.05, "m", Range::positive());
+  const double depth = soil.depth();                   // [m] the shallowest column's
+  const double deepest = soil.ground_surface - lowest; // [m] the deepest column's
   if (soil.resolution > depth)
     throw node.at("resolution")
         .error(fmt::format("the column cell size exceeds the unsaturated thickness ({} m)", depth));
@@ -138,13 +180,13 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
         layer.decay[s] = {rate, sorbed};
       }
     soil.layers.push_back(layer);
-    if (reached >= depth - 1.0e-9) break; // deeper layers lie below the water table
+    if (reached >= deepest - 1.0e-9) break; // deeper layers lie below every water table
   }
   if (soil.layers.empty()) throw layers.error("at least one layer is required");
-  if (reached < depth - 1.0e-9)
+  if (reached < deepest - 1.0e-9)
     throw layers.error(fmt::format("the layers end at {} m depth, above the water table at {} m "
                                    "depth (the top of the groundwater grid, z = {} m)",
-                                   reached, depth, soil.water_table));
+                                   reached, deepest, lowest));
 
   const ConfigNode zones = node.at("zones");
   for (const auto& entry : zones.elements()) {
@@ -183,17 +225,24 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
     zone.depth_bottom = range[1];
     if (!(range[0] < range[1]))
       throw entry.at("depth").error("the depth interval must be [top, bottom] with top < bottom");
-    if (range[1] > depth + 1.0e-9)
-      throw entry.at("depth").error(
-          fmt::format("the zone reaches {} m depth, below the water table at {} m depth (the "
-                      "top of the groundwater grid)",
-                      range[1], depth));
-    bool holds_cell = false;
-    for (int c = 0; c < soil.cells; ++c)
-      holds_cell = holds_cell || (soil.cell_depth(c) >= range[0] && soil.cell_depth(c) <= range[1]);
-    if (!holds_cell)
-      throw entry.at("depth").error(
-          fmt::format("the interval holds no column cell centre (cell size {} m)", soil.cell_size));
+    // Every column under the footprint must reach the zone's bottom and hold a cell centre in it.
+    for (int j = 0; j < grid.cells(1); ++j)
+      for (int i = 0; i < grid.cells(0); ++i) {
+        const auto& column = soil.column(i, j);
+        if (column.top_layer < 0 || !zone.covers(grid.center(0, i), grid.center(1, j))) continue;
+        if (range[1] > column.depth + 1.0e-9)
+          throw entry.at("depth").error(
+              fmt::format("the zone reaches {} m depth, below the water table at {} m depth (the "
+                          "top of the groundwater grid)",
+                          range[1], column.depth));
+        bool holds_cell = false;
+        for (int c = 0; c < column.cells; ++c)
+          holds_cell =
+              holds_cell || (column.cell_depth(c) >= range[0] && column.cell_depth(c) <= range[1]);
+        if (!holds_cell)
+          throw entry.at("depth").error(fmt::format(
+              "the interval holds no column cell centre (cell size {} m)", column.cell_size));
+      }
     zone.concentration.assign(transport.species.size(), 0.0);
     const ConfigNode concentrations = entry.at("concentrations");
     for (const auto& key : concentrations.keys()) {
@@ -210,13 +259,13 @@ SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const Transpor
     for (std::size_t d = 1; d < soil.report_depths.size(); ++d)
       if (!(soil.report_depths[d] > soil.report_depths[d - 1]))
         throw report->error("report_depths must increase");
-    if (soil.report_depths.back() > depth + 1.0e-9)
+    if (soil.report_depths.back() > deepest + 1.0e-9)
       throw report->error(fmt::format(
-          "report_depths reach below the water table ({} m depth, the top of the grid)", depth));
+          "report_depths reach below the water table ({} m depth, the top of the grid)", deepest));
   } else {
     soil.report_depths.push_back(0.0);
     for (const auto& layer : soil.layers)
-      soil.report_depths.push_back(std::min(layer.bottom, depth));
+      soil.report_depths.push_back(std::min(layer.bottom, deepest));
   }
   return soil;
 }
@@ -226,14 +275,16 @@ SoilVolume soil_volume_in(const SoilSpec& soil, const Grid& grid, const Region& 
   for (int j = 0; j < grid.cells(1); ++j)
     for (int i = 0; i < grid.cells(0); ++i) {
       const double area = grid.width(0, i) * grid.width(1, j);
-      for (int c = 0; c < soil.cells; ++c) {
-        const double elevation = soil.ground_surface - soil.cell_depth(c);
+      const auto& column = soil.column(i, j);
+      for (int c = 0; c < column.cells; ++c) {
+        const double elevation = soil.ground_surface - column.cell_depth(c);
         if (!region.contains({grid.center(0, i), grid.center(1, j), elevation})) continue;
-        const double volume = area * soil.cell_size;
+        const double volume = area * column.cell_size;
         total.volume += volume;
         // [kg/L] = [t/m3]
-        total.dry_mass +=
-            soil.layers[static_cast<std::size_t>(soil.layer_of(c))].bulk_density * volume;
+        total.dry_mass += soil.layers[static_cast<std::size_t>(soil.layer_of(column.cell_depth(c)))]
+                              .bulk_density *
+                          volume;
         ++total.cells;
       }
     }

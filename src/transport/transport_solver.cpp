@@ -179,6 +179,30 @@ TransportSolver::TransportSolver(const Grid& grid, const Materials& materials,
       }
     }
   }
+  // Layer surfaces: vertically each column's own centre distances (as the flow's conductances
+  // use them) and thicknesses, not the column-mean layers.
+  if (grid.has_surfaces()) {
+    const int nz = grid.cells(2);
+    tvd_column_faces_.assign(static_cast<std::size_t>(grid.owned_count(0)) *
+                                 static_cast<std::size_t>(grid.owned_count(1)) *
+                                 static_cast<std::size_t>(std::max(nz - 1, 0)),
+                             TvdFace{});
+    std::size_t n = 0;
+    for (int j = grid.owned_begin(1); j < grid.owned_end(1); ++j)
+      for (int i = grid.owned_begin(0); i < grid.owned_end(0); ++i)
+        for (int f = 0; f + 1 < nz; ++f, ++n) {
+          const double distance = grid.center_distance(2, i, j, f);
+          auto& face = tvd_column_faces_[n];
+          if (f >= 1) {
+            face.ratio_forward = distance / grid.center_distance(2, i, j, f - 1);
+            face.factor_forward = 0.5 * grid.thickness(i, j, f) / distance;
+          }
+          if (f + 2 < nz) {
+            face.ratio_backward = distance / grid.center_distance(2, i, j, f + 1);
+            face.factor_backward = 0.5 * grid.thickness(i, j, f + 1) / distance;
+          }
+        }
+  }
 
   // One solver per species, so that each keeps its preconditioner (factorization) from step to
   // step. GMRES: no breakdown on the near-converged right-hand sides of the TVD correction, where
@@ -740,7 +764,12 @@ int TransportSolver::cross_flux_stencil(PetscScalar**** dispersion, int axis, in
       // The transverse gradient in each of the two cells: central, one-sided at the boundary.
       const int low = std::max(cell[transverse] - 1, 0);
       const int high = std::min(cell[transverse] + 1, size - 1);
-      const double weight = -area * face_coefficient * 0.5 / (centers[high] - centers[low]);
+      // Vertically with layer surfaces: the distance between the cell's own column's centres.
+      const double span =
+          transverse == 2 && grid_.has_surfaces()
+              ? grid_.center_z(cell[0], cell[1], high) - grid_.center_z(cell[0], cell[1], low)
+              : centers[high] - centers[low];
+      const double weight = -area * face_coefficient * 0.5 / span;
       for (const auto& [index, sign] : {std::pair{high, 1.0}, std::pair{low, -1.0}}) {
         int at[3] = {cell[0], cell[1], cell[2]};
         at[transverse] = index;
@@ -1063,8 +1092,7 @@ void TransportSolver::linearize(std::size_t s, double dt) {
 
 double TransportSolver::tvd_face_transfer(const PetscScalar* const* const* c, double flow, int i,
                                           int j, int k, int axis) const {
-  const int index[3] = {i, j, k};
-  const auto& face = tvd_faces_[axis][static_cast<std::size_t>(index[axis])];
+  const auto& face = tvd_face(axis, i, j, k);
   const int di = kOffset[axis][0], dj = kOffset[axis][1], dk = kOffset[axis][2];
   if (std::abs(flow) <= tvd_flow_floor_) return 0.0; // as compute_tvd_correction
   if (flow > 0.0 && face.ratio_forward > 0.0)
@@ -1136,11 +1164,17 @@ void TransportSolver::compute_tvd_correction(std::size_t s) {
   for (int axis = 0; axis < 3; ++axis) {
     if (!axis_has_flow_[axis]) continue;
     const auto& geometry = tvd_faces_[axis];
+    // Layer surfaces, vertically: the faces of each column's own cells.
+    const TvdFace* column_faces =
+        axis == 2 && !tvd_column_faces_.empty() ? tvd_column_faces_.data() : nullptr;
     const long ws = wide_stride[axis], fs = face_stride[axis], bs = owned_stride[axis];
     const int cells = grid_.cells(axis);
-    // [g/d] transfer through the +axis face of the cell at wide index w, face index f.
-    auto transfer = [&](double flow, long w, int f) {
-      const auto& face = geometry[static_cast<std::size_t>(f)];
+    // [g/d] transfer through the +axis face of the cell at wide index w, face index f, in the
+    // owned column `column` (x fastest).
+    auto transfer = [&](double flow, long w, int f, long column) {
+      const auto& face = column_faces
+                             ? column_faces[static_cast<std::size_t>(column * (cells - 1) + f)]
+                             : geometry[static_cast<std::size_t>(f)];
       if (flow > 0.0)
         return face.ratio_forward > 0.0 ? tvd_transfer(flow, c[w - ws], c[w], c[w + ws],
                                                        face.ratio_forward, face.factor_forward)
@@ -1166,14 +1200,15 @@ void TransportSolver::compute_tvd_correction(std::size_t s) {
           if (position + 1 < cells) {
             const double flow = flows[3 * f + axis];
             if (std::abs(flow) > tvd_flow_floor_) {
-              const double t = transfer(flow, w, position);
+              const double t = transfer(flow, w, position, column_faces ? n % owned_stride[2] : 0);
               b[n] -= t;
               if (position + 1 < end[axis]) b[n + bs] += t;
             }
           }
           if (position == begin[axis] && position > 0) {
             const double flow = flows[3 * (f - fs) + axis];
-            if (std::abs(flow) > tvd_flow_floor_) b[n] += transfer(flow, w - ws, position - 1);
+            if (std::abs(flow) > tvd_flow_floor_)
+              b[n] += transfer(flow, w - ws, position - 1, column_faces ? n % owned_stride[2] : 0);
           }
         }
       }

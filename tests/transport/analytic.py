@@ -86,6 +86,21 @@ def third_type(x, t, v, D, R, mu):
             + v * v / (2.0 * mu * D) * exp_erfc(v * x / D - mu * t / R, (R * x + v * t) / s))
 
 
+def third_type_no_decay(x, t, v, D, R):
+    """C/C0 for the third-type inlet of third_type without decay (mu = 0, where third_type's
+    last two terms are singular; van Genuchten & Alves 1982, solution C6):
+
+        C = 1/2 erfc[(Rx - vt) / (2 sqrt(DRt))] + sqrt(v^2 t / (pi D R)) exp[-(Rx - vt)^2 / (4DRt)]
+          - 1/2 (1 + vx/D + v^2 t/(DR)) exp(vx/D) erfc[(Rx + vt) / (2 sqrt(DRt))].
+    """
+    if t <= 0.0:
+        return 0.0
+    s = 2.0 * math.sqrt(D * R * t)
+    return (0.5 * math.erfc((R * x - v * t) / s)
+            + math.sqrt(v * v * t / (math.pi * D * R)) * math.exp(-((R * x - v * t) / s) ** 2)
+            - 0.5 * (1.0 + v * x / D + v * v * t / (D * R)) * exp_erfc(v * x / D, (R * x + v * t) / s))
+
+
 class SteadyChain:
     """Steady state of a sequential first-order decay chain 1 -> 2 -> ... -> N in 1-D uniform
     flow on x >= 0 with first-type inlet C_1(0) = 1, C_n(0) = 0 for n > 1:

@@ -1,6 +1,7 @@
 #pragma once
 // Contaminant fate in the unsaturated zone: a vertical 1-D column above each groundwater column
-// whose centre lies under a soil zone, held by the rank that owns the column's top grid cell.
+// whose centre lies under a soil zone, held by the rank that owns the column's uppermost active
+// grid cell, whose top is the column's water table (SoilColumnGeometry).
 //
 // Water: steady infiltration q [m/d] at the recharge flux of the top face (the flux boundaries
 // on zmax, times the factors of the caps active over the step). Each layer holds the water
@@ -28,9 +29,9 @@
 // Boundaries: clean infiltrating water at the surface, and volatilization from the top cell
 // through half a cell of soil gas and the still-air boundary layer, H C / (dz/2 / D_g +
 // delta / D_a) per unit area (times a cap's volatilization factor); at the water table, the
-// water leaves with its concentration (no diffusive flux), and that mass enters the top cell of
-// the groundwater column below as a source over the same step, so mass is conserved across
-// the interface.
+// water leaves with its concentration (no diffusive flux), and that mass enters the uppermost
+// active cell of the groundwater column below as a source over the same step, so mass is conserved
+// across the interface.
 #include <vector>
 
 #include "terrafate/core/state_record.hpp"
@@ -89,8 +90,12 @@ public:
 
   struct Column {
     int i = 0, j = 0;
-    long cell = 0;     ///< owned index of the grid cell below
-    double area = 0.0; ///< [m2]
+    long cell = 0;          ///< owned index of the grid cell below (its uppermost active cell)
+    double area = 0.0;      ///< [m2]
+    int cells = 0;          ///< column cells from the ground surface to the water table
+    double cell_size = 0.0; ///< [m]
+    /// [m] depth of the centre of column cell c (0 at the top).
+    double cell_depth(int c) const { return (c + 0.5) * cell_size; }
     std::vector<int> zones;
     double infiltration = -1.0;                     ///< [m/d] (-1: not yet set)
     std::vector<double> theta;                      ///< [-] per layer

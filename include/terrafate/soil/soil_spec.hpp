@@ -78,16 +78,29 @@ struct GasExtraction {
   bool active_during(double begin, double finish) const { return start <= begin && finish <= end; }
 };
 
+/// The soil column above one grid column: from the ground surface down to the column's water
+/// table, the top of its uppermost active (not pinched) grid cell. Flat layers: the grid's top.
+struct SoilColumnGeometry {
+  int top_layer = -1;       ///< the grid layer below (-1: no active cell, no column)
+  double water_table = 0.0; ///< [m] elevation
+  double depth = 0.0;       ///< [m] ground surface - water table
+  int cells = 0;            ///< ceil(depth / resolution)
+  double cell_size = 0.0;   ///< [m] depth / cells
+  /// [m] depth of the centre of column cell c (0 at the top).
+  double cell_depth(int c) const { return (c + 0.5) * cell_size; }
+};
+
 struct SoilSpec {
   double ground_surface = 0.0; ///< [m] elevation
-  double water_table = 0.0;    ///< [m] elevation: the top of the groundwater grid
-  double resolution = 0.05;    ///< [m] requested column cell size
-  int cells = 0;               ///< per column: ceil(depth / resolution)
-  double cell_size = 0.0;      ///< [m] (ground_surface - water_table) / cells
+  /// [m] elevation: the highest water table of the columns (flat layers: the grid's top)
+  double water_table = 0.0;
+  double resolution = 0.05; ///< [m] requested column cell size
+  int cells = 0;            ///< per column: ceil(depth / resolution)
+  double cell_size = 0.0;   ///< [m] (ground_surface - water_table) / cells
   /// [m] still-air boundary layer above the surface through which the soil gas volatilizes
   /// (Jury et al. 1983: 0.005 m)
   double boundary_layer = 0.005;
-  std::vector<SoilLayer> layers;     ///< contiguous from depth 0 to the water table
+  std::vector<SoilLayer> layers;     ///< contiguous from depth 0 to the deepest water table
   std::vector<SoilZone> zones;       ///< at least one
   std::vector<double> report_depths; ///< [m] bounds of the depth intervals of soil.csv
   /// GB 36600-2018 land use class whose values soil_standards.csv compares with (1: first
@@ -96,16 +109,26 @@ struct SoilSpec {
   std::vector<GasExtraction> extractions; ///< from remediation actions
   SourceLocation where;
   std::string key_path;
+  /// Per grid column (x fastest, the whole grid): its soil column's geometry.
+  std::vector<SoilColumnGeometry> columns;
+  int columns_x = 0; ///< grid cells along x
 
+  /// [m] the shallowest column's depth to water (flat layers: every column's)
   double depth() const { return ground_surface - water_table; }
-  /// [m] depth of the centre of column cell c (0 at the top).
+  /// [m] depth of the centre of column cell c (0 at the top) of the shallowest column.
   double cell_depth(int c) const { return (c + 0.5) * cell_size; }
-  /// Index into `layers` of the layer holding column cell c.
-  int layer_of(int c) const;
+  /// The soil column above grid column (i, j).
+  const SoilColumnGeometry& column(int i, int j) const {
+    return columns[static_cast<std::size_t>(j) * static_cast<std::size_t>(columns_x) +
+                   static_cast<std::size_t>(i)];
+  }
+  /// Index into `layers` of the layer holding depth `depth` [m].
+  int layer_of(double depth) const;
 };
 
 /// Reads `soil:`. Species come from the transport input (sorption Kd or Koc x foc, first-order
-/// decay, Henry's constant and air diffusion); the groundwater grid's top is the water table.
+/// decay, Henry's constant and air diffusion); each grid column's top (its uppermost active
+/// cell's) is its water table. Collective over the grid's communicator.
 SoilSpec read_soil_spec(const ConfigNode& node, const Grid& grid, const TransportSpec& transport);
 
 /// [m3] volume and [t] dry mass of the soil column cells (of every grid column, contaminated or

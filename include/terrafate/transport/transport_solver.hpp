@@ -315,6 +315,19 @@ private:
     double ratio_forward = 0.0, factor_forward = 0.0, ratio_backward = 0.0, factor_backward = 0.0;
   };
   std::array<std::vector<TvdFace>, 3> tvd_faces_;
+  /// With layer surfaces: the vertical TVD geometry of each owned column's own cells (their
+  /// centre distances and thicknesses), nz - 1 faces per column ((j, i) of the owned columns, x
+  /// fastest); empty for flat layers (tvd_faces_[2] then holds it).
+  std::vector<TvdFace> tvd_column_faces_;
+  /// The TVD geometry of the +axis face of owned cell (i, j, k).
+  const TvdFace& tvd_face(int axis, int i, int j, int k) const {
+    if (axis == 2 && !tvd_column_faces_.empty()) {
+      const long column = static_cast<long>(j - grid_.owned_begin(1)) * grid_.owned_count(0) +
+                          (i - grid_.owned_begin(0));
+      return tvd_column_faces_[static_cast<std::size_t>(column * (grid_.cells(2) - 1) + k)];
+    }
+    return tvd_faces_[axis][static_cast<std::size_t>(axis == 0 ? i : axis == 1 ? j : k)];
+  }
   /// Some face flow along the axis exceeds tvd_flow_floor_.
   std::array<bool, 3> axis_has_flow_{true, true, true};
   double tvd_flow_floor_ = 0.0;     ///< [m3/d] faces with |flow| up to this get no TVD correction
