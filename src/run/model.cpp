@@ -82,6 +82,15 @@ Model::Model(MPI_Comm comm, const Deck& deck, const std::vector<ConductivityFiel
       throw node->error("the soil columns carry the transport's species: soil: needs a "
                         "transport: section");
     soil = read_soil_spec(*node, grid, *transport);
+    // The soil columns follow the simulated water table with every cell convertible only.
+    if (!flow.water_table)
+      for (const auto& material : deck.materials)
+        if (material.convertible)
+          throw InputError(material.key_path + ".convertible", material.where,
+                           fmt::format("material '{}' is convertible, but the soil columns follow "
+                                       "the simulated water table only with flow.water_table: "
+                                       "true (every cell convertible)",
+                                       material.name));
   }
   if (const auto node = deck.root.find("remediation")) {
     remediation = read_remediation(*node, grid, deck.time.end, flow,

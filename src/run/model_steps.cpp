@@ -135,6 +135,8 @@ void ModelSteps::advance_soil(double t, double length, bool retry) {
   if (!parts_.soil) return;
   // The soil columns over the step; their leachate is the groundwater's loading.
   if (retry) parts_.soil->restore(saved_soil_);
+  // Water-table flow: the columns end at the simulated water table of the flow in force.
+  if (parts_.flow.unconfined()) parts_.soil->follow_water_table(parts_.flow.saturated_fraction());
   parts_.soil->advance(t, length);
   parts_.transport->set_loading(parts_.soil->loading_cells(), parts_.soil->loading_rates());
 }

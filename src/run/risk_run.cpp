@@ -20,12 +20,17 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// soil zone, the water table lies ground_surface - water_table below the ground (the top of the
 /// uppermost active cell of the receptor's grid column; a plane receptor: the shallowest
 /// column's), and the subsurface soil reaches from depth_to_subsurface_soil down to it; a value
-/// the deck overrides (status `deck`) is kept.
+/// the deck overrides (status `deck`) is kept. With water-table flow (`flow.water_table`) the
+/// simulated water table moves within that cell and lies at or below its top: the depth used is
+/// the shallowest the column reaches over any run, conservative for vapour intrusion.
 ExposureSet receptor_exposure(const ExposureSet& table, const std::optional<SoilSpec>& soil,
-                              const Grid& grid, const ReceptorSpec& receptor) {
+                              const Grid& grid, const ReceptorSpec& receptor, bool water_table) {
   ExposureSet set = table;
   if (!soil) return set;
-  const std::string source = "the simulated soil column (soil.ground_surface - the water table)";
+  const std::string source =
+      water_table ? "the simulated soil column at its shallowest (soil.ground_surface - the top of "
+                    "the uppermost active cell, the highest the simulated water table reaches)"
+                  : "the simulated soil column (soil.ground_surface - the water table)";
   double depth = soil->depth(); // [m]
   if (!receptor.at_plane) {
     const auto i = grid.locate(0, receptor.position[0]), j = grid.locate(1, receptor.position[1]);
@@ -125,8 +130,8 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
       "receptor,species,medium,risk_based_concentration,unit,governed_by,"
       "soil_value_protecting_groundwater_mg_per_kg,soil_saturation_limit_mg_per_kg\n";
   for (const auto& receptor : spec_.receptors) {
-    const auto exposure =
-        receptor_exposure(spec_.exposure.at(receptor.land_use), model.soil, model.grid, receptor);
+    const auto exposure = receptor_exposure(spec_.exposure.at(receptor.land_use), model.soil,
+                                            model.grid, receptor, model.flow.water_table);
     unit_.emplace_back();
     for (const auto& species : spec_.species) {
       PathwayRisk sums[2];
@@ -174,8 +179,8 @@ RiskRun::RiskRun(const Model& model, const Deck& deck, const std::vector<int>& p
       const auto& receptor = spec_.receptors[r];
       const auto& named = action.land_use_receptors;
       if (std::find(named.begin(), named.end(), receptor.name) == named.end()) continue;
-      const auto exposure =
-          receptor_exposure(spec_.exposure.at(action.land_use), model.soil, model.grid, receptor);
+      const auto exposure = receptor_exposure(spec_.exposure.at(action.land_use), model.soil,
+                                              model.grid, receptor, model.flow.water_table);
       std::vector<PathwayRisk> units;
       for (const auto& species : spec_.species)
         for (const auto pathway : receptor.pathways)

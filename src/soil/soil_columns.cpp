@@ -80,14 +80,16 @@ SoilColumns::SoilColumns(const Grid& grid, const SoilSpec& soil, const Transport
       column.cell = grid.owned_index(i, j, top);
       column.area = grid.width(0, i) * grid.width(1, j);
       column.cells = geometry.cells;
+      column.mesh_cells = mesh_cells(i, j);
       column.cell_size = geometry.cell_size;
       column.theta.assign(layers, 0.0);
-      column.concentration.assign(species, std::vector<double>(column.cells, 0.0));
+      column.concentration.assign(species, std::vector<double>(column.mesh_cells, 0.0));
       column.leached.assign(species, 0.0);
       column.volatilized.assign(species, 0.0);
+      column.submerged.assign(species, 0.0);
       for (const auto& extraction : soil.extractions) {
         column.extraction_cells.emplace_back();
-        for (int c = 0; c < column.cells; ++c)
+        for (int c = 0; c < column.mesh_cells; ++c)
           if (extraction.region.contains({grid.center(0, i), grid.center(1, j),
                                           soil.ground_surface - column.cell_depth(c)}))
             column.extraction_cells.back().push_back(c);
@@ -175,6 +177,7 @@ void SoilColumns::cell_terms(const Column& column, std::size_t s, double time, d
     const auto& extraction = soil_.extractions[e];
     if (!(dt > 0.0) || !extraction.active_during(time, time + dt)) continue;
     for (const int c : column.extraction_cells[e]) {
+      if (c >= column.cells) break; // submerged
       const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
       const double air = soil_.layers[l].texture.theta_s - column.theta[l];
       terms.loss[static_cast<std::size_t>(c)] += extraction.rate * air * species.henry;
@@ -233,10 +236,64 @@ void SoilColumns::advance(double time, double dt) {
     std::fill(column.leached.begin(), column.leached.end(), 0.0);
     std::fill(column.volatilized.begin(), column.volatilized.end(), 0.0);
     step_column(column, time, dt, volatilization);
-    for (std::size_t s = 0; s < species; ++s)
+    for (std::size_t s = 0; s < species; ++s) {
+      // The mass of the cells the water table submerged enters the grid cell with the leachate.
+      column.leached[s] += column.submerged[s];
+      balances_[s].leached += column.submerged[s];
+      column.submerged[s] = 0.0;
       loading_rates_[s][n] = column.leached[s] / dt;
+    }
   }
   last_step_ = dt;
+}
+
+int SoilColumns::mesh_cells(int i, int j) const {
+  const auto& geometry = soil_.column(i, j);
+  if (!flow_.water_table || geometry.top_layer < 0) return geometry.cells;
+  const double height =
+      grid_.cell_top(i, j, geometry.top_layer) - grid_.cell_bottom(i, j, geometry.top_layer);
+  if (!(height > 0.0)) return geometry.cells;
+  return geometry.cells +
+         static_cast<int>(std::ceil(height / geometry.cell_size * (1.0 - 1.0e-12)));
+}
+
+void SoilColumns::follow_water_table(const std::vector<double>& saturated_fraction) {
+  if (!flow_.water_table) return;
+  const std::size_t species = transport_.species.size();
+  for (auto& column : columns_) {
+    const int top = soil_.column(column.i, column.j).top_layer;
+    const double bottom = grid_.cell_bottom(column.i, column.j, top);
+    const double height = grid_.cell_top(column.i, column.j, top) - bottom;
+    const double fraction =
+        std::clamp(saturated_fraction.at(static_cast<std::size_t>(column.cell)), 0.0, 1.0);
+    const double water_table = bottom + fraction * height; // [m]
+    // The cells whose centres lie above the water table: c + 1/2 < depth / dz.
+    const double depth = soil_.ground_surface - water_table;
+    const int active = std::clamp(static_cast<int>(std::ceil(depth / column.cell_size - 0.5)), 1,
+                                  column.mesh_cells);
+    for (std::size_t s = 0; s < species; ++s) {
+      for (int c = active; c < column.cells; ++c) {
+        auto& value = column.concentration[s][static_cast<std::size_t>(c)];
+        column.submerged[s] += column.area * column.cell_size * cell_capacity(column, s, c) * value;
+        value = 0.0;
+      }
+    }
+    column.cells = active; // cells exposed by a falling water table hold no mass yet
+  }
+}
+
+double SoilColumns::active_depth(int i, int j) const {
+  for (const auto& column : columns_)
+    if (column.i == i && column.j == j) return column.cells * column.cell_size;
+  return -1.0;
+}
+
+double SoilColumns::cell_capacity(const Column& column, std::size_t s, int c) const {
+  const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
+  const auto& layer = soil_.layers[l];
+  const double theta = column.theta[l];
+  return theta + layer.bulk_density * kd_[s][l] +
+         (layer.texture.theta_s - theta) * transport_.species[s].henry;
 }
 
 void SoilColumns::step_column(Column& column, double time, double dt,
@@ -324,6 +381,7 @@ void SoilColumns::step_column(Column& column, double time, double dt,
         if (!extraction.active_during(time, time + dt)) continue;
         double removed = 0.0;
         for (const int c : column.extraction_cells[e]) {
+          if (c >= column.cells) break; // submerged
           const auto l = static_cast<std::size_t>(soil_.layer_of(column.cell_depth(c)));
           const double air = soil_.layers[l].texture.theta_s - column.theta[l];
           removed +=
@@ -529,11 +587,14 @@ void SoilColumns::load_state(const StateRecord& record, bool branch) {
   // cells, the last step's fluxes.
   for (std::size_t start = 0; start + 2 <= all.size();) {
     const int i = static_cast<int>(all[start]), j = static_cast<int>(all[start + 1]);
-    const auto cells = static_cast<std::size_t>(soil_.column(i, j).cells);
+    const auto cells = static_cast<std::size_t>(mesh_cells(i, j));
     const std::size_t length = 3 + layers + species * cells + 2 * species;
     if (start + length > all.size()) break;
     for (auto& column : columns_) {
       if (column.i != i || column.j != j) continue;
+      // Every laid cell, until follow_water_table sets the active ones from the restored heads
+      // (submerged cells hold no mass).
+      column.cells = column.mesh_cells;
       std::size_t n = start + 2;
       column.infiltration = all[n++];
       for (auto& theta : column.theta)

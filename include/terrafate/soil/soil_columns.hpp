@@ -32,6 +32,17 @@
 // water leaves with its concentration (no diffusive flux), and that mass enters the uppermost
 // active cell of the groundwater column below as a source over the same step, so mass is conserved
 // across the interface.
+//
+// Water-table flow (`flow.water_table: true`): each column's cells are laid, at its cell size,
+// from the ground surface down to the bottom of its grid column's uppermost active cell (the
+// lowest elevation its water table can reach in that cell; below the deepest soil layer that
+// layer's texture continues). follow_water_table sets, from the simulated saturated fractions,
+// how many of them are active: those whose centres lie above the water table, so the column
+// ends within half a cell of it (exactly on it when the depth to water is a whole number of
+// cells). Cells a rising water table submerges hand their dissolved, sorbed and gas mass to the
+// grid cell below, with the next step's leachate, and hold no mass while submerged; cells a
+// falling water table exposes start clean. A water table below the cell's bottom (a dry top
+// cell) holds the column at that bottom.
 #include <vector>
 
 #include "terrafate/core/state_record.hpp"
@@ -62,6 +73,15 @@ public:
 
   /// Advances every column over [time, time + dt] [d] with the infiltration of that window.
   void advance(double time, double dt);
+  /// Water-table flow: sets each column's active cells from `saturated_fraction` [-], the
+  /// saturated fraction of each owned grid cell (x fastest, as FlowSolver::saturated_fraction
+  /// gives): the column's water table lies that fraction of its uppermost active cell's height
+  /// above the cell's bottom. Cells submerged since the last call pass their mass on with the
+  /// next advance. Without `flow.water_table` the columns end at the cell's top: no effect.
+  void follow_water_table(const std::vector<double>& saturated_fraction);
+  /// [m] depth below the ground surface of the bottom of the active cells of the column above
+  /// grid column (i, j) now, or -1 when this rank has no such column.
+  double active_depth(int i, int j) const;
   /// Owned indices of the grid cells receiving the columns' leachate.
   const std::vector<long>& loading_cells() const { return loading_cells_; }
   /// [g/d] per species and loading cell: the mass that left the column in the last step / dt.
@@ -92,7 +112,8 @@ public:
     int i = 0, j = 0;
     long cell = 0;          ///< owned index of the grid cell below (its uppermost active cell)
     double area = 0.0;      ///< [m2]
-    int cells = 0;          ///< column cells from the ground surface to the water table
+    int cells = 0;          ///< active column cells, from the ground surface to the water table
+    int mesh_cells = 0;     ///< all column cells (more than `cells` with water-table flow)
     double cell_size = 0.0; ///< [m]
     /// [m] depth of the centre of column cell c (0 at the top).
     double cell_depth(int c) const { return (c + 0.5) * cell_size; }
@@ -102,6 +123,7 @@ public:
     std::vector<std::vector<double>> concentration; ///< [mg/L] per species and cell
     std::vector<std::vector<int>> extraction_cells; ///< per extraction: its cells here
     std::vector<double> leached, volatilized;       ///< [g] per species, last step
+    std::vector<double> submerged; ///< [g] per species, submerged since the last step
   };
   /// Collective: the columns' state for a checkpoint (gathered on rank 0, so a run may restart
   /// on another number of ranks) and the balances so far.
@@ -134,6 +156,11 @@ private:
   /// One backward-Euler step of every species of a column.
   void step_column(Column& column, double time, double dt, double volatilization_factor);
   double stored_mass(const Column& column, std::size_t s) const;
+  /// [-] total capacity of column cell c for species s at the column's water contents.
+  double cell_capacity(const Column& column, std::size_t s, int c) const;
+  /// Column cells laid above grid column (i, j): to its water table, or with water-table flow
+  /// to the bottom of its uppermost active cell.
+  int mesh_cells(int i, int j) const;
 
   const Grid& grid_;
   const SoilSpec& soil_;
