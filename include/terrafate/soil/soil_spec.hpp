@@ -3,7 +3,9 @@
 // van Genuchten-Mualem texture, soil zones with initial contaminant concentrations, and the
 // vertical column discretization. The groundwater grid lies below the ground surface; its top
 // face is the water table (terrafate's saturated flow model fills the grid), so each soil
-// column spans from the ground surface down to the top of the grid.
+// column spans from the ground surface down to the top of the grid. With water-table flow
+// (`flow.water_table`) that is the shallowest the column reaches: SoilColumns follows the
+// simulated water table below it (SoilColumns::follow_water_table).
 #include <array>
 #include <limits>
 #include <optional>
