@@ -9,7 +9,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <numbers>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -18,45 +17,16 @@
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/model.hpp"
 
+#include "slug_leaching_reference.hpp"
+
 namespace terrafate {
 namespace {
 
-constexpr double kGround = 10.0;                    // [m] soil.ground_surface
-constexpr double kTops[2] = {5.0, 7.0};             // [m] grid.top of the two columns
-constexpr double kQ = 0.001;                        // [m/d] recharge
-constexpr double kRhoKd = 1.6 * 100.0 * 0.005;      // [-] rho_b Koc foc
-constexpr double kDispersivity = 0.05;              // [m]
-constexpr double kSlugTop = 0.5, kSlugBottom = 1.0; // [m] depth
-constexpr double kArea = 100.0;                     // [m2] per column
+using namespace soil_reference;
+
+constexpr double kGround = 10.0;        // [m] soil.ground_surface
+constexpr double kTops[2] = {5.0, 7.0}; // [m] grid.top of the two columns
 constexpr double kSlugMass = 50.0 * 1.6 * (kSlugBottom - kSlugTop) * kArea; // [g]
-
-/// K(theta) / Ks of van Genuchten-Mualem (alpha 3.6 1/m, n 1.56, theta_r 0.078, theta_s 0.43).
-double relative_conductivity(double theta) {
-  const double n = 1.56, m = 1.0 - 1.0 / n;
-  const double se = (theta - 0.078) / (0.43 - 0.078);
-  const double bracket = 1.0 - std::pow(1.0 - std::pow(se, 1.0 / m), m);
-  return std::sqrt(se) * bracket * bracket;
-}
-
-/// The water content draining kQ under unit gradient (Ks 0.25 m/d): bisection on theta.
-double unit_gradient_theta() {
-  double low = 0.078, high = 0.43;
-  for (int n = 0; n < 200; ++n)
-    (0.25 * relative_conductivity(0.5 * (low + high)) < kQ ? low : high) = 0.5 * (low + high);
-  return 0.5 * (low + high);
-}
-
-double ierfc(double u) {
-  return std::exp(-u * u) / std::sqrt(std::numbers::pi) - u * std::erfc(u);
-}
-
-/// [g] of the slug that has passed `depth` [m] by time t [d] (infinite column).
-double slug_passed(double t, double depth, double velocity, double dispersion) {
-  const double spread = std::sqrt(4.0 * dispersion * t), shift = velocity * t;
-  return kSlugMass / (kSlugBottom - kSlugTop) * spread / 2.0 *
-         (ierfc((depth - kSlugBottom - shift) / spread) -
-          ierfc((depth - kSlugTop - shift) / spread));
-}
 
 /// The deck folder, shared by the ranks (rank 0's process id); rank 0 writes the top raster.
 std::filesystem::path write_inputs() {
@@ -126,10 +96,8 @@ TEST(SoilSurfaces, EachColumnReachesItsOwnTop) {
   // Leaching of the two slugs: each zone's cumulative leached mass against the closed form at
   // its own column's depth to water.
   const auto columns = make_soil(model);
-  const double theta = unit_gradient_theta();
-  const double retardation = 1.0 + kRhoKd / theta;
-  const double velocity = kQ / (theta * retardation);
-  const double dispersion = kDispersivity * kQ / (theta * retardation);
+  const SlugTransport slug = slug_transport();
+  const double velocity = slug.velocity;
   const double dt = 10.0;
   double leached[2] = {0.0, 0.0}, worst[2] = {0.0, 0.0}, half_time[2] = {0.0, 0.0};
   for (int step = 0; step < 1600; ++step) {
@@ -139,7 +107,7 @@ TEST(SoilSurfaces, EachColumnReachesItsOwnTop) {
     for (int z = 0; z < 2; ++z) {
       const double before = leached[z];
       leached[z] += rates[static_cast<std::size_t>(z) * 2] * dt;
-      const double exact = slug_passed(t + dt, kGround - kTops[z], velocity, dispersion);
+      const double exact = slug_passed(kSlugMass, t + dt, kGround - kTops[z], slug);
       worst[z] = std::max(worst[z], std::abs(leached[z] - exact) / kSlugMass);
       if (before < 0.5 * kSlugMass && leached[z] >= 0.5 * kSlugMass)
         half_time[z] = t + (0.5 * kSlugMass - before) / (leached[z] - before) * dt;

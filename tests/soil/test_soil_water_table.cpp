@@ -8,7 +8,6 @@
 // submerges against the closed-form mass below 2.5 m, handed to the aquifer with the leachate
 // (soil mass balance closed to 1e-10), and the later leaching at 2.5 m. Runs at 1 and 2 ranks.
 #include <cmath>
-#include <numbers>
 
 #include <gtest/gtest.h>
 
@@ -17,46 +16,17 @@
 #include "terrafate/run/deck.hpp"
 #include "terrafate/run/model.hpp"
 
+#include "slug_leaching_reference.hpp"
+
 namespace terrafate {
 namespace {
 
-constexpr double kGround = 10.0;                    // [m] soil.ground_surface
-constexpr double kLow = 6.5, kHigh = 7.5;           // [m] fixed heads before and after the rise
-constexpr double kRise = 1800.0;                    // [d] when the heads rise (step series)
-constexpr double kQ = 0.001;                        // [m/d] recharge
-constexpr double kRhoKd = 1.6 * 100.0 * 0.005;      // [-] rho_b Koc foc
-constexpr double kDispersivity = 0.05;              // [m]
-constexpr double kSlugTop = 0.5, kSlugBottom = 1.0; // [m] depth
-constexpr double kArea = 100.0;                     // [m2] per column
+using namespace soil_reference;
+
+constexpr double kGround = 10.0;          // [m] soil.ground_surface
+constexpr double kLow = 6.5, kHigh = 7.5; // [m] fixed heads before and after the rise
+constexpr double kRise = 1800.0;          // [d] when the heads rise (step series)
 constexpr double kSlugMass = 2.0 * 50.0 * 1.6 * (kSlugBottom - kSlugTop) * kArea; // [g] both
-
-/// K(theta) / Ks of van Genuchten-Mualem (alpha 3.6 1/m, n 1.56, theta_r 0.078, theta_s 0.43).
-double relative_conductivity(double theta) {
-  const double n = 1.56, m = 1.0 - 1.0 / n;
-  const double se = (theta - 0.078) / (0.43 - 0.078);
-  const double bracket = 1.0 - std::pow(1.0 - std::pow(se, 1.0 / m), m);
-  return std::sqrt(se) * bracket * bracket;
-}
-
-/// The water content draining kQ under unit gradient (Ks 0.25 m/d): bisection on theta.
-double unit_gradient_theta() {
-  double low = 0.078, high = 0.43;
-  for (int n = 0; n < 200; ++n)
-    (0.25 * relative_conductivity(0.5 * (low + high)) < kQ ? low : high) = 0.5 * (low + high);
-  return 0.5 * (low + high);
-}
-
-double ierfc(double u) {
-  return std::exp(-u * u) / std::sqrt(std::numbers::pi) - u * std::erfc(u);
-}
-
-/// [g] of the slug that has passed `depth` [m] by time t [d] (infinite column).
-double slug_passed(double t, double depth, double velocity, double dispersion) {
-  const double spread = std::sqrt(4.0 * dispersion * t), shift = velocity * t;
-  return kSlugMass / (kSlugBottom - kSlugTop) * spread / 2.0 *
-         (ierfc((depth - kSlugBottom - shift) / spread) -
-          ierfc((depth - kSlugTop - shift) / spread));
-}
 
 const char* const kDeck = R"(title: soil columns on the simulated water table
 grid: {size: [20, 10, 8], cells: [2, 1, 2]}
@@ -106,10 +76,8 @@ TEST(SoilWaterTable, ColumnsFollowTheSimulatedWaterTable) {
   for (int i = 0; i < 2; ++i)
     EXPECT_NEAR(depth_of(*columns, i), kGround - kLow, 1e-12);
 
-  const double theta = unit_gradient_theta();
-  const double retardation = 1.0 + kRhoKd / theta;
-  const double velocity = kQ / (theta * retardation);
-  const double dispersion = kDispersivity * kQ / (theta * retardation);
+  const SlugTransport slug = slug_transport();
+  const double velocity = slug.velocity;
   const double dt = 10.0;
   const auto mass = [&] { return columns->balances().front(); };
   const double initial = mass().initial;
@@ -121,9 +89,9 @@ TEST(SoilWaterTable, ColumnsFollowTheSimulatedWaterTable) {
   for (; t < kRise - 0.5 * dt; t += dt) {
     columns->advance(t, dt);
     leached += columns->zone_rates()[0] * dt;
-    worst = std::max(worst,
-                     std::abs(leached - slug_passed(t + dt, kGround - kLow, velocity, dispersion)) /
-                         kSlugMass);
+    worst =
+        std::max(worst, std::abs(leached - slug_passed(kSlugMass, t + dt, kGround - kLow, slug)) /
+                            kSlugMass);
   }
   EXPECT_LT(worst, 0.02);
   EXPECT_GT(leached, 0.005 * kSlugMass); // the slug has reached the water table
@@ -155,7 +123,7 @@ TEST(SoilWaterTable, ColumnsFollowTheSimulatedWaterTable) {
     EXPECT_NEAR(depth_of(*columns, i), kGround - kHigh, 1e-12);
   const double submerged = before - mass().stored;
   const double leached_before = leached;
-  const double exact_below = slug_passed(kRise, kGround - kHigh, velocity, dispersion);
+  const double exact_below = slug_passed(kSlugMass, kRise, kGround - kHigh, slug);
   EXPECT_GT(submerged, 0.1 * kSlugMass);
   EXPECT_NEAR((submerged + leached) / kSlugMass, exact_below / kSlugMass, 0.02);
 
@@ -181,7 +149,7 @@ TEST(SoilWaterTable, ColumnsFollowTheSimulatedWaterTable) {
     leached += columns->zone_rates()[0] * dt;
     worst_after = std::max(
         worst_after,
-        std::abs(leached - slug_passed(t + dt, kGround - kHigh, velocity, dispersion)) / kSlugMass);
+        std::abs(leached - slug_passed(kSlugMass, t + dt, kGround - kHigh, slug)) / kSlugMass);
     if (previous < 0.5 * kSlugMass && leached >= 0.5 * kSlugMass)
       half_time = t + (0.5 * kSlugMass - previous) / (leached - previous) * dt;
     const auto balance = mass();
