@@ -39,27 +39,21 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from site_frame import rotate
+
 ORIGIN = (512000.0, 5405000.0)
 ANGLE = 32.0
 CRS = "EPSG:25832"
 
 
-def rotate(x, y, angle):
-    """Grid-frame point (x, y) [m] -> site coordinates for a grid turned by `angle` about O."""
-    a = math.radians(angle)
-    dx, dy = x - ORIGIN[0], y - ORIGIN[1]
-    return (ORIGIN[0] + math.cos(a) * dx - math.sin(a) * dy,
-            ORIGIN[1] + math.sin(a) * dx + math.cos(a) * dy)
-
-
 def deck(angle):
     """The deck text; local positions (metres from O along the grid axes) mapped to site."""
     def xy(lx, ly):
-        x, y = rotate(ORIGIN[0] + lx, ORIGIN[1] + ly, angle)
+        x, y = rotate(ORIGIN, ORIGIN[0] + lx, ORIGIN[1] + ly, angle)
         return f"[{x:.17g}, {y:.17g}]"
 
     def xyz(lx, ly, z):
-        x, y = rotate(ORIGIN[0] + lx, ORIGIN[1] + ly, angle)
+        x, y = rotate(ORIGIN, ORIGIN[0] + lx, ORIGIN[1] + ly, angle)
         return f"[{x:.17g}, {y:.17g}, {z}]"
 
     def poly(points):
@@ -211,7 +205,7 @@ def main():
         failures.append(f"/grid/site_nodes has shape {site.shape}")
     else:
         for i, j in ((0, 0), (nx, 0), (0, ny), (nx, ny)):
-            expected = rotate(ORIGIN[0] + 10.0 * i, ORIGIN[1] + 10.0 * j, ANGLE)
+            expected = rotate(ORIGIN, ORIGIN[0] + 10.0 * i, ORIGIN[1] + 10.0 * j, ANGLE)
             got = (site[nz, j, i, 0], site[nz, j, i, 1])
             if max(abs(got[0] - expected[0]), abs(got[1] - expected[1])) > 1e-6:
                 failures.append(f"site node ({i}, {j}) at {got}, expected {expected}")
@@ -244,7 +238,7 @@ def main():
         points = vtk_to_numpy(reader.GetOutput().GetPoints().GetData()).reshape(
             nz + 1, ny + 1, nx + 1, 3)
         for i, j in ((nx, 0), (0, ny), (nx, ny)):  # a serial run: one piece, the whole grid
-            expected = rotate(ORIGIN[0] + 10.0 * i, ORIGIN[1] + 10.0 * j, ANGLE)
+            expected = rotate(ORIGIN, ORIGIN[0] + 10.0 * i, ORIGIN[1] + 10.0 * j, ANGLE)
             got = points[nz, j, i]
             if max(abs(got[0] - expected[0]), abs(got[1] - expected[1])) > 1e-6:
                 failures.append(f"VTK node ({i}, {j}) at {got}, expected {expected}")

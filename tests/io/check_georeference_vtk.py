@@ -33,6 +33,8 @@ import numpy as np
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkIOXML import vtkXMLPRectilinearGridReader, vtkXMLPStructuredGridReader
 
+from site_frame import rotate
+
 ORIGIN = (500000.0, 4000000.0)
 ANGLE = 30.0
 CRS = "EPSG:32633"
@@ -48,21 +50,14 @@ HAND_NODES = {
 }
 
 
-def rotate(x, y, angle):
-    """Grid-frame point (x, y) [m] -> site coordinates for a grid turned by `angle` about O."""
-    a = math.radians(angle)
-    dx, dy = x - ORIGIN[0], y - ORIGIN[1]
-    return (ORIGIN[0] + math.cos(a) * dx - math.sin(a) * dy,
-            ORIGIN[1] + math.sin(a) * dx + math.cos(a) * dy)
-
-
 def deck(angle):
     """The deck; local positions (metres from O along the grid axes) mapped to site."""
     def xy(lx, ly):
-        return "[{:.17g}, {:.17g}]".format(*rotate(ORIGIN[0] + lx, ORIGIN[1] + ly, angle))
+        return "[{:.17g}, {:.17g}]".format(*rotate(ORIGIN, ORIGIN[0] + lx, ORIGIN[1] + ly, angle))
 
     def xyz(lx, ly, z):
-        return "[{:.17g}, {:.17g}, {}]".format(*rotate(ORIGIN[0] + lx, ORIGIN[1] + ly, angle), z)
+        x, y = rotate(ORIGIN, ORIGIN[0] + lx, ORIGIN[1] + ly, angle)
+        return "[{:.17g}, {:.17g}, {}]".format(x, y, z)
 
     georeference = f"  crs: {CRS}\n  rotation: {angle}\n" if angle else ""
     return f"""title: VTK georeference {angle}
@@ -159,7 +154,7 @@ def main():
                 failures.append(f"{rotated_path}: node {(i, j, k)} at {points[k, j, i]}, "
                                 f"by hand {expected}")
         zz, yy, xx = np.meshgrid(z, y, x, indexing="ij")
-        mapped_x, mapped_y = rotate(xx, yy, ANGLE)
+        mapped_x, mapped_y = rotate(ORIGIN, xx, yy, ANGLE)
         mapping_error = float(max(np.max(np.abs(points[..., 0] - mapped_x)),
                                   np.max(np.abs(points[..., 1] - mapped_y)),
                                   np.max(np.abs(points[..., 2] - zz))))
