@@ -771,8 +771,8 @@ def carbon_figure(ctx: Context, folder: str, out: FigureSet):
         ax.barh(labels, v, left=left, label=p.replace("_", " "))
         left += np.asarray(v)
     for y, total in enumerate(left):
-        ax.annotate(f"{total:.3g}", (total, y), xytext=(3, -3), textcoords="offset points",
-                    fontsize=7)
+        ax.annotate(f"{timefmt.round_sig(float(total), 3):,g} t", (total, y), xytext=(3, -3),
+                    textcoords="offset points", fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("t CO2e")
     ax.legend(fontsize=7, loc="lower right")
